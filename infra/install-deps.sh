@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Debian packages the tests and tools need. Idempotent: installs only what is missing.
+set -euo pipefail
+packages=()
+for package in ca-certificates gzip; do
+  dpkg -s "$package" >/dev/null 2>&1 || packages+=("$package")
+done
+if [ ${#packages[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${packages[@]}"
+fi

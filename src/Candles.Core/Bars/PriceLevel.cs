@@ -1,0 +1,12 @@
+namespace Candles.Core.Bars;
+
+/// <summary>
+/// Volume traded at one price level of a footprint: <see cref="Price"/> in ticks is the level's lower edge,
+/// buy volume is taker buys (at the ask), sell volume is taker sells (at the bid), in quantity steps.
+/// </summary>
+public readonly record struct PriceLevel(long Price, Int128 BuyVolume, Int128 SellVolume, long Trades)
+{
+    public Int128 Volume => BuyVolume + SellVolume;
+
+    public Int128 Delta => BuyVolume - SellVolume;
+}

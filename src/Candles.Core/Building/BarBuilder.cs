@@ -1,0 +1,234 @@
+using Candles.Core.Bars;
+using Candles.Core.Ticks;
+using Candles.Core.Timeframes;
+
+namespace Candles.Core.Building;
+
+/// <summary>
+/// Builds the bars of one instrument on one schedule (normally 1m) from its ticks, with footprints.
+/// <para>
+/// The watermark W is the largest event time seen, or a later clock reading passed to <see cref="Scan"/>;
+/// a bar closes when W reaches its end, so at most one bar is live. A tick whose trade id was applied is a
+/// duplicate; a tick whose bar has closed amends that bar (revision + 1) if it lies inside the retention,
+/// and is refused otherwise. Closes and amendments are queued for <see cref="DrainChanges"/>.
+/// </para>
+/// Trade ids are assumed to increase with time per instrument, as on every supported venue.
+/// </summary>
+public sealed class BarBuilder
+{
+    private readonly BarSchedule _schedule;
+    private readonly long? _retentionMs;
+    private readonly TradeIdSet _applied = new();
+    private readonly List<Bar> _closed = [];
+    private readonly List<BarChange> _changes = [];
+    private readonly FootprintAccumulator _liveFootprint = new();
+    private CandleAccumulator _live;
+    private BarPeriod _livePeriod;
+    private long _liveStartUs;
+    private long _liveEndUs;
+    private bool _hasLive;
+    private long _appliedCount;
+    private long _amended;
+    private long _duplicates;
+    private long _tooOld;
+
+    public BarBuilder(BarSchedule schedule, BarBuilderOptions? options = null)
+    {
+        _schedule = schedule;
+        _retentionMs = (long?)(options ?? BarBuilderOptions.Default).Retention?.TotalMilliseconds;
+    }
+
+    /// <summary>The watermark in Unix microseconds; <see cref="long.MinValue"/> before the first tick.</summary>
+    public long WatermarkUs { get; private set; } = long.MinValue;
+
+    /// <summary>Closed bars in the retention, ascending by open time.</summary>
+    public IReadOnlyList<Bar> ClosedBars => _closed;
+
+    /// <summary>A snapshot of the bar still forming, or null when none is.</summary>
+    public Bar? LiveBar => _hasLive ? new Bar(_live.ToCandle(_livePeriod, 0), _liveFootprint.ToFootprint()) : null;
+
+    public BuilderCounters Counters => new(_appliedCount, _amended, _duplicates, _tooOld);
+
+    /// <summary>Applies one tick and says what became of it.</summary>
+    public TickOutcome Update(in Tick tick)
+    {
+        if (_applied.Contains(tick.TradeId))
+        {
+            _duplicates++;
+            return TickOutcome.Duplicate;
+        }
+
+        if (!_hasLive || tick.TimeUs < _liveStartUs || tick.TimeUs >= _liveEndUs)
+        {
+            var period = _schedule.PeriodOf(Math.DivRem(tick.TimeUs, 1000, out var us) - (us < 0 ? 1 : 0));
+            if (WatermarkUs >= period.EndMs * 1000)
+            {
+                return Amend(tick, period);
+            }
+
+            // The tick's bar is still open, so it is newer than the live bar, which therefore has ended.
+            if (_hasLive)
+            {
+                CloseLive();
+            }
+
+            StartLive(period);
+        }
+
+        _applied.Add(tick.TradeId);
+        _live.Add(tick);
+        if (tick.Side == AggressorSide.Buy)
+        {
+            _liveFootprint.Add(tick.Price, tick.Quantity, 0, 1);
+        }
+        else
+        {
+            _liveFootprint.Add(tick.Price, 0, tick.Quantity, 1);
+        }
+
+        WatermarkUs = Math.Max(WatermarkUs, tick.TimeUs);
+        _appliedCount++;
+        return TickOutcome.Applied;
+    }
+
+    /// <summary>Advances the watermark to a clock reading (a live source's wall clock minus its grace), closing a quiet bar on time.</summary>
+    public void Scan(long nowUs)
+    {
+        WatermarkUs = Math.Max(WatermarkUs, nowUs);
+        if (_hasLive && WatermarkUs >= _liveEndUs)
+        {
+            CloseLive();
+        }
+    }
+
+    /// <summary>Closes the live bar now, as at the end of a replayed tape; later ticks in it amend it.</summary>
+    public void Flush()
+    {
+        if (_hasLive)
+        {
+            Scan(_liveEndUs);
+        }
+    }
+
+    /// <summary>Moves the closes and corrections since the last call into <paramref name="into"/>, oldest first.</summary>
+    public void DrainChanges(List<BarChange> into)
+    {
+        into.AddRange(_changes);
+        _changes.Clear();
+    }
+
+    private void StartLive(BarPeriod period)
+    {
+        _hasLive = true;
+        _livePeriod = period;
+        _liveStartUs = period.StartMs * 1000;
+        _liveEndUs = period.EndMs * 1000;
+        _live = default;
+        _liveFootprint.Clear();
+        ForgetExpired();
+    }
+
+    private void CloseLive()
+    {
+        var bar = new Bar(_live.ToCandle(_livePeriod, 0), _liveFootprint.ToFootprint());
+        _hasLive = false;
+        _closed.Add(bar);
+        _changes.Add(new BarChange(bar, BarChangeKind.Closed));
+    }
+
+    private TickOutcome Amend(in Tick tick, BarPeriod period)
+    {
+        if (period.StartMs < RetentionStartMs())
+        {
+            _tooOld++;
+            return TickOutcome.TooOld;
+        }
+
+        var index = IndexOf(period.StartMs);
+        var candle = default(CandleAccumulator);
+        var footprint = new FootprintAccumulator();
+        var revision = 1;
+        if (index >= 0)
+        {
+            var old = _closed[index];
+            candle.Add(old.Candle);
+            footprint.Add(old.Footprint);
+            revision = old.Candle.Revision + 1;
+        }
+
+        candle.Add(tick);
+        footprint.Add(tick.Price, tick.Side == AggressorSide.Buy ? tick.Quantity : 0, tick.Side == AggressorSide.Sell ? tick.Quantity : 0, 1);
+        var amended = new Bar(candle.ToCandle(period, revision), footprint.ToFootprint());
+        if (index >= 0)
+        {
+            _closed[index] = amended;
+        }
+        else
+        {
+            _closed.Insert(~index, amended);
+        }
+
+        _applied.Add(tick.TradeId);
+        _amended++;
+        _changes.Add(new BarChange(amended, BarChangeKind.Corrected));
+        return TickOutcome.Amended;
+    }
+
+    /// <summary>Drops closed bars that fell out of the retention, and the trade ids they held.</summary>
+    private void ForgetExpired()
+    {
+        var cutoff = RetentionStartMs();
+        var count = 0;
+        while (count < _closed.Count && _closed[count].Candle.OpenTimeMs < cutoff)
+        {
+            count++;
+        }
+
+        if (count > 0)
+        {
+            _closed.RemoveRange(0, count);
+            if (_closed.Count > 0)
+            {
+                _applied.ForgetBelow(_closed[0].Candle.FirstTradeId);
+            }
+        }
+    }
+
+    /// <summary>The oldest bar start still retained, counted back from the newest bar.</summary>
+    private long RetentionStartMs()
+    {
+        if (_retentionMs is not { } retention)
+        {
+            return long.MinValue;
+        }
+
+        var newest = _hasLive ? _livePeriod.StartMs : _closed.Count > 0 ? _closed[^1].Candle.OpenTimeMs : long.MinValue;
+        return newest == long.MinValue ? long.MinValue : newest - retention;
+    }
+
+    /// <summary>Binary search of the closed bars by open time: the index, or the complement of the insertion point.</summary>
+    private int IndexOf(long startMs)
+    {
+        int low = 0, high = _closed.Count - 1;
+        while (low <= high)
+        {
+            var mid = (low + high) >>> 1;
+            var at = _closed[mid].Candle.OpenTimeMs;
+            if (at == startMs)
+            {
+                return mid;
+            }
+
+            if (at < startMs)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid - 1;
+            }
+        }
+
+        return ~low;
+    }
+}

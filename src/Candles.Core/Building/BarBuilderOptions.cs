@@ -1,0 +1,14 @@
+namespace Candles.Core.Building;
+
+/// <summary>Settings of a <see cref="BarBuilder"/>.</summary>
+public sealed record BarBuilderOptions
+{
+    public static BarBuilderOptions Default { get; } = new();
+
+    /// <summary>
+    /// How far back from the newest bar closed bars are kept and late ticks accepted; null keeps everything
+    /// (offline aggregation of a whole file). Counted from the newest bar, not the wall clock, so a replayed
+    /// old tape is kept.
+    /// </summary>
+    public TimeSpan? Retention { get; init; } = TimeSpan.FromDays(7);
+}

@@ -1,0 +1,3 @@
+using Candles.Host.Cli;
+
+return await CandlesCommandLine.Create().Parse(args).InvokeAsync();
