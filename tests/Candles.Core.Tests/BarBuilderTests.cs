@@ -1,0 +1,165 @@
+using Candles.Core.Building;
+using static Candles.Core.Tests.TestTicks;
+
+namespace Candles.Core.Tests;
+
+public class BarBuilderTests
+{
+    [Fact]
+    public void OpenAndCloseAreFirstAndLastTradeByTimeThenTradeId()
+    {
+        var builder = MinuteBuilder();
+        builder.Update(Buy(12, "2026-03-01T10:00:05Z", 105));
+        builder.Update(Buy(10, "2026-03-01T10:00:01Z", 101));
+        builder.Update(Sell(11, "2026-03-01T10:00:01Z", 99));
+        builder.Update(Sell(13, "2026-03-01T10:00:05Z", 103));
+        var candle = builder.LiveBar!.Candle;
+        Assert.Equal((101L, 105L, 99L, 103L), (candle.Open, candle.High, candle.Low, candle.Close));
+        Assert.Equal((10L, 13L), (candle.FirstTradeId, candle.LastTradeId));
+        Assert.Equal(4, candle.Trades);
+        Assert.Equal((2, 2, 4), ((int)candle.BuyVolume, (int)candle.SellVolume, (int)candle.Volume));
+        Assert.Equal(101 + 105 + 99 + 103, (long)candle.QuoteVolume);
+    }
+
+    [Fact]
+    public void BarClosesWhenTheWatermarkReachesItsEnd()
+    {
+        var builder = MinuteBuilder();
+        builder.Update(Buy(1, "2026-03-01T10:00:59.999Z", 100));
+        Assert.Empty(builder.ClosedBars);
+        builder.Update(Buy(2, "2026-03-01T10:01:00Z", 101));
+        var closed = Assert.Single(builder.ClosedBars);
+        Assert.Equal(Ms("2026-03-01T10:00:00Z"), closed.Candle.OpenTimeMs);
+        Assert.Equal(Ms("2026-03-01T10:01:00Z"), builder.LiveBar!.Candle.OpenTimeMs);
+    }
+
+    [Fact]
+    public void QuietMinuteClosesOnTimeWhenTheClockPassesItsEnd()
+    {
+        var builder = MinuteBuilder();
+        builder.Update(Buy(1, "2026-03-01T10:00:10Z", 100));
+        builder.Scan(Us("2026-03-01T10:00:59Z"));
+        Assert.NotNull(builder.LiveBar);
+        builder.Scan(Us("2026-03-01T10:01:00Z"));
+        Assert.Null(builder.LiveBar);
+        Assert.Single(builder.ClosedBars);
+        var changes = new List<BarChange>();
+        builder.DrainChanges(changes);
+        Assert.Equal(BarChangeKind.Closed, Assert.Single(changes).Kind);
+    }
+
+    [Fact]
+    public void MinutesWithoutTradesHaveNoBar()
+    {
+        var builder = MinuteBuilder();
+        builder.Update(Buy(1, "2026-03-01T10:00:10Z", 100));
+        builder.Update(Buy(2, "2026-03-01T10:05:10Z", 100));
+        builder.Flush();
+        Assert.Equal([Ms("2026-03-01T10:00:00Z"), Ms("2026-03-01T10:05:00Z")], builder.ClosedBars.Select(b => b.Candle.OpenTimeMs));
+    }
+
+    [Fact]
+    public void DuplicateTradeIdIsIgnoredAndCounted()
+    {
+        var builder = MinuteBuilder();
+        Assert.Equal(TickOutcome.Applied, builder.Update(Buy(1, "2026-03-01T10:00:10Z", 100)));
+        Assert.Equal(TickOutcome.Duplicate, builder.Update(Buy(1, "2026-03-01T10:00:10Z", 100)));
+        Assert.Equal(TickOutcome.Duplicate, builder.Update(Sell(1, "2026-03-01T10:00:20Z", 90, 5)));
+        Assert.Equal(1, builder.LiveBar!.Candle.Trades);
+        Assert.Equal(new BuilderCounters(1, 0, 2, 0), builder.Counters);
+    }
+
+    [Fact]
+    public void LateTickAmendsClosedBarAndRaisesRevision()
+    {
+        var builder = MinuteBuilder();
+        builder.Update(Buy(1, "2026-03-01T10:00:10Z", 100));
+        builder.Update(Buy(3, "2026-03-01T10:01:10Z", 100));
+        Assert.Equal(TickOutcome.Amended, builder.Update(Sell(2, "2026-03-01T10:00:50Z", 90, 4)));
+        var amended = builder.ClosedBars[0];
+        Assert.Equal(1, amended.Candle.Revision);
+        Assert.Equal((90L, 90L, 2L), (amended.Candle.Low, amended.Candle.Close, amended.Candle.Trades));
+        Assert.Equal([90L, 100], amended.Footprint.Levels.Select(l => l.Price));
+        var changes = new List<BarChange>();
+        builder.DrainChanges(changes);
+        Assert.Equal([BarChangeKind.Closed, BarChangeKind.Corrected], changes.Select(c => c.Kind));
+        Assert.Equal(TickOutcome.Duplicate, builder.Update(Sell(2, "2026-03-01T10:00:50Z", 90, 4)));
+        Assert.Equal(1, builder.ClosedBars[0].Candle.Revision);
+    }
+
+    [Fact]
+    public void LateTickInAnEmptyMinuteCreatesThatBarAsACorrection()
+    {
+        var builder = MinuteBuilder();
+        builder.Update(Buy(1, "2026-03-01T10:00:10Z", 100));
+        builder.Update(Buy(3, "2026-03-01T10:05:10Z", 100));
+        Assert.Equal(TickOutcome.Amended, builder.Update(Buy(2, "2026-03-01T10:02:00Z", 95)));
+        Assert.Equal([Ms("2026-03-01T10:00:00Z"), Ms("2026-03-01T10:02:00Z")], builder.ClosedBars.Select(b => b.Candle.OpenTimeMs));
+        Assert.Equal(1, builder.ClosedBars[1].Candle.Revision);
+    }
+
+    [Fact]
+    public void TickOlderThanRetentionIsRefusedAndCounted()
+    {
+        var builder = MinuteBuilder(TimeSpan.FromHours(1));
+        builder.Update(Buy(5, "2026-03-01T10:00:00Z", 100));
+        Assert.Equal(TickOutcome.TooOld, builder.Update(Buy(1, "2026-03-01T08:59:59Z", 100)));
+        Assert.Equal(TickOutcome.Amended, builder.Update(Buy(2, "2026-03-01T09:00:00Z", 100)));
+        Assert.Equal(new BuilderCounters(1, 1, 0, 1), builder.Counters);
+    }
+
+    [Fact]
+    public void RetentionCountsBackFromTheNewestBarSoAnOldTapeIsKept()
+    {
+        var builder = MinuteBuilder(TimeSpan.FromHours(1));
+        builder.Update(Buy(1, "2020-01-01T00:00:00Z", 100));
+        builder.Update(Buy(2, "2020-01-01T00:59:00Z", 100));
+        builder.Update(Buy(3, "2020-01-01T01:00:30Z", 100));
+        Assert.Equal(2, builder.ClosedBars.Count);
+        builder.Update(Buy(4, "2020-01-01T01:01:30Z", 100));
+        Assert.Equal([Ms("2020-01-01T00:59:00Z"), Ms("2020-01-01T01:00:00Z")], builder.ClosedBars.Select(b => b.Candle.OpenTimeMs));
+    }
+
+    [Fact]
+    public void FlushClosesTheLastBarAndALaterTickInItAmendsIt()
+    {
+        var builder = MinuteBuilder();
+        builder.Update(Buy(1, "2026-03-01T10:00:10Z", 100));
+        builder.Flush();
+        Assert.Null(builder.LiveBar);
+        Assert.Equal(Us("2026-03-01T10:01:00Z"), builder.WatermarkUs);
+        Assert.Equal(TickOutcome.Amended, builder.Update(Buy(2, "2026-03-01T10:00:20Z", 101)));
+        Assert.Equal(1, builder.ClosedBars[0].Candle.Revision);
+    }
+
+    [Fact]
+    public void OutOfOrderTradeIdsInsideTheLiveBarAreNotDuplicates()
+    {
+        var builder = MinuteBuilder();
+        builder.Update(Buy(1, "2026-03-01T10:00:10Z", 100));
+        builder.Update(Buy(3, "2026-03-01T10:00:12Z", 100));
+        Assert.Equal(TickOutcome.Applied, builder.Update(Buy(2, "2026-03-01T10:00:11Z", 100)));
+        Assert.Equal(TickOutcome.Duplicate, builder.Update(Buy(2, "2026-03-01T10:00:11Z", 100)));
+        Assert.Equal(3, builder.LiveBar!.Candle.Trades);
+    }
+
+    [Fact]
+    public void PepeSizedVolumesSumExactlyPastSixtyFourBits()
+    {
+        // Tick 0.00000001 and quantity step 1: a price of 0.00002000 is 2000 ticks, 10^10 tokens a trade,
+        // 10^6 trades: 10^16 tokens and 2 × 10^19 tick-steps of quote volume, beyond long.MaxValue.
+        var builder = new BarBuilder(Schedule("1d"), new BarBuilderOptions { Retention = null });
+        var start = Us("2026-03-01T00:00:00Z");
+        for (var i = 0; i < 1_000_000; i++)
+        {
+            builder.Update(new Ticks.Tick(i, start + (i * 80_000L), 2000, 10_000_000_000, i % 2 == 0 ? Ticks.AggressorSide.Buy : Ticks.AggressorSide.Sell));
+        }
+
+        var candle = builder.LiveBar!.Candle;
+        Assert.Equal(Int128.Parse("10000000000000000"), candle.Volume);
+        Assert.Equal(Int128.Parse("20000000000000000000"), candle.QuoteVolume);
+        Assert.True(candle.QuoteVolume > long.MaxValue);
+        var instrument = new Instruments.Instrument(Instruments.InstrumentId.Parse("BINANCE:PEPEUSDT"), Instruments.Increment.Parse("0.00000001"), Instruments.Increment.Parse("1"));
+        Assert.Equal("200000000000.00000000", instrument.FormatQuoteVolume(candle.QuoteVolume));
+    }
+}

@@ -1,0 +1,104 @@
+using Candles.Core.Timeframes;
+using static Candles.Core.Tests.TestTicks;
+
+namespace Candles.Core.Tests;
+
+public class ScheduleTests
+{
+    [Fact]
+    public void SevenMinuteBarsRestartAtUtcMidnight()
+    {
+        var schedule = Schedule("7m");
+        Assert.Equal(new BarPeriod(Ms("2026-03-01T23:55:00Z"), Ms("2026-03-02T00:00:00Z")), schedule.PeriodOf(Ms("2026-03-01T23:59:59.999Z")));
+        Assert.Equal(new BarPeriod(Ms("2026-03-02T00:00:00Z"), Ms("2026-03-02T00:07:00Z")), schedule.PeriodOf(Ms("2026-03-02T00:00:00Z")));
+        Assert.Equal(new BarPeriod(Ms("2026-03-01T23:48:00Z"), Ms("2026-03-01T23:55:00Z")), schedule.PeriodOf(Ms("2026-03-01T23:54:59Z")));
+    }
+
+    [Fact]
+    public void ElevenHourBarsCutTheLastBarAtMidnight()
+    {
+        var schedule = Schedule("11h");
+        Assert.Equal(new BarPeriod(Ms("2026-03-01T22:00:00Z"), Ms("2026-03-02T00:00:00Z")), schedule.PeriodOf(Ms("2026-03-01T23:30:00Z")));
+        Assert.Equal(new BarPeriod(Ms("2026-03-02T11:00:00Z"), Ms("2026-03-02T22:00:00Z")), schedule.PeriodOf(Ms("2026-03-02T11:00:00Z")));
+    }
+
+    [Fact]
+    public void IntradayBarsIgnoreTheZone()
+    {
+        var utc = Schedule("4h");
+        var newYork = Schedule("4h", "America/New_York");
+        var t = Ms("2026-03-08T07:30:00Z");
+        Assert.Equal(utc.PeriodOf(t), newYork.PeriodOf(t));
+        Assert.Equal(Ms("2026-03-08T04:00:00Z"), newYork.PeriodOf(t).StartMs);
+    }
+
+    [Fact]
+    public void BarsAreHalfOpenSoTheEndBelongsToTheNextBar()
+    {
+        var schedule = Schedule("15m");
+        var period = schedule.PeriodOf(Ms("2026-03-01T10:14:59.999Z"));
+        Assert.False(period.Contains(period.EndMs));
+        Assert.Equal(period.EndMs, schedule.PeriodOf(period.EndMs).StartMs);
+    }
+
+    [Fact]
+    public void NewYorkSpringForwardDayLasts23Hours()
+    {
+        var day = Schedule("1d", "America/New_York").PeriodOf(Ms("2026-03-08T12:00:00Z"));
+        Assert.Equal(Ms("2026-03-08T05:00:00Z"), day.StartMs);
+        Assert.Equal(Ms("2026-03-09T04:00:00Z"), day.EndMs);
+    }
+
+    [Fact]
+    public void NewYorkFallBackDayLasts25Hours()
+    {
+        var day = Schedule("1d", "America/New_York").PeriodOf(Ms("2026-11-01T12:00:00Z"));
+        Assert.Equal(Ms("2026-11-01T04:00:00Z"), day.StartMs);
+        Assert.Equal(Ms("2026-11-02T05:00:00Z"), day.EndMs);
+    }
+
+    [Fact]
+    public void SydneyAutumnDayLasts25HoursAndSpringDay23Hours()
+    {
+        var sydney = Schedule("1d", "Australia/Sydney");
+        var autumn = sydney.PeriodOf(Ms("2026-04-05T00:00:00Z"));
+        Assert.Equal(Ms("2026-04-04T13:00:00Z"), autumn.StartMs);
+        Assert.Equal(Ms("2026-04-05T14:00:00Z"), autumn.EndMs);
+        var spring = sydney.PeriodOf(Ms("2026-10-04T00:00:00Z"));
+        Assert.Equal(Ms("2026-10-03T14:00:00Z"), spring.StartMs);
+        Assert.Equal(Ms("2026-10-04T13:00:00Z"), spring.EndMs);
+    }
+
+    [Fact]
+    public void SantiagoDayStartsWhenTheClockJumpsOverMidnight()
+    {
+        // Chile moves its clocks from 00:00 to 01:00, so 2026-09-06 has no local midnight.
+        var day = Schedule("1d", "America/Santiago").PeriodOf(Ms("2026-09-06T12:00:00Z"));
+        Assert.Equal(Ms("2026-09-06T04:00:00Z"), day.StartMs);
+        Assert.Equal(Ms("2026-09-07T03:00:00Z"), day.EndMs);
+        Assert.Equal(day.StartMs, Schedule("1d", "America/Santiago").PeriodOf(day.StartMs - 1).EndMs);
+    }
+
+    [Theory]
+    [InlineData("UTC", "2026-03-01T23:59:59Z", "2026-02-23T00:00:00Z", "2026-03-02T00:00:00Z")]
+    [InlineData("Asia/Tokyo", "2026-03-01T14:59:59Z", "2026-02-22T15:00:00Z", "2026-03-01T15:00:00Z")]
+    [InlineData("America/New_York", "2026-03-08T12:00:00Z", "2026-03-02T05:00:00Z", "2026-03-09T04:00:00Z")]
+    [InlineData("Australia/Sydney", "2026-04-06T00:00:00Z", "2026-04-05T14:00:00Z", "2026-04-12T14:00:00Z")]
+    public void WeeksStartOnMondayAtLocalMidnight(string zone, string at, string start, string end)
+    {
+        var week = Schedule("1w", zone).PeriodOf(Ms(at));
+        Assert.Equal(new BarPeriod(Ms(start), Ms(end)), week);
+    }
+
+    [Theory]
+    [InlineData("UTC", "2026-02-28T23:59:59Z", "2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z")]
+    [InlineData("Asia/Kolkata", "2026-02-28T18:30:00Z", "2026-02-28T18:30:00Z", "2026-03-31T18:30:00Z")]
+    [InlineData("America/New_York", "2026-03-15T00:00:00Z", "2026-03-01T05:00:00Z", "2026-04-01T04:00:00Z")]
+    [InlineData("UTC", "2028-02-29T12:00:00Z", "2028-02-01T00:00:00Z", "2028-03-01T00:00:00Z")]
+    [InlineData("Australia/Sydney", "2026-12-31T13:00:00Z", "2026-12-31T13:00:00Z", "2027-01-31T13:00:00Z")]
+    public void MonthsStartOnTheFirstAtLocalMidnight(string zone, string at, string start, string end)
+    {
+        var month = Schedule("1M", zone).PeriodOf(Ms(at));
+        Assert.Equal(new BarPeriod(Ms(start), Ms(end)), month);
+    }
+}
