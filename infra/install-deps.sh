@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Debian packages the tests and tools need. Idempotent: installs only what is missing.
+# Debian packages the tests and tools need (tzdata: the test oracle reads the system tz database).
 set -euo pipefail
 packages=()
-for package in ca-certificates gzip; do
+for package in ca-certificates tzdata; do
   dpkg -s "$package" >/dev/null 2>&1 || packages+=("$package")
 done
 if [ ${#packages[@]} -gt 0 ]; then

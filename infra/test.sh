@@ -10,11 +10,11 @@ cd "$root"
 dotnet restore Orleans.Candles.sln
 dotnet build Orleans.Candles.sln -c Release --no-restore
 
-results="$root/TestResults"
-rm -rf "$results"
+log="$(mktemp)"
 status=0
-dotnet test Orleans.Candles.sln -c Release --no-build --logger "trx" --results-directory "$results" || status=$?
+dotnet test Orleans.Candles.sln -c Release --no-build 2>&1 | tee "$log" || status=$?
 
-# One closing line any CI can read: totals over every test project.
-awk -F'"' '/<Counters /{for(i=1;i<NF;i++){if($i~/ passed=$/)p+=$(i+1); if($i~/ failed=$/)f+=$(i+1); if($i~/ notExecuted=$/)s+=$(i+1)}} END{printf "%d passed, %d failed, %d skipped\n", p, f, s}' "$results"/*.trx
+# One closing line any CI can read: the totals of every test project's summary line.
+awk '/(Passed|Failed)! +- Failed: /{gsub(",", ""); for(i=1;i<=NF;i++){if($i=="Failed:")f+=$(i+1); if($i=="Passed:")p+=$(i+1); if($i=="Skipped:")s+=$(i+1)}} END{printf "%d passed, %d failed, %d skipped\n", p, f, s}' "$log"
+rm -f "$log"
 exit $status

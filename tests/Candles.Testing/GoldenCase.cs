@@ -7,16 +7,11 @@ namespace Candles.Testing;
 public sealed record GoldenCase(string FileName, string Kind, string Timeframe, string Zone, string? Step)
 {
     /// <summary>Every golden output file (all but the tape), as xunit theory data.</summary>
-    public static TheoryDataOf All()
-    {
-        var data = new TheoryDataOf();
-        foreach (var path in System.IO.Directory.GetFiles(GoldenFiles.Directory, "*.csv").Order(StringComparer.Ordinal))
-        {
-            data.Add(Path.GetFileName(path));
-        }
+    public static TheoryDataOf All() => [.. FileNames()];
 
-        return data;
-    }
+    /// <summary>The golden output files' names, ordered.</summary>
+    public static IEnumerable<string> FileNames() =>
+        System.IO.Directory.GetFiles(GoldenFiles.Directory, "*.csv").Select(Path.GetFileName).Order(StringComparer.Ordinal)!;
 
     public static GoldenCase Parse(string fileName)
     {

@@ -1,0 +1,23 @@
+using System.CommandLine;
+using Candles.Host.Cli;
+
+namespace Candles.Host.Tests;
+
+/// <summary>Runs the <c>candles</c> command line in this process, as the executable would.</summary>
+internal static class AggregateVerb
+{
+    public static (int ExitCode, string Output, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exitCode = CandlesCommandLine.Create().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        return (exitCode, output.ToString(), error.ToString());
+    }
+
+    public static string TempFolder()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "candles-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(path);
+        return path;
+    }
+}
