@@ -86,3 +86,40 @@ public class FootprintTests
         Assert.Null(Footprint.Empty.PointOfControl);
     }
 }
+
+public class FootprintAccumulatorProperties
+{
+    /// <summary>Whatever the spread of prices (narrow, drifting, or wider than the dense window), levels equal a plain group-by.</summary>
+    [FsCheck.Xunit.Property(MaxTest = 300, EndSize = 400)]
+    public bool LevelsEqualAPlainGroupByPrice(List<(int Offset, byte Jump, bool Buy, byte Quantity)> trades, FsCheck.PositiveInt step)
+    {
+        var stepTicks = (step.Get % 7) + 1;
+        var accumulator = new FootprintAccumulator(stepTicks);
+        var added = new List<(long Price, long Buy, long Sell)>();
+        long price = 1_000_000;
+        for (var round = 0; round < 2; round++)
+        {
+            foreach (var (offset, jump, buy, quantity) in trades)
+            {
+                // Mostly small moves; now and then a jump far beyond the dense window, up or down.
+                price = Math.Max(1, price + (jump > 240 ? offset * 100_000L : offset % 50));
+                var q = quantity + 1L;
+                accumulator.Add(price, buy ? q : 0, buy ? 0 : q, 1);
+                added.Add((price, buy ? q : 0, buy ? 0 : q));
+            }
+
+            var expected = added.GroupBy(t => t.Price / stepTicks * stepTicks).OrderBy(g => g.Key)
+                .Select(g => new PriceLevel(g.Key, g.Sum(t => t.Buy), g.Sum(t => t.Sell), g.Count()));
+            if (!accumulator.ToFootprint().Levels.SequenceEqual(expected))
+            {
+                return false;
+            }
+
+            // A cleared accumulator starts the next bar empty.
+            accumulator.Clear();
+            added.Clear();
+        }
+
+        return accumulator.IsEmpty;
+    }
+}

@@ -10,7 +10,7 @@ public static class GoldenFiles
     public const string QuantityStep = "0.00001";
 
     /// <summary>The repository root: the folder holding <c>Orleans.Candles.sln</c>.</summary>
-    public static string RepositoryRoot { get; } = FindRoot();
+    public static string RepositoryRoot => FindRoot();
 
     public static string Directory { get; } = Locate();
 

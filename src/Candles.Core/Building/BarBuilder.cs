@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Candles.Core.Bars;
 using Candles.Core.Ticks;
 using Candles.Core.Timeframes;
@@ -50,6 +51,7 @@ public sealed class BarBuilder
     public BuilderCounters Counters => new(_appliedCount, _amended, _duplicates, _tooOld);
 
     /// <summary>Applies one tick and says what became of it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public TickOutcome Update(in Tick tick)
     {
         if (_applied.Contains(tick.TradeId))

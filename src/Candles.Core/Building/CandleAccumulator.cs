@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Candles.Core.Bars;
 using Candles.Core.Ticks;
 using Candles.Core.Timeframes;
@@ -26,6 +27,7 @@ internal struct CandleAccumulator
 
     public readonly bool IsEmpty => _trades == 0;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(in Tick tick)
     {
         if (_trades == 0)
@@ -62,7 +64,7 @@ internal struct CandleAccumulator
             _sellVolume += tick.Quantity;
         }
 
-        _quoteVolume += (Int128)tick.Price * tick.Quantity;
+        _quoteVolume += Math.BigMul(tick.Price, tick.Quantity);
         _trades++;
     }
 

@@ -1,19 +1,26 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Candles.Core.Bars;
 
 namespace Candles.Core.Building;
 
 /// <summary>
-/// Collects volume by price level on a grid of <see cref="StepTicks"/>. Reused from bar to bar: after the
-/// first few bars it has room for a bar's levels and adding a trade allocates nothing.
+/// Collects volume by price level on a grid of <see cref="StepTicks"/>. Levels live in a dense window
+/// indexed by grid position, so adding is an array index and the levels come out sorted without a sort;
+/// a bar spanning more than <see cref="MaxDenseLevels"/> levels (a daily bar at the native tick, a wild
+/// print) moves to a hash map and is sorted once at the end. Reused from bar to bar: once warm, adding a
+/// trade allocates nothing.
 /// </summary>
 internal sealed class FootprintAccumulator
 {
-    private readonly Dictionary<long, int> _slotByPrice = [];
-    private PriceLevel[] _slots = new PriceLevel[64];
-    private int _count;
-    private long _lastPrice = long.MinValue;
-    private int _lastSlot;
+    private const int MaxDenseLevels = 4096;
+
+    private Slot[] _window = new Slot[512];
+    private long _windowStart;
+    private int _low = int.MaxValue;
+    private int _high = -1;
+    private readonly Dictionary<long, Slot> _wide = [];
+    private bool _isWide;
 
     public FootprintAccumulator(long stepTicks = 1)
     {
@@ -23,13 +30,26 @@ internal sealed class FootprintAccumulator
 
     public long StepTicks { get; }
 
-    public bool IsEmpty => _count == 0;
+    public bool IsEmpty => _high < 0 && _wide.Count == 0;
 
-    /// <summary>Adds volume at a price in ticks; the price is floored to the grid.</summary>
+    /// <summary>Adds one trade (or a level's totals) at a price in ticks; the price is floored to the grid.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(long price, Int128 buyVolume, Int128 sellVolume, long trades)
     {
-        ref var slot = ref SlotFor(StepTicks == 1 ? price : Footprint.FloorToStep(price, StepTicks));
-        slot = new PriceLevel(slot.Price, slot.BuyVolume + buyVolume, slot.SellVolume + sellVolume, slot.Trades + trades);
+        var key = StepTicks == 1 ? price : price / StepTicks;
+        var index = key - _windowStart;
+        if ((ulong)index >= (ulong)_window.Length || _isWide)
+        {
+            AddOutsideWindow(key, buyVolume, sellVolume, trades);
+            return;
+        }
+
+        ref var slot = ref _window[index];
+        slot.Buy += buyVolume;
+        slot.Sell += sellVolume;
+        slot.Trades += trades;
+        _low = Math.Min(_low, (int)index);
+        _high = Math.Max(_high, (int)index);
     }
 
     public void Add(Footprint footprint)
@@ -43,40 +63,145 @@ internal sealed class FootprintAccumulator
     /// <summary>An immutable footprint of what was added, ascending by price.</summary>
     public Footprint ToFootprint()
     {
-        var levels = _slots.AsSpan(0, _count).ToArray();
-        Array.Sort(levels, static (a, b) => a.Price.CompareTo(b.Price));
-        return Footprint.FromSortedLevels(levels, StepTicks);
+        if (_isWide)
+        {
+            var keys = new long[_wide.Count];
+            var levels = new PriceLevel[_wide.Count];
+            var at = 0;
+            foreach (var (key, slot) in _wide)
+            {
+                keys[at] = key;
+                levels[at++] = Level(key, slot);
+            }
+
+            Array.Sort(keys, levels);
+            return Footprint.FromSortedLevels(levels, StepTicks);
+        }
+
+        var count = 0;
+        for (var i = _low; i <= _high; i++)
+        {
+            count += _window[i].Trades != 0 ? 1 : 0;
+        }
+
+        var dense = new PriceLevel[count];
+        var next = 0;
+        for (var i = _low; i <= _high; i++)
+        {
+            if (_window[i].Trades != 0)
+            {
+                dense[next++] = Level(_windowStart + i, _window[i]);
+            }
+        }
+
+        return Footprint.FromSortedLevels(dense, StepTicks);
     }
 
     public void Clear()
     {
-        _slotByPrice.Clear();
-        _count = 0;
-        _lastPrice = long.MinValue;
+        if (_high >= 0)
+        {
+            Array.Clear(_window, _low, _high - _low + 1);
+        }
+
+        _low = int.MaxValue;
+        _high = -1;
+        _wide.Clear();
+        _isWide = false;
     }
 
-    private ref PriceLevel SlotFor(long price)
-    {
-        // Consecutive trades often print at one price: skip the hash lookup for them.
-        if (price == _lastPrice)
-        {
-            return ref _slots[_lastSlot];
-        }
+    private PriceLevel Level(long key, in Slot slot) => new(key * StepTicks, slot.Buy, slot.Sell, slot.Trades);
 
-        ref var index = ref CollectionsMarshal.GetValueRefOrAddDefault(_slotByPrice, price, out var exists);
-        if (!exists)
+    private void AddOutsideWindow(long key, Int128 buyVolume, Int128 sellVolume, long trades)
+    {
+        if (!_isWide)
         {
-            if (_count == _slots.Length)
+            if (_high < 0)
             {
-                Array.Resize(ref _slots, _slots.Length * 2);
+                // First level of a bar: centre the window on it.
+                _windowStart = key - (_window.Length / 2);
+                Add(key * StepTicks, buyVolume, sellVolume, trades);
+                return;
             }
 
-            index = _count++;
-            _slots[index] = new PriceLevel(price, 0, 0, 0);
+            var low = Math.Min(_windowStart + _low, key);
+            var high = Math.Max(_windowStart + _high, key);
+            if (high - low < MaxDenseLevels)
+            {
+                Regrow(low, high);
+                Add(key * StepTicks, buyVolume, sellVolume, trades);
+                return;
+            }
+
+            _isWide = true;
+            for (var i = _low; i <= _high; i++)
+            {
+                if (_window[i].Trades != 0)
+                {
+                    _wide[_windowStart + i] = _window[i];
+                }
+            }
+
+            Array.Clear(_window, _low, _high - _low + 1);
+            _low = int.MaxValue;
+            _high = -1;
         }
 
-        _lastPrice = price;
-        _lastSlot = index;
-        return ref _slots[index];
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_wide, key, out _);
+        slot.Buy += buyVolume;
+        slot.Sell += sellVolume;
+        slot.Trades += trades;
+    }
+
+    /// <summary>Moves the used levels into a window wide enough for [low, high] with room on both sides.</summary>
+    private void Regrow(long low, long high)
+    {
+        var span = high - low + 1;
+        var length = _window.Length;
+        while (length < span * 2)
+        {
+            length *= 2;
+        }
+
+        var window = length == _window.Length ? _window : new Slot[length];
+        var start = low - ((length - span) / 2);
+        var used = _high - _low + 1;
+        var from = _low;
+        var to = (int)(_windowStart + _low - start);
+        if (window == _window)
+        {
+            Array.Copy(_window, from, window, to, used);
+            ClearOutside(window, to, used, from);
+        }
+        else
+        {
+            Array.Copy(_window, from, window, to, used);
+        }
+
+        _window = window;
+        _low = to;
+        _high = to + used - 1;
+        _windowStart = start;
+    }
+
+    /// <summary>After shifting in place, zeroes the part of the old range the copy did not overwrite.</summary>
+    private static void ClearOutside(Slot[] window, int to, int used, int from)
+    {
+        if (to > from)
+        {
+            Array.Clear(window, from, Math.Min(used, to - from));
+        }
+        else if (to < from)
+        {
+            var start = Math.Max(from, to + used);
+            Array.Clear(window, start, from + used - start);
+        }
+    }
+
+    private struct Slot
+    {
+        public Int128 Buy;
+        public Int128 Sell;
+        public long Trades;
     }
 }

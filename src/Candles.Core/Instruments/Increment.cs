@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 
 namespace Candles.Core.Instruments;
 
@@ -9,6 +10,8 @@ namespace Candles.Core.Instruments;
 public readonly record struct Increment
 {
     private const int MaxScale = 18;
+
+    private static readonly long[] Powers10 = [.. Enumerable.Range(0, MaxScale + 1).Select(e => (long)FixedDecimal.Pow10(e))];
 
     private Increment(long mantissa, int scale)
     {
@@ -57,7 +60,25 @@ public readonly record struct Increment
     /// Converts decimal text to a whole number of increments. Fails when the text is not a plain
     /// decimal, is negative, lies off the grid, or does not fit in 64 bits.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public UnitsParse TryParseUnits(ReadOnlySpan<byte> utf8, out long units)
+    {
+        // The common case stays in 64 bits: a short number with no more places than the grid.
+        if (FixedDecimal.TryParseSmall(utf8, out var small, out var smallScale) && small >= 0 && smallScale <= Scale)
+        {
+            var factor = Powers10[Scale - smallScale];
+            if (small <= long.MaxValue / factor)
+            {
+                var scaled = small * factor;
+                units = scaled % Mantissa == 0 ? scaled / Mantissa : 0;
+                return units > 0 || scaled == 0 ? UnitsParse.Ok : UnitsParse.OffGrid;
+            }
+        }
+
+        return TryParseUnitsExact(utf8, out units);
+    }
+
+    private UnitsParse TryParseUnitsExact(ReadOnlySpan<byte> utf8, out long units)
     {
         units = 0;
         if (!FixedDecimal.TryParse(utf8, out var value, out var scale))
@@ -103,6 +124,10 @@ public readonly record struct Increment
 
     /// <summary>Whole increments to decimal text with exactly <see cref="Scale"/> places: 650001 × 0.01 is "6500.01".</summary>
     public string Format(Int128 units) => FixedDecimal.Format(units * Mantissa, Scale);
+
+    /// <summary>Whole increments as decimal text into <paramref name="destination"/>, without allocating.</summary>
+    public bool TryFormat(Int128 units, Span<char> destination, out int charsWritten) =>
+        FixedDecimal.TryFormat(units * Mantissa, Scale, destination, out charsWritten);
 
     /// <summary>The increment itself as decimal text, e.g. "0.01".</summary>
     public override string ToString() => FixedDecimal.Format(Mantissa, Scale);

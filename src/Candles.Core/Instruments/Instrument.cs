@@ -16,6 +16,10 @@ public sealed record Instrument(InstrumentId Id, Increment TickSize, Increment Q
     public string FormatQuoteVolume(Int128 tickSteps) =>
         FixedDecimal.Format(tickSteps * TickSize.Mantissa * QuantityStep.Mantissa, TickSize.Scale + QuantityStep.Scale);
 
+    /// <summary><see cref="FormatQuoteVolume"/> into a span, without allocating.</summary>
+    public bool TryFormatQuoteVolume(Int128 tickSteps, Span<char> destination, out int charsWritten) =>
+        FixedDecimal.TryFormat(tickSteps * TickSize.Mantissa * QuantityStep.Mantissa, TickSize.Scale + QuantityStep.Scale, destination, out charsWritten);
+
     /// <summary>
     /// A footprint price step in ticks: the text must be a positive whole multiple of the tick size.
     /// </summary>

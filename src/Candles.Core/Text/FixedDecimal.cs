@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using System.Runtime.CompilerServices;
 
 namespace Candles.Core;
 
@@ -11,6 +11,46 @@ namespace Candles.Core;
 public static class FixedDecimal
 {
     private const int MaxDigits = 36;
+
+    /// <summary>
+    /// Reads ASCII decimal text of at most 18 digits into a 64-bit integer: the fast path for prices and
+    /// quantities. False for anything else, including longer numbers that <see cref="TryParse(ReadOnlySpan{byte}, out Int128, out int)"/> reads.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool TryParseSmall(ReadOnlySpan<byte> utf8, out long value, out int scale)
+    {
+        value = 0;
+        scale = -1;
+        var digits = 0;
+        var i = utf8.Length > 0 && utf8[0] == (byte)'-' ? 1 : 0;
+        for (; i < utf8.Length; i++)
+        {
+            var d = (uint)(utf8[i] - '0');
+            if (d <= 9)
+            {
+                value = (value * 10) + d;
+                digits++;
+                scale += scale >= 0 ? 1 : 0;
+            }
+            else if (utf8[i] == (byte)'.' && scale < 0)
+            {
+                scale = 0;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        if (digits is 0 or > 18 || scale == 0)
+        {
+            return false;
+        }
+
+        scale = Math.Max(scale, 0);
+        value = utf8[0] == (byte)'-' ? -value : value;
+        return true;
+    }
 
     /// <summary>Reads ASCII decimal text; <paramref name="scale"/> is the number of digits after the point.</summary>
     public static bool TryParse(ReadOnlySpan<byte> utf8, out Int128 value, out int scale)
@@ -112,25 +152,65 @@ public static class FixedDecimal
     /// <summary>Writes <paramref name="value"/> × 10^-<paramref name="scale"/> with exactly <paramref name="scale"/> places.</summary>
     public static string Format(Int128 value, int scale)
     {
-        var digits = Int128.Abs(value).ToString(CultureInfo.InvariantCulture);
-        var builder = new StringBuilder(digits.Length + 3);
-        if (value < 0)
+        Span<char> text = stackalloc char[MaxChars];
+        TryFormat(value, scale, text, out var written);
+        return new string(text[..written]);
+    }
+
+    /// <summary>The longest text <see cref="TryFormat"/> can write: sign, 39 digits, point, padding zeros.</summary>
+    public const int MaxChars = 80;
+
+    /// <summary>
+    /// Writes <paramref name="value"/> × 10^-<paramref name="scale"/> with exactly <paramref name="scale"/> places
+    /// into <paramref name="destination"/> without allocating; false if it does not fit.
+    /// </summary>
+    public static bool TryFormat(Int128 value, int scale, Span<char> destination, out int charsWritten)
+    {
+        Span<char> digits = stackalloc char[40];
+        var negative = value < 0;
+        int count;
+        if (value > long.MinValue && value <= long.MaxValue)
         {
-            builder.Append('-');
+            ((ulong)Math.Abs((long)value)).TryFormat(digits, out count, default, CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            Int128.Abs(value).TryFormat(digits, out count, default, CultureInfo.InvariantCulture);
         }
 
-        if (scale == 0)
+        var whole = Math.Max(count - scale, 1);
+        charsWritten = (negative ? 1 : 0) + whole + (scale > 0 ? 1 + scale : 0);
+        if (destination.Length < charsWritten)
         {
-            return builder.Append(digits).ToString();
+            charsWritten = 0;
+            return false;
         }
 
-        if (digits.Length <= scale)
+        var at = 0;
+        if (negative)
         {
-            digits = new string('0', scale - digits.Length + 1) + digits;
+            destination[at++] = '-';
         }
 
-        var point = digits.Length - scale;
-        return builder.Append(digits, 0, point).Append('.').Append(digits, point, scale).ToString();
+        if (count > scale)
+        {
+            digits[..(count - scale)].CopyTo(destination[at..]);
+            at += count - scale;
+        }
+        else
+        {
+            destination[at++] = '0';
+        }
+
+        if (scale > 0)
+        {
+            destination[at++] = '.';
+            var zeros = Math.Max(scale - count, 0);
+            destination.Slice(at, zeros).Fill('0');
+            digits[(count - (scale - zeros))..count].CopyTo(destination[(at + zeros)..]);
+        }
+
+        return true;
     }
 
     /// <summary>10 to the power <paramref name="exponent"/> (0..38) as an exact integer.</summary>

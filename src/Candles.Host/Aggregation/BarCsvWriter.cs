@@ -1,4 +1,3 @@
-using System.Globalization;
 using Candles.Core.Bars;
 using Candles.Core.Instruments;
 
@@ -17,49 +16,33 @@ public static class BarCsvWriter
     public static void WriteCandles(TextWriter writer, Instrument instrument, IEnumerable<Bar> bars)
     {
         writer.Write(CandleHeader + "\n");
-        foreach (var candle in bars.Select(bar => bar.Candle))
+        var line = new CsvLine(writer, instrument);
+        foreach (var c in bars.Select(bar => bar.Candle))
         {
-            writer.Write(string.Join(
-                ',',
-                Integer(candle.OpenTimeMs),
-                instrument.FormatPrice(candle.Open),
-                instrument.FormatPrice(candle.High),
-                instrument.FormatPrice(candle.Low),
-                instrument.FormatPrice(candle.Close),
-                instrument.FormatQuantity(candle.Volume),
-                instrument.FormatQuantity(candle.BuyVolume),
-                instrument.FormatQuantity(candle.SellVolume),
-                instrument.FormatQuoteVolume(candle.QuoteVolume),
-                Integer(candle.Trades),
-                Integer(candle.FirstTradeId),
-                Integer(candle.LastTradeId)));
-            writer.Write('\n');
+            line.Integer(c.OpenTimeMs).Price(c.Open).Price(c.High).Price(c.Low).Price(c.Close)
+                .Quantity(c.Volume).Quantity(c.BuyVolume).Quantity(c.SellVolume).QuoteVolume(c.QuoteVolume)
+                .Integer(c.Trades).Integer(c.FirstTradeId).Integer(c.LastTradeId).End();
         }
     }
 
     public static void WriteFootprints(TextWriter writer, Instrument instrument, IEnumerable<Bar> bars)
     {
         writer.Write(FootprintHeader + "\n");
+        var line = new CsvLine(writer, instrument);
         foreach (var bar in bars)
         {
-            var openTime = Integer(bar.Candle.OpenTimeMs);
             foreach (var level in bar.Footprint.Levels)
             {
-                writer.Write(string.Join(
-                    ',',
-                    openTime,
-                    instrument.FormatPrice(level.Price),
-                    instrument.FormatQuantity(level.BuyVolume),
-                    instrument.FormatQuantity(level.SellVolume),
-                    Integer(level.Trades)));
-                writer.Write('\n');
+                line.Integer(bar.Candle.OpenTimeMs).Price(level.Price).Quantity(level.BuyVolume).Quantity(level.SellVolume).Integer(level.Trades).End();
             }
         }
     }
 
+    /// <summary>Bars without trades have no profile; every bar passed in has trades, so each gets a row.</summary>
     public static void WriteProfiles(TextWriter writer, Instrument instrument, IEnumerable<Bar> bars, int valueAreaPercent)
     {
         writer.Write(ProfileHeader + "\n");
+        var line = new CsvLine(writer, instrument);
         foreach (var bar in bars)
         {
             var footprint = bar.Footprint;
@@ -68,17 +51,8 @@ public static class BarCsvWriter
                 continue;
             }
 
-            writer.Write(string.Join(
-                ',',
-                Integer(bar.Candle.OpenTimeMs),
-                instrument.FormatPrice(poc.Price),
-                instrument.FormatPrice(area.High),
-                instrument.FormatPrice(area.Low),
-                instrument.FormatQuantity(footprint.Delta),
-                instrument.FormatQuantity(footprint.Volume)));
-            writer.Write('\n');
+            line.Integer(bar.Candle.OpenTimeMs).Price(poc.Price).Price(area.High).Price(area.Low)
+                .Quantity(footprint.Delta).Quantity(footprint.Volume).End();
         }
     }
-
-    private static string Integer(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

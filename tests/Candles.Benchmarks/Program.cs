@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Candles.Benchmarks.GoldenTape).Assembly).Run(args);
