@@ -128,3 +128,43 @@ public class BinanceTradeCsvReaderTests
         Assert.Contains("longer than", error?.Reason);
     }
 }
+
+public class BinanceTradeCsvReaderVariantTests
+{
+    private static readonly Instrument Btc = new(InstrumentId.Parse("BINANCE:BTCUSDT"), Increment.Parse("0.01"), Increment.Parse("0.00001"));
+
+    [Fact]
+    public void UnusualButValidLinesAmongOrdinaryOnesReadTheSame()
+    {
+        // Ordinary lines take the one-pass path; the variants between them take the field-by-field path.
+        string[] lines =
+        [
+            "1,65000.00,0.01000,650.0,1772150400975000,False,True",
+            "2,65000.010,0.01,650.1,1772150400976000,true,false",
+            "3,65000.02,0.01000,650.2,1772150400977,False",
+            "4,65000.03,0.01000,650.3,1772150400978000,True,True\r",
+            "5,65000,1,65000,1772150400979000,False,True",
+            "6,65000.05,0.01000,650.5,1772150400980000,True,True",
+        ];
+        var bytes = System.Text.Encoding.ASCII.GetBytes(string.Join('\n', lines) + "\n");
+        using var reader = new BinanceTradeCsvReader(new MemoryStream(bytes), Btc);
+        var ticks = new List<Tick>();
+        while (reader.TryRead(out var tick))
+        {
+            ticks.Add(tick);
+        }
+
+        Assert.Null(reader.Error);
+        Assert.Equal(
+            [
+                new Tick(1, 1772150400975000, 6500000, 1000, AggressorSide.Buy),
+                new Tick(2, 1772150400976000, 6500001, 1000, AggressorSide.Sell),
+                new Tick(3, 1772150400977000, 6500002, 1000, AggressorSide.Buy),
+                new Tick(4, 1772150400978000, 6500003, 1000, AggressorSide.Sell),
+                new Tick(5, 1772150400979000, 6500000, 100000, AggressorSide.Buy),
+                new Tick(6, 1772150400980000, 6500005, 1000, AggressorSide.Sell),
+            ],
+            ticks);
+        Assert.Equal(6, reader.LineNumber);
+    }
+}
