@@ -136,7 +136,7 @@ public class BinanceTradeCsvReaderVariantTests
     [Fact]
     public void UnusualButValidLinesAmongOrdinaryOnesReadTheSame()
     {
-        // Ordinary lines take the one-pass path; the variants between them take the field-by-field path.
+        // Variants a venue or an older export may write, between ordinary lines.
         string[] lines =
         [
             "1,65000.00,0.01000,650.0,1772150400975000,False,True",

@@ -3,7 +3,6 @@ using System.IO.Compression;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Text;
-using Candles.Core;
 using Candles.Core.Instruments;
 using Candles.Core.Ticks;
 
@@ -28,7 +27,6 @@ public sealed class BinanceTradeCsvReader : IDisposable
     private byte[] _buffer = new byte[1 << 20];
     private int _start;
     private int _end;
-    private int _completeEnd;
     private bool _endOfStream;
 
     public BinanceTradeCsvReader(Stream stream, Instrument instrument)
@@ -73,12 +71,6 @@ public sealed class BinanceTradeCsvReader : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryRead(out Tick tick)
     {
-        if (LineNumber > 0 && _start < _completeEnd && TryParseFast(out tick))
-        {
-            LineNumber++;
-            return true;
-        }
-
         tick = default;
         while (Error is null)
         {
@@ -167,69 +159,6 @@ public sealed class BinanceTradeCsvReader : IDisposable
         var read = _stream.Read(_buffer, _end, _buffer.Length - _end);
         _end += read;
         _endOfStream = read == 0;
-        _completeEnd = _start + _buffer.AsSpan(_start, _end - _start).LastIndexOf((byte)'\n') + 1;
-    }
-
-    /// <summary>
-    /// One pass over an ordinary line (7 columns, prices and sizes of at most 18 digits on the grid,
-    /// <c>True</c>/<c>False</c>). Anything else returns false without consuming, and the line goes through
-    /// <see cref="TryParse(ReadOnlySpan{byte}, out Tick)"/>, which accepts every valid variant and names what is wrong.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool TryParseFast(out Tick tick)
-    {
-        tick = default;
-        var line = _buffer.AsSpan(_start, _completeEnd - _start);
-        var i = 0;
-        if (!Integer(line, ref i, (byte)',', out var tradeId)
-            || !Units(line, ref i, _instrument.TickSize, out var price)
-            || !Units(line, ref i, _instrument.QuantityStep, out var quantity)
-            || !Field(line, ref i, (byte)',', out var quote) || !FixedDecimal.TryParseSmall(quote, out _, out _)
-            || !Integer(line, ref i, (byte)',', out var time) || time <= 0
-            || !Boolean(line, ref i, (byte)',', out var buyerIsMaker) || !Boolean(line, ref i, (byte)'\n', out _))
-        {
-            return false;
-        }
-
-        _start += i;
-        var timeUs = time < MicrosecondThreshold ? time * 1000 : time;
-        tick = new Tick(tradeId, timeUs, price, quantity, buyerIsMaker ? AggressorSide.Sell : AggressorSide.Buy);
-        return true;
-
-        // A field runs to the next ',' or line break; it is good only if it ends with the expected one.
-        static bool Field(ReadOnlySpan<byte> line, ref int i, byte terminator, out ReadOnlySpan<byte> field)
-        {
-            var rest = line[i..];
-            var length = rest.IndexOfAny((byte)',', (byte)'\n');
-            field = length < 0 ? default : rest[..length];
-            i += length + 1;
-            return length > 0 && rest[length] == terminator;
-        }
-
-        static bool Integer(ReadOnlySpan<byte> line, ref int i, byte terminator, out long value)
-        {
-            value = 0;
-            return Field(line, ref i, terminator, out var field)
-                && field[0] != (byte)'-' && FixedDecimal.TryParseSmall(field, out value, out var scale) && scale == 0;
-        }
-
-        static bool Units(ReadOnlySpan<byte> line, ref int i, Increment grid, out long units)
-        {
-            units = 0;
-            return Field(line, ref i, (byte)',', out var field) && grid.TryParseUnits(field, out units) == UnitsParse.Ok && units > 0;
-        }
-
-        static bool Boolean(ReadOnlySpan<byte> line, ref int i, byte terminator, out bool value)
-        {
-            value = false;
-            if (!Field(line, ref i, terminator, out var field))
-            {
-                return false;
-            }
-
-            value = field.SequenceEqual("True"u8);
-            return value || field.SequenceEqual("False"u8);
-        }
     }
 
     private static ReadOnlySpan<byte> TrimCarriageReturn(ReadOnlySpan<byte> line) =>
@@ -269,7 +198,7 @@ public sealed class BinanceTradeCsvReader : IDisposable
         }
 
         var quoteText = line[fields[3]];
-        if (!FixedDecimal.TryParseSmall(quoteText, out _, out _) && !FixedDecimal.TryParse(quoteText, out _, out _))
+        if (!Core.FixedDecimal.TryParseSmall(quoteText, out _, out _) && !Core.FixedDecimal.TryParse(quoteText, out _, out _))
         {
             return $"quote quantity '{Text(quoteText)}' is not a number";
         }
