@@ -26,34 +26,10 @@ public sealed class Footprint
     /// <summary>The grid of the levels in ticks: 1 is the native tick.</summary>
     public long StepTicks { get; }
 
-    public Int128 Volume
-    {
-        get
-        {
-            Int128 total = 0;
-            foreach (var level in Levels)
-            {
-                total += level.Volume;
-            }
-
-            return total;
-        }
-    }
+    public Int128 Volume => Sum(static level => level.Volume);
 
     /// <summary>Buy volume minus sell volume over all levels.</summary>
-    public Int128 Delta
-    {
-        get
-        {
-            Int128 delta = 0;
-            foreach (var level in Levels)
-            {
-                delta += level.Delta;
-            }
-
-            return delta;
-        }
-    }
+    public Int128 Delta => Sum(static level => level.Delta);
 
     /// <summary>Wraps levels that are already sorted ascending by price, distinct, and on the <paramref name="stepTicks"/> grid.</summary>
     internal static Footprint FromSortedLevels(PriceLevel[] levels, long stepTicks) =>
@@ -138,6 +114,17 @@ public sealed class Footprint
 
     /// <summary>Rounds a positive price in ticks down to the grid of <paramref name="stepTicks"/>.</summary>
     public static long FloorToStep(long price, long stepTicks) => price / stepTicks * stepTicks;
+
+    private Int128 Sum(Func<PriceLevel, Int128> of)
+    {
+        Int128 total = 0;
+        foreach (var level in Levels)
+        {
+            total += of(level);
+        }
+
+        return total;
+    }
 
     private int PointOfControlIndex()
     {
