@@ -163,3 +163,19 @@ public class BarBuilderTests
         Assert.Equal("200000000000.00000000", instrument.FormatQuoteVolume(candle.QuoteVolume));
     }
 }
+
+public class BarBuilderRangeTests
+{
+    [Fact]
+    public void BarsBetweenIsHalfOpenAndIncludesTheLiveBar()
+    {
+        var builder = TestTicks.MinuteBuilder();
+        builder.Update(TestTicks.Buy(1, "2026-03-01T10:00:10Z", 100));
+        builder.Update(TestTicks.Buy(2, "2026-03-01T10:02:10Z", 100));
+        builder.Update(TestTicks.Buy(3, "2026-03-01T10:04:10Z", 100));
+        var from = TestTicks.Ms("2026-03-01T10:02:00Z");
+        Assert.Equal([from, TestTicks.Ms("2026-03-01T10:04:00Z")], builder.BarsBetween(from, long.MaxValue).Select(b => b.Candle.OpenTimeMs));
+        Assert.Equal([from], builder.BarsBetween(from - 1, TestTicks.Ms("2026-03-01T10:04:00Z")).Select(b => b.Candle.OpenTimeMs));
+        Assert.Empty(builder.BarsBetween(TestTicks.Ms("2026-03-01T10:05:00Z"), long.MaxValue));
+    }
+}

@@ -31,6 +31,24 @@ public sealed class Footprint
     /// <summary>Buy volume minus sell volume over all levels.</summary>
     public Int128 Delta => Sum(static level => level.Delta);
 
+    /// <summary>
+    /// A footprint from levels ascending by price, distinct, traded and on the <paramref name="stepTicks"/> grid;
+    /// anything else is refused, so a footprint read from storage or the wire is as valid as a built one.
+    /// </summary>
+    public static Footprint Create(PriceLevel[] levels, long stepTicks)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(stepTicks, 1);
+        for (var i = 0; i < levels.Length; i++)
+        {
+            if ((i > 0 && levels[i].Price <= levels[i - 1].Price) || levels[i].Price % stepTicks != 0 || levels[i].Trades <= 0)
+            {
+                throw new ArgumentException($"level {i} at {levels[i].Price} is out of order, off the {stepTicks}-tick grid or untraded", nameof(levels));
+            }
+        }
+
+        return FromSortedLevels(levels, stepTicks);
+    }
+
     /// <summary>Wraps levels that are already sorted ascending by price, distinct, and on the <paramref name="stepTicks"/> grid.</summary>
     internal static Footprint FromSortedLevels(PriceLevel[] levels, long stepTicks) =>
         levels.Length == 0 && stepTicks == 1 ? Empty : new Footprint(ImmutableCollectionsMarshal.AsImmutableArray(levels), stepTicks);

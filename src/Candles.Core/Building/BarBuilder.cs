@@ -112,6 +112,24 @@ public sealed class BarBuilder
         }
     }
 
+    /// <summary>Closed bars and the live bar with <c>fromMs &lt;= open time &lt; toMs</c>, ascending.</summary>
+    public List<Bar> BarsBetween(long fromMs, long toMs)
+    {
+        var bars = new List<Bar>();
+        var first = IndexOf(fromMs);
+        for (var i = first < 0 ? ~first : first; i < _closed.Count && _closed[i].Candle.OpenTimeMs < toMs; i++)
+        {
+            bars.Add(_closed[i]);
+        }
+
+        if (_hasLive && _livePeriod.StartMs >= fromMs && _livePeriod.StartMs < toMs)
+        {
+            bars.Add(LiveBar!);
+        }
+
+        return bars;
+    }
+
     /// <summary>Moves the closes and corrections since the last call into <paramref name="into"/>, oldest first.</summary>
     public void DrainChanges(List<BarChange> into)
     {

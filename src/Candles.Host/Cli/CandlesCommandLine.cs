@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Candles.Host.Aggregation;
+using Candles.Host.Replay;
+using Candles.Host.Serving;
 
 namespace Candles.Host.Cli;
 
@@ -9,8 +11,16 @@ public static class CandlesCommandLine
     /// <summary>Exit code for input a user can fix: a bad file, a bad option value.</summary>
     public const int BadInput = 2;
 
-    public static RootCommand Create() => new("Orleans.Candles: trade ticks to candles, footprints and volume profiles.")
+    public static RootCommand Create()
     {
-        AggregateCommand.Create(),
-    };
+        var root = new RootCommand("Orleans.Candles: trade ticks to candles, footprints and volume profiles. With no verb: serve.")
+        {
+            ServeCommand.Create(),
+            AggregateCommand.Create(),
+            ReplayCommand.Create(),
+        };
+        root.TreatUnmatchedTokensAsErrors = false;
+        root.SetAction(ServeCommand.RunAsync);
+        return root;
+    }
 }

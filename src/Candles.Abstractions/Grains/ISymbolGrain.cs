@@ -1,0 +1,34 @@
+using Candles.Abstractions.Wire;
+using Candles.Core.Ticks;
+
+namespace Candles.Abstractions.Grains;
+
+/// <summary>
+/// One instrument, keyed by its id (<c>BINANCE:BTCUSDT</c>): builds the live 1m bar with its footprint and
+/// keeps the retained 1m history. Ingest is idempotent by trade id.
+/// </summary>
+[Alias("candles.ISymbolGrain")]
+public interface ISymbolGrain : IGrainWithStringKey
+{
+    /// <summary>Defines the instrument's grids; the same grids again is a no-op, different ones a conflict.</summary>
+    [Alias("Define")]
+    Task<DefineOutcome> Define(InstrumentSpec spec);
+
+    [Alias("GetStatus")]
+    Task<SymbolStatus> GetStatus();
+
+    /// <summary>
+    /// Applies ticks (prices and quantities already in the instrument's units). A live batch also advances
+    /// the watermark to wall clock minus the grace; a replayed one only by event time.
+    /// </summary>
+    [Alias("Ingest")]
+    Task<IngestReport> Ingest(Tick[] ticks, bool live);
+
+    /// <summary>Closes the live bar, as at the end of a replay.</summary>
+    [Alias("Flush")]
+    Task Flush();
+
+    /// <summary>1m bars with <c>fromMs &lt;= open time &lt; toMs</c>, the live one included, with the watermark.</summary>
+    [Alias("GetMinuteBars")]
+    Task<BarsPage> GetMinuteBars(long fromMs, long toMs);
+}

@@ -1,0 +1,15 @@
+using Candles.Core.Bars;
+
+namespace Candles.Abstractions.Wire;
+
+/// <summary>
+/// Bars ascending by open time, the live (still forming) bar last if it is in range. A bar is closed when
+/// the instrument's watermark <see cref="WatermarkUs"/> has reached its end.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("candles.BarsPage")]
+public sealed record BarsPage(
+    [property: Id(0)] IReadOnlyList<Bar> Bars,
+    [property: Id(1)] long WatermarkUs)
+{
+    public bool IsClosed(Bar bar) => WatermarkUs >= bar.Candle.Period.EndMs * 1000;
+}

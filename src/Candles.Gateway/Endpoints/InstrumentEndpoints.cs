@@ -1,0 +1,57 @@
+using Candles.Abstractions.Grains;
+using Candles.Abstractions.Wire;
+using Candles.Core.Instruments;
+using Candles.Gateway.Json;
+using Candles.Gateway.Options;
+using Candles.Gateway.Requests;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+
+namespace Candles.Gateway.Endpoints;
+
+internal static class InstrumentEndpoints
+{
+    public static void Map(IEndpointRouteBuilder api)
+    {
+        api.MapGet("/instruments", async (IGrainFactory grains) =>
+        {
+            var ids = await grains.GetGrain<IInstrumentRegistryGrain>(0).List();
+            var statuses = await Task.WhenAll(ids.Select(id => grains.GetGrain<ISymbolGrain>(id).GetStatus()));
+            return Results.Ok(statuses.Where(s => s.Spec is not null).Select(s =>
+                new InstrumentJson(s.Spec!.Id, s.Spec.TickSize, s.Spec.QuantityStep, s.FirstBarMs, s.LastBarMs)));
+        }).WithName("GetInstruments").WithSummary("Defined instruments with tick size, quantity step, first and last bar");
+
+        api.MapPut("/instruments/{id}", async (string id, InstrumentDefinitionJson body, HttpRequest http, IGrainFactory grains, IOptions<GatewayOptions> options) =>
+        {
+            if (ApiKey.Check(http, options.Value) is { } denied)
+            {
+                return denied;
+            }
+
+            if (!InstrumentId.TryParse(id, out _, out var idError))
+            {
+                return Problems.BadRequest("bad_instrument", idError);
+            }
+
+            if (!Increment.TryParse(body.TickSize, out var tick, out var tickError))
+            {
+                return Problems.BadRequest("bad_tick_size", $"tickSize: {tickError}");
+            }
+
+            if (!Increment.TryParse(body.QtyStep, out var step, out var stepError))
+            {
+                return Problems.BadRequest("bad_qty_step", $"qtyStep: {stepError}");
+            }
+
+            var spec = new InstrumentSpec(id, tick.ToString(), step.ToString());
+            return await grains.GetGrain<ISymbolGrain>(id).Define(spec) switch
+            {
+                DefineOutcome.Created => Results.Created($"/api/v1/instruments/{id}", spec),
+                DefineOutcome.Unchanged => Results.Ok(spec),
+                _ => Problems.Problem(StatusCodes.Status409Conflict, "instrument_conflict", $"instrument '{id}' is already defined with other grids; a redefinition would corrupt its bars"),
+            };
+        }).WithName("PutInstrument").WithSummary("Defines an instrument's tick size and quantity step (ingest key required)");
+    }
+}

@@ -1,0 +1,28 @@
+using Candles.Grains.Options;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Candles.Grains.Hosting;
+
+public static class CandlesSiloBuilderExtensions
+{
+    /// <summary>Grain storage name for instrument definitions and the registry.</summary>
+    public const string StorageName = "candles";
+
+    /// <summary>Registers the candle grains' options (section <c>Candles:Symbols</c>) and a clock.</summary>
+    public static ISiloBuilder AddCandleGrains(this ISiloBuilder builder, IConfiguration configuration, Action<SymbolGrainOptions>? configure = null)
+    {
+        var options = builder.Services.AddOptions<SymbolGrainOptions>().Bind(configuration.GetSection(SymbolGrainOptions.Section));
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SymbolGrainOptions>, SymbolGrainOptionsValidator>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        return builder;
+    }
+}

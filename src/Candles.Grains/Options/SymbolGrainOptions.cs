@@ -1,0 +1,19 @@
+namespace Candles.Grains.Options;
+
+/// <summary>How an instrument's grain builds and keeps its bars.</summary>
+public sealed class SymbolGrainOptions
+{
+    public const string Section = "Candles:Symbols";
+
+    /// <summary>How long after a minute ends a live source may still deliver its ticks before the bar closes.</summary>
+    public TimeSpan Grace { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often a live instrument's watermark is advanced by the wall clock, closing quiet minutes.</summary>
+    public TimeSpan ScanPeriod { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How far back from the newest bar 1m bars are kept and late ticks accepted.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>The most ticks one ingest batch may carry.</summary>
+    public int MaxBatch { get; set; } = 100_000;
+}
