@@ -1,0 +1,51 @@
+using System.Net;
+using System.Net.Sockets;
+using Candles.Host.Serving;
+using Microsoft.AspNetCore.Builder;
+
+namespace Candles.EndToEnd.Tests;
+
+/// <summary>The real service in embedded mode, started in this process on loopback ports of its own.</summary>
+public sealed class EmbeddedServer : IAsyncLifetime
+{
+    public const string ApiKey = "e2e-ingest-key";
+
+    private WebApplication? _app;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = CandlesServer.Build(
+        [
+            "--urls", "http://127.0.0.1:0",
+            $"--Candles:Ingest:ApiKey={ApiKey}",
+            "--Candles:Embedded:Simulator=false",
+            $"--Candles:Embedded:SiloPort={FreePort()}",
+            $"--Candles:Embedded:GatewayPort={FreePort()}",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        await _app.StartAsync();
+        BaseAddress = new Uri(_app.Urls.First());
+        Http = new HttpClient { BaseAddress = BaseAddress };
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

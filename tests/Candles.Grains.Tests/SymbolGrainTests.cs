@@ -1,0 +1,96 @@
+using System.Globalization;
+using Candles.Abstractions.Grains;
+using Candles.Abstractions.Wire;
+using Candles.Core.Ticks;
+
+namespace Candles.Grains.Tests;
+
+[Collection(nameof(SharedCluster))]
+public class SymbolGrainTests(ClusterFixture fixture)
+{
+    private static long Us(string iso) => DateTimeOffset.Parse(iso, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds() * 1000;
+
+    private async Task<ISymbolGrain> DefinedAsync(string id)
+    {
+        var grain = fixture.Grains.GetGrain<ISymbolGrain>(id);
+        Assert.NotEqual(DefineOutcome.Conflict, await grain.Define(new InstrumentSpec(id, "0.01", "0.001")));
+        return grain;
+    }
+
+    [Fact]
+    public async Task QuietMinuteOfALiveSourceClosesOnTimeAfterTheGrace()
+    {
+        var grain = await DefinedAsync("TEST:QUIET");
+        var now = fixture.Clock.GetUtcNow();
+        var minute = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero).AddMinutes(1);
+        fixture.Clock.SetUtcNow(minute.AddSeconds(10));
+        await grain.Ingest([new Tick(1, minute.AddSeconds(10).ToUnixTimeMilliseconds() * 1000, 100, 1, AggressorSide.Buy)], live: true);
+
+        // One second past the minute is inside the 2 s grace: still live.
+        fixture.Clock.SetUtcNow(minute.AddSeconds(61));
+        var page = await grain.GetMinuteBars(long.MinValue, long.MaxValue);
+        Assert.False(page.IsClosed(Assert.Single(page.Bars)));
+
+        // Past the grace, the grain's timer closes it without any new tick.
+        fixture.Clock.SetUtcNow(minute.AddSeconds(62.5));
+        Assert.True(await ClusterFixture.EventuallyAsync(async () =>
+        {
+            var latest = await grain.GetMinuteBars(long.MinValue, long.MaxValue);
+            return latest.IsClosed(latest.Bars[0]);
+        }));
+    }
+
+    [Fact]
+    public async Task ReplayedTicksCloseBarsByEventTimeOnlyAndFlushClosesTheLast()
+    {
+        var grain = await DefinedAsync("TEST:REPLAY");
+        await grain.Ingest(
+            [new Tick(1, Us("2020-01-01T00:00:10Z"), 100, 1, AggressorSide.Buy), new Tick(2, Us("2020-01-01T00:01:10Z"), 101, 1, AggressorSide.Sell)],
+            live: false);
+        var page = await grain.GetMinuteBars(long.MinValue, long.MaxValue);
+        Assert.Equal([true, false], page.Bars.Select(page.IsClosed));
+        await grain.Flush();
+        page = await grain.GetMinuteBars(long.MinValue, long.MaxValue);
+        Assert.All(page.Bars, bar => Assert.True(page.IsClosed(bar)));
+    }
+
+    [Fact]
+    public async Task DuplicatesAreIgnoredAndLateTicksAmendWithARevision()
+    {
+        var grain = await DefinedAsync("TEST:LATE");
+        var first = await grain.Ingest(
+            [new Tick(1, Us("2026-01-01T00:00:10Z"), 100, 1, AggressorSide.Buy), new Tick(3, Us("2026-01-01T00:01:10Z"), 100, 1, AggressorSide.Buy)],
+            live: false);
+        var second = await grain.Ingest(
+            [new Tick(1, Us("2026-01-01T00:00:10Z"), 100, 1, AggressorSide.Buy), new Tick(2, Us("2026-01-01T00:00:50Z"), 90, 4, AggressorSide.Sell)],
+            live: false);
+        Assert.Equal(new IngestReport(2, 2, 0, 0, 0), first);
+        Assert.Equal(new IngestReport(2, 0, 1, 1, 0), second);
+        var amended = (await grain.GetMinuteBars(long.MinValue, long.MaxValue)).Bars[0].Candle;
+        Assert.Equal((1, 90L, 2L), (amended.Revision, amended.Low, amended.Trades));
+    }
+
+    [Fact]
+    public async Task RedefiningWithOtherGridsIsAConflictAndTheSameGridsAreUnchanged()
+    {
+        var grain = await DefinedAsync("TEST:DEFINE");
+        Assert.Equal(DefineOutcome.Unchanged, await grain.Define(new InstrumentSpec("TEST:DEFINE", "0.010", "0.0010")));
+        Assert.Equal(DefineOutcome.Conflict, await grain.Define(new InstrumentSpec("TEST:DEFINE", "0.5", "0.001")));
+        Assert.Equal("0.01", (await grain.GetStatus()).Spec!.TickSize);
+        Assert.Contains("TEST:DEFINE", await fixture.Grains.GetGrain<IInstrumentRegistryGrain>(0).List());
+    }
+
+    [Fact]
+    public async Task TimeframeGrainComposesTheLastBarsWhenNoStartIsGiven()
+    {
+        var grain = await DefinedAsync("TEST:COMPOSE");
+        var ticks = Enumerable.Range(0, 30).Select(i => new Tick(i + 1, Us("2026-01-01T00:00:00Z") + (i * 60_000_000L), 100 + i, 1, AggressorSide.Buy)).ToArray();
+        await grain.Ingest(ticks, live: false);
+        var timeframe = fixture.Grains.GetGrain<ITimeframeGrain>(GrainKeys.Timeframe("TEST:COMPOSE", Core.Timeframes.Timeframe.Parse("5m"), "UTC"));
+        var page = await timeframe.GetBars(new BarsQuery(long.MinValue, long.MaxValue, 2, null));
+        Assert.Equal([Us("2026-01-01T00:20:00Z") / 1000, Us("2026-01-01T00:25:00Z") / 1000], page.Bars.Select(b => b.Candle.OpenTimeMs));
+        Assert.Equal((120L, 124L, 5L), (page.Bars[0].Candle.Open, page.Bars[0].Candle.Close, page.Bars[0].Candle.Trades));
+        var fromStart = await timeframe.GetBars(new BarsQuery(Us("2026-01-01T00:03:00Z") / 1000, long.MaxValue, 1, null));
+        Assert.Equal(Us("2026-01-01T00:05:00Z") / 1000, Assert.Single(fromStart.Bars).Candle.OpenTimeMs);
+    }
+}
