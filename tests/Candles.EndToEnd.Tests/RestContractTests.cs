@@ -115,6 +115,22 @@ public class RestContractTests(EmbeddedServer server) : IClassFixture<EmbeddedSe
     }
 
     [Fact]
+    public async Task CsvBatchWithABadLineIsRefusedWithTheLineNumber()
+    {
+        await DefineAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/v1/ingest?instrument={Instrument}")
+        {
+            Content = new StringContent("700001,100.00,1.000,100.0,1782000000000000,False,True\n700002,100.00,abc,1.0,1782000000000001,False,True\n"),
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+        request.Headers.Add("X-Api-Key", EmbeddedServer.ApiKey);
+        using var response = await server.Http.SendAsync(request);
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "bad_tick", "csv line 2: quantity 'abc' is not a number");
+        var candles = await server.Http.GetFromJsonAsync<JsonElement>($"api/v1/candles?instrument={Instrument}&tf=1m&from=1781999940000&to=1782000060000");
+        Assert.Empty(candles.GetProperty("candles").EnumerateArray());
+    }
+
+    [Fact]
     public async Task OversizedBatchIsA413()
     {
         await DefineAsync();

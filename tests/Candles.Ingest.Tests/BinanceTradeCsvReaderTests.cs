@@ -168,3 +168,29 @@ public class BinanceTradeCsvReaderVariantTests
         Assert.Equal(6, reader.LineNumber);
     }
 }
+
+public class BinanceTradeCsvWriterTests
+{
+    [Fact]
+    public void WrittenLinesReadBackToTheSameTicks()
+    {
+        var pepe = new Instrument(InstrumentId.Parse("BINANCE:PEPEUSDT"), Increment.Parse("0.00000001"), Increment.Parse("1"));
+        Tick[] ticks = [new(1, 1772150400975177, 1234, 10_000_000_000, AggressorSide.Sell), new(2, 1772150400975178, 1, 1, AggressorSide.Buy)];
+        var writer = new BinanceTradeCsvWriter(pepe);
+        foreach (var tick in ticks)
+        {
+            writer.Append(tick);
+        }
+
+        using var reader = new BinanceTradeCsvReader(new MemoryStream(writer.TakeBytes()), pepe);
+        var read = new List<Tick>();
+        while (reader.TryRead(out var tick))
+        {
+            read.Add(tick);
+        }
+
+        Assert.Null(reader.Error);
+        Assert.Equal(ticks, read);
+        Assert.Equal(0, writer.Count);
+    }
+}

@@ -1,7 +1,11 @@
+using System.Net.Http.Json;
 using Candles.Abstractions.Grains;
+using Candles.Core.Instruments;
+using Candles.Core.Ticks;
 using Candles.Gateway.Json;
 using Candles.Gateway.Options;
 using Candles.Gateway.Requests;
+using Candles.Ingest.Replay;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -9,42 +13,107 @@ using Microsoft.Extensions.Options;
 
 namespace Candles.Gateway.Endpoints;
 
+/// <summary>
+/// <c>POST /api/v1/ingest</c>: a batch of ticks for one instrument, idempotent by trade id, as JSON
+/// (<see cref="IngestJson"/>) or as <c>text/csv</c> in Binance's trades layout with <c>instrument</c>,
+/// <c>live</c> and <c>flush</c> in the query. A bad tick refuses the whole batch, so nothing is half-applied.
+/// </summary>
 internal static class IngestEndpoints
 {
     public static void Map(IEndpointRouteBuilder api)
     {
-        api.MapPost("/ingest", async (IngestJson body, HttpRequest http, IGrainFactory grains, IOptions<GatewayOptions> options) =>
+        api.MapPost("/ingest", async (HttpRequest http, IGrainFactory grains, IOptions<GatewayOptions> options, CancellationToken cancellation) =>
         {
             if (ApiKey.Check(http, options.Value) is { } denied)
             {
                 return denied;
             }
 
-            var ticks = body.Ticks ?? [];
-            if (ticks.Count > options.Value.MaxIngestTicks)
+            var csv = http.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) == true;
+            var body = csv ? null : await ReadJsonAsync(http, cancellation);
+            var instrumentId = csv ? http.Query["instrument"].ToString() : body?.Instrument;
+            if (!csv && body is null)
             {
-                return Problems.Problem(StatusCodes.Status413PayloadTooLarge, "batch_too_large", $"{ticks.Count} ticks in one batch; at most {options.Value.MaxIngestTicks}");
+                return Problems.BadRequest("bad_body", "the body is not an ingest batch: {\"instrument\":..,\"ticks\":[..]} as JSON, or text/csv");
             }
 
-            var symbol = grains.GetGrain<ISymbolGrain>(body.Instrument ?? string.Empty);
-            var status = body.Instrument is null ? null : await symbol.GetStatus();
-            if (status?.Spec is null)
+            var symbol = grains.GetGrain<ISymbolGrain>(instrumentId ?? string.Empty);
+            var spec = string.IsNullOrEmpty(instrumentId) ? null : (await symbol.GetStatus()).Spec;
+            if (spec is null)
             {
-                return Problems.UnknownInstrument(body.Instrument ?? string.Empty);
+                return Problems.UnknownInstrument(instrumentId ?? string.Empty);
             }
 
-            if (!TickParsing.TryConvert(ticks, status.Spec.ToInstrument(), out var converted, out var error))
+            var instrument = spec.ToInstrument();
+            var max = options.Value.MaxIngestTicks;
+            var (ticks, problem) = csv ? await ReadCsvAsync(http, instrument, max, cancellation) : Convert(body!, instrument, max);
+            if (problem is not null)
             {
-                return Problems.BadRequest("bad_tick", error!);
+                return problem;
             }
 
-            var report = await symbol.Ingest(converted, body.Live);
-            if (body.Flush)
+            var live = csv ? http.Query["live"] == "true" : body!.Live;
+            var flush = csv ? http.Query["flush"] == "true" : body!.Flush;
+            var report = await symbol.Ingest(ticks!, live);
+            if (flush)
             {
                 await symbol.Flush();
             }
 
             return Results.Ok(IngestReportJson.From(report));
-        }).WithName("Ingest").WithSummary("A batch of ticks for one instrument; idempotent by trade id (ingest key required)");
+        })
+        .Accepts<IngestJson>("application/json", "text/csv")
+        .Produces<IngestReportJson>()
+        .WithName("Ingest")
+        .WithSummary("A batch of ticks for one instrument; idempotent by trade id (ingest key required)");
     }
+
+    private static async Task<IngestJson?> ReadJsonAsync(HttpRequest http, CancellationToken cancellation)
+    {
+        try
+        {
+            return await http.ReadFromJsonAsync<IngestJson>(cancellation);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static (Tick[]? Ticks, IResult? Problem) Convert(IngestJson body, Instrument instrument, int max)
+    {
+        var ticks = body.Ticks ?? [];
+        if (ticks.Count > max)
+        {
+            return (null, TooLarge(ticks.Count, max));
+        }
+
+        return TickParsing.TryConvert(ticks, instrument, out var converted, out var error)
+            ? (converted, null)
+            : (null, Problems.BadRequest("bad_tick", error!));
+    }
+
+    private static async Task<(Tick[]? Ticks, IResult? Problem)> ReadCsvAsync(HttpRequest http, Instrument instrument, int max, CancellationToken cancellation)
+    {
+        // The reader is synchronous; the body is buffered first (Kestrel's body size limit bounds it).
+        using var buffer = new MemoryStream();
+        await http.Body.CopyToAsync(buffer, cancellation);
+        buffer.Position = 0;
+        using var reader = new BinanceTradeCsvReader(buffer, instrument);
+        var ticks = new List<Tick>();
+        while (reader.TryRead(out var tick))
+        {
+            if (ticks.Count == max)
+            {
+                return (null, TooLarge(max + 1, max));
+            }
+
+            ticks.Add(tick);
+        }
+
+        return reader.Error is { } error ? (null, Problems.BadRequest("bad_tick", $"csv {error}")) : ([.. ticks], null);
+    }
+
+    private static IResult TooLarge(int count, int max) =>
+        Problems.Problem(StatusCodes.Status413PayloadTooLarge, "batch_too_large", $"{(count > max ? "more than " + max : count)} ticks in one batch; at most {max}");
 }
