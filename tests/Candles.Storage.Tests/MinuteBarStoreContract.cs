@@ -1,0 +1,80 @@
+using Candles.Core.Bars;
+using Candles.Core.Timeframes;
+using Candles.Storage.MinuteBars;
+
+namespace Candles.Storage.Tests;
+
+/// <summary>What every 1m store must do, run against each implementation (in-memory and Redis).</summary>
+public abstract class MinuteBarStoreContract
+{
+    private const long T0 = 1_772_150_400_000;
+
+    protected abstract IMinuteBarStore Store { get; }
+
+    /// <summary>A fresh instrument per test, so tests sharing a store never see each other's bars.</summary>
+    private readonly string _instrument = $"TEST:S{Guid.NewGuid():N}"[..20];
+
+    internal static Bar MinuteBar(long openTimeMs, long price, int revision = 0, long volume = 5)
+    {
+        var candle = new Candle(new BarPeriod(openTimeMs, openTimeMs + 60_000), price, price + 2, price - 1, price + 1, volume, 3, (price * (volume + 3)) + 1, 4, 10, openTimeMs * 1000, 13, (openTimeMs * 1000) + 5, revision);
+        return new Bar(candle, Footprint.Create([new PriceLevel(price - 1, 0, 3, 2), new PriceLevel(price + 2, volume, 0, 2)], 1));
+    }
+
+    private static void AssertSameBar(Bar expected, Bar actual)
+    {
+        Assert.Equal(expected.Candle, actual.Candle);
+        Assert.Equal(expected.Footprint.Levels.ToArray(), actual.Footprint.Levels.ToArray());
+        Assert.Equal(expected.Footprint.StepTicks, actual.Footprint.StepTicks);
+    }
+
+    [Fact]
+    public async Task LoadReturnsBarsAscendingWithinAHalfOpenRange()
+    {
+        await Store.UpsertAsync(_instrument, [MinuteBar(T0 + 120_000, 102), MinuteBar(T0, 100), MinuteBar(T0 + 60_000, 101)]);
+        var loaded = await Store.LoadAsync(_instrument, T0 + 60_000, T0 + 120_000);
+        AssertSameBar(MinuteBar(T0 + 60_000, 101), Assert.Single(loaded));
+        Assert.Equal([T0, T0 + 60_000, T0 + 120_000], (await Store.LoadAsync(_instrument, long.MinValue, long.MaxValue)).Select(b => b.Candle.OpenTimeMs));
+    }
+
+    [Fact]
+    public async Task ACorrectedBarReplacesTheOneWithTheSameOpenTime()
+    {
+        await Store.UpsertAsync(_instrument, [MinuteBar(T0, 100)]);
+        await Store.UpsertAsync(_instrument, [MinuteBar(T0, 100, revision: 1, volume: 9)]);
+        var loaded = Assert.Single(await Store.LoadAsync(_instrument, long.MinValue, long.MaxValue));
+        AssertSameBar(MinuteBar(T0, 100, revision: 1, volume: 9), loaded);
+    }
+
+    [Fact]
+    public async Task TrimDropsOnlyBarsOpeningBeforeTheCutoff()
+    {
+        await Store.UpsertAsync(_instrument, [MinuteBar(T0, 100), MinuteBar(T0 + 60_000, 101), MinuteBar(T0 + 120_000, 102)]);
+        await Store.TrimAsync(_instrument, T0 + 60_000);
+        Assert.Equal([T0 + 60_000, T0 + 120_000], (await Store.LoadAsync(_instrument, long.MinValue, long.MaxValue)).Select(b => b.Candle.OpenTimeMs));
+    }
+
+    [Fact]
+    public async Task InstrumentsAreKeptApart()
+    {
+        await Store.UpsertAsync(_instrument, [MinuteBar(T0, 100)]);
+        Assert.Empty(await Store.LoadAsync(_instrument + "X", long.MinValue, long.MaxValue));
+    }
+
+    [Fact]
+    public async Task VolumesBeyondSixtyFourBitsComeBackExactly()
+    {
+        var huge = Int128.Parse("20000000000000000000", System.Globalization.CultureInfo.InvariantCulture);
+        var bar = MinuteBar(T0, 1234);
+        bar = bar with
+        {
+            Candle = bar.Candle with { QuoteVolume = huge, BuyVolume = huge },
+            Footprint = Footprint.Create([new PriceLevel(1234, huge, 1, 3)], 1),
+        };
+        await Store.UpsertAsync(_instrument, [bar]);
+        AssertSameBar(bar, Assert.Single(await Store.LoadAsync(_instrument, long.MinValue, long.MaxValue)));
+    }
+
+    [Fact]
+    public async Task AnUnknownInstrumentHasNoBars() =>
+        Assert.Empty(await Store.LoadAsync("TEST:NEVER", long.MinValue, long.MaxValue));
+}
