@@ -5,6 +5,7 @@ using Candles.Core.Ticks;
 using Candles.Core.Timeframes;
 using Candles.Grains.Hosting;
 using Candles.Grains.Options;
+using Candles.Storage.MinuteBars;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NodaTime;
@@ -13,10 +14,13 @@ namespace Candles.Grains;
 
 /// <summary>
 /// One instrument: a thin shell over <see cref="BarBuilder"/>. A live source's quiet minutes close on a
-/// timer at wall clock minus the grace; a replay advances the watermark by event time only.
+/// timer at wall clock minus the grace; a replay advances the watermark by event time only. Every change
+/// is committed to the 1m store with the builder's checkpoint before the call returns, so an activation
+/// elsewhere or after a restart carries on without losing or repeating a tick.
 /// </summary>
 public sealed partial class SymbolGrain(
     [PersistentState("instrument", CandlesSiloBuilderExtensions.StorageName)] IPersistentState<InstrumentState> state,
+    IMinuteBarStore store,
     TimeProvider clock,
     IOptions<SymbolGrainOptions> options,
     ILogger<SymbolGrain> logger) : Grain, ISymbolGrain
@@ -28,16 +32,15 @@ public sealed partial class SymbolGrain(
     private IngestReport _totals = IngestReport.Empty;
     private bool _live;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _id = this.GetPrimaryKeyString();
         if (state.State.Spec is not null)
         {
-            StartBuilder();
+            await RestoreBuilderAsync(cancellationToken);
         }
 
         this.RegisterGrainTimer(CloseQuietBarsAsync, new GrainTimerCreationOptions(_options.ScanPeriod, _options.ScanPeriod) { KeepAlive = false });
-        return Task.CompletedTask;
     }
 
     public async Task<DefineOutcome> Define(InstrumentSpec spec)
@@ -50,7 +53,7 @@ public sealed partial class SymbolGrain(
         state.State.Spec = spec with { Id = _id };
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IInstrumentRegistryGrain>(0).Add(_id);
-        StartBuilder();
+        await RestoreBuilderAsync(CancellationToken.None);
         LogDefined(logger, _id, spec.TickSize, spec.QuantityStep);
         return DefineOutcome.Created;
     }
@@ -66,7 +69,7 @@ public sealed partial class SymbolGrain(
             _totals));
     }
 
-    public Task<IngestReport> Ingest(Tick[] ticks, bool live)
+    public async Task<IngestReport> Ingest(Tick[] ticks, bool live)
     {
         var builder = Builder();
         int applied = 0, amended = 0, duplicates = 0, tooOld = 0;
@@ -87,7 +90,7 @@ public sealed partial class SymbolGrain(
             builder.Scan(LiveWatermarkUs());
         }
 
-        PublishChanges();
+        await CommitAsync(checkpoint: ticks.Length > 0 || live);
         var report = new IngestReport(ticks.Length, applied, amended, duplicates, tooOld);
         _totals = _totals.Add(report);
         if (tooOld > 0)
@@ -95,14 +98,13 @@ public sealed partial class SymbolGrain(
             LogRefused(logger, tooOld, _id);
         }
 
-        return Task.FromResult(report);
+        return report;
     }
 
-    public Task Flush()
+    public async Task Flush()
     {
         Builder().Flush();
-        PublishChanges();
-        return Task.CompletedTask;
+        await CommitAsync(checkpoint: true);
     }
 
     public Task<BarsPage> GetMinuteBars(long fromMs, long toMs)
@@ -111,28 +113,49 @@ public sealed partial class SymbolGrain(
         return Task.FromResult(new BarsPage(builder.BarsBetween(fromMs, toMs), builder.WatermarkUs));
     }
 
-    private Task CloseQuietBarsAsync(CancellationToken cancellationToken)
+    private async Task CloseQuietBarsAsync(CancellationToken cancellationToken)
     {
         if (_live && _builder is not null)
         {
             _builder.Scan(LiveWatermarkUs());
-            PublishChanges();
+            await CommitAsync(checkpoint: false);
         }
-
-        return Task.CompletedTask;
     }
 
     private long LiveWatermarkUs() => (clock.GetUtcNow() - _options.Grace).ToUnixTimeMilliseconds() * 1000;
 
-    /// <summary>Closes and corrections leave the builder here; the streams and the 1m store take them from this point.</summary>
-    private void PublishChanges()
+    /// <summary>
+    /// Commits the bars that closed or were corrected, with the checkpoint that accounts for them; a quiet
+    /// scan that changed nothing writes nothing. Bars older than the retention are trimmed as bars close.
+    /// </summary>
+    private async Task CommitAsync(bool checkpoint)
     {
+        var builder = Builder();
         _changes.Clear();
-        _builder?.DrainChanges(_changes);
+        builder.DrainChanges(_changes);
+        if (_changes.Count == 0 && !checkpoint)
+        {
+            return;
+        }
+
+        // A bar may close and be corrected in one batch: its latest version is the one to keep.
+        var bars = _changes.GroupBy(c => c.Bar.Candle.OpenTimeMs).Select(g => g.Last().Bar).ToList();
+        await store.CommitAsync(_id, bars, builder.Checkpoint());
+        if (_changes.Any(c => c.Kind == BarChangeKind.Closed) && builder.ClosedBars.Count > 0)
+        {
+            await store.TrimAsync(_id, builder.ClosedBars[0].Candle.OpenTimeMs);
+        }
     }
 
-    private void StartBuilder() =>
-        _builder = new BarBuilder(BarSchedule.For(Timeframe.OneMinute, DateTimeZone.Utc), new BarBuilderOptions { Retention = _options.Retention });
+    private async Task RestoreBuilderAsync(CancellationToken cancellation)
+    {
+        var schedule = BarSchedule.For(Timeframe.OneMinute, DateTimeZone.Utc);
+        var options = new BarBuilderOptions { Retention = _options.Retention };
+        var checkpoint = await store.LoadCheckpointAsync(_id, cancellation);
+        _builder = checkpoint is null
+            ? new BarBuilder(schedule, options)
+            : BarBuilder.Restore(schedule, options, await store.LoadAsync(_id, long.MinValue, long.MaxValue, cancellation), checkpoint);
+    }
 
     private BarBuilder Builder() =>
         _builder ?? throw new InvalidOperationException($"instrument {_id} is not defined");

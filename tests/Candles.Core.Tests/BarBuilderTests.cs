@@ -179,3 +179,42 @@ public class BarBuilderRangeTests
         Assert.Empty(builder.BarsBetween(TestTicks.Ms("2026-03-01T10:05:00Z"), long.MaxValue));
     }
 }
+
+public class BarBuilderCheckpointTests
+{
+    [Fact]
+    public void ABuilderRestoredFromItsCheckpointCarriesOnAsIfNeverStopped()
+    {
+        var ticks = new[]
+        {
+            TestTicks.Buy(1, "2026-03-01T10:00:10Z", 100), TestTicks.Sell(2, "2026-03-01T10:01:10Z", 99, 3),
+            TestTicks.Buy(3, "2026-03-01T10:01:20Z", 101),
+        };
+        var original = TestTicks.MinuteBuilder();
+        foreach (var tick in ticks)
+        {
+            original.Update(tick);
+        }
+
+        var restored = BarBuilder.Restore(TestTicks.Schedule("1m"), new BarBuilderOptions(), [.. original.ClosedBars], original.Checkpoint());
+
+        // The same duplicate, late and new ticks then give the same outcomes and bars.
+        var more = new[] { ticks[1], TestTicks.Buy(5, "2026-03-01T10:00:30Z", 98), TestTicks.Buy(4, "2026-03-01T10:01:30Z", 102), TestTicks.Buy(6, "2026-03-01T10:02:00Z", 103) };
+        Assert.Equal(more.Select(t => original.Update(t)), more.Select(t => restored.Update(t)));
+        Assert.Equal(original.ClosedBars.Select(b => b.Candle), restored.ClosedBars.Select(b => b.Candle));
+        Assert.Equal(original.LiveBar!.Candle, restored.LiveBar!.Candle);
+        Assert.Equal(original.WatermarkUs, restored.WatermarkUs);
+    }
+
+    [Fact]
+    public void ALiveBarTheStoreAlreadyHoldsClosedIsDropped()
+    {
+        var builder = TestTicks.MinuteBuilder();
+        builder.Update(TestTicks.Buy(1, "2026-03-01T10:00:10Z", 100));
+        var checkpoint = builder.Checkpoint();
+        builder.Flush();
+        var restored = BarBuilder.Restore(TestTicks.Schedule("1m"), null, [.. builder.ClosedBars], checkpoint);
+        Assert.Null(restored.LiveBar);
+        Assert.Single(restored.ClosedBars);
+    }
+}

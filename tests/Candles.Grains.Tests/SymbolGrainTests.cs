@@ -71,6 +71,25 @@ public class SymbolGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task ANewActivationCarriesOnFromTheStoreWithoutLosingOrRepeatingATick()
+    {
+        var grain = await DefinedAsync("TEST:RESTART");
+        Tick[] first = [new(1, Us("2026-02-01T00:00:10Z"), 100, 1, AggressorSide.Buy), new(2, Us("2026-02-01T00:01:10Z"), 101, 2, AggressorSide.Sell)];
+        await grain.Ingest(first, live: false);
+        var before = await grain.GetMinuteBars(long.MinValue, long.MaxValue);
+
+        await fixture.Cluster.DeactivateAsync(grain);
+
+        var after = await grain.GetMinuteBars(long.MinValue, long.MaxValue);
+        Assert.Equal(before.Bars.Select(b => b.Candle), after.Bars.Select(b => b.Candle));
+        Assert.Equal(before.WatermarkUs, after.WatermarkUs);
+        var again = await grain.Ingest([.. first, new Tick(3, Us("2026-02-01T00:01:20Z"), 102, 1, AggressorSide.Buy)], live: false);
+        Assert.Equal(new IngestReport(3, 1, 0, 2, 0), again);
+        var live = (await grain.GetMinuteBars(long.MinValue, long.MaxValue)).Bars[^1].Candle;
+        Assert.Equal((2L, 101L, 102L), (live.Trades, live.Open, live.Close));
+    }
+
+    [Fact]
     public async Task RedefiningWithOtherGridsIsAConflictAndTheSameGridsAreUnchanged()
     {
         var grain = await DefinedAsync("TEST:DEFINE");

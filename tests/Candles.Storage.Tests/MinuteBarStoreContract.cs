@@ -1,4 +1,5 @@
 using Candles.Core.Bars;
+using Candles.Core.Building;
 using Candles.Core.Timeframes;
 using Candles.Storage.MinuteBars;
 
@@ -30,7 +31,7 @@ public abstract class MinuteBarStoreContract
     [Fact]
     public async Task LoadReturnsBarsAscendingWithinAHalfOpenRange()
     {
-        await Store.UpsertAsync(_instrument, [MinuteBar(T0 + 120_000, 102), MinuteBar(T0, 100), MinuteBar(T0 + 60_000, 101)]);
+        await Store.CommitAsync(_instrument, [MinuteBar(T0 + 120_000, 102), MinuteBar(T0, 100), MinuteBar(T0 + 60_000, 101)], null);
         var loaded = await Store.LoadAsync(_instrument, T0 + 60_000, T0 + 120_000);
         AssertSameBar(MinuteBar(T0 + 60_000, 101), Assert.Single(loaded));
         Assert.Equal([T0, T0 + 60_000, T0 + 120_000], (await Store.LoadAsync(_instrument, long.MinValue, long.MaxValue)).Select(b => b.Candle.OpenTimeMs));
@@ -39,8 +40,8 @@ public abstract class MinuteBarStoreContract
     [Fact]
     public async Task ACorrectedBarReplacesTheOneWithTheSameOpenTime()
     {
-        await Store.UpsertAsync(_instrument, [MinuteBar(T0, 100)]);
-        await Store.UpsertAsync(_instrument, [MinuteBar(T0, 100, revision: 1, volume: 9)]);
+        await Store.CommitAsync(_instrument, [MinuteBar(T0, 100)], null);
+        await Store.CommitAsync(_instrument, [MinuteBar(T0, 100, revision: 1, volume: 9)], null);
         var loaded = Assert.Single(await Store.LoadAsync(_instrument, long.MinValue, long.MaxValue));
         AssertSameBar(MinuteBar(T0, 100, revision: 1, volume: 9), loaded);
     }
@@ -48,7 +49,7 @@ public abstract class MinuteBarStoreContract
     [Fact]
     public async Task TrimDropsOnlyBarsOpeningBeforeTheCutoff()
     {
-        await Store.UpsertAsync(_instrument, [MinuteBar(T0, 100), MinuteBar(T0 + 60_000, 101), MinuteBar(T0 + 120_000, 102)]);
+        await Store.CommitAsync(_instrument, [MinuteBar(T0, 100), MinuteBar(T0 + 60_000, 101), MinuteBar(T0 + 120_000, 102)], null);
         await Store.TrimAsync(_instrument, T0 + 60_000);
         Assert.Equal([T0 + 60_000, T0 + 120_000], (await Store.LoadAsync(_instrument, long.MinValue, long.MaxValue)).Select(b => b.Candle.OpenTimeMs));
     }
@@ -56,7 +57,7 @@ public abstract class MinuteBarStoreContract
     [Fact]
     public async Task InstrumentsAreKeptApart()
     {
-        await Store.UpsertAsync(_instrument, [MinuteBar(T0, 100)]);
+        await Store.CommitAsync(_instrument, [MinuteBar(T0, 100)], null);
         Assert.Empty(await Store.LoadAsync(_instrument + "X", long.MinValue, long.MaxValue));
     }
 
@@ -70,8 +71,24 @@ public abstract class MinuteBarStoreContract
             Candle = bar.Candle with { QuoteVolume = huge, BuyVolume = huge },
             Footprint = Footprint.Create([new PriceLevel(1234, huge, 1, 3)], 1),
         };
-        await Store.UpsertAsync(_instrument, [bar]);
+        await Store.CommitAsync(_instrument, [bar], null);
         AssertSameBar(bar, Assert.Single(await Store.LoadAsync(_instrument, long.MinValue, long.MaxValue)));
+    }
+
+    [Fact]
+    public async Task TheCheckpointIsCommittedWithTheBarsAndReadBack()
+    {
+        Assert.Null(await Store.LoadCheckpointAsync(_instrument));
+        var live = MinuteBar(T0 + 60_000, 101);
+        await Store.CommitAsync(_instrument, [MinuteBar(T0, 100)], new BuilderCheckpoint(123_456, [(1, 10), (12, 20)], live));
+        var checkpoint = await Store.LoadCheckpointAsync(_instrument);
+        Assert.NotNull(checkpoint);
+        Assert.Equal(123_456, checkpoint.WatermarkUs);
+        Assert.Equal([(1L, 10L), (12L, 20L)], checkpoint.AppliedIds);
+        AssertSameBar(live, checkpoint.Live!);
+        await Store.CommitAsync(_instrument, [], new BuilderCheckpoint(200_000, [(1, 21)], null));
+        Assert.Null((await Store.LoadCheckpointAsync(_instrument))!.Live);
+        Assert.Single(await Store.LoadAsync(_instrument, long.MinValue, long.MaxValue));
     }
 
     [Fact]

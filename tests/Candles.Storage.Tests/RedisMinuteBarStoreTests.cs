@@ -31,10 +31,10 @@ public class RedisMinuteBarStoreTests(RedisFixture redis) : MinuteBarStoreContra
     {
         var store = Store;
         var instrument = "TEST:REDISKEYS";
-        await store.UpsertAsync(instrument, [MinuteBar(1_000_000_020_000, 5), MinuteBar(1_000_000_080_000, 6)]);
+        await store.CommitAsync(instrument, [MinuteBar(1_000_000_020_000, 5), MinuteBar(1_000_000_080_000, 6)], null);
         var key = (RedisKey)$"candles:1m:{instrument}";
         Assert.Equal(2, await redis.Connection.GetDatabase().SortedSetLengthAsync(key));
-        await store.UpsertAsync(instrument, [MinuteBar(1_000_000_080_000, 6, revision: 1)]);
+        await store.CommitAsync(instrument, [MinuteBar(1_000_000_080_000, 6, revision: 1)], null);
         Assert.Equal(2, await redis.Connection.GetDatabase().SortedSetLengthAsync(key));
     }
 }

@@ -19,7 +19,7 @@ public sealed class BarBuilder
 {
     private readonly BarSchedule _schedule;
     private readonly long? _retentionMs;
-    private readonly TradeIdSet _applied = new();
+    private TradeIdSet _applied = new();
     private readonly List<Bar> _closed = [];
     private readonly List<BarChange> _changes = [];
     private readonly FootprintAccumulator _liveFootprint = new();
@@ -110,6 +110,31 @@ public sealed class BarBuilder
         {
             Scan(_liveEndUs);
         }
+    }
+
+    /// <summary>The state beyond the closed bars: watermark, applied trade ids and the live bar.</summary>
+    public BuilderCheckpoint Checkpoint() => new(WatermarkUs, [.. _applied.Ranges], LiveBar);
+
+    /// <summary>
+    /// A builder carrying on from <paramref name="closed"/> bars (ascending) and the <paramref name="checkpoint"/>
+    /// taken with them. A live bar the closed bars already hold (written after the checkpoint) is dropped.
+    /// </summary>
+    public static BarBuilder Restore(BarSchedule schedule, BarBuilderOptions? options, IReadOnlyList<Bar> closed, BuilderCheckpoint checkpoint)
+    {
+        var builder = new BarBuilder(schedule, options)
+        {
+            WatermarkUs = checkpoint.WatermarkUs,
+            _applied = TradeIdSet.From(checkpoint.AppliedIds),
+        };
+        builder._closed.AddRange(closed);
+        if (checkpoint.Live is { } live && (closed.Count == 0 || live.Candle.OpenTimeMs > closed[^1].Candle.OpenTimeMs))
+        {
+            builder.StartLive(live.Candle.Period);
+            builder._live = CandleAccumulator.From(live.Candle);
+            builder._liveFootprint.Add(live.Footprint);
+        }
+
+        return builder;
     }
 
     /// <summary>Closed bars and the live bar with <c>fromMs &lt;= open time &lt; toMs</c>, ascending.</summary>

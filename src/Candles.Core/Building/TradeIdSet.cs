@@ -11,6 +11,26 @@ internal sealed class TradeIdSet
 
     public int RangeCount => _ranges.Count;
 
+    /// <summary>The ranges, ascending: the set's whole content, for a checkpoint.</summary>
+    public IReadOnlyList<(long Low, long High)> Ranges => _ranges;
+
+    /// <summary>A set holding exactly <paramref name="ranges"/> (ascending, disjoint).</summary>
+    public static TradeIdSet From(IEnumerable<(long Low, long High)> ranges)
+    {
+        var set = new TradeIdSet();
+        foreach (var range in ranges)
+        {
+            if (range.Low > range.High || (set._ranges.Count > 0 && range.Low <= set._ranges[^1].High))
+            {
+                throw new ArgumentException("trade id ranges must be ascending and disjoint", nameof(ranges));
+            }
+
+            set._ranges.Add(range);
+        }
+
+        return set;
+    }
+
     public bool Contains(long id)
     {
         if (_ranges.Count == 0 || id > _ranges[^1].High)

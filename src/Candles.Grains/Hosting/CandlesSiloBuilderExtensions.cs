@@ -1,4 +1,5 @@
 using Candles.Grains.Options;
+using Candles.Storage.Redis.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,7 +12,10 @@ public static class CandlesSiloBuilderExtensions
     /// <summary>Grain storage name for instrument definitions and the registry.</summary>
     public const string StorageName = "candles";
 
-    /// <summary>Registers the candle grains' options (section <c>Candles:Symbols</c>) and a clock.</summary>
+    /// <summary>
+    /// Registers the candle grains' options (section <c>Candles:Symbols</c>) and a clock. The 1m store is the
+    /// host's choice (Redis in a cluster); the in-memory one is used if none is registered.
+    /// </summary>
     public static ISiloBuilder AddCandleGrains(this ISiloBuilder builder, IConfiguration configuration, Action<SymbolGrainOptions>? configure = null)
     {
         var options = builder.Services.AddOptions<SymbolGrainOptions>().Bind(configuration.GetSection(SymbolGrainOptions.Section));
@@ -23,6 +27,7 @@ public static class CandlesSiloBuilderExtensions
         options.ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<SymbolGrainOptions>, SymbolGrainOptionsValidator>();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddInMemoryMinuteBarStore();
         return builder;
     }
 }

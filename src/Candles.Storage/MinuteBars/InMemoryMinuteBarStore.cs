@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Candles.Core.Bars;
+using Candles.Core.Building;
 
 namespace Candles.Storage.MinuteBars;
 
@@ -7,8 +8,9 @@ namespace Candles.Storage.MinuteBars;
 public sealed class InMemoryMinuteBarStore : IMinuteBarStore
 {
     private readonly ConcurrentDictionary<string, SortedList<long, Bar>> _instruments = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, BuilderCheckpoint> _checkpoints = new(StringComparer.Ordinal);
 
-    public Task UpsertAsync(string instrument, IReadOnlyList<Bar> bars, CancellationToken cancellation = default)
+    public Task CommitAsync(string instrument, IReadOnlyList<Bar> bars, BuilderCheckpoint? checkpoint, CancellationToken cancellation = default)
     {
         var series = _instruments.GetOrAdd(instrument, _ => []);
         lock (series)
@@ -17,10 +19,18 @@ public sealed class InMemoryMinuteBarStore : IMinuteBarStore
             {
                 series[bar.Candle.OpenTimeMs] = bar;
             }
+
+            if (checkpoint is not null)
+            {
+                _checkpoints[instrument] = checkpoint;
+            }
         }
 
         return Task.CompletedTask;
     }
+
+    public Task<BuilderCheckpoint?> LoadCheckpointAsync(string instrument, CancellationToken cancellation = default) =>
+        Task.FromResult(_checkpoints.TryGetValue(instrument, out var checkpoint) ? checkpoint : null);
 
     public Task<IReadOnlyList<Bar>> LoadAsync(string instrument, long fromMs, long toMs, CancellationToken cancellation = default)
     {
