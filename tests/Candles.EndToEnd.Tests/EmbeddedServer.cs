@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Builder;
 
 namespace Candles.EndToEnd.Tests;
 
-/// <summary>The real service in embedded mode, started in this process on loopback ports of its own.</summary>
-public sealed class EmbeddedServer : IAsyncLifetime
+/// <summary>The real service started in this process on loopback ports of its own, with extra settings if given.</summary>
+public class RunningService(params string[] settings) : IAsyncLifetime
 {
     public const string ApiKey = "e2e-ingest-key";
 
@@ -22,10 +22,11 @@ public sealed class EmbeddedServer : IAsyncLifetime
         [
             "--urls", "http://127.0.0.1:0",
             $"--Candles:Ingest:ApiKey={ApiKey}",
-            "--Candles:Embedded:Simulator=false",
-            $"--Candles:Embedded:SiloPort={FreePort()}",
-            $"--Candles:Embedded:GatewayPort={FreePort()}",
+            "--Candles:Silo:Simulator=false",
+            $"--Candles:Silo:SiloPort={FreePort()}",
+            $"--Candles:Silo:GatewayPort={FreePort()}",
             "--Logging:LogLevel:Default=Warning",
+            .. settings,
         ]);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Urls.First());
@@ -39,6 +40,7 @@ public sealed class EmbeddedServer : IAsyncLifetime
         {
             await _app.StopAsync();
             await _app.DisposeAsync();
+            _app = null;
         }
     }
 
@@ -48,4 +50,10 @@ public sealed class EmbeddedServer : IAsyncLifetime
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+}
+
+/// <summary>Embedded mode: in-memory everything.</summary>
+public sealed class EmbeddedServer : RunningService
+{
+    public new const string ApiKey = RunningService.ApiKey;
 }

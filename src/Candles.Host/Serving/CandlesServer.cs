@@ -1,12 +1,16 @@
+using System.Net;
 using Candles.Gateway.Hosting;
 using Candles.Grains.Hosting;
 using Candles.Host.Feeds;
+using Candles.Storage.Redis.Hosting;
+using StackExchange.Redis;
 
 namespace Candles.Host.Serving;
 
 /// <summary>
 /// The composition root of <c>serve</c>. With nothing configured it runs embedded: a localhost silo, in-memory
 /// storage, the gateway on http://localhost:5080 (standard <c>--urls</c> overrides it) and the simulated feed.
+/// With <c>Candles__Redis</c> set it is a cluster member: Redis clustering, grain storage and 1m history.
 /// </summary>
 public static class CandlesServer
 {
@@ -20,15 +24,29 @@ public static class CandlesServer
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        var embedded = builder.Configuration.GetSection("Candles:Embedded").Get<EmbeddedOptions>() ?? new EmbeddedOptions();
-        builder.UseOrleans(silo =>
+        var silo = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
+        var redis = builder.Configuration["Candles:Redis"];
+        var clustered = !string.IsNullOrWhiteSpace(redis);
+        builder.UseOrleans(orleans =>
         {
-            silo.UseLocalhostClustering(embedded.SiloPort, embedded.GatewayPort);
-            silo.AddMemoryGrainStorage(CandlesSiloBuilderExtensions.StorageName);
-            silo.AddCandleGrains(builder.Configuration);
+            if (clustered)
+            {
+                orleans.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (silo.ClusterId, silo.ClusterId));
+                orleans.ConfigureEndpoints(IPAddress.Parse(silo.AdvertisedAddress), silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: true);
+                orleans.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis!));
+                orleans.AddRedisGrainStorage(CandlesSiloBuilderExtensions.StorageName, o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis!));
+                orleans.Services.AddRedisMinuteBarStore(o => o.ConnectionString = redis!);
+            }
+            else
+            {
+                orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort);
+                orleans.AddMemoryGrainStorage(CandlesSiloBuilderExtensions.StorageName);
+            }
+
+            orleans.AddCandleGrains(builder.Configuration);
         });
         builder.Services.AddCandlesGateway(builder.Configuration);
-        if (embedded.Simulator)
+        if (silo.Simulator ?? !clustered)
         {
             builder.Services.AddHostedService<SimulatedFeed>();
         }
