@@ -1,0 +1,16 @@
+using Candles.Core.Bars;
+using Candles.Core.Instruments;
+
+namespace Candles.Storage.Sealed;
+
+/// <summary>
+/// Finished daily, weekly and monthly bars with their footprints: the permanent record. Sealing is an upsert
+/// by open time, so sealing a period twice, or again after a correction, leaves exactly one bar.
+/// </summary>
+public interface ISealedBarStore
+{
+    Task UpsertAsync(Instrument instrument, SealedSeries series, IReadOnlyList<Bar> bars, CancellationToken cancellation = default);
+
+    /// <summary>Sealed bars with <c>fromMs &lt;= open time &lt; toMs</c>, ascending.</summary>
+    Task<IReadOnlyList<Bar>> LoadAsync(SealedSeries series, long fromMs, long toMs, CancellationToken cancellation = default);
+}

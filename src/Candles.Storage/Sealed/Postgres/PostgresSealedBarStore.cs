@@ -1,0 +1,94 @@
+using Candles.Core.Bars;
+using Candles.Core.Instruments;
+using Candles.Core.Timeframes;
+using Microsoft.EntityFrameworkCore;
+
+namespace Candles.Storage.Sealed.Postgres;
+
+/// <summary>
+/// Sealed bars in PostgreSQL through EF Core. Sealing replaces the bars of the same open times (and their
+/// levels, by cascade) in one transaction, so a re-seal after a correction leaves exactly one version.
+/// </summary>
+public sealed class PostgresSealedBarStore(IDbContextFactory<CandlesDbContext> contexts, TimeProvider clock) : ISealedBarStore
+{
+    public async Task UpsertAsync(Instrument instrument, SealedSeries series, IReadOnlyList<Bar> bars, CancellationToken cancellation = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellation);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellation);
+        var grids = await db.Instruments.FindAsync([instrument.Id.Value], cancellation);
+        if (grids is null)
+        {
+            db.Instruments.Add(new InstrumentRow { Id = instrument.Id.Value, TickSize = ToDecimal(instrument.TickSize), QuantityStep = ToDecimal(instrument.QuantityStep) });
+        }
+
+        var timeframe = series.Timeframe.Name;
+        var opens = bars.Select(b => b.Candle.OpenTimeMs).ToList();
+        await db.SealedBars
+            .Where(b => b.Instrument == series.Instrument && b.Timeframe == timeframe && b.Zone == series.Zone && opens.Contains(b.OpenTime))
+            .ExecuteDeleteAsync(cancellation);
+        var now = clock.GetUtcNow();
+        db.SealedBars.AddRange(bars.Select(bar => ToRow(series, bar, now)));
+        await db.SaveChangesAsync(cancellation);
+        await transaction.CommitAsync(cancellation);
+    }
+
+    public async Task<IReadOnlyList<Bar>> LoadAsync(SealedSeries series, long fromMs, long toMs, CancellationToken cancellation = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellation);
+        var timeframe = series.Timeframe.Name;
+        var rows = await db.SealedBars.AsNoTracking()
+            .Where(b => b.Instrument == series.Instrument && b.Timeframe == timeframe && b.Zone == series.Zone && b.OpenTime >= fromMs && b.OpenTime < toMs)
+            .Include(b => b.Levels)
+            .OrderBy(b => b.OpenTime)
+            .AsSplitQuery()
+            .ToListAsync(cancellation);
+        return [.. rows.Select(ToBar)];
+    }
+
+    private static decimal ToDecimal(Increment increment) => decimal.Parse(increment.ToString(), System.Globalization.CultureInfo.InvariantCulture);
+
+    private static SealedBarRow ToRow(SealedSeries series, Bar bar, DateTimeOffset sealedAt)
+    {
+        var c = bar.Candle;
+        return new SealedBarRow
+        {
+            Instrument = series.Instrument,
+            Timeframe = series.Timeframe.Name,
+            Zone = series.Zone,
+            OpenTime = c.Period.StartMs,
+            EndTime = c.Period.EndMs,
+            Open = c.Open,
+            High = c.High,
+            Low = c.Low,
+            Close = c.Close,
+            BuyVolume = c.BuyVolume,
+            SellVolume = c.SellVolume,
+            QuoteVolume = c.QuoteVolume,
+            Trades = c.Trades,
+            FirstTradeId = c.FirstTradeId,
+            FirstTradeTimeUs = c.FirstTradeTimeUs,
+            LastTradeId = c.LastTradeId,
+            LastTradeTimeUs = c.LastTradeTimeUs,
+            Revision = c.Revision,
+            FootprintStep = bar.Footprint.StepTicks,
+            SealedAt = sealedAt,
+            Levels = [.. bar.Footprint.Levels.Select(l => new SealedLevelRow
+            {
+                Instrument = series.Instrument,
+                Timeframe = series.Timeframe.Name,
+                Zone = series.Zone,
+                OpenTime = c.Period.StartMs,
+                Price = l.Price,
+                BuyVolume = l.BuyVolume,
+                SellVolume = l.SellVolume,
+                Trades = l.Trades,
+            })],
+        };
+    }
+
+    private static Bar ToBar(SealedBarRow r) => new(
+        new Candle(
+            new BarPeriod(r.OpenTime, r.EndTime), r.Open, r.High, r.Low, r.Close, r.BuyVolume, r.SellVolume, r.QuoteVolume, r.Trades,
+            r.FirstTradeId, r.FirstTradeTimeUs, r.LastTradeId, r.LastTradeTimeUs, r.Revision),
+        Footprint.Create([.. r.Levels.OrderBy(l => l.Price).Select(l => new PriceLevel(l.Price, l.BuyVolume, l.SellVolume, l.Trades))], r.FootprintStep));
+}

@@ -1,0 +1,57 @@
+using Candles.Core.Bars;
+using Candles.Core.Instruments;
+using Candles.Core.Timeframes;
+using Candles.Storage.Sealed;
+
+namespace Candles.Storage.Tests;
+
+/// <summary>What every sealed-bar store must do, run against each implementation (in-memory and PostgreSQL).</summary>
+public abstract class SealedBarStoreContract
+{
+    private const long Day = 86_400_000;
+    private const long T0 = 1_772_150_400_000;
+
+    private static readonly Instrument Pepe = new(InstrumentId.Parse("BINANCE:PEPEUSDT"), Increment.Parse("0.00000001"), Increment.Parse("1"));
+
+    private readonly SealedSeries _daily = new($"TEST:D{Guid.NewGuid():N}"[..20], Timeframe.Parse("1d"), "America/New_York");
+
+    protected abstract ISealedBarStore Store { get; }
+
+    private static Bar DailyBar(long openTime, int revision = 0, long extra = 0)
+    {
+        var huge = Int128.Parse("20000000000000000000", System.Globalization.CultureInfo.InvariantCulture) + extra;
+        var candle = new Candle(new BarPeriod(openTime, openTime + Day), 1200, 1300, 1100, 1250, huge, 7, huge * 1234, 99 + extra, 5, openTime * 1000, 103, (openTime * 1000) + 9, revision);
+        return new Bar(candle, Footprint.Create([new PriceLevel(1100, 0, 7, 3), new PriceLevel(1250, huge, 0, 96 + extra)], 1));
+    }
+
+    private static void AssertSameBars(IReadOnlyList<Bar> expected, IReadOnlyList<Bar> actual)
+    {
+        Assert.Equal(expected.Select(b => b.Candle), actual.Select(b => b.Candle));
+        Assert.Equal(expected.Select(b => b.Footprint.Levels.ToArray()), actual.Select(b => b.Footprint.Levels.ToArray()));
+    }
+
+    [Fact]
+    public async Task SealedBarsComeBackExactlyAscendingInAHalfOpenRange()
+    {
+        Bar[] bars = [DailyBar(T0 + Day), DailyBar(T0), DailyBar(T0 + (2 * Day))];
+        await Store.UpsertAsync(Pepe, _daily, bars);
+        AssertSameBars([DailyBar(T0), DailyBar(T0 + Day)], await Store.LoadAsync(_daily, T0, T0 + (2 * Day)));
+    }
+
+    [Fact]
+    public async Task ResealingAfterACorrectionLeavesOneBarTheNewest()
+    {
+        await Store.UpsertAsync(Pepe, _daily, [DailyBar(T0)]);
+        await Store.UpsertAsync(Pepe, _daily, [DailyBar(T0)]);
+        await Store.UpsertAsync(Pepe, _daily, [DailyBar(T0, revision: 1, extra: 1)]);
+        AssertSameBars([DailyBar(T0, revision: 1, extra: 1)], await Store.LoadAsync(_daily, long.MinValue, long.MaxValue));
+    }
+
+    [Fact]
+    public async Task SeriesOfOtherZonesAndTimeframesAreKeptApart()
+    {
+        await Store.UpsertAsync(Pepe, _daily, [DailyBar(T0)]);
+        Assert.Empty(await Store.LoadAsync(_daily with { Zone = "UTC" }, long.MinValue, long.MaxValue));
+        Assert.Empty(await Store.LoadAsync(_daily with { Timeframe = Timeframe.Parse("1w") }, long.MinValue, long.MaxValue));
+    }
+}
