@@ -7,7 +7,6 @@ cd "$root"
 
 "$root/infra/install-deps.sh"
 
-dotnet tool restore
 dotnet restore Orleans.Candles.sln
 dotnet build Orleans.Candles.sln -c Release --no-restore
 

@@ -18,6 +18,7 @@ public static class CandlesCommandLine
             ServeCommand.Create(),
             AggregateCommand.Create(),
             ReplayCommand.Create(),
+            MigrateCommand.Create(),
         };
         root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction(ServeCommand.RunAsync);

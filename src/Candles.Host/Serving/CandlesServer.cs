@@ -3,6 +3,7 @@ using Candles.Gateway.Hosting;
 using Candles.Grains.Hosting;
 using Candles.Host.Feeds;
 using Candles.Storage.Redis.Hosting;
+using Candles.Storage.Sealed.Hosting;
 using StackExchange.Redis;
 
 namespace Candles.Host.Serving;
@@ -10,7 +11,8 @@ namespace Candles.Host.Serving;
 /// <summary>
 /// The composition root of <c>serve</c>. With nothing configured it runs embedded: a localhost silo, in-memory
 /// storage, the gateway on http://localhost:5080 (standard <c>--urls</c> overrides it) and the simulated feed.
-/// With <c>Candles__Redis</c> set it is a cluster member: Redis clustering, grain storage and 1m history.
+/// With <c>Candles__Redis</c> set it is a cluster member: Redis clustering, grain storage and 1m history;
+/// with <c>Candles__Postgres</c> set, sealed bars go to PostgreSQL, whose schema is migrated at start.
 /// </summary>
 public static class CandlesServer
 {
@@ -27,6 +29,18 @@ public static class CandlesServer
         var silo = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
         var redis = builder.Configuration["Candles:Redis"];
         var clustered = !string.IsNullOrWhiteSpace(redis);
+
+        // Registered before the silo, so the schema is migrated before any grain can seal a bar.
+        var postgres = builder.Configuration["Candles:Postgres"];
+        if (!string.IsNullOrWhiteSpace(postgres))
+        {
+            builder.Services.AddPostgresSealedBarStore(postgres);
+        }
+        else
+        {
+            builder.Services.AddInMemorySealedBarStore();
+        }
+
         builder.UseOrleans(orleans =>
         {
             if (clustered)

@@ -7,7 +7,10 @@ namespace Candles.Storage.Sealed.Hosting;
 
 public static class SealedStorageServiceCollectionExtensions
 {
-    /// <summary>Sealed bars in PostgreSQL (<c>Candles__Postgres</c>, an Npgsql connection string).</summary>
+    /// <summary>
+    /// Sealed bars in PostgreSQL (<c>Candles__Postgres</c>, an Npgsql connection string). In a host, the schema
+    /// is migrated at start, before the services registered after this call.
+    /// </summary>
     public static IServiceCollection AddPostgresSealedBarStore(this IServiceCollection services, string connectionString)
     {
         if (string.IsNullOrWhiteSpace(connectionString))
@@ -18,6 +21,7 @@ public static class SealedStorageServiceCollectionExtensions
         services.AddDbContextFactory<CandlesDbContext>(o => o.UseNpgsql(connectionString));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ISealedBarStore, PostgresSealedBarStore>();
+        services.AddHostedService<SealedBarMigrationService>();
         return services;
     }
 
