@@ -23,9 +23,11 @@ public sealed partial class SymbolGrain(
     IMinuteBarStore store,
     TimeProvider clock,
     IOptions<SymbolGrainOptions> options,
+    IOptions<SealOptions> seal,
     ILogger<SymbolGrain> logger) : Grain, ISymbolGrain
 {
     private readonly SymbolGrainOptions _options = options.Value;
+    private readonly IReadOnlyList<string> _sealZones = seal.Value.AllZones;
     private readonly List<BarChange> _changes = [];
     private string _id = string.Empty;
     private BarBuilder? _builder;
@@ -144,6 +146,16 @@ public sealed partial class SymbolGrain(
         if (_changes.Any(c => c.Kind == BarChangeKind.Closed) && builder.ClosedBars.Count > 0)
         {
             await store.TrimAsync(_id, builder.ClosedBars[0].Candle.OpenTimeMs);
+        }
+
+        if (_changes.Count > 0)
+        {
+            // One-way: sealing runs in the sealers' own time and calls back for 1m bars, so never awaited here.
+            long[] corrected = [.. _changes.Where(c => c.Kind == BarChangeKind.Corrected).Select(c => c.Bar.Candle.OpenTimeMs).Distinct()];
+            foreach (var zone in _sealZones)
+            {
+                _ = GrainFactory.GetGrain<IPeriodGrain>(GrainKeys.Period(_id, zone)).Advance(builder.WatermarkUs, corrected);
+            }
         }
     }
 

@@ -1,21 +1,37 @@
 using Candles.Abstractions.Grains;
 using Candles.Abstractions.Wire;
 using Candles.Core.Composition;
+using Candles.Core.Bars;
 using Candles.Core.Timeframes;
+using Candles.Grains.Options;
+using Candles.Storage.Sealed;
+using Microsoft.Extensions.Options;
 
 namespace Candles.Grains;
 
-/// <summary>One timeframe of one instrument: composes its bars from the instrument's 1m bars on request.</summary>
-public sealed class TimeframeGrain : Grain, ITimeframeGrain
+/// <summary>
+/// One timeframe of one instrument: composes its bars from the instrument's 1m bars on request. Calendar
+/// bars of a sealed zone are composed from days instead: the sealed days (PostgreSQL) and, for days not sealed
+/// yet or corrected since, days composed from 1m, so they stay exact after the 1m bars are gone.
+/// </summary>
+public sealed class TimeframeGrain(ISealedBarStore sealedBars, IOptions<SealOptions> seal) : Grain, ITimeframeGrain
 {
     private string _instrument = string.Empty;
     private BarSchedule? _schedule;
+    private BarSchedule? _day;
+    private SealedSeries? _sealedDays;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var (instrument, timeframe, zone) = GrainKeys.ParseTimeframe(this.GetPrimaryKeyString());
         _instrument = instrument;
         _schedule = BarSchedule.For(timeframe, TimeZones.Find(zone));
+        if (!timeframe.IsIntraday && seal.Value.AllZones.Contains(zone))
+        {
+            _day = BarSchedule.For(Timeframe.Parse("1d"), TimeZones.Find(zone));
+            _sealedDays = new SealedSeries(instrument, Timeframe.Parse("1d"), zone);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -27,9 +43,37 @@ public sealed class TimeframeGrain : Grain, ITimeframeGrain
         var fetchFrom = query.HasStart ? schedule.PeriodOf(query.FromMs).StartMs : long.MinValue;
         var fetchTo = query.ToMs == long.MaxValue ? long.MaxValue : schedule.PeriodOf(query.ToMs - 1).EndMs;
         var minutes = await GrainFactory.GetGrain<ISymbolGrain>(_instrument).GetMinuteBars(fetchFrom, fetchTo);
-        var composed = BarComposer.Compose(minutes.Bars, schedule, query.FootprintStepTicks);
+        var composed = _sealedDays is null
+            ? BarComposer.Compose(minutes.Bars, schedule, query.FootprintStepTicks)
+            : BarComposer.Compose(await DaysAsync(minutes.Bars, fetchFrom, fetchTo), schedule, query.FootprintStepTicks);
         var inRange = composed.Where(b => b.Candle.OpenTimeMs >= query.FromMs && b.Candle.OpenTimeMs < query.ToMs).ToList();
         var page = query.HasStart ? inRange.Take(query.Limit) : inRange.Skip(Math.Max(0, inRange.Count - query.Limit));
         return new BarsPage([.. page], minutes.WatermarkUs);
+    }
+
+    /// <summary>
+    /// Each day once: the sealed day, unless the 1m bars give a newer revision of it (a correction not sealed
+    /// yet) or it is not sealed at all. A day the 1m retention has cut short is never preferred to a sealed one.
+    /// </summary>
+    private async Task<List<Bar>> DaysAsync(IReadOnlyList<Bar> minutes, long fromMs, long toMs)
+    {
+        var days = (await sealedBars.LoadAsync(_sealedDays!, fromMs, toMs)).ToDictionary(d => d.Candle.OpenTimeMs);
+        var firstWholeDay = long.MaxValue;
+        if (minutes.Count > 0)
+        {
+            var first = _day!.PeriodOf(minutes[0].Candle.OpenTimeMs);
+            firstWholeDay = first.StartMs == minutes[0].Candle.OpenTimeMs ? first.StartMs : first.EndMs;
+        }
+
+        foreach (var day in BarComposer.Compose(minutes, _day!, footprintStepTicks: 1))
+        {
+            var whole = day.Candle.OpenTimeMs >= firstWholeDay;
+            if (!days.TryGetValue(day.Candle.OpenTimeMs, out var sealedDay) || (whole && day.Candle.Revision > sealedDay.Candle.Revision))
+            {
+                days[day.Candle.OpenTimeMs] = day;
+            }
+        }
+
+        return [.. days.Values.OrderBy(d => d.Candle.OpenTimeMs)];
     }
 }

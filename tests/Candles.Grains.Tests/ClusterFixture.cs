@@ -1,4 +1,5 @@
 using Candles.Grains.Hosting;
+using Candles.Storage.Sealed;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -13,6 +14,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
+    /// <summary>The silo's sealed-bar store, so tests can see what was sealed.</summary>
+    public InMemorySealedBarStore SealedBars { get; } = new();
+
     public IGrainFactory Grains => Cluster.Client;
 
     public async Task InitializeAsync()
@@ -22,6 +26,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             silo.Services.AddSingleton<TimeProvider>(Clock);
             silo.AddMemoryGrainStorage(CandlesSiloBuilderExtensions.StorageName);
+            silo.UseInMemoryReminderService();
+            silo.Services.AddSingleton<ISealedBarStore>(SealedBars);
             silo.AddCandleGrains(new ConfigurationBuilder().Build(), o => o.ScanPeriod = TimeSpan.FromMilliseconds(50));
         });
         Cluster = builder.Build();

@@ -113,3 +113,50 @@ public class SymbolGrainTests(ClusterFixture fixture)
         Assert.Equal(Us("2026-01-01T00:05:00Z") / 1000, Assert.Single(fromStart.Bars).Candle.OpenTimeMs);
     }
 }
+
+[Collection(nameof(SharedCluster))]
+public class PeriodGrainTests(ClusterFixture fixture)
+{
+    private static long Ms(string iso) => DateTimeOffset.Parse(iso, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
+
+    private static Tick Buy(long id, string iso, long price, long quantity = 1) => new(id, Ms(iso) * 1000, price, quantity, AggressorSide.Buy);
+
+    private async Task<IReadOnlyList<Core.Bars.Bar>> SealedAsync(string instrument, string timeframe, Func<IReadOnlyList<Core.Bars.Bar>, bool> until)
+    {
+        var series = new Storage.Sealed.SealedSeries(instrument, Core.Timeframes.Timeframe.Parse(timeframe), "UTC");
+        IReadOnlyList<Core.Bars.Bar> bars = [];
+        Assert.True(await ClusterFixture.EventuallyAsync(async () => until(bars = await fixture.SealedBars.LoadAsync(series, long.MinValue, long.MaxValue))), $"{timeframe} bars of {instrument} were not sealed as expected");
+        return bars;
+    }
+
+    [Fact]
+    public async Task FinishedDaysWeeksAndMonthsAreSealedAndTheLiveDayIsNot()
+    {
+        var grain = fixture.Grains.GetGrain<ISymbolGrain>("TEST:SEAL");
+        await grain.Define(new InstrumentSpec("TEST:SEAL", "0.01", "0.001"));
+        // Sunday 2026-03-01 closes a week (from Monday 02-23) and February; Monday 03-02 is still live.
+        await grain.Ingest([Buy(1, "2026-02-27T10:00:00Z", 100), Buy(2, "2026-03-01T12:00:00Z", 110), Buy(3, "2026-03-02T00:00:05Z", 120)], live: false);
+
+        var days = await SealedAsync("TEST:SEAL", "1d", b => b.Count == 2);
+        Assert.Equal([Ms("2026-02-27T00:00:00Z"), Ms("2026-03-01T00:00:00Z")], days.Select(d => d.Candle.OpenTimeMs));
+        var week = Assert.Single(await SealedAsync("TEST:SEAL", "1w", b => b.Count == 1));
+        Assert.Equal((Ms("2026-02-23T00:00:00Z"), 100L, 110L, 2L), (week.Candle.OpenTimeMs, week.Candle.Open, week.Candle.Close, week.Candle.Trades));
+        var month = Assert.Single(await SealedAsync("TEST:SEAL", "1M", b => b.Count == 1));
+        Assert.Equal((Ms("2026-02-01T00:00:00Z"), 1L), (month.Candle.OpenTimeMs, month.Candle.Trades));
+    }
+
+    [Fact]
+    public async Task ALateTickReSealsItsDayAndTheWeekAndMonthHoldingIt()
+    {
+        var grain = fixture.Grains.GetGrain<ISymbolGrain>("TEST:RESEAL");
+        await grain.Define(new InstrumentSpec("TEST:RESEAL", "0.01", "0.001"));
+        await grain.Ingest([Buy(10, "2026-01-30T10:00:00Z", 100), Buy(20, "2026-02-02T00:00:05Z", 120)], live: false);
+        await SealedAsync("TEST:RESEAL", "1d", b => b.Count == 1);
+
+        await grain.Ingest([Buy(11, "2026-01-30T11:00:00Z", 90, 5)], live: false);
+        var day = Assert.Single(await SealedAsync("TEST:RESEAL", "1d", b => b.Count == 1 && b[0].Candle.Revision == 1));
+        Assert.Equal((2L, 90L, 6L), (day.Candle.Trades, day.Candle.Low, (long)day.Candle.Volume));
+        await SealedAsync("TEST:RESEAL", "1w", b => b.Count == 1 && b[0].Candle.Trades == 2);
+        await SealedAsync("TEST:RESEAL", "1M", b => b.Count == 1 && b[0].Candle.Trades == 2);
+    }
+}

@@ -9,6 +9,15 @@ public static class GrainKeys
     public static string Timeframe(string instrumentId, Timeframe timeframe, string zone) =>
         $"{instrumentId}|{timeframe}|{(timeframe.IsIntraday ? "UTC" : zone)}";
 
+    /// <summary><c>INSTRUMENT|ZONE</c> of the grain sealing that instrument's calendar bars in that zone.</summary>
+    public static string Period(string instrumentId, string zone) => $"{instrumentId}|{zone}";
+
+    public static (string InstrumentId, string Zone) ParsePeriod(string key)
+    {
+        var bar = key.IndexOf('|', StringComparison.Ordinal);
+        return (key[..bar], key[(bar + 1)..]);
+    }
+
     public static (string InstrumentId, Timeframe Timeframe, string Zone) ParseTimeframe(string key)
     {
         var parts = key.Split('|');

@@ -1,5 +1,7 @@
 using Candles.Grains.Options;
+using Candles.Core.Timeframes;
 using Candles.Storage.Redis.Hosting;
+using Candles.Storage.Sealed.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -26,8 +28,12 @@ public static class CandlesSiloBuilderExtensions
 
         options.ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<SymbolGrainOptions>, SymbolGrainOptionsValidator>();
+        builder.Services.AddOptions<SealOptions>().Bind(configuration.GetSection(SealOptions.Section))
+            .Validate(o => o.AllZones.All(z => TimeZones.TryFind(z, out _, out _)), $"{SealOptions.Section}:Zones must be IANA zone names")
+            .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddInMemoryMinuteBarStore();
+        builder.Services.AddInMemorySealedBarStore();
         return builder;
     }
 }

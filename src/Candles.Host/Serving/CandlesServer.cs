@@ -49,12 +49,14 @@ public static class CandlesServer
                 orleans.ConfigureEndpoints(IPAddress.Parse(silo.AdvertisedAddress), silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: true);
                 orleans.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis!));
                 orleans.AddRedisGrainStorage(CandlesSiloBuilderExtensions.StorageName, o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis!));
+                orleans.UseRedisReminderService(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis!));
                 orleans.Services.AddRedisMinuteBarStore(o => o.ConnectionString = redis!);
             }
             else
             {
                 orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort);
                 orleans.AddMemoryGrainStorage(CandlesSiloBuilderExtensions.StorageName);
+                orleans.UseInMemoryReminderService();
             }
 
             orleans.AddCandleGrains(builder.Configuration);
