@@ -6,6 +6,7 @@ using Candles.Core.Timeframes;
 using Candles.Grains.Hosting;
 using Candles.Grains.Options;
 using Candles.Storage.MinuteBars;
+using Candles.Storage.Sealed;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NodaTime;
@@ -21,6 +22,7 @@ namespace Candles.Grains;
 public sealed partial class SymbolGrain(
     [PersistentState("instrument", CandlesSiloBuilderExtensions.StorageName)] IPersistentState<InstrumentState> state,
     IMinuteBarStore store,
+    ISealedBarStore sealedBars,
     TimeProvider clock,
     IOptions<SymbolGrainOptions> options,
     IOptions<SealOptions> seal,
@@ -37,7 +39,14 @@ public sealed partial class SymbolGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _id = this.GetPrimaryKeyString();
-        if (state.State.Spec is not null)
+
+        // Redis lost (flushed, replaced)? PostgreSQL keeps the grids of every instrument with sealed bars.
+        if (state.State.Spec is null && await sealedBars.FindInstrumentAsync(_id, cancellationToken) is { } known)
+        {
+            await Define(new InstrumentSpec(_id, known.TickSize.ToString(), known.QuantityStep.ToString()));
+            LogRecovered(logger, _id);
+        }
+        else if (state.State.Spec is not null)
         {
             await RestoreBuilderAsync(cancellationToken);
         }
@@ -174,6 +183,9 @@ public sealed partial class SymbolGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Instrument {Instrument} defined: tick {TickSize}, quantity step {QuantityStep}")]
     private static partial void LogDefined(ILogger logger, string instrument, string tickSize, string quantityStep);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instrument {Instrument} recovered its definition from the sealed-bar store")]
+    private static partial void LogRecovered(ILogger logger, string instrument);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Count} ticks of {Instrument} older than the retained history")]
     private static partial void LogRefused(ILogger logger, int count, string instrument);

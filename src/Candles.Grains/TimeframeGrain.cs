@@ -43,21 +43,35 @@ public sealed class TimeframeGrain(ISealedBarStore sealedBars, IOptions<SealOpti
         var fetchFrom = query.HasStart ? schedule.PeriodOf(query.FromMs).StartMs : long.MinValue;
         var fetchTo = query.ToMs == long.MaxValue ? long.MaxValue : schedule.PeriodOf(query.ToMs - 1).EndMs;
         var minutes = await GrainFactory.GetGrain<ISymbolGrain>(_instrument).GetMinuteBars(fetchFrom, fetchTo);
-        var composed = _sealedDays is null
-            ? BarComposer.Compose(minutes.Bars, schedule, query.FootprintStepTicks)
-            : BarComposer.Compose(await DaysAsync(minutes.Bars, fetchFrom, fetchTo), schedule, query.FootprintStepTicks);
+        var watermarkUs = minutes.WatermarkUs;
+        List<Bar> composed;
+        if (_sealedDays is null)
+        {
+            composed = BarComposer.Compose(minutes.Bars, schedule, query.FootprintStepTicks);
+        }
+        else
+        {
+            var (days, sealedThroughMs) = await DaysAsync(minutes.Bars, fetchFrom, fetchTo);
+            composed = BarComposer.Compose(days, schedule, query.FootprintStepTicks);
+
+            // A sealed day is closed even when the 1m history (and its watermark) is gone.
+            watermarkUs = Math.Max(watermarkUs, sealedThroughMs == long.MinValue ? long.MinValue : sealedThroughMs * 1000);
+        }
+
         var inRange = composed.Where(b => b.Candle.OpenTimeMs >= query.FromMs && b.Candle.OpenTimeMs < query.ToMs).ToList();
         var page = query.HasStart ? inRange.Take(query.Limit) : inRange.Skip(Math.Max(0, inRange.Count - query.Limit));
-        return new BarsPage([.. page], minutes.WatermarkUs);
+        return new BarsPage([.. page], watermarkUs);
     }
 
     /// <summary>
     /// Each day once: the sealed day, unless the 1m bars give a newer revision of it (a correction not sealed
     /// yet) or it is not sealed at all. A day the 1m retention has cut short is never preferred to a sealed one.
     /// </summary>
-    private async Task<List<Bar>> DaysAsync(IReadOnlyList<Bar> minutes, long fromMs, long toMs)
+    private async Task<(List<Bar> Days, long SealedThroughMs)> DaysAsync(IReadOnlyList<Bar> minutes, long fromMs, long toMs)
     {
-        var days = (await sealedBars.LoadAsync(_sealedDays!, fromMs, toMs)).ToDictionary(d => d.Candle.OpenTimeMs);
+        var sealedDays = await sealedBars.LoadAsync(_sealedDays!, fromMs, toMs);
+        var sealedThrough = sealedDays.Count == 0 ? long.MinValue : sealedDays[^1].Candle.Period.EndMs;
+        var days = sealedDays.ToDictionary(d => d.Candle.OpenTimeMs);
         var firstWholeDay = long.MaxValue;
         if (minutes.Count > 0)
         {
@@ -74,6 +88,6 @@ public sealed class TimeframeGrain(ISealedBarStore sealedBars, IOptions<SealOpti
             }
         }
 
-        return [.. days.Values.OrderBy(d => d.Candle.OpenTimeMs)];
+        return ([.. days.Values.OrderBy(d => d.Candle.OpenTimeMs)], sealedThrough);
     }
 }

@@ -48,6 +48,15 @@ public abstract class SealedBarStoreContract
     }
 
     [Fact]
+    public async Task TheInstrumentsGridsAreKeptWithItsSealedBars()
+    {
+        Assert.Null(await Store.FindInstrumentAsync(_daily.Instrument));
+        await Store.UpsertAsync(Pepe with { Id = InstrumentId.Parse(_daily.Instrument) }, _daily, [DailyBar(T0)]);
+        var found = await Store.FindInstrumentAsync(_daily.Instrument);
+        Assert.Equal((Pepe.TickSize, Pepe.QuantityStep), (found!.TickSize, found.QuantityStep));
+    }
+
+    [Fact]
     public async Task SeriesOfOtherZonesAndTimeframesAreKeptApart()
     {
         await Store.UpsertAsync(Pepe, _daily, [DailyBar(T0)]);

@@ -11,6 +11,9 @@ public interface ISealedBarStore
 {
     Task UpsertAsync(Instrument instrument, SealedSeries series, IReadOnlyList<Bar> bars, CancellationToken cancellation = default);
 
+    /// <summary>The grids of an instrument that has sealed bars, or null: the permanent record of its definition.</summary>
+    Task<Instrument?> FindInstrumentAsync(string instrumentId, CancellationToken cancellation = default);
+
     /// <summary>Sealed bars with <c>fromMs &lt;= open time &lt; toMs</c>, ascending.</summary>
     Task<IReadOnlyList<Bar>> LoadAsync(SealedSeries series, long fromMs, long toMs, CancellationToken cancellation = default);
 }

@@ -8,9 +8,14 @@ namespace Candles.Storage.Sealed;
 public sealed class InMemorySealedBarStore : ISealedBarStore
 {
     private readonly ConcurrentDictionary<SealedSeries, SortedList<long, Bar>> _series = new();
+    private readonly ConcurrentDictionary<string, Instrument> _instruments = new(StringComparer.Ordinal);
+
+    public Task<Instrument?> FindInstrumentAsync(string instrumentId, CancellationToken cancellation = default) =>
+        Task.FromResult(_instruments.TryGetValue(instrumentId, out var instrument) ? instrument : null);
 
     public Task UpsertAsync(Instrument instrument, SealedSeries series, IReadOnlyList<Bar> bars, CancellationToken cancellation = default)
     {
+        _instruments.TryAdd(instrument.Id.Value, instrument);
         var list = _series.GetOrAdd(series, _ => []);
         lock (list)
         {

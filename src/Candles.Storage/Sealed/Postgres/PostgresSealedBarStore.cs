@@ -32,6 +32,16 @@ public sealed class PostgresSealedBarStore(IDbContextFactory<CandlesDbContext> c
         await transaction.CommitAsync(cancellation);
     }
 
+    public async Task<Instrument?> FindInstrumentAsync(string instrumentId, CancellationToken cancellation = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellation);
+        var row = await db.Instruments.AsNoTracking().FirstOrDefaultAsync(i => i.Id == instrumentId, cancellation);
+        return row is null ? null : new Instrument(
+            InstrumentId.Parse(row.Id),
+            Increment.Parse(row.TickSize.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            Increment.Parse(row.QuantityStep.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
     public async Task<IReadOnlyList<Bar>> LoadAsync(SealedSeries series, long fromMs, long toMs, CancellationToken cancellation = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellation);

@@ -1,0 +1,128 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Candles.Core.Timeframes;
+using Candles.Host.Cli;
+using Candles.Storage.Sealed;
+using Candles.Storage.Sealed.Hosting;
+using Candles.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+
+namespace Candles.EndToEnd.Tests;
+
+/// <summary>
+/// Cluster mode with a real redis-server and PostgreSQL: the golden tape's finished days, weeks and months
+/// are sealed into PostgreSQL equal to the oracle's files, and after Redis is flushed entirely and the service
+/// restarted, REST still serves every sealed bar.
+/// </summary>
+public sealed class SealedAfterRedisFlushTests : IDisposable
+{
+    private const string Instrument = "BINANCE:BTCUSDT";
+    private readonly RedisServer _redis = new();
+    private readonly PostgresServer _postgres = new();
+
+    public void Dispose()
+    {
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        _postgres.Dispose();
+        _redis.Dispose();
+    }
+
+    private string Postgres => _postgres.ConnectionString("candles_seal");
+
+    private async Task<RunningService> StartMemberAsync()
+    {
+        var member = new RunningService(
+            $"--Candles:Redis={_redis.ConnectionString}", $"--Candles:Postgres={Postgres}", $"--Candles:Silo:ClusterId=seal-{_redis.Port}",
+            "--Candles:Seal:Zones:0=America/New_York");
+        await member.InitializeAsync();
+        return member;
+    }
+
+    /// <summary>The golden rows of the finished periods (those ending by the tape's end), in candle columns.</summary>
+    private static List<string> GoldenSealedRows(string timeframe, string zone, long tapeEndMs)
+    {
+        var schedule = BarSchedule.For(Timeframe.Parse(timeframe), TimeZones.Find(zone));
+        var lines = File.ReadAllLines(GoldenFiles.PathOf($"candles_{timeframe}_{zone.Replace('/', '-')}.csv"));
+        return [lines[0], .. lines.Skip(1).Where(l => schedule.PeriodOf(long.Parse(l.Split(',')[0], CultureInfo.InvariantCulture)).EndMs <= tapeEndMs)];
+    }
+
+    [Fact]
+    public async Task SealedBarsEqualTheOracleAndOutliveAFlushOfRedis()
+    {
+        var tapeEndMs = DateTimeOffset.Parse("2026-03-03T00:00:00Z", CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
+        (string Tf, string Zone)[] series = [("1d", "UTC"), ("1w", "UTC"), ("1M", "UTC"), ("1d", "America/New_York"), ("1w", "America/New_York"), ("1M", "America/New_York")];
+
+        var first = await StartMemberAsync();
+        try
+        {
+            var exit = await CandlesCommandLine.Create().Parse(
+            [
+                "replay", "--file", GoldenFiles.Tape, "--instrument", Instrument, "--tick-size", GoldenFiles.TickSize,
+                "--qty-step", GoldenFiles.QuantityStep, "--url", first.BaseAddress.ToString(), "--api-key", RunningService.ApiKey,
+            ]).InvokeAsync(new InvocationConfiguration { Output = TextWriter.Null, Error = TextWriter.Null });
+            Assert.Equal(0, exit);
+
+            // What PostgreSQL holds, read with the product's own store.
+            await using var services = new ServiceCollection().AddPostgresSealedBarStore(Postgres).BuildServiceProvider();
+            var store = services.GetRequiredService<ISealedBarStore>();
+            var btc = (await store.FindInstrumentAsync(Instrument))!;
+            foreach (var (tf, zone) in series)
+            {
+                var expected = GoldenSealedRows(tf, zone, tapeEndMs);
+                var key = new SealedSeries(Instrument, Timeframe.Parse(tf), zone);
+                IReadOnlyList<Core.Bars.Bar> bars = [];
+                var deadline = DateTime.UtcNow.AddSeconds(30);
+                while ((bars = await store.LoadAsync(key, long.MinValue, long.MaxValue)).Count < expected.Count - 1 && DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(50);
+                }
+
+                CsvAssert.Equal(expected, [expected[0], .. bars.Select(b => Row(b, btc))], $"sealed {tf} {zone}");
+            }
+        }
+        finally
+        {
+            await first.DisposeAsync();
+        }
+
+        using (var redis = await ConnectionMultiplexer.ConnectAsync($"{_redis.ConnectionString},allowAdmin=true"))
+        {
+            await redis.GetServer(_redis.ConnectionString).FlushAllDatabasesAsync();
+        }
+
+        var second = await StartMemberAsync();
+        try
+        {
+            foreach (var (tf, zone) in series)
+            {
+                var expected = GoldenSealedRows(tf, zone, tapeEndMs).Select(l => string.Join(',', l.Split(',').Take(10))).ToList();
+                var page = await second.Http.GetFromJsonAsync<JsonElement>($"api/v1/candles?instrument={Instrument}&tf={tf}&tz={zone}");
+                // A week or month still running is served too, composed from its sealed days, and flagged live.
+                var closed = page.GetProperty("candles").EnumerateArray().Where(c => c.GetProperty("closed").GetBoolean()).ToList();
+                CsvAssert.Equal(expected, [expected[0], .. closed.Select(RestRow)], $"served {tf} {zone} after the flush");
+            }
+        }
+        finally
+        {
+            await second.DisposeAsync();
+        }
+    }
+
+    private static string Row(Core.Bars.Bar bar, Core.Instruments.Instrument i)
+    {
+        var c = bar.Candle;
+        return string.Join(
+            ',', c.OpenTimeMs.ToString(CultureInfo.InvariantCulture), i.FormatPrice(c.Open), i.FormatPrice(c.High), i.FormatPrice(c.Low), i.FormatPrice(c.Close),
+            i.FormatQuantity(c.Volume), i.FormatQuantity(c.BuyVolume), i.FormatQuantity(c.SellVolume), i.FormatQuoteVolume(c.QuoteVolume),
+            c.Trades.ToString(CultureInfo.InvariantCulture), c.FirstTradeId.ToString(CultureInfo.InvariantCulture), c.LastTradeId.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private static string RestRow(JsonElement c) => string.Join(
+        ',', c.GetProperty("t").GetInt64().ToString(CultureInfo.InvariantCulture), S(c, "o"), S(c, "h"), S(c, "l"), S(c, "c"), S(c, "v"), S(c, "bv"), S(c, "sv"), S(c, "qv"),
+        c.GetProperty("n").GetInt64().ToString(CultureInfo.InvariantCulture));
+
+    private static string S(JsonElement element, string name) => element.GetProperty(name).GetString()!;
+}
