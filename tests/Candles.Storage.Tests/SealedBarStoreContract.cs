@@ -13,7 +13,7 @@ public abstract class SealedBarStoreContract
 
     private static readonly Instrument Pepe = new(InstrumentId.Parse("BINANCE:PEPEUSDT"), Increment.Parse("0.00000001"), Increment.Parse("1"));
 
-    private readonly SealedSeries _daily = new($"TEST:D{Guid.NewGuid():N}"[..20], Timeframe.Parse("1d"), "America/New_York");
+    private readonly SealedSeries _daily = new($"TEST:D{Guid.NewGuid():N}"[..20].ToUpperInvariant(), Timeframe.Parse("1d"), "America/New_York");
 
     protected abstract ISealedBarStore Store { get; }
 
