@@ -71,13 +71,8 @@ public sealed partial class SymbolGrain(
 
     public Task<SymbolStatus> GetStatus()
     {
-        var bars = _builder?.BarsBetween(long.MinValue, long.MaxValue);
         return Task.FromResult(new SymbolStatus(
-            state.State.Spec,
-            _builder?.WatermarkUs ?? long.MinValue,
-            bars is { Count: > 0 } ? bars[0].Candle.OpenTimeMs : null,
-            bars is { Count: > 0 } ? bars[^1].Candle.OpenTimeMs : null,
-            _totals));
+            state.State.Spec, _builder?.WatermarkUs ?? long.MinValue, _builder?.FirstOpenTimeMs, _builder?.LastOpenTimeMs, _totals));
     }
 
     public async Task<IngestReport> Ingest(Tick[] ticks, bool live)

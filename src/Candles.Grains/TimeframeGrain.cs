@@ -37,19 +37,44 @@ public sealed class TimeframeGrain(ISealedBarStore sealedBars, IOptions<SealOpti
 
     public async Task<BarsPage> GetBars(BarsQuery query)
     {
-        var schedule = _schedule!;
+        var page = await GetBarsFromAsync(query, TailStart(query, await LastOpenTimeAsync(query)));
+        if (!query.HasStart && page.Page.Bars.Count < query.Limit && page.FetchedFrom != long.MinValue)
+        {
+            // Quiet periods left the tail window short of the limit: take everything retained instead.
+            page = await GetBarsFromAsync(query, long.MinValue);
+        }
 
-        // Fetch whole periods of 1m bars, then keep the composed bars that open inside [from, to).
-        var fetchFrom = query.HasStart ? schedule.PeriodOf(query.FromMs).StartMs : long.MinValue;
+        return page.Page;
+    }
+
+    private async Task<long?> LastOpenTimeAsync(BarsQuery query) =>
+        query.HasStart || !_schedule!.Timeframe.IsIntraday ? null : (await GrainFactory.GetGrain<ISymbolGrain>(_instrument).GetStatus()).LastBarMs;
+
+    /// <summary>Without a start, an intraday request needs only the last <c>limit</c> periods of 1m bars.</summary>
+    private long TailStart(BarsQuery query, long? lastOpenMs)
+    {
+        if (query.HasStart)
+        {
+            return _schedule!.PeriodOf(query.FromMs).StartMs;
+        }
+
+        if (lastOpenMs is not { } last)
+        {
+            return long.MinValue;
+        }
+
+        var end = Math.Min(last, query.ToMs - 1);
+        return _schedule!.PeriodOf(end).StartMs - ((query.Limit - 1) * _schedule.Timeframe.LengthMs);
+    }
+
+    private async Task<(BarsPage Page, long FetchedFrom)> GetBarsFromAsync(BarsQuery query, long fetchFrom)
+    {
+        var schedule = _schedule!;
         var fetchTo = query.ToMs == long.MaxValue ? long.MaxValue : schedule.PeriodOf(query.ToMs - 1).EndMs;
         var minutes = await GrainFactory.GetGrain<ISymbolGrain>(_instrument).GetMinuteBars(fetchFrom, fetchTo);
         var watermarkUs = minutes.WatermarkUs;
-        List<Bar> composed;
-        if (_sealedDays is null)
-        {
-            composed = BarComposer.Compose(minutes.Bars, schedule, query.FootprintStepTicks);
-        }
-        else
+        IReadOnlyList<Bar> composed;
+        if (_sealedDays is not null)
         {
             var (days, sealedThroughMs) = await DaysAsync(minutes.Bars, fetchFrom, fetchTo);
             composed = BarComposer.Compose(days, schedule, query.FootprintStepTicks);
@@ -57,10 +82,18 @@ public sealed class TimeframeGrain(ISealedBarStore sealedBars, IOptions<SealOpti
             // A sealed day is closed even when the 1m history (and its watermark) is gone.
             watermarkUs = Math.Max(watermarkUs, sealedThroughMs == long.MinValue ? long.MinValue : sealedThroughMs * 1000);
         }
+        else if (schedule.Timeframe == Timeframe.OneMinute && query.FootprintStepTicks is null or 1)
+        {
+            composed = query.FootprintStepTicks is null ? [.. minutes.Bars.Select(b => b with { Footprint = Footprint.Empty })] : minutes.Bars;
+        }
+        else
+        {
+            composed = BarComposer.Compose(minutes.Bars, schedule, query.FootprintStepTicks);
+        }
 
         var inRange = composed.Where(b => b.Candle.OpenTimeMs >= query.FromMs && b.Candle.OpenTimeMs < query.ToMs).ToList();
         var page = query.HasStart ? inRange.Take(query.Limit) : inRange.Skip(Math.Max(0, inRange.Count - query.Limit));
-        return new BarsPage([.. page], watermarkUs);
+        return (new BarsPage([.. page], watermarkUs), fetchFrom);
     }
 
     /// <summary>

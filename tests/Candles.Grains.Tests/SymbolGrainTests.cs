@@ -100,6 +100,20 @@ public class SymbolGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task TheLastBarsAreFoundAcrossQuietPeriods()
+    {
+        var grain = await DefinedAsync("TEST:GAPS");
+        await grain.Ingest(
+            [new Tick(1, Us("2026-01-05T00:10:00Z"), 100, 1, AggressorSide.Buy), new Tick(2, Us("2026-01-05T01:10:00Z"), 101, 1, AggressorSide.Buy), new Tick(3, Us("2026-01-05T10:10:00Z"), 102, 1, AggressorSide.Buy)],
+            live: false);
+        var hours = fixture.Grains.GetGrain<ITimeframeGrain>(GrainKeys.Timeframe("TEST:GAPS", Core.Timeframes.Timeframe.Parse("1h"), "UTC"));
+        var page = await hours.GetBars(new BarsQuery(long.MinValue, long.MaxValue, 3, null));
+        Assert.Equal([Us("2026-01-05T00:00:00Z") / 1000, Us("2026-01-05T01:00:00Z") / 1000, Us("2026-01-05T10:00:00Z") / 1000], page.Bars.Select(b => b.Candle.OpenTimeMs));
+        var minutes = fixture.Grains.GetGrain<ITimeframeGrain>(GrainKeys.Timeframe("TEST:GAPS", Core.Timeframes.Timeframe.Parse("1m"), "UTC"));
+        Assert.Equal(2, (await minutes.GetBars(new BarsQuery(long.MinValue, long.MaxValue, 2, null))).Bars.Count);
+    }
+
+    [Fact]
     public async Task TimeframeGrainComposesTheLastBarsWhenNoStartIsGiven()
     {
         var grain = await DefinedAsync("TEST:COMPOSE");

@@ -45,6 +45,12 @@ public sealed class BarBuilder
     /// <summary>Closed bars in the retention, ascending by open time.</summary>
     public IReadOnlyList<Bar> ClosedBars => _closed;
 
+    /// <summary>The open time of the oldest retained bar (closed or live), or null before the first tick.</summary>
+    public long? FirstOpenTimeMs => _closed.Count > 0 ? _closed[0].Candle.OpenTimeMs : _hasLive ? _livePeriod.StartMs : null;
+
+    /// <summary>The open time of the newest bar (the live one if any), or null before the first tick.</summary>
+    public long? LastOpenTimeMs => _hasLive ? _livePeriod.StartMs : _closed.Count > 0 ? _closed[^1].Candle.OpenTimeMs : null;
+
     /// <summary>A snapshot of the bar still forming, or null when none is.</summary>
     public Bar? LiveBar => _hasLive ? new Bar(_live.ToCandle(_livePeriod, 0), _liveFootprint.ToFootprint()) : null;
 
@@ -140,9 +146,12 @@ public sealed class BarBuilder
     /// <summary>Closed bars and the live bar with <c>fromMs &lt;= open time &lt; toMs</c>, ascending.</summary>
     public List<Bar> BarsBetween(long fromMs, long toMs)
     {
-        var bars = new List<Bar>();
         var first = IndexOf(fromMs);
-        for (var i = first < 0 ? ~first : first; i < _closed.Count && _closed[i].Candle.OpenTimeMs < toMs; i++)
+        first = first < 0 ? ~first : first;
+        var end = toMs == long.MaxValue ? _closed.Count : IndexOf(toMs);
+        end = end < 0 ? ~end : end;
+        var bars = new List<Bar>(Math.Max(0, end - first) + 1);
+        for (var i = first; i < end; i++)
         {
             bars.Add(_closed[i]);
         }
