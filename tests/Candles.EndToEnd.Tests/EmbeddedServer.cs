@@ -1,6 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using Candles.Host.Serving;
+using Candles.Testing;
 using Microsoft.AspNetCore.Builder;
 
 namespace Candles.EndToEnd.Tests;
@@ -23,8 +22,8 @@ public class RunningService(params string[] settings) : IAsyncLifetime
             "--urls", "http://127.0.0.1:0",
             $"--Candles:Ingest:ApiKey={ApiKey}",
             "--Candles:Silo:Simulator=false",
-            $"--Candles:Silo:SiloPort={FreePort()}",
-            $"--Candles:Silo:GatewayPort={FreePort()}",
+            $"--Candles:Silo:SiloPort={LoopbackPorts.Free()}",
+            $"--Candles:Silo:GatewayPort={LoopbackPorts.Free()}",
             "--Logging:LogLevel:Default=Warning",
             .. settings,
         ]);
@@ -44,12 +43,6 @@ public class RunningService(params string[] settings) : IAsyncLifetime
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>Embedded mode: in-memory everything.</summary>

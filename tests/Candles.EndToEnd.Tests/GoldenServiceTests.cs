@@ -52,7 +52,7 @@ public class GoldenServiceTests(ReplayedGoldenService service) : IClassFixture<R
         {
             // REST carries no first/last trade id: compare the other ten columns.
             expected = [.. expected.Select(line => string.Join(',', line.Split(',').Take(10)))];
-            actual = [expected[0], .. (await Bars("candles", golden)).Select(CandleRow)];
+            actual = [expected[0], .. (await Bars("candles", golden)).Select(RestRows.Candle)];
         }
         else if (golden.Kind == "footprint")
         {
@@ -88,10 +88,6 @@ public class GoldenServiceTests(ReplayedGoldenService service) : IClassFixture<R
     }
 
     private static long OpenTime(JsonElement bar) => (bar.TryGetProperty("candle", out var candle) ? candle : bar).GetProperty("t").GetInt64();
-
-    private static string CandleRow(JsonElement c) => string.Join(
-        ',', c.GetProperty("t").GetInt64().ToString(CultureInfo.InvariantCulture), S(c, "o"), S(c, "h"), S(c, "l"), S(c, "c"), S(c, "v"), S(c, "bv"), S(c, "sv"), S(c, "qv"),
-        c.GetProperty("n").GetInt64().ToString(CultureInfo.InvariantCulture));
 
     private static IEnumerable<string> FootprintRows(JsonElement bar)
     {

@@ -102,7 +102,7 @@ public sealed class SealedAfterRedisFlushTests : IDisposable
                 var page = await second.Http.GetFromJsonAsync<JsonElement>($"api/v1/candles?instrument={Instrument}&tf={tf}&tz={zone}");
                 // A week or month still running is served too, composed from its sealed days, and flagged live.
                 var closed = page.GetProperty("candles").EnumerateArray().Where(c => c.GetProperty("closed").GetBoolean()).ToList();
-                CsvAssert.Equal(expected, [expected[0], .. closed.Select(RestRow)], $"served {tf} {zone} after the flush");
+                CsvAssert.Equal(expected, [expected[0], .. closed.Select(RestRows.Candle)], $"served {tf} {zone} after the flush");
             }
         }
         finally
@@ -119,10 +119,4 @@ public sealed class SealedAfterRedisFlushTests : IDisposable
             i.FormatQuantity(c.Volume), i.FormatQuantity(c.BuyVolume), i.FormatQuantity(c.SellVolume), i.FormatQuoteVolume(c.QuoteVolume),
             c.Trades.ToString(CultureInfo.InvariantCulture), c.FirstTradeId.ToString(CultureInfo.InvariantCulture), c.LastTradeId.ToString(CultureInfo.InvariantCulture));
     }
-
-    private static string RestRow(JsonElement c) => string.Join(
-        ',', c.GetProperty("t").GetInt64().ToString(CultureInfo.InvariantCulture), S(c, "o"), S(c, "h"), S(c, "l"), S(c, "c"), S(c, "v"), S(c, "bv"), S(c, "sv"), S(c, "qv"),
-        c.GetProperty("n").GetInt64().ToString(CultureInfo.InvariantCulture));
-
-    private static string S(JsonElement element, string name) => element.GetProperty(name).GetString()!;
 }

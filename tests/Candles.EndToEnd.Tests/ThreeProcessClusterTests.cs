@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Candles.Testing;
 
@@ -32,12 +30,12 @@ public sealed class ThreeProcessClusterTests : IDisposable
 
     private async Task<HttpClient> StartProcessAsync()
     {
-        var http = FreePort();
+        var http = LoopbackPorts.Free();
         var start = new ProcessStartInfo("dotnet",
         [
             Path.Combine(AppContext.BaseDirectory, "candles.dll"), "serve", "--urls", $"http://127.0.0.1:{http}",
             $"--Candles:Redis={_redis.ConnectionString}", $"--Candles:Silo:ClusterId=three-{_redis.Port}",
-            $"--Candles:Silo:SiloPort={FreePort()}", $"--Candles:Silo:GatewayPort={FreePort()}",
+            $"--Candles:Silo:SiloPort={LoopbackPorts.Free()}", $"--Candles:Silo:GatewayPort={LoopbackPorts.Free()}",
             $"--Candles:Ingest:ApiKey={RunningService.ApiKey}", "--Logging:LogLevel:Default=Warning",
         ])
         {
@@ -105,10 +103,4 @@ public sealed class ThreeProcessClusterTests : IDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

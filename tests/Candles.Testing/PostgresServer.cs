@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Candles.Testing;
 
@@ -27,7 +25,7 @@ public sealed class PostgresServer : IDisposable
             Run("chown", ["-R", "postgres:postgres", _folder], asPostgres: false);
         }
 
-        Port = FreePort();
+        Port = LoopbackPorts.Free();
         Run(Path.Combine(_bin, "initdb"), ["-D", Data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"]);
         Run(Path.Combine(_bin, "pg_ctl"), ["-D", Data, "-l", Path.Combine(_folder, "log"), "-w", "-t", "30", "start",
             "-o", $"-p {Port.ToString(CultureInfo.InvariantCulture)} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"]);
@@ -68,10 +66,4 @@ public sealed class PostgresServer : IDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
