@@ -32,6 +32,9 @@ public sealed partial class SymbolGrain(
     private readonly IReadOnlyList<string> _sealZones = seal.Value.AllZones;
     private readonly List<BarChange> _changes = [];
     private string _id = string.Empty;
+
+    // Starts from the activation's clock so a new activation never repeats an old version.
+    private long _closedVersion;
     private BarBuilder? _builder;
     private IngestReport _totals = IngestReport.Empty;
     private bool _live;
@@ -39,6 +42,7 @@ public sealed partial class SymbolGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _id = this.GetPrimaryKeyString();
+        _closedVersion = clock.GetUtcNow().UtcTicks;
 
         // Redis lost (flushed, replaced)? PostgreSQL keeps the grids of every instrument with sealed bars.
         if (state.State.Spec is null && await sealedBars.FindInstrumentAsync(_id, cancellationToken) is { } known)
@@ -113,6 +117,12 @@ public sealed partial class SymbolGrain(
         await CommitAsync(checkpoint: true);
     }
 
+    public Task<LiveState> GetLiveState()
+    {
+        var builder = Builder();
+        return Task.FromResult(new LiveState(_closedVersion, builder.LiveBar, builder.WatermarkUs));
+    }
+
     public Task<BarsPage> GetMinuteBars(long fromMs, long toMs)
     {
         var builder = Builder();
@@ -142,6 +152,11 @@ public sealed partial class SymbolGrain(
         if (_changes.Count == 0 && !checkpoint)
         {
             return;
+        }
+
+        if (_changes.Count > 0)
+        {
+            _closedVersion++;
         }
 
         // A bar may close and be corrected in one batch: its latest version is the one to keep.

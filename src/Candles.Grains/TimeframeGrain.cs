@@ -21,6 +21,10 @@ public sealed class TimeframeGrain(ISealedBarStore sealedBars, IOptions<SealOpti
     private BarSchedule? _day;
     private SealedSeries? _sealedDays;
 
+    // Candles composed from the closed 1m bars of one version: recomposed only when those change.
+    private long _cachedVersion = long.MinValue;
+    private List<Bar> _cachedClosed = [];
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var (instrument, timeframe, zone) = GrainKeys.ParseTimeframe(this.GetPrimaryKeyString());
@@ -37,6 +41,11 @@ public sealed class TimeframeGrain(ISealedBarStore sealedBars, IOptions<SealOpti
 
     public async Task<BarsPage> GetBars(BarsQuery query)
     {
+        if (_sealedDays is null && query.FootprintStepTicks is null)
+        {
+            return await CandlesFromCacheAsync(query);
+        }
+
         var page = await GetBarsFromAsync(query, TailStart(query, await LastOpenTimeAsync(query)));
         if (!query.HasStart && page.Page.Bars.Count < query.Limit && page.FetchedFrom != long.MinValue)
         {
@@ -45,6 +54,70 @@ public sealed class TimeframeGrain(ISealedBarStore sealedBars, IOptions<SealOpti
         }
 
         return page.Page;
+    }
+
+    /// <summary>
+    /// Candles (no footprints) from the cached composition of the closed 1m bars, with the live minute folded
+    /// into the last bar. The closed bars are read up to the live minute's start, so that minute is counted once.
+    /// </summary>
+    private async Task<BarsPage> CandlesFromCacheAsync(BarsQuery query)
+    {
+        var symbol = GrainFactory.GetGrain<ISymbolGrain>(_instrument);
+        var live = await symbol.GetLiveState();
+        if (live.ClosedVersion != _cachedVersion)
+        {
+            var closed = await symbol.GetMinuteBars(long.MinValue, live.Live?.Candle.OpenTimeMs ?? long.MaxValue);
+            _cachedClosed = BarComposer.Compose(closed.Bars, _schedule!, footprintStepTicks: null);
+            _cachedVersion = live.ClosedVersion;
+        }
+
+        // The live minute either extends the last cached bar or starts a new one; nothing else is copied.
+        var cached = _cachedClosed;
+        Bar? replaceLast = null, append = null;
+        if (live.Live is { } minute)
+        {
+            var last = cached.Count > 0 && cached[^1].Candle.Period.Contains(minute.Candle.OpenTimeMs) ? cached[^1] : null;
+            var current = BarComposer.Compose(last is null ? [minute] : [last, minute], _schedule!, footprintStepTicks: null)[0];
+            (replaceLast, append) = last is null ? ((Bar?)null, (Bar?)current) : (current, null);
+        }
+
+        var start = query.HasStart ? LowerBound(cached, query.FromMs) : query.ToMs == long.MaxValue ? Math.Max(0, cached.Count - query.Limit) : 0;
+        var inRange = From(start).Where(b => b.Candle.OpenTimeMs >= query.FromMs && b.Candle.OpenTimeMs < query.ToMs);
+        var page = query.HasStart ? inRange.Take(query.Limit) : inRange.TakeLast(query.Limit);
+        return new BarsPage([.. page], live.WatermarkUs);
+
+        IEnumerable<Bar> From(int index)
+        {
+            for (var i = index; i < cached.Count; i++)
+            {
+                yield return i == cached.Count - 1 && replaceLast is not null ? replaceLast : cached[i];
+            }
+
+            if (append is not null)
+            {
+                yield return append;
+            }
+        }
+    }
+
+    /// <summary>The index of the first bar opening at or after <paramref name="timeMs"/>.</summary>
+    private static int LowerBound(List<Bar> bars, long timeMs)
+    {
+        int low = 0, high = bars.Count;
+        while (low < high)
+        {
+            var mid = (low + high) >>> 1;
+            if (bars[mid].Candle.OpenTimeMs < timeMs)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+
+        return low;
     }
 
     private async Task<long?> LastOpenTimeAsync(BarsQuery query) =>

@@ -100,6 +100,27 @@ public class SymbolGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task CachedCandlesFollowCorrectionsAndTheLiveMinute()
+    {
+        var grain = await DefinedAsync("TEST:CACHE");
+        await grain.Ingest([new Tick(1, Us("2026-01-06T00:00:10Z"), 100, 1, AggressorSide.Buy), new Tick(3, Us("2026-01-06T00:06:10Z"), 103, 1, AggressorSide.Buy)], live: false);
+        var fiveMinutes = fixture.Grains.GetGrain<ITimeframeGrain>(GrainKeys.Timeframe("TEST:CACHE", Core.Timeframes.Timeframe.Parse("5m"), "UTC"));
+        var all = new BarsQuery(long.MinValue, long.MaxValue, 10, null);
+        Assert.Equal([1L, 1L], (await fiveMinutes.GetBars(all)).Bars.Select(b => b.Candle.Trades));
+
+        // A late tick corrects the first (closed) bar; a new tick extends the live one.
+        await grain.Ingest([new Tick(2, Us("2026-01-06T00:01:10Z"), 90, 1, AggressorSide.Sell), new Tick(4, Us("2026-01-06T00:06:20Z"), 104, 1, AggressorSide.Buy)], live: false);
+        var bars = (await fiveMinutes.GetBars(all)).Bars;
+        Assert.Equal([2L, 2L], bars.Select(b => b.Candle.Trades));
+        Assert.Equal((90L, 1, 104L), (bars[0].Candle.Low, bars[0].Candle.Revision, bars[1].Candle.Close));
+
+        // A new bar opening after the cached ones is appended.
+        await grain.Ingest([new Tick(5, Us("2026-01-06T00:11:00Z"), 110, 1, AggressorSide.Buy)], live: false);
+        Assert.Equal([2L, 2L, 1L], (await fiveMinutes.GetBars(all)).Bars.Select(b => b.Candle.Trades));
+        Assert.Equal([Us("2026-01-06T00:05:00Z") / 1000], (await fiveMinutes.GetBars(new BarsQuery(Us("2026-01-06T00:05:00Z") / 1000, Us("2026-01-06T00:10:00Z") / 1000, 10, null))).Bars.Select(b => b.Candle.OpenTimeMs));
+    }
+
+    [Fact]
     public async Task TheLastBarsAreFoundAcrossQuietPeriods()
     {
         var grain = await DefinedAsync("TEST:GAPS");

@@ -28,6 +28,10 @@ public interface ISymbolGrain : IGrainWithStringKey
     [Alias("Flush")]
     Task Flush();
 
+    /// <summary>The version of the closed 1m bars, the live bar and the watermark: cheap, for cached compositions.</summary>
+    [Alias("GetLiveState")]
+    Task<LiveState> GetLiveState();
+
     /// <summary>1m bars with <c>fromMs &lt;= open time &lt; toMs</c>, the live one included, with the watermark.</summary>
     [Alias("GetMinuteBars")]
     Task<BarsPage> GetMinuteBars(long fromMs, long toMs);
