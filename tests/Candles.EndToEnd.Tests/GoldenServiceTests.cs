@@ -7,16 +7,16 @@ using Candles.Testing;
 
 namespace Candles.EndToEnd.Tests;
 
-/// <summary>The golden tape replayed through the replay verb into the running service, once for the class.</summary>
-public sealed class ReplayedGoldenService : IAsyncLifetime
+/// <summary>The golden tape replayed through the replay verb into the running service (embedded), once for the class.</summary>
+public class ReplayedGoldenService : IAsyncLifetime
 {
     public const string Instrument = "BINANCE:BTCUSDT";
 
-    public EmbeddedServer Server { get; } = new();
+    public RunningService Server { get; protected set; } = new EmbeddedServer();
 
     public string ReplayOutput { get; private set; } = string.Empty;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         await Server.InitializeAsync();
         var output = new StringWriter();
@@ -30,8 +30,33 @@ public sealed class ReplayedGoldenService : IAsyncLifetime
         Assert.True(exit == 0, $"replay failed ({exit}): {error}");
     }
 
-    public Task DisposeAsync() => Server.DisposeAsync();
+    public virtual Task DisposeAsync() => Server.DisposeAsync();
 }
+
+/// <summary>The same in cluster mode: a real redis-server and PostgreSQL, New York's calendar bars sealed too.</summary>
+public sealed class ReplayedGoldenCluster : ReplayedGoldenService
+{
+    private readonly RedisServer _redis = new();
+    private readonly PostgresServer _postgres = new();
+
+    public override Task InitializeAsync()
+    {
+        Server = new RunningService(
+            $"--Candles:Redis={_redis.ConnectionString}", $"--Candles:Postgres={_postgres.ConnectionString("candles_golden")}",
+            $"--Candles:Silo:ClusterId=golden-{_redis.Port}", "--Candles:Seal:Zones:0=America/New_York");
+        return base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        _postgres.Dispose();
+        _redis.Dispose();
+    }
+}
+
+public class GoldenClusterTests(ReplayedGoldenCluster service) : GoldenServiceTests(service), IClassFixture<ReplayedGoldenCluster>;
 
 public class GoldenServiceTests(ReplayedGoldenService service) : IClassFixture<ReplayedGoldenService>
 {
