@@ -123,7 +123,7 @@ public sealed partial class PeriodGrain(
             return [];
         }
 
-        var sealedDays = (await sealedBars.LoadAsync(Series("1d"), firstWholeDay, sealedThrough)).ToDictionary(d => d.Candle.OpenTimeMs, d => d.Candle.Revision);
+        var sealedDays = (await sealedBars.LoadAsync(Series("1d"), firstWholeDay, sealedThrough, footprints: false)).ToDictionary(d => d.Candle.OpenTimeMs, d => d.Candle.Revision);
         return composed.Where(d => !sealedDays.TryGetValue(d.Candle.OpenTimeMs, out var revision) || d.Candle.Revision > revision);
     }
 

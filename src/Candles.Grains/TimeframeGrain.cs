@@ -149,7 +149,7 @@ public sealed class TimeframeGrain(ISealedBarStore sealedBars, IOptions<SealOpti
         IReadOnlyList<Bar> composed;
         if (_sealedDays is not null)
         {
-            var (days, sealedThroughMs) = await DaysAsync(minutes.Bars, fetchFrom, fetchTo);
+            var (days, sealedThroughMs) = await DaysAsync(minutes.Bars, fetchFrom, fetchTo, footprints: query.FootprintStepTicks is not null);
             composed = BarComposer.Compose(days, schedule, query.FootprintStepTicks);
 
             // A sealed day is closed even when the 1m history (and its watermark) is gone.
@@ -173,9 +173,9 @@ public sealed class TimeframeGrain(ISealedBarStore sealedBars, IOptions<SealOpti
     /// Each day once: the sealed day, unless the 1m bars give a newer revision of it (a correction not sealed
     /// yet) or it is not sealed at all. A day the 1m retention has cut short is never preferred to a sealed one.
     /// </summary>
-    private async Task<(List<Bar> Days, long SealedThroughMs)> DaysAsync(IReadOnlyList<Bar> minutes, long fromMs, long toMs)
+    private async Task<(List<Bar> Days, long SealedThroughMs)> DaysAsync(IReadOnlyList<Bar> minutes, long fromMs, long toMs, bool footprints)
     {
-        var sealedDays = await sealedBars.LoadAsync(_sealedDays!, fromMs, toMs);
+        var sealedDays = await sealedBars.LoadAsync(_sealedDays!, fromMs, toMs, footprints);
         var sealedThrough = sealedDays.Count == 0 ? long.MinValue : sealedDays[^1].Candle.Period.EndMs;
         var days = sealedDays.ToDictionary(d => d.Candle.OpenTimeMs);
         var firstWholeDay = long.MaxValue;
@@ -185,7 +185,7 @@ public sealed class TimeframeGrain(ISealedBarStore sealedBars, IOptions<SealOpti
             firstWholeDay = first.StartMs == minutes[0].Candle.OpenTimeMs ? first.StartMs : first.EndMs;
         }
 
-        foreach (var day in BarComposer.Compose(minutes, _day!, footprintStepTicks: 1))
+        foreach (var day in BarComposer.Compose(minutes, _day!, footprints ? 1 : null))
         {
             var whole = day.Candle.OpenTimeMs >= firstWholeDay;
             if (!days.TryGetValue(day.Candle.OpenTimeMs, out var sealedDay) || (whole && day.Candle.Revision > sealedDay.Candle.Revision))

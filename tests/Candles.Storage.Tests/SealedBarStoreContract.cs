@@ -39,6 +39,15 @@ public abstract class SealedBarStoreContract
     }
 
     [Fact]
+    public async Task CandlesCanBeLoadedWithoutTheirFootprints()
+    {
+        await Store.UpsertAsync(Pepe, _daily, [DailyBar(T0)]);
+        var bar = Assert.Single(await Store.LoadAsync(_daily, long.MinValue, long.MaxValue, footprints: false));
+        Assert.Equal(DailyBar(T0).Candle, bar.Candle);
+        Assert.True(bar.Footprint.Levels.IsEmpty);
+    }
+
+    [Fact]
     public async Task ResealingAfterACorrectionLeavesOneBarTheNewest()
     {
         await Store.UpsertAsync(Pepe, _daily, [DailyBar(T0)]);

@@ -28,7 +28,7 @@ public sealed class InMemorySealedBarStore : ISealedBarStore
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<Bar>> LoadAsync(SealedSeries series, long fromMs, long toMs, CancellationToken cancellation = default)
+    public Task<IReadOnlyList<Bar>> LoadAsync(SealedSeries series, long fromMs, long toMs, bool footprints = true, CancellationToken cancellation = default)
     {
         if (!_series.TryGetValue(series, out var list))
         {
@@ -37,7 +37,8 @@ public sealed class InMemorySealedBarStore : ISealedBarStore
 
         lock (list)
         {
-            return Task.FromResult<IReadOnlyList<Bar>>([.. list.Values.Where(b => b.Candle.OpenTimeMs >= fromMs && b.Candle.OpenTimeMs < toMs)]);
+            var bars = list.Values.Where(b => b.Candle.OpenTimeMs >= fromMs && b.Candle.OpenTimeMs < toMs);
+            return Task.FromResult<IReadOnlyList<Bar>>([.. footprints ? bars : bars.Select(b => b with { Footprint = Footprint.Empty })]);
         }
     }
 }

@@ -42,16 +42,15 @@ public sealed class PostgresSealedBarStore(IDbContextFactory<CandlesDbContext> c
             Increment.Parse(row.QuantityStep.ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
-    public async Task<IReadOnlyList<Bar>> LoadAsync(SealedSeries series, long fromMs, long toMs, CancellationToken cancellation = default)
+    public async Task<IReadOnlyList<Bar>> LoadAsync(SealedSeries series, long fromMs, long toMs, bool footprints = true, CancellationToken cancellation = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellation);
         var timeframe = series.Timeframe.Name;
-        var rows = await db.SealedBars.AsNoTracking()
-            .Where(b => b.Instrument == series.Instrument && b.Timeframe == timeframe && b.Zone == series.Zone && b.OpenTime >= fromMs && b.OpenTime < toMs)
-            .Include(b => b.Levels)
-            .OrderBy(b => b.OpenTime)
-            .AsSplitQuery()
-            .ToListAsync(cancellation);
+        var query = db.SealedBars.AsNoTracking()
+            .Where(b => b.Instrument == series.Instrument && b.Timeframe == timeframe && b.Zone == series.Zone && b.OpenTime >= fromMs && b.OpenTime < toMs);
+        var rows = footprints
+            ? await query.Include(b => b.Levels).OrderBy(b => b.OpenTime).AsSplitQuery().ToListAsync(cancellation)
+            : await query.OrderBy(b => b.OpenTime).ToListAsync(cancellation);
         return [.. rows.Select(ToBar)];
     }
 
