@@ -23,6 +23,9 @@ public sealed class BarBuilder
     private readonly List<Bar> _closed = [];
     private readonly List<BarChange> _changes = [];
     private readonly FootprintAccumulator _liveFootprint = new();
+
+    // Reused by every late tick: amending a bar must not allocate a fresh level window each time.
+    private readonly FootprintAccumulator _amendFootprint = new();
     private CandleAccumulator _live;
     private BarPeriod _livePeriod;
     private long _liveStartUs;
@@ -85,14 +88,7 @@ public sealed class BarBuilder
 
         _applied.Add(tick.TradeId);
         _live.Add(tick);
-        if (tick.Side == AggressorSide.Buy)
-        {
-            _liveFootprint.Add(tick.Price, tick.Quantity, 0, 1);
-        }
-        else
-        {
-            _liveFootprint.Add(tick.Price, 0, tick.Quantity, 1);
-        }
+        _liveFootprint.Add(tick);
 
         WatermarkUs = Math.Max(WatermarkUs, tick.TimeUs);
         _appliedCount++;
@@ -200,7 +196,8 @@ public sealed class BarBuilder
 
         var index = IndexOf(period.StartMs);
         var candle = default(CandleAccumulator);
-        var footprint = new FootprintAccumulator();
+        var footprint = _amendFootprint;
+        footprint.Clear();
         var revision = 1;
         if (index >= 0)
         {
@@ -211,7 +208,7 @@ public sealed class BarBuilder
         }
 
         candle.Add(tick);
-        footprint.Add(tick.Price, tick.Side == AggressorSide.Buy ? tick.Quantity : 0, tick.Side == AggressorSide.Sell ? tick.Quantity : 0, 1);
+        footprint.Add(tick);
         var amended = new Bar(candle.ToCandle(period, revision), footprint.ToFootprint());
         if (index >= 0)
         {

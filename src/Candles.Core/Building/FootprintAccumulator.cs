@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Candles.Core.Bars;
+using Candles.Core.Ticks;
 
 namespace Candles.Core.Building;
 
@@ -50,6 +51,19 @@ internal sealed class FootprintAccumulator
         slot.Trades += trades;
         _low = Math.Min(_low, (int)index);
         _high = Math.Max(_high, (int)index);
+    }
+
+    /// <summary>Adds one trade on its side of the level.</summary>
+    public void Add(in Tick tick)
+    {
+        if (tick.Side == AggressorSide.Buy)
+        {
+            Add(tick.Price, tick.Quantity, 0, 1);
+        }
+        else
+        {
+            Add(tick.Price, 0, tick.Quantity, 1);
+        }
     }
 
     public void Add(Footprint footprint)
