@@ -40,19 +40,8 @@ internal struct CandleAccumulator
         {
             _high = Math.Max(_high, tick.Price);
             _low = Math.Min(_low, tick.Price);
-            if (tick.IsBefore(_firstTradeTimeUs, _firstTradeId))
-            {
-                _open = tick.Price;
-                _firstTradeId = tick.TradeId;
-                _firstTradeTimeUs = tick.TimeUs;
-            }
-
-            if (!tick.IsBefore(_lastTradeTimeUs, _lastTradeId))
-            {
-                _close = tick.Price;
-                _lastTradeId = tick.TradeId;
-                _lastTradeTimeUs = tick.TimeUs;
-            }
+            TakeOpenIfEarlier(tick.Price, tick.TradeId, tick.TimeUs);
+            TakeCloseIfLater(tick.Price, tick.TradeId, tick.TimeUs);
         }
 
         if (tick.Side == AggressorSide.Buy)
@@ -86,19 +75,8 @@ internal struct CandleAccumulator
         {
             _high = Math.Max(_high, bar.High);
             _low = Math.Min(_low, bar.Low);
-            if (bar.FirstTradeTimeUs < _firstTradeTimeUs || (bar.FirstTradeTimeUs == _firstTradeTimeUs && bar.FirstTradeId < _firstTradeId))
-            {
-                _open = bar.Open;
-                _firstTradeId = bar.FirstTradeId;
-                _firstTradeTimeUs = bar.FirstTradeTimeUs;
-            }
-
-            if (bar.LastTradeTimeUs > _lastTradeTimeUs || (bar.LastTradeTimeUs == _lastTradeTimeUs && bar.LastTradeId > _lastTradeId))
-            {
-                _close = bar.Close;
-                _lastTradeId = bar.LastTradeId;
-                _lastTradeTimeUs = bar.LastTradeTimeUs;
-            }
+            TakeOpenIfEarlier(bar.Open, bar.FirstTradeId, bar.FirstTradeTimeUs);
+            TakeCloseIfLater(bar.Close, bar.LastTradeId, bar.LastTradeTimeUs);
         }
 
         _buyVolume += bar.BuyVolume;
@@ -106,6 +84,25 @@ internal struct CandleAccumulator
         _quoteVolume += bar.QuoteVolume;
         _trades += bar.Trades;
         _revision += bar.Revision;
+    }
+
+    /// <summary>Open and close are the first and last trade by (event time, trade id).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void TakeOpenIfEarlier(long price, long tradeId, long timeUs)
+    {
+        if (timeUs < _firstTradeTimeUs || (timeUs == _firstTradeTimeUs && tradeId < _firstTradeId))
+        {
+            (_open, _firstTradeId, _firstTradeTimeUs) = (price, tradeId, timeUs);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void TakeCloseIfLater(long price, long tradeId, long timeUs)
+    {
+        if (timeUs > _lastTradeTimeUs || (timeUs == _lastTradeTimeUs && tradeId >= _lastTradeId))
+        {
+            (_close, _lastTradeId, _lastTradeTimeUs) = (price, tradeId, timeUs);
+        }
     }
 
     public readonly Candle ToCandle(BarPeriod period, int revision) => new(

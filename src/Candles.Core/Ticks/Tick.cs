@@ -5,8 +5,4 @@ namespace Candles.Core.Ticks;
 /// steps of that instrument; <see cref="TimeUs"/> is the exchange's event time in Unix microseconds (UTC).
 /// Trades are ordered by (time, trade id); the trade id identifies a trade for deduplication.
 /// </summary>
-public readonly record struct Tick(long TradeId, long TimeUs, long Price, long Quantity, AggressorSide Side)
-{
-    /// <summary>True when this trade comes before <paramref name="timeUs"/>/<paramref name="tradeId"/> in (time, id) order.</summary>
-    public bool IsBefore(long timeUs, long tradeId) => TimeUs < timeUs || (TimeUs == timeUs && TradeId < tradeId);
-}
+public readonly record struct Tick(long TradeId, long TimeUs, long Price, long Quantity, AggressorSide Side);
