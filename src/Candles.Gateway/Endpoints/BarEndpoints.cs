@@ -1,3 +1,4 @@
+using Candles.Abstractions.Wire;
 using Candles.Core.Composition;
 using Candles.Gateway.Json;
 using Candles.Gateway.Options;
@@ -14,44 +15,29 @@ internal static class BarEndpoints
 {
     public static void Map(IEndpointRouteBuilder api)
     {
-        api.MapGet("/candles", async (HttpRequest http, IGrainFactory grains, IOptions<GatewayOptions> options) =>
-        {
-            var (request, problem) = await BarRequest.ParseAsync(http, grains, options.Value, step: false);
-            if (request is null)
-            {
-                return problem!;
-            }
+        api.MapGet("/candles", (HttpRequest http, IGrainFactory grains, IOptions<GatewayOptions> options) =>
+            Serve(http, grains, options.Value, step: false, (request, page) => new CandlesResponse(
+                request.Instrument.Id.Value, request.Timeframe.Name, request.Zone, [.. page.Bars.Select(b => CandleJson.From(b, page, request.Instrument))])))
+            .WithName("GetCandles").WithSummary("Candles of any timeframe, composed from 1m bars");
 
-            var page = await request.FetchAsync(grains);
-            return Results.Ok(new CandlesResponse(
-                request.Instrument.Id.Value, request.Timeframe.Name, request.Zone, [.. page.Bars.Select(b => CandleJson.From(b, page, request.Instrument))]));
-        }).WithName("GetCandles").WithSummary("Candles of any timeframe, composed from 1m bars");
+        api.MapGet("/footprint", (HttpRequest http, IGrainFactory grains, IOptions<GatewayOptions> options) =>
+            Serve(http, grains, options.Value, step: true, (request, page) => new FootprintResponse(
+                request.Instrument.Id.Value, request.Timeframe.Name, request.Zone, StepText(request),
+                [.. page.Bars.Select(b => FootprintJson.From(b, page, request.Instrument))])))
+            .WithName("GetFootprint").WithSummary("Footprints (volume per price level), delta, POC and value area");
 
-        api.MapGet("/footprint", async (HttpRequest http, IGrainFactory grains, IOptions<GatewayOptions> options) =>
-        {
-            var (request, problem) = await BarRequest.ParseAsync(http, grains, options.Value, step: true);
-            if (request is null)
-            {
-                return problem!;
-            }
-
-            var page = await request.FetchAsync(grains);
-            return Results.Ok(new FootprintResponse(
-                request.Instrument.Id.Value, request.Timeframe.Name, request.Zone, request.Instrument.FormatPrice(request.Query.FootprintStepTicks!.Value),
-                [.. page.Bars.Select(b => FootprintJson.From(b, page, request.Instrument))]));
-        }).WithName("GetFootprint").WithSummary("Footprints (volume per price level), delta, POC and value area");
-
-        api.MapGet("/heatmap", async (HttpRequest http, IGrainFactory grains, IOptions<GatewayOptions> options) =>
-        {
-            var (request, problem) = await BarRequest.ParseAsync(http, grains, options.Value, step: true);
-            if (request is null)
-            {
-                return problem!;
-            }
-
-            var page = await request.FetchAsync(grains);
-            return Results.Ok(HeatmapResponse.From(
-                Heatmap.From(page.Bars), request.Instrument, request.Timeframe.Name, request.Zone, request.Instrument.FormatPrice(request.Query.FootprintStepTicks!.Value)));
-        }).WithName("GetHeatmap").WithSummary("Buy and sell volume by bar and price level");
+        api.MapGet("/heatmap", (HttpRequest http, IGrainFactory grains, IOptions<GatewayOptions> options) =>
+            Serve(http, grains, options.Value, step: true, (request, page) =>
+                HeatmapResponse.From(Heatmap.From(page.Bars), request.Instrument, request.Timeframe.Name, request.Zone, StepText(request))))
+            .WithName("GetHeatmap").WithSummary("Buy and sell volume by bar and price level");
     }
+
+    /// <summary>Parses the query (answering a problem if it is bad), fetches the bars and shapes them.</summary>
+    private static async Task<IResult> Serve<T>(HttpRequest http, IGrainFactory grains, GatewayOptions options, bool step, Func<BarRequest, BarsPage, T> shape)
+    {
+        var (request, problem) = await BarRequest.ParseAsync(http, grains, options, step);
+        return request is null ? problem! : Results.Ok(shape(request, await request.FetchAsync(grains)));
+    }
+
+    private static string StepText(BarRequest request) => request.Instrument.FormatPrice(request.Query.FootprintStepTicks!.Value);
 }
