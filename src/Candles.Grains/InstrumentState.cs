@@ -2,10 +2,14 @@ using Candles.Abstractions.Wire;
 
 namespace Candles.Grains;
 
-/// <summary>The persisted part of an instrument's grain: its definition.</summary>
+/// <summary>The persisted part of an instrument's grain: its definition, and whether a live source feeds it.</summary>
 [GenerateSerializer, Alias("candles.InstrumentState")]
 public sealed class InstrumentState
 {
     [Id(0)]
     public InstrumentSpec? Spec { get; set; }
+
+    /// <summary>Set by the first live batch: from then on quiet minutes close by the wall clock, after a restart too.</summary>
+    [Id(1)]
+    public bool Live { get; set; }
 }

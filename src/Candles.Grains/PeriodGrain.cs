@@ -1,4 +1,6 @@
 using Candles.Abstractions.Grains;
+using Candles.Abstractions.Streams;
+using Candles.Abstractions.Wire;
 using Candles.Core.Bars;
 using Candles.Core.Composition;
 using Candles.Core.Instruments;
@@ -8,14 +10,17 @@ using Candles.Grains.Options;
 using Candles.Storage.Sealed;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Streams;
 
 namespace Candles.Grains;
 
 /// <summary>
 /// Seals one instrument's daily bars in one zone from its 1m bars once the watermark passes each day's end,
 /// and its weekly and monthly bars from the sealed days (weeks and months are whole local days, so they stay
-/// exact long after the 1m bars are gone). Upserts throughout, so every seal is idempotent. A reminder re-checks
-/// on its own: it catches up days missed while nothing ran and re-seals days whose 1m bars were corrected.
+/// exact long after the 1m bars are gone). Upserts throughout, so every seal is idempotent. It follows the
+/// instrument's 1m stream (an explicit subscription, kept by the pub-sub store across restarts), and a reminder
+/// re-checks on its own: it catches up days missed while nothing ran or the stream lost a message, and re-seals
+/// days whose 1m bars were corrected.
 /// </summary>
 public sealed partial class PeriodGrain(
     [PersistentState("period", CandlesSiloBuilderExtensions.StorageName)] IPersistentState<PeriodState> state,
@@ -29,20 +34,27 @@ public sealed partial class PeriodGrain(
     private string _zone = string.Empty;
     private BarSchedule _day = null!;
     private BarSchedule[] _longer = [];
+    private Instrument? _grids;
+
+    // Starts from the activation's wall clock, so a new activation never repeats an old version.
+    private long _version;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_instrument, _zone) = GrainKeys.ParsePeriod(this.GetPrimaryKeyString());
+        _version = TimeProvider.System.GetUtcNow().UtcTicks;
         var zone = TimeZones.Find(_zone);
         _day = BarSchedule.For(Timeframe.Parse("1d"), zone);
         _longer = [BarSchedule.For(Timeframe.Parse("1w"), zone), BarSchedule.For(Timeframe.Parse("1M"), zone)];
+
+        await this.MinuteStream(_instrument).FollowAsync(OnMinutesAsync);
         var period = options.Value.CheckPeriod < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : options.Value.CheckPeriod;
         await this.RegisterOrUpdateReminder(CheckReminder, period, period, cancellationToken);
     }
 
-    public Task Advance(long watermarkUs, long[] changedMinuteOpenTimesMs) => SealAsync(watermarkUs, changedMinuteOpenTimesMs, recheck: false);
+    public Task Watch() => Task.CompletedTask;
 
-    public Task<long> SealedThrough() => Task.FromResult(state.State.SealedThroughMs ?? long.MinValue);
+    public Task<SealState> GetSealState() => Task.FromResult(new SealState(state.State.SealedThroughMs ?? long.MinValue, _version));
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -50,17 +62,41 @@ public sealed partial class PeriodGrain(
         await SealAsync(symbol.WatermarkUs, [], recheck: true);
     }
 
-    private async Task SealAsync(long watermarkUs, long[] corrected, bool recheck)
+    /// <summary>A 1m stream message: seals what its watermark finished and re-seals the sealed days it corrected.</summary>
+    private async Task OnMinutesAsync(BarEvents message, StreamSequenceToken? token)
     {
-        var symbol = GrainFactory.GetGrain<ISymbolGrain>(_instrument);
-        var spec = (await symbol.GetStatus()).Spec;
-        if (spec is null || watermarkUs == long.MinValue)
+        var corrected = message.Events.Where(e => e.Kind == BarEventKind.Correction).Select(e => e.Bar.Candle.OpenTimeMs).ToArray();
+        var sealedThrough = state.State.SealedThroughMs ?? long.MinValue;
+        if (FinishedThrough(message.WatermarkUs) <= sealedThrough && !corrected.Any(t => t < sealedThrough))
         {
             return;
         }
 
-        // Days ending at or before the watermark are finished; the day holding it is still live.
-        var finishedThrough = _day.PeriodOf(Math.DivRem(watermarkUs, 1000, out var us) - (us < 0 ? 1 : 0)).StartMs;
+        try
+        {
+            await SealAsync(message.WatermarkUs, corrected, recheck: false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The reminder's next check seals whatever this left undone.
+            LogSealFailed(logger, ex, _instrument, _zone);
+        }
+    }
+
+    /// <summary>Days ending at or before the watermark are finished; the day holding it is still live.</summary>
+    private long FinishedThrough(long watermarkUs) =>
+        watermarkUs == long.MinValue ? long.MinValue : _day.PeriodOf(Math.DivRem(watermarkUs, 1000, out var us) - (us < 0 ? 1 : 0)).StartMs;
+
+    private async Task SealAsync(long watermarkUs, long[] corrected, bool recheck)
+    {
+        var symbol = GrainFactory.GetGrain<ISymbolGrain>(_instrument);
+        _grids ??= (await symbol.GetStatus()).Spec?.ToInstrument();
+        if (_grids is not { } instrument || watermarkUs == long.MinValue)
+        {
+            return;
+        }
+
+        var finishedThrough = FinishedThrough(watermarkUs);
         var sealedThrough = state.State.SealedThroughMs ?? long.MinValue;
         var days = new Dictionary<long, Bar>();
         if (finishedThrough > sealedThrough)
@@ -78,11 +114,11 @@ public sealed partial class PeriodGrain(
             Add(await StaleSealedDaysAsync(symbol, sealedThrough));
         }
 
-        var instrument = spec.ToInstrument();
         if (days.Count > 0)
         {
             await sealedBars.UpsertAsync(instrument, Series("1d"), [.. days.Values.OrderBy(d => d.Candle.OpenTimeMs)]);
             await SealLongerPeriodsAsync(instrument, days.Keys, finishedThrough);
+            _version++;
             LogSealed(logger, days.Count, _instrument, _zone);
         }
 
@@ -110,20 +146,14 @@ public sealed partial class PeriodGrain(
     /// <summary>Sealed days whose 1m bars have since been corrected (a higher revision), among days still wholly retained.</summary>
     private async Task<IEnumerable<Bar>> StaleSealedDaysAsync(ISymbolGrain symbol, long sealedThrough)
     {
-        var minutes = (await symbol.GetMinuteBars(long.MinValue, sealedThrough)).Bars;
-        if (minutes.Count == 0)
-        {
-            return [];
-        }
-
-        var firstWholeDay = _day.PeriodOf(minutes[0].Candle.OpenTimeMs).EndMs;
-        var composed = BarComposer.Compose(minutes.Where(m => m.Candle.OpenTimeMs >= firstWholeDay), _day, footprintStepTicks: 1);
+        var minutes = await symbol.GetMinuteBars(long.MinValue, sealedThrough);
+        var composed = BarComposer.Compose(minutes.Bars, _day, footprintStepTicks: 1).Where(d => d.Candle.OpenTimeMs >= minutes.RetainedFromMs).ToList();
         if (composed.Count == 0)
         {
             return [];
         }
 
-        var sealedDays = (await sealedBars.LoadAsync(Series("1d"), firstWholeDay, sealedThrough, footprints: false)).ToDictionary(d => d.Candle.OpenTimeMs, d => d.Candle.Revision);
+        var sealedDays = (await sealedBars.LoadAsync(Series("1d"), composed[0].Candle.OpenTimeMs, sealedThrough, footprints: false)).ToDictionary(d => d.Candle.OpenTimeMs, d => d.Candle.Revision);
         return composed.Where(d => !sealedDays.TryGetValue(d.Candle.OpenTimeMs, out var revision) || d.Candle.Revision > revision);
     }
 
@@ -141,6 +171,9 @@ public sealed partial class PeriodGrain(
     }
 
     private SealedSeries Series(string timeframe) => new(_instrument, Timeframe.Parse(timeframe), _zone);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sealing {Instrument} in {Zone} failed; the next check retries")]
+    private static partial void LogSealFailed(ILogger logger, Exception exception, string instrument, string zone);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sealed {Count} days of {Instrument} in {Zone}")]
     private static partial void LogSealed(ILogger logger, int count, string instrument, string zone);

@@ -1,4 +1,5 @@
 using Candles.Abstractions.Grains;
+using Candles.Abstractions.Streams;
 using Candles.Abstractions.Wire;
 using Candles.Core.Building;
 using Candles.Core.Ticks;
@@ -7,9 +8,11 @@ using Candles.Grains.Hosting;
 using Candles.Grains.Options;
 using Candles.Storage.MinuteBars;
 using Candles.Storage.Sealed;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NodaTime;
+using Orleans.Streams;
 
 namespace Candles.Grains;
 
@@ -17,13 +20,15 @@ namespace Candles.Grains;
 /// One instrument: a thin shell over <see cref="BarBuilder"/>. A live source's quiet minutes close on a
 /// timer at wall clock minus the grace; a replay advances the watermark by event time only. Every change
 /// is committed to the 1m store with the builder's checkpoint before the call returns, so an activation
-/// elsewhere or after a restart carries on without losing or repeating a tick.
+/// elsewhere or after a restart carries on without losing or repeating a tick. Each commit then goes out on
+/// the instrument's 1m stream (closes and corrections at once, live updates coalesced to one per
+/// <see cref="SymbolGrainOptions.UpdatePeriod"/>), which the sealers and timeframe grains follow.
 /// </summary>
 public sealed partial class SymbolGrain(
     [PersistentState("instrument", CandlesSiloBuilderExtensions.StorageName)] IPersistentState<InstrumentState> state,
     IMinuteBarStore store,
     ISealedBarStore sealedBars,
-    TimeProvider clock,
+    [FromKeyedServices(CandlesSiloBuilderExtensions.ClockKey)] TimeProvider clock,
     IOptions<SymbolGrainOptions> options,
     IOptions<SealOptions> seal,
     ILogger<SymbolGrain> logger) : Grain, ISymbolGrain
@@ -33,32 +38,56 @@ public sealed partial class SymbolGrain(
     private readonly List<BarChange> _changes = [];
     private string _id = string.Empty;
 
-    // Starts from the activation's clock so a new activation never repeats an old version.
+    // Both start from the activation's wall clock, so a new activation never repeats an old version or sequence.
     private long _closedVersion;
+    private long _sequence;
     private BarBuilder? _builder;
     private IngestReport _totals = IngestReport.Empty;
-    private bool _live;
+    private IAsyncStream<BarEvents>? _stream;
+    private bool _livePending;
+    private long _lastPublishedMs;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _id = this.GetPrimaryKeyString();
-        _closedVersion = clock.GetUtcNow().UtcTicks;
+        _closedVersion = TimeProvider.System.GetUtcNow().UtcTicks;
+        _sequence = _closedVersion;
+        _stream = this.GetStreamProvider(CandleStreams.Provider).GetStream<BarEvents>(CandleStreams.Minutes(_id));
 
         // Redis lost (flushed, replaced)? PostgreSQL keeps the grids of every instrument with sealed bars.
         if (state.State.Spec is null && await sealedBars.FindInstrumentAsync(_id, cancellationToken) is { } known)
         {
-            await Define(new InstrumentSpec(_id, known.TickSize.ToString(), known.QuantityStep.ToString()));
+            await DefineAsync(new InstrumentSpec(_id, known.TickSize.ToString(), known.QuantityStep.ToString()));
             LogRecovered(logger, _id);
         }
         else if (state.State.Spec is not null)
         {
             await RestoreBuilderAsync(cancellationToken);
+
+            // Minutes that ended while nothing ran close now, so a sealer asking after a downtime sees them closed.
+            await CloseQuietBarsAsync(cancellationToken);
         }
 
-        this.RegisterGrainTimer(CloseQuietBarsAsync, new GrainTimerCreationOptions(_options.ScanPeriod, _options.ScanPeriod) { KeepAlive = false });
+        // Not awaited: a sealer's reminder may be what activates this grain, and that sealer waits for the activation.
+        WakeSealersAsync().Ignore();
+
+        var period = _options.ScanPeriod < _options.UpdatePeriod ? _options.ScanPeriod : _options.UpdatePeriod;
+        this.RegisterGrainTimer(CloseQuietBarsAsync, new GrainTimerCreationOptions(period, period) { KeepAlive = false });
     }
 
     public async Task<DefineOutcome> Define(InstrumentSpec spec)
+    {
+        var outcome = await DefineAsync(spec);
+        if (outcome == DefineOutcome.Created)
+        {
+            // Awaited, so the sealers follow the stream before the first tick is published.
+            await WakeSealersAsync();
+        }
+
+        return outcome;
+    }
+
+    private async Task<DefineOutcome> DefineAsync(InstrumentSpec spec)
     {
         if (state.State.Spec is { } existing)
         {
@@ -96,10 +125,16 @@ public sealed partial class SymbolGrain(
 
         if (live)
         {
-            _live = true;
+            if (!state.State.Live)
+            {
+                state.State.Live = true;
+                await state.WriteStateAsync();
+            }
+
             builder.Scan(LiveWatermarkUs());
         }
 
+        _livePending |= applied > 0;
         await CommitAsync(checkpoint: ticks.Length > 0 || live);
         var report = new IngestReport(ticks.Length, applied, amended, duplicates, tooOld);
         _totals = _totals.Add(report);
@@ -126,16 +161,23 @@ public sealed partial class SymbolGrain(
     public Task<BarsPage> GetMinuteBars(long fromMs, long toMs)
     {
         var builder = Builder();
-        return Task.FromResult(new BarsPage(builder.BarsBetween(fromMs, toMs), builder.WatermarkUs));
+        return Task.FromResult(new BarsPage(builder.BarsBetween(fromMs, toMs), builder.WatermarkUs, builder.RetainedFromMs));
     }
 
+    /// <summary>The timer: closes a live source's quiet minutes and sends a live update held back by the coalescing.</summary>
     private async Task CloseQuietBarsAsync(CancellationToken cancellationToken)
     {
-        if (_live && _builder is not null)
+        if (_builder is null)
+        {
+            return;
+        }
+
+        if (state.State.Live)
         {
             _builder.Scan(LiveWatermarkUs());
-            await CommitAsync(checkpoint: false);
         }
+
+        await CommitAsync(checkpoint: false, forcePublish: true);
     }
 
     private long LiveWatermarkUs() => (clock.GetUtcNow() - _options.Grace).ToUnixTimeMilliseconds() * 1000;
@@ -144,13 +186,18 @@ public sealed partial class SymbolGrain(
     /// Commits the bars that closed or were corrected, with the checkpoint that accounts for them; a quiet
     /// scan that changed nothing writes nothing. Bars older than the retention are trimmed as bars close.
     /// </summary>
-    private async Task CommitAsync(bool checkpoint)
+    private async Task CommitAsync(bool checkpoint, bool forcePublish = false)
     {
         var builder = Builder();
         _changes.Clear();
         builder.DrainChanges(_changes);
         if (_changes.Count == 0 && !checkpoint)
         {
+            if (forcePublish && _livePending)
+            {
+                await PublishAsync(builder);
+            }
+
             return;
         }
 
@@ -167,16 +214,50 @@ public sealed partial class SymbolGrain(
             await store.TrimAsync(_id, builder.ClosedBars[0].Candle.OpenTimeMs);
         }
 
-        if (_changes.Count > 0)
+        if (_changes.Count > 0 || forcePublish || (_livePending && Environment.TickCount64 - _lastPublishedMs >= _options.UpdatePeriod.TotalMilliseconds))
         {
-            // One-way: sealing runs in the sealers' own time and calls back for 1m bars, so never awaited here.
-            long[] corrected = [.. _changes.Where(c => c.Kind == BarChangeKind.Corrected).Select(c => c.Bar.Candle.OpenTimeMs).Distinct()];
-            foreach (var zone in _sealZones)
-            {
-                _ = GrainFactory.GetGrain<IPeriodGrain>(GrainKeys.Period(_id, zone)).Advance(builder.WatermarkUs, corrected);
-            }
+            await PublishAsync(builder);
         }
     }
+
+    /// <summary>
+    /// Sends the drained changes, and the live bar if it changed since the last message, as one stream message.
+    /// The bars are committed already: a message lost here is a gap the consumers see by its sequence.
+    /// </summary>
+    private async Task PublishAsync(BarBuilder builder)
+    {
+        List<BarEvent> events = new(_changes.Count + 1);
+        foreach (var change in _changes)
+        {
+            events.Add(new BarEvent(change.Kind == BarChangeKind.Closed ? BarEventKind.Close : BarEventKind.Correction, change.Bar));
+        }
+
+        if (_livePending && builder.LiveBar is { } live)
+        {
+            events.Add(new BarEvent(BarEventKind.Update, live));
+        }
+
+        _livePending = false;
+        _lastPublishedMs = Environment.TickCount64;
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await _stream!.OnNextAsync(new BarEvents(++_sequence, _closedVersion, builder.WatermarkUs, events));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogPublishFailed(logger, ex, _id);
+        }
+    }
+
+    /// <summary>Activates the sealers of every sealed zone, which then follow the 1m stream by themselves.</summary>
+    private Task WakeSealersAsync() => state.State.Spec is null
+        ? Task.CompletedTask
+        : Task.WhenAll(_sealZones.Select(zone => GrainFactory.GetGrain<IPeriodGrain>(GrainKeys.Period(_id, zone)).Watch()));
 
     private async Task RestoreBuilderAsync(CancellationToken cancellation)
     {
@@ -196,6 +277,9 @@ public sealed partial class SymbolGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instrument {Instrument} recovered its definition from the sealed-bar store")]
     private static partial void LogRecovered(ILogger logger, string instrument);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish the 1m events of {Instrument}; consumers will see a sequence gap")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, string instrument);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Count} ticks of {Instrument} older than the retained history")]
     private static partial void LogRefused(ILogger logger, int count, string instrument);

@@ -1,11 +1,14 @@
 using Candles.Abstractions.Grains;
+using Candles.Abstractions.Streams;
 using Candles.Abstractions.Wire;
-using Candles.Core.Composition;
 using Candles.Core.Bars;
+using Candles.Core.Composition;
 using Candles.Core.Timeframes;
 using Candles.Grains.Options;
 using Candles.Storage.Sealed;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Streams;
 
 namespace Candles.Grains;
 
@@ -13,37 +16,72 @@ namespace Candles.Grains;
 /// One timeframe of one instrument: composes its bars from the instrument's 1m bars on request. Calendar
 /// bars of a sealed zone are composed from days instead: the sealed days (PostgreSQL) and, for days not sealed
 /// yet or corrected since, days composed from 1m, so they stay exact after the 1m bars are gone.
+/// Candles composed from closed data are cached under the instrument's closed-bar version and the sealer's
+/// version, so a request between changes only folds in the live minute. While asked for, the grain follows
+/// the 1m stream and publishes the timeframe's updates, closes and corrections.
 /// </summary>
-public sealed class TimeframeGrain(ISealedBarStore sealedBars, IOptions<SealOptions> seal) : Grain, ITimeframeGrain
+public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<SealOptions> seal, ILogger<TimeframeGrain> logger) : Grain, ITimeframeGrain
 {
+    /// <summary>How long the grain keeps following the 1m stream after the last request or watch.</summary>
+    private static readonly TimeSpan FollowFor = TimeSpan.FromMinutes(10);
+
     private string _instrument = string.Empty;
-    private BarSchedule? _schedule;
+    private BarSchedule _schedule = null!;
     private BarSchedule? _day;
     private SealedSeries? _sealedDays;
+    private ISymbolGrain _symbol = null!;
+    private IPeriodGrain? _sealer;
+    private IAsyncStream<BarEvents> _updates = null!;
 
-    // Candles composed from the closed 1m bars of one version: recomposed only when those change.
+    // Candles composed from closed data, current while both versions are.
     private long _cachedVersion = long.MinValue;
+    private long _cachedSealVersion = long.MinValue;
     private List<Bar> _cachedClosed = [];
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    // Sealed days without footprints, current while the sealer's version is.
+    private long _sealedDaysVersion = long.MinValue;
+    private List<Bar> _sealedDaysCache = [];
+
+    // What the timeframe stream has said: its sequence, the live bar last sent and the newest bar sent as closed.
+    private long _sequence;
+    private Candle? _lastLive;
+    private long _lastClosedOpenMs = long.MinValue;
+    private long _askedAtMs;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var (instrument, timeframe, zone) = GrainKeys.ParseTimeframe(this.GetPrimaryKeyString());
+        var key = this.GetPrimaryKeyString();
+        var (instrument, timeframe, zone) = GrainKeys.ParseTimeframe(key);
         _instrument = instrument;
+        _symbol = GrainFactory.GetGrain<ISymbolGrain>(instrument);
         _schedule = BarSchedule.For(timeframe, TimeZones.Find(zone));
         if (!timeframe.IsIntraday && seal.Value.AllZones.Contains(zone))
         {
             _day = BarSchedule.For(Timeframe.Parse("1d"), TimeZones.Find(zone));
             _sealedDays = new SealedSeries(instrument, Timeframe.Parse("1d"), zone);
+            _sealer = GrainFactory.GetGrain<IPeriodGrain>(GrainKeys.Period(instrument, zone));
         }
 
-        return Task.CompletedTask;
+        _sequence = TimeProvider.System.GetUtcNow().UtcTicks;
+        _askedAtMs = Environment.TickCount64;
+        _updates = this.GetStreamProvider(CandleStreams.Provider).GetStream<BarEvents>(CandleStreams.Timeframe(key));
+        await this.MinuteStream(instrument).FollowAsync(OnMinutesAsync);
+    }
+
+    public Task<long> Watch()
+    {
+        _askedAtMs = Environment.TickCount64;
+        return Task.FromResult(_sequence);
     }
 
     public async Task<BarsPage> GetBars(BarsQuery query)
     {
-        if (_sealedDays is null && query.FootprintStepTicks is null)
+        _askedAtMs = Environment.TickCount64;
+        if (query.FootprintStepTicks is null)
         {
-            return await CandlesFromCacheAsync(query);
+            var (live, sealState) = await CurrentAsync();
+            await EnsureCachedAsync(live, sealState);
+            return Candles(query, live);
         }
 
         var page = await GetBarsFromAsync(query, TailStart(query, await LastOpenTimeAsync(query)));
@@ -56,35 +94,49 @@ public sealed class TimeframeGrain(ISealedBarStore sealedBars, IOptions<SealOpti
         return page.Page;
     }
 
-    /// <summary>
-    /// Candles (no footprints) from the cached composition of the closed 1m bars, with the live minute folded
-    /// into the last bar. The closed bars are read up to the live minute's start, so that minute is counted once.
-    /// </summary>
-    private async Task<BarsPage> CandlesFromCacheAsync(BarsQuery query)
+    private async Task<(LiveState Live, SealState? Seal)> CurrentAsync() =>
+        (await _symbol.GetLiveState(), _sealer is null ? null : await _sealer.GetSealState());
+
+    /// <summary>Recomposes the closed candles if the 1m bars or the sealed days changed since they were cached.</summary>
+    private async Task EnsureCachedAsync(LiveState live, SealState? sealState)
     {
-        var symbol = GrainFactory.GetGrain<ISymbolGrain>(_instrument);
-        var live = await symbol.GetLiveState();
-        if (live.ClosedVersion != _cachedVersion)
+        var sealVersion = sealState?.Version ?? long.MinValue;
+        if (live.ClosedVersion == _cachedVersion && sealVersion == _cachedSealVersion)
         {
-            var closed = await symbol.GetMinuteBars(long.MinValue, live.Live?.Candle.OpenTimeMs ?? long.MaxValue);
-            _cachedClosed = BarComposer.Compose(closed.Bars, _schedule!, footprintStepTicks: null);
-            _cachedVersion = live.ClosedVersion;
+            return;
         }
 
-        // The live minute either extends the last cached bar or starts a new one; nothing else is copied.
+        var closed = await _symbol.GetMinuteBars(long.MinValue, live.Live?.Candle.OpenTimeMs ?? long.MaxValue);
+        if (_sealedDays is null)
+        {
+            _cachedClosed = BarComposer.Compose(closed.Bars, _schedule, footprintStepTicks: null);
+        }
+        else
+        {
+            if (sealVersion != _sealedDaysVersion)
+            {
+                _sealedDaysCache = [.. await sealedBars.LoadAsync(_sealedDays, long.MinValue, long.MaxValue, footprints: false)];
+                _sealedDaysVersion = sealVersion;
+            }
+
+            _cachedClosed = BarComposer.Compose(MergeDays(_sealedDaysCache, closed, footprints: false), _schedule, footprintStepTicks: null);
+        }
+
+        (_cachedVersion, _cachedSealVersion) = (live.ClosedVersion, sealVersion);
+    }
+
+    /// <summary>
+    /// Candles (no footprints) from the cached composition, with the live minute folded into the last bar. The
+    /// closed bars were read up to the live minute's start, so that minute is counted once.
+    /// </summary>
+    private BarsPage Candles(BarsQuery query, LiveState live)
+    {
         var cached = _cachedClosed;
-        Bar? replaceLast = null, append = null;
-        if (live.Live is { } minute)
-        {
-            var last = cached.Count > 0 && cached[^1].Candle.Period.Contains(minute.Candle.OpenTimeMs) ? cached[^1] : null;
-            var current = BarComposer.Compose(last is null ? [minute] : [last, minute], _schedule!, footprintStepTicks: null)[0];
-            (replaceLast, append) = last is null ? ((Bar?)null, (Bar?)current) : (current, null);
-        }
-
+        var (replaceLast, append) = FoldLive(live);
         var start = query.HasStart ? LowerBound(cached, query.FromMs) : query.ToMs == long.MaxValue ? Math.Max(0, cached.Count - query.Limit) : 0;
         var inRange = From(start).Where(b => b.Candle.OpenTimeMs >= query.FromMs && b.Candle.OpenTimeMs < query.ToMs);
         var page = query.HasStart ? inRange.Take(query.Limit) : inRange.TakeLast(query.Limit);
-        return new BarsPage([.. page], live.WatermarkUs);
+        return new BarsPage([.. page], WatermarkUs(live));
 
         IEnumerable<Bar> From(int index)
         {
@@ -98,6 +150,79 @@ public sealed class TimeframeGrain(ISealedBarStore sealedBars, IOptions<SealOpti
                 yield return append;
             }
         }
+    }
+
+    /// <summary>The live minute either extends the last cached bar (<c>ReplaceLast</c>) or starts a new one (<c>Append</c>).</summary>
+    private (Bar? ReplaceLast, Bar? Append) FoldLive(LiveState live)
+    {
+        if (live.Live is not { } minute)
+        {
+            return (null, null);
+        }
+
+        var last = _cachedClosed.Count > 0 && _cachedClosed[^1].Candle.Period.Contains(minute.Candle.OpenTimeMs) ? _cachedClosed[^1] : null;
+        var current = BarComposer.Compose(last is null ? [minute] : [last, minute], _schedule, footprintStepTicks: null)[0];
+        return last is null ? (null, current) : (current, null);
+    }
+
+    /// <summary>A sealed day is closed even when the 1m history (and its watermark) is gone.</summary>
+    private long WatermarkUs(LiveState live) =>
+        _sealedDaysCache.Count == 0 || _sealedDays is null ? live.WatermarkUs : Math.Max(live.WatermarkUs, _sealedDaysCache[^1].Candle.Period.EndMs * 1000);
+
+    /// <summary>
+    /// A 1m stream message: publishes this timeframe's bars it closed, the closed bars it corrected and the live
+    /// bar if it changed. After <see cref="FollowFor"/> without a request, stops following and deactivates.
+    /// </summary>
+    private async Task OnMinutesAsync(BarEvents message, StreamSequenceToken? token)
+    {
+        if (Environment.TickCount64 - _askedAtMs > FollowFor.TotalMilliseconds)
+        {
+            await this.MinuteStream(_instrument).UnfollowAsync();
+            DeactivateOnIdle();
+            return;
+        }
+
+        try
+        {
+            var (live, sealState) = await CurrentAsync();
+            await EnsureCachedAsync(live, sealState);
+            var watermarkUs = WatermarkUs(live);
+            List<BarEvent> events = [];
+            foreach (var open in message.Events.Where(e => e.Kind != BarEventKind.Update).Select(e => _schedule.PeriodOf(e.Bar.Candle.OpenTimeMs).StartMs).Distinct().Order())
+            {
+                if (CachedAt(open) is not { } bar || bar.Candle.Period.EndMs * 1000 > watermarkUs)
+                {
+                    continue;
+                }
+
+                // Closed now for the first time, or an already closed bar that a late tick changed.
+                var newlyClosed = open > _lastClosedOpenMs;
+                events.Add(new BarEvent(newlyClosed ? BarEventKind.Close : BarEventKind.Correction, bar));
+                _lastClosedOpenMs = Math.Max(_lastClosedOpenMs, open);
+            }
+
+            var (replaceLast, append) = FoldLive(live);
+            if ((replaceLast ?? append) is { } current && current.Candle != _lastLive)
+            {
+                events.Add(new BarEvent(BarEventKind.Update, current));
+                _lastLive = current.Candle;
+            }
+
+            if (events.Count > 0)
+            {
+                await _updates.OnNextAsync(new BarEvents(++_sequence, live.ClosedVersion, watermarkUs, events));
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogPublishFailed(logger, ex, this.GetPrimaryKeyString());
+        }
+    }
+
+    private Bar? CachedAt(long openMs)
+    {
+        var index = LowerBound(_cachedClosed, openMs);
+        return index < _cachedClosed.Count && _cachedClosed[index].Candle.OpenTimeMs == openMs ? _cachedClosed[index] : null;
     }
 
     /// <summary>The index of the first bar opening at or after <paramref name="timeMs"/>.</summary>
@@ -121,14 +246,14 @@ public sealed class TimeframeGrain(ISealedBarStore sealedBars, IOptions<SealOpti
     }
 
     private async Task<long?> LastOpenTimeAsync(BarsQuery query) =>
-        query.HasStart || !_schedule!.Timeframe.IsIntraday ? null : (await GrainFactory.GetGrain<ISymbolGrain>(_instrument).GetStatus()).LastBarMs;
+        query.HasStart || !_schedule.Timeframe.IsIntraday ? null : (await _symbol.GetStatus()).LastBarMs;
 
     /// <summary>Without a start, an intraday request needs only the last <c>limit</c> periods of 1m bars.</summary>
     private long TailStart(BarsQuery query, long? lastOpenMs)
     {
         if (query.HasStart)
         {
-            return _schedule!.PeriodOf(query.FromMs).StartMs;
+            return _schedule.PeriodOf(query.FromMs).StartMs;
         }
 
         if (lastOpenMs is not { } last)
@@ -137,27 +262,26 @@ public sealed class TimeframeGrain(ISealedBarStore sealedBars, IOptions<SealOpti
         }
 
         var end = Math.Min(last, query.ToMs - 1);
-        return _schedule!.PeriodOf(end).StartMs - ((query.Limit - 1) * _schedule.Timeframe.LengthMs);
+        return _schedule.PeriodOf(end).StartMs - ((query.Limit - 1) * _schedule.Timeframe.LengthMs);
     }
 
+    /// <summary>Bars with footprints: composed from 1m (and sealed days) for every request.</summary>
     private async Task<(BarsPage Page, long FetchedFrom)> GetBarsFromAsync(BarsQuery query, long fetchFrom)
     {
-        var schedule = _schedule!;
+        var schedule = _schedule;
         var fetchTo = query.ToMs == long.MaxValue ? long.MaxValue : schedule.PeriodOf(query.ToMs - 1).EndMs;
-        var minutes = await GrainFactory.GetGrain<ISymbolGrain>(_instrument).GetMinuteBars(fetchFrom, fetchTo);
+        var minutes = await _symbol.GetMinuteBars(fetchFrom, fetchTo);
         var watermarkUs = minutes.WatermarkUs;
         IReadOnlyList<Bar> composed;
         if (_sealedDays is not null)
         {
-            var (days, sealedThroughMs) = await DaysAsync(minutes.Bars, fetchFrom, fetchTo, footprints: query.FootprintStepTicks is not null);
-            composed = BarComposer.Compose(days, schedule, query.FootprintStepTicks);
-
-            // A sealed day is closed even when the 1m history (and its watermark) is gone.
-            watermarkUs = Math.Max(watermarkUs, sealedThroughMs == long.MinValue ? long.MinValue : sealedThroughMs * 1000);
+            var sealedDays = await sealedBars.LoadAsync(_sealedDays, fetchFrom, fetchTo, footprints: true);
+            composed = BarComposer.Compose(MergeDays(sealedDays, minutes, footprints: true), schedule, query.FootprintStepTicks);
+            watermarkUs = Math.Max(watermarkUs, sealedDays.Count == 0 ? long.MinValue : sealedDays[^1].Candle.Period.EndMs * 1000);
         }
-        else if (schedule.Timeframe == Timeframe.OneMinute && query.FootprintStepTicks is null or 1)
+        else if (schedule.Timeframe == Timeframe.OneMinute && query.FootprintStepTicks is 1)
         {
-            composed = query.FootprintStepTicks is null ? [.. minutes.Bars.Select(b => b with { Footprint = Footprint.Empty })] : minutes.Bars;
+            composed = minutes.Bars;
         }
         else
         {
@@ -173,27 +297,21 @@ public sealed class TimeframeGrain(ISealedBarStore sealedBars, IOptions<SealOpti
     /// Each day once: the sealed day, unless the 1m bars give a newer revision of it (a correction not sealed
     /// yet) or it is not sealed at all. A day the 1m retention has cut short is never preferred to a sealed one.
     /// </summary>
-    private async Task<(List<Bar> Days, long SealedThroughMs)> DaysAsync(IReadOnlyList<Bar> minutes, long fromMs, long toMs, bool footprints)
+    private List<Bar> MergeDays(IReadOnlyList<Bar> sealedDays, BarsPage minutes, bool footprints)
     {
-        var sealedDays = await sealedBars.LoadAsync(_sealedDays!, fromMs, toMs, footprints);
-        var sealedThrough = sealedDays.Count == 0 ? long.MinValue : sealedDays[^1].Candle.Period.EndMs;
         var days = sealedDays.ToDictionary(d => d.Candle.OpenTimeMs);
-        var firstWholeDay = long.MaxValue;
-        if (minutes.Count > 0)
+        foreach (var day in BarComposer.Compose(minutes.Bars, _day!, footprints ? 1 : null))
         {
-            var first = _day!.PeriodOf(minutes[0].Candle.OpenTimeMs);
-            firstWholeDay = first.StartMs == minutes[0].Candle.OpenTimeMs ? first.StartMs : first.EndMs;
-        }
-
-        foreach (var day in BarComposer.Compose(minutes, _day!, footprints ? 1 : null))
-        {
-            var whole = day.Candle.OpenTimeMs >= firstWholeDay;
+            var whole = day.Candle.OpenTimeMs >= minutes.RetainedFromMs;
             if (!days.TryGetValue(day.Candle.OpenTimeMs, out var sealedDay) || (whole && day.Candle.Revision > sealedDay.Candle.Revision))
             {
                 days[day.Candle.OpenTimeMs] = day;
             }
         }
 
-        return ([.. days.Values.OrderBy(d => d.Candle.OpenTimeMs)], sealedThrough);
+        return [.. days.Values.OrderBy(d => d.Candle.OpenTimeMs)];
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish the updates of {Timeframe}; subscribers will see a sequence gap")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, string timeframe);
 }

@@ -16,7 +16,7 @@ namespace Candles.EndToEnd.Tests;
 /// <summary>
 /// Cluster mode with a real redis-server and PostgreSQL: the golden tape's finished days, weeks and months
 /// are sealed into PostgreSQL equal to the oracle's files, and after Redis is flushed entirely and the service
-/// restarted, REST still serves every sealed bar.
+/// restarted, REST still lists the instrument and serves every sealed bar.
 /// </summary>
 public sealed class SealedAfterRedisFlushTests : IDisposable
 {
@@ -99,6 +99,11 @@ public sealed class SealedAfterRedisFlushTests : IDisposable
         var second = await StartMemberAsync();
         try
         {
+            // The instrument is listed with its grids, recovered from PostgreSQL, before anything asks for its bars.
+            var listed = await second.Http.GetFromJsonAsync<JsonElement>("api/v1/instruments");
+            var btc = Assert.Single(listed.EnumerateArray(), i => i.GetProperty("id").GetString() == Instrument);
+            Assert.Equal((GoldenFiles.TickSize, GoldenFiles.QuantityStep), (btc.GetProperty("tickSize").GetString(), btc.GetProperty("qtyStep").GetString()));
+
             foreach (var (tf, zone) in series)
             {
                 var expected = GoldenSealedRows(tf, zone, tapeEndMs).Select(l => string.Join(',', l.Split(',').Take(10))).ToList();

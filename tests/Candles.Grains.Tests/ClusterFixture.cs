@@ -1,8 +1,10 @@
+using Candles.Abstractions.Streams;
 using Candles.Grains.Hosting;
 using Candles.Storage.Sealed;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Orleans.Streams;
 using Orleans.TestingHost;
 
 namespace Candles.Grains.Tests;
@@ -19,17 +21,36 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public IGrainFactory Grains => Cluster.Client;
 
+    /// <summary>Zones sealed besides UTC.</summary>
+    public static readonly string[] SealedZones = ["America/New_York", "Asia/Tokyo"];
+
+    private static IConfiguration Configuration => new ConfigurationBuilder()
+        .AddInMemoryCollection(SealedZones.Select((zone, i) => KeyValuePair.Create($"Candles:Seal:Zones:{i}", (string?)zone)))
+        .Build();
+
+    /// <summary>Follows a stream from the client, collecting what arrives.</summary>
+    public async Task<StreamRecorder> RecordAsync(StreamId stream)
+    {
+        var recorder = new StreamRecorder();
+        await Cluster.Client.GetStreamProvider(CandleStreams.Provider).GetStream<BarEvents>(stream).SubscribeAsync(recorder.OnNextAsync);
+        return recorder;
+    }
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.Services.AddSingleton<TimeProvider>(Clock);
+            // The grains' clock and the reminders' clock are fake; Orleans' own timers and stream agents keep real time.
+            silo.Services.AddKeyedSingleton<TimeProvider>(CandlesSiloBuilderExtensions.ClockKey, Clock);
+            silo.Services.AddKeyedSingleton<TimeProvider>(Orleans.Reminders.ReminderTimeProviderNames.Reminders, Clock);
             silo.AddMemoryGrainStorage(CandlesSiloBuilderExtensions.StorageName);
+            silo.AddMemoryGrainStorage(CandleStreams.PubSubStore);
             silo.UseInMemoryReminderService();
             silo.Services.AddSingleton<ISealedBarStore>(SealedBars);
-            silo.AddCandleGrains(new ConfigurationBuilder().Build(), o => o.ScanPeriod = TimeSpan.FromMilliseconds(50));
+            silo.AddCandleGrains(Configuration, o => o.ScanPeriod = TimeSpan.FromMilliseconds(50));
         });
+        builder.ConfigureClient(client => client.AddMemoryStreams(CandleStreams.Provider));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
@@ -54,6 +75,35 @@ public sealed class ClusterFixture : IAsyncLifetime
         }
 
         return await condition();
+    }
+}
+
+/// <summary>The messages a test stream subscription received, in order.</summary>
+public sealed class StreamRecorder
+{
+    private readonly List<BarEvents> _messages = [];
+
+    public IReadOnlyList<BarEvents> Messages
+    {
+        get
+        {
+            lock (_messages)
+            {
+                return [.. _messages];
+            }
+        }
+    }
+
+    public IEnumerable<BarEvent> Events => Messages.SelectMany(m => m.Events);
+
+    public Task OnNextAsync(BarEvents message, StreamSequenceToken? token)
+    {
+        lock (_messages)
+        {
+            _messages.Add(message);
+        }
+
+        return Task.CompletedTask;
     }
 }
 

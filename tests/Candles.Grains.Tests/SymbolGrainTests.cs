@@ -1,14 +1,14 @@
-using System.Globalization;
 using Candles.Abstractions.Grains;
 using Candles.Abstractions.Wire;
 using Candles.Core.Ticks;
+
+using static Candles.Grains.Tests.At;
 
 namespace Candles.Grains.Tests;
 
 [Collection(nameof(SharedCluster))]
 public class SymbolGrainTests(ClusterFixture fixture)
 {
-    private static long Us(string iso) => DateTimeOffset.Parse(iso, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds() * 1000;
 
     private async Task<ISymbolGrain> DefinedAsync(string id)
     {
@@ -152,9 +152,6 @@ public class SymbolGrainTests(ClusterFixture fixture)
 [Collection(nameof(SharedCluster))]
 public class PeriodGrainTests(ClusterFixture fixture)
 {
-    private static long Ms(string iso) => DateTimeOffset.Parse(iso, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
-
-    private static Tick Buy(long id, string iso, long price, long quantity = 1) => new(id, Ms(iso) * 1000, price, quantity, AggressorSide.Buy);
 
     private async Task<IReadOnlyList<Core.Bars.Bar>> SealedAsync(string instrument, string timeframe, Func<IReadOnlyList<Core.Bars.Bar>, bool> until)
     {

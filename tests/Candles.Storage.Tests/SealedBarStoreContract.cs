@@ -63,6 +63,7 @@ public abstract class SealedBarStoreContract
         await Store.UpsertAsync(Pepe with { Id = InstrumentId.Parse(_daily.Instrument) }, _daily, [DailyBar(T0)]);
         var found = await Store.FindInstrumentAsync(_daily.Instrument);
         Assert.Equal((Pepe.TickSize, Pepe.QuantityStep), (found!.TickSize, found.QuantityStep));
+        Assert.Contains(_daily.Instrument, await Store.ListInstrumentIdsAsync());
     }
 
     [Fact]

@@ -1,20 +1,25 @@
+using Candles.Abstractions.Wire;
 using Orleans.Concurrency;
 
 namespace Candles.Abstractions.Grains;
 
 /// <summary>
-/// The sealer of one instrument's calendar bars in one zone, keyed <c>INSTRUMENT|ZONE</c>: seals each day
-/// whose end the watermark has passed, from its 1m bars, then each finished week and month from the sealed
-/// days; re-seals what a correction touched. Idempotent: sealing again changes nothing.
+/// The sealer of one instrument's calendar bars in one zone, keyed <c>INSTRUMENT|ZONE</c>: follows the
+/// instrument's 1m stream and seals each day whose end the watermark has passed, from its 1m bars, then each
+/// finished week and month from the sealed days; re-seals what a correction touched. Idempotent: sealing
+/// again changes nothing. A reminder re-checks on its own, so what the stream missed is caught up.
 /// </summary>
 [Alias("candles.IPeriodGrain")]
 public interface IPeriodGrain : IGrainWithStringKey
 {
-    /// <summary>The instrument's 1m bars changed (corrections at these open times); seal what is due. One-way: the caller never waits on sealing.</summary>
-    [Alias("Advance"), OneWay]
-    Task Advance(long watermarkUs, long[] changedMinuteOpenTimesMs);
+    /// <summary>
+    /// Makes sure the sealer follows its instrument's 1m stream and has a reminder; cheap when it already does.
+    /// Interleaves, so an instrument may await it while its sealer is waiting on the instrument.
+    /// </summary>
+    [Alias("Watch"), AlwaysInterleave]
+    Task Watch();
 
-    /// <summary>The end of the last sealed day, Unix ms; <see cref="long.MinValue"/> before the first seal.</summary>
-    [Alias("SealedThrough")]
-    Task<long> SealedThrough();
+    /// <summary>How far sealing has got, and a version that changes whenever sealed bars were written.</summary>
+    [Alias("GetSealState")]
+    Task<SealState> GetSealState();
 }

@@ -245,6 +245,12 @@ public sealed class BarBuilder
         }
     }
 
+    /// <summary>
+    /// Bars opening at or after this time are all retained (none was trimmed); earlier ones may be gone. A day
+    /// starting here or later is whole in the 1m history, one starting earlier may be cut short.
+    /// </summary>
+    public long RetainedFromMs => RetentionStartMs();
+
     /// <summary>The oldest bar start still retained, counted back from the newest bar.</summary>
     private long RetentionStartMs()
     {

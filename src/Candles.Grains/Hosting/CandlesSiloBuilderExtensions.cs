@@ -1,3 +1,4 @@
+using Candles.Abstractions.Streams;
 using Candles.Grains.Options;
 using Candles.Core.Timeframes;
 using Candles.Storage.Redis.Hosting;
@@ -15,8 +16,15 @@ public static class CandlesSiloBuilderExtensions
     public const string StorageName = "candles";
 
     /// <summary>
-    /// Registers the candle grains' options (section <c>Candles:Symbols</c>) and a clock. The 1m store is the
-    /// host's choice (Redis in a cluster); the in-memory one is used if none is registered.
+    /// Service key of the clock the grains read for wall-clock decisions (closing quiet minutes). Its own key, so
+    /// tests can move the grains' time without moving Orleans' timers and stream agents.
+    /// </summary>
+    public const string ClockKey = "Candles.Clock";
+
+    /// <summary>
+    /// Registers the candle grains' options (section <c>Candles:Symbols</c>), a clock and the memory stream
+    /// provider they publish on. The 1m store is the host's choice (Redis in a cluster); the in-memory one is
+    /// used if none is registered. So is the stream pub-sub's storage (<see cref="CandleStreams.PubSubStore"/>).
     /// </summary>
     public static ISiloBuilder AddCandleGrains(this ISiloBuilder builder, IConfiguration configuration, Action<SymbolGrainOptions>? configure = null)
     {
@@ -32,8 +40,16 @@ public static class CandlesSiloBuilderExtensions
             .Validate(o => o.AllZones.All(z => TimeZones.TryFind(z, out _, out _)), $"{SealOptions.Section}:Zones must be IANA zone names")
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddKeyedSingleton<TimeProvider>(ClockKey, static (services, _) => services.GetRequiredService<TimeProvider>());
         builder.Services.AddInMemoryMinuteBarStore();
         builder.Services.AddInMemorySealedBarStore();
+        builder.AddMemoryStreams(CandleStreams.Provider, streams => streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = QueuePollPeriod)));
         return builder;
     }
+
+    /// <summary>
+    /// How often the stream agents look for new messages: Orleans' 100 ms default would delay every live update
+    /// by up to that much on top of the coalescing.
+    /// </summary>
+    public static readonly TimeSpan QueuePollPeriod = TimeSpan.FromMilliseconds(10);
 }

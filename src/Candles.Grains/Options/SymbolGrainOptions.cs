@@ -11,6 +11,9 @@ public sealed class SymbolGrainOptions
     /// <summary>How often a live instrument's watermark is advanced by the wall clock, closing quiet minutes.</summary>
     public TimeSpan ScanPeriod { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>Live-bar updates on the 1m stream are coalesced to at most one per this period; closes and corrections go at once.</summary>
+    public TimeSpan UpdatePeriod { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>How far back from the newest bar 1m bars are kept and late ticks accepted.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
 

@@ -18,6 +18,11 @@ public sealed class SymbolGrainOptionsValidator : IValidateOptions<SymbolGrainOp
             failures.Add($"{SymbolGrainOptions.Section}:ScanPeriod must be between 10 ms and 30 s, not {options.ScanPeriod}");
         }
 
+        if (options.UpdatePeriod < TimeSpan.FromMilliseconds(10) || options.UpdatePeriod > TimeSpan.FromSeconds(10))
+        {
+            failures.Add($"{SymbolGrainOptions.Section}:UpdatePeriod must be between 10 ms and 10 s, not {options.UpdatePeriod}");
+        }
+
         if (options.Retention < TimeSpan.FromHours(1))
         {
             failures.Add($"{SymbolGrainOptions.Section}:Retention must be at least 1 hour, not {options.Retention}");

@@ -1,4 +1,5 @@
 using System.Net;
+using Candles.Abstractions.Streams;
 using Candles.Gateway.Hosting;
 using Candles.Grains.Hosting;
 using Candles.Host.Feeds;
@@ -11,7 +12,8 @@ namespace Candles.Host.Serving;
 /// <summary>
 /// The composition root of <c>serve</c>. With nothing configured it runs embedded: a localhost silo, in-memory
 /// storage, the gateway on http://localhost:5080 (standard <c>--urls</c> overrides it) and the simulated feed.
-/// With <c>Candles__Redis</c> set it is a cluster member: Redis clustering, grain storage and 1m history;
+/// With <c>Candles__Redis</c> set it is a cluster member: Redis clustering, grain storage, reminders, the
+/// streams' pub-sub store and 1m history;
 /// with <c>Candles__Postgres</c> set, sealed bars go to PostgreSQL, whose schema is migrated at start.
 /// </summary>
 public static class CandlesServer
@@ -49,6 +51,7 @@ public static class CandlesServer
                 orleans.ConfigureEndpoints(IPAddress.Parse(silo.AdvertisedAddress), silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: true);
                 orleans.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis!));
                 orleans.AddRedisGrainStorage(CandlesSiloBuilderExtensions.StorageName, o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis!));
+                orleans.AddRedisGrainStorage(CandleStreams.PubSubStore, o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis!));
                 orleans.UseRedisReminderService(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis!));
                 orleans.Services.AddRedisMinuteBarStore(o => o.ConnectionString = redis!);
             }
@@ -56,6 +59,7 @@ public static class CandlesServer
             {
                 orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort);
                 orleans.AddMemoryGrainStorage(CandlesSiloBuilderExtensions.StorageName);
+                orleans.AddMemoryGrainStorage(CandleStreams.PubSubStore);
                 orleans.UseInMemoryReminderService();
             }
 

@@ -14,6 +14,9 @@ public interface ISealedBarStore
     /// <summary>The grids of an instrument that has sealed bars, or null: the permanent record of its definition.</summary>
     Task<Instrument?> FindInstrumentAsync(string instrumentId, CancellationToken cancellation = default);
 
+    /// <summary>The ids of every instrument with sealed bars, ascending.</summary>
+    Task<IReadOnlyList<string>> ListInstrumentIdsAsync(CancellationToken cancellation = default);
+
     /// <summary>Sealed bars with <c>fromMs &lt;= open time &lt; toMs</c>, ascending; without footprints unless asked.</summary>
     Task<IReadOnlyList<Bar>> LoadAsync(SealedSeries series, long fromMs, long toMs, bool footprints = true, CancellationToken cancellation = default);
 }

@@ -13,6 +13,9 @@ public sealed class InMemorySealedBarStore : ISealedBarStore
     public Task<Instrument?> FindInstrumentAsync(string instrumentId, CancellationToken cancellation = default) =>
         Task.FromResult(_instruments.TryGetValue(instrumentId, out var instrument) ? instrument : null);
 
+    public Task<IReadOnlyList<string>> ListInstrumentIdsAsync(CancellationToken cancellation = default) =>
+        Task.FromResult<IReadOnlyList<string>>([.. _instruments.Keys.Order(StringComparer.Ordinal)]);
+
     public Task UpsertAsync(Instrument instrument, SealedSeries series, IReadOnlyList<Bar> bars, CancellationToken cancellation = default)
     {
         _instruments.TryAdd(instrument.Id.Value, instrument);

@@ -42,6 +42,13 @@ public sealed class PostgresSealedBarStore(IDbContextFactory<CandlesDbContext> c
             Increment.Parse(row.QuantityStep.ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
+    public async Task<IReadOnlyList<string>> ListInstrumentIdsAsync(CancellationToken cancellation = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellation);
+        var ids = await db.Instruments.AsNoTracking().Select(i => i.Id).ToListAsync(cancellation);
+        return [.. ids.Order(StringComparer.Ordinal)];
+    }
+
     public async Task<IReadOnlyList<Bar>> LoadAsync(SealedSeries series, long fromMs, long toMs, bool footprints = true, CancellationToken cancellation = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellation);

@@ -1,0 +1,33 @@
+using Candles.Core.Bars;
+
+namespace Candles.Abstractions.Streams;
+
+public enum BarEventKind
+{
+    /// <summary>The live bar changed; it is still open.</summary>
+    Update,
+
+    /// <summary>A bar closed: the watermark reached its end. Sent once per bar.</summary>
+    Close,
+
+    /// <summary>A closed bar changed (a late tick): the new revision.</summary>
+    Correction,
+}
+
+[GenerateSerializer, Immutable, Alias("candles.BarEvent")]
+public sealed record BarEvent(
+    [property: Id(0)] BarEventKind Kind,
+    [property: Id(1)] Bar Bar);
+
+/// <summary>
+/// One stream message: the events of one commit, in order. <see cref="Sequence"/> increases by exactly one per
+/// message of a stream (a new producer activation starts higher), so a gap means messages were lost.
+/// <see cref="ClosedVersion"/> is the producer's closed-bar version after these events, as in
+/// <see cref="Wire.LiveState"/>; <see cref="WatermarkUs"/> closes every bar ending at or before it.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("candles.BarEvents")]
+public sealed record BarEvents(
+    [property: Id(0)] long Sequence,
+    [property: Id(1)] long ClosedVersion,
+    [property: Id(2)] long WatermarkUs,
+    [property: Id(3)] IReadOnlyList<BarEvent> Events);

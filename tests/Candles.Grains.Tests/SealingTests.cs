@@ -1,0 +1,118 @@
+using System.Globalization;
+using Candles.Abstractions.Grains;
+using Candles.Abstractions.Wire;
+using Candles.Core.Bars;
+using Candles.Core.Ticks;
+using Candles.Core.Timeframes;
+using Candles.Storage.Sealed;
+
+namespace Candles.Grains.Tests;
+
+[Collection(nameof(SharedCluster))]
+public class SealingTests(ClusterFixture fixture)
+{
+    private static Tick Buy(long id, string iso) => At.Buy(id, iso, 100 + id);
+
+    private async Task<IReadOnlyList<Bar>> SealedAsync(string instrument, string timeframe, string zone, int count)
+    {
+        var series = new SealedSeries(instrument, Timeframe.Parse(timeframe), zone);
+        IReadOnlyList<Bar> bars = [];
+        Assert.True(
+            await ClusterFixture.EventuallyAsync(async () => (bars = await fixture.SealedBars.LoadAsync(series, long.MinValue, long.MaxValue)).Count >= count),
+            $"{timeframe} bars of {instrument} in {zone}: {bars.Count} sealed, expected {count}");
+        await Task.Delay(100);
+        return await fixture.SealedBars.LoadAsync(series, long.MinValue, long.MaxValue);
+    }
+
+    private static (string Open, string End, long Trades) Row(Bar bar) =>
+        (DateTimeOffset.FromUnixTimeMilliseconds(bar.Candle.OpenTimeMs).ToString("yyyy-MM-ddTHH:mmZ", CultureInfo.InvariantCulture),
+         DateTimeOffset.FromUnixTimeMilliseconds(bar.Candle.Period.EndMs).ToString("yyyy-MM-ddTHH:mmZ", CultureInfo.InvariantCulture),
+         bar.Candle.Trades);
+
+    [Fact]
+    public async Task EachZoneSealsItsOwnDaysAndWeeksAcrossADaylightSavingChange()
+    {
+        var grain = fixture.Grains.GetGrain<ISymbolGrain>("TEST:ZONES");
+        await grain.Define(new InstrumentSpec("TEST:ZONES", "0.01", "0.001"));
+        await grain.Ingest(
+            [
+                Buy(1, "2026-03-06T04:30:00Z"), // New York Thu 5th 23:30 · Tokyo Fri 6th 13:30
+                Buy(2, "2026-03-06T05:30:00Z"), // New York Fri 6th 00:30 · Tokyo Fri 6th 14:30
+                Buy(3, "2026-03-06T15:30:00Z"), // New York Fri 6th 10:30 · Tokyo Sat 7th 00:30
+                Buy(4, "2026-03-07T06:00:00Z"), // New York Sat 7th 01:00 · Tokyo Sat 7th 15:00
+                Buy(5, "2026-03-08T12:00:00Z"), // New York Sun 8th 08:00 EDT (clocks went forward at 02:00) · Tokyo Sun 8th 21:00
+                Buy(6, "2026-03-09T04:30:00Z"), // New York Mon 9th 00:30 EDT · Tokyo Mon 9th 13:30
+            ],
+            live: false);
+
+        // Days end at local midnight: New York's Sunday 8th has 23 hours; each zone's last day is still live.
+        Assert.Equal(
+            [("2026-03-05T05:00Z", "2026-03-06T05:00Z", 1L), ("2026-03-06T05:00Z", "2026-03-07T05:00Z", 2L), ("2026-03-07T05:00Z", "2026-03-08T05:00Z", 1L), ("2026-03-08T05:00Z", "2026-03-09T04:00Z", 1L)],
+            (await SealedAsync("TEST:ZONES", "1d", "America/New_York", 4)).Select(Row));
+        Assert.Equal(
+            [("2026-03-05T15:00Z", "2026-03-06T15:00Z", 2L), ("2026-03-06T15:00Z", "2026-03-07T15:00Z", 2L), ("2026-03-07T15:00Z", "2026-03-08T15:00Z", 1L)],
+            (await SealedAsync("TEST:ZONES", "1d", "Asia/Tokyo", 3)).Select(Row));
+        Assert.Equal(
+            [("2026-03-06T00:00Z", "2026-03-07T00:00Z", 3L), ("2026-03-07T00:00Z", "2026-03-08T00:00Z", 1L), ("2026-03-08T00:00Z", "2026-03-09T00:00Z", 1L)],
+            (await SealedAsync("TEST:ZONES", "1d", "UTC", 3)).Select(Row));
+
+        // The week Monday 2nd to Sunday 8th has ended in New York and Tokyo (trades 1-5); in UTC it has too.
+        Assert.Equal([("2026-03-02T05:00Z", "2026-03-09T04:00Z", 5L)], (await SealedAsync("TEST:ZONES", "1w", "America/New_York", 1)).Select(Row));
+        Assert.Equal([("2026-03-01T15:00Z", "2026-03-08T15:00Z", 5L)], (await SealedAsync("TEST:ZONES", "1w", "Asia/Tokyo", 1)).Select(Row));
+        Assert.Equal([("2026-03-02T00:00Z", "2026-03-09T00:00Z", 5L)], (await SealedAsync("TEST:ZONES", "1w", "UTC", 1)).Select(Row));
+        Assert.Empty(await fixture.SealedBars.LoadAsync(new SealedSeries("TEST:ZONES", Timeframe.Parse("1M"), "Asia/Tokyo"), long.MinValue, long.MaxValue));
+    }
+
+    [Fact]
+    public async Task ADayThatEndedWhileNothingRanIsSealedByTheReminderAfterwards()
+    {
+        const string id = "TEST:CATCHUP";
+        var grain = fixture.Grains.GetGrain<ISymbolGrain>(id);
+        await grain.Define(new InstrumentSpec(id, "0.01", "0.001"));
+
+        // A live source trades shortly before midnight UTC...
+        var now = fixture.Clock.GetUtcNow();
+        var midnight = new DateTimeOffset(now.Year, now.Month, now.Day, 0, 0, 0, TimeSpan.Zero).AddDays(1);
+        fixture.Clock.SetUtcNow(midnight.AddSeconds(-30));
+        await grain.Ingest([new Tick(1, midnight.AddSeconds(-20).ToUnixTimeMilliseconds() * 1000, 100, 1, AggressorSide.Buy)], live: true);
+
+        // ...then everything stops before the minute closes: no grain runs and no tick arrives.
+        await fixture.Cluster.DeactivateAsync(grain);
+        foreach (var zone in (string[])["UTC", .. ClusterFixture.SealedZones])
+        {
+            await fixture.Cluster.DeactivateAsync(fixture.Grains.GetGrain<IPeriodGrain>(GrainKeys.Period(id, zone)));
+        }
+
+        await Task.Delay(300);
+        Assert.Empty(await fixture.SealedBars.LoadAsync(new SealedSeries(id, Timeframe.Parse("1d"), "UTC"), long.MinValue, long.MaxValue));
+
+        // Minutes later the sealers' reminders come due: the instrument wakes, closes its quiet minute by the
+        // clock, and the day is sealed, though no tick ever arrived after midnight.
+        for (var minute = 1; minute < 5; minute++)
+        {
+            fixture.Clock.SetUtcNow(midnight.AddMinutes(minute));
+            await Task.Delay(200);
+        }
+
+        var day = Assert.Single(await SealedAsync(id, "1d", "UTC", 1));
+        Assert.Equal((midnight.AddDays(-1).ToUnixTimeMilliseconds(), 1L), (day.Candle.OpenTimeMs, day.Candle.Trades));
+    }
+
+    [Fact]
+    public async Task DailyCandlesFollowACorrectionOfASealedDay()
+    {
+        var grain = fixture.Grains.GetGrain<ISymbolGrain>("TEST:DAILY");
+        await grain.Define(new InstrumentSpec("TEST:DAILY", "0.01", "0.001"));
+        await grain.Ingest([Buy(10, "2026-04-01T10:00:00Z"), Buy(20, "2026-04-02T10:00:00Z")], live: false);
+        await SealedAsync("TEST:DAILY", "1d", "UTC", 1);
+        var days = fixture.Grains.GetGrain<ITimeframeGrain>(GrainKeys.Timeframe("TEST:DAILY", Timeframe.Parse("1d"), "UTC"));
+        var all = new BarsQuery(long.MinValue, long.MaxValue, 10, null);
+        Assert.Equal([(1L, 0), (1L, 0)], (await days.GetBars(all)).Bars.Select(b => (b.Candle.Trades, b.Candle.Revision)));
+
+        // A late tick: the day is corrected at once from 1m, and stays corrected once re-sealed.
+        await grain.Ingest([Buy(11, "2026-04-01T11:00:00Z")], live: false);
+        Assert.Equal([(2L, 1), (1L, 0)], (await days.GetBars(all)).Bars.Select(b => (b.Candle.Trades, b.Candle.Revision)));
+        await ClusterFixture.EventuallyAsync(async () => (await fixture.SealedBars.LoadAsync(new SealedSeries("TEST:DAILY", Timeframe.Parse("1d"), "UTC"), long.MinValue, long.MaxValue))[0].Candle.Revision == 1);
+        Assert.Equal([(2L, 1), (1L, 0)], (await days.GetBars(all)).Bars.Select(b => (b.Candle.Trades, b.Candle.Revision)));
+    }
+}
