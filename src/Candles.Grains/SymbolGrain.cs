@@ -221,8 +221,11 @@ public sealed partial class SymbolGrain(
     }
 
     /// <summary>
-    /// Sends the drained changes, and the live bar if it changed since the last message, as one stream message.
-    /// The bars are committed already: a message lost here is a gap the consumers see by its sequence.
+    /// Sends the drained changes, and the live bar if it changed since the last message, in order. The bars are
+    /// committed already: a message lost here is a gap the consumers see by its sequence. A big commit (a replay
+    /// batch closes thousands of bars) is split into messages of at most <see cref="MaxMessageLevels"/> footprint
+    /// levels, as the memory stream's cache refuses messages of a megabyte; a bar too wide for one message alone
+    /// goes without its footprint, which a consumer can still read from this grain.
     /// </summary>
     private async Task PublishAsync(BarBuilder builder)
     {
@@ -239,20 +242,34 @@ public sealed partial class SymbolGrain(
 
         _livePending = false;
         _lastPublishedMs = Environment.TickCount64;
-        if (events.Count == 0)
-        {
-            return;
-        }
-
         try
         {
-            await _stream!.OnNextAsync(new BarEvents(++_sequence, _closedVersion, builder.WatermarkUs, events));
+            var start = 0;
+            while (start < events.Count)
+            {
+                var (count, weight) = (0, 0);
+                while (start + count < events.Count && (count == 0 || weight + Weight(events[start + count]) <= MaxMessageLevels))
+                {
+                    weight += Weight(events[start + count++]);
+                }
+
+                IReadOnlyList<BarEvent> chunk = count == 1 && weight > MaxMessageLevels
+                    ? [events[start] with { Bar = events[start].Bar with { Footprint = Core.Bars.Footprint.Empty } }]
+                    : events.GetRange(start, count);
+                await _stream!.OnNextAsync(new BarEvents(++_sequence, _closedVersion, builder.WatermarkUs, chunk));
+                start += count;
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             LogPublishFailed(logger, ex, _id);
         }
+
+        static int Weight(BarEvent e) => 1 + e.Bar.Footprint.Levels.Length;
     }
+
+    /// <summary>Footprint levels (plus one per bar) in one stream message: about 300 KB serialized at most.</summary>
+    internal const int MaxMessageLevels = 8192;
 
     /// <summary>Activates the sealers of every sealed zone, which then follow the 1m stream by themselves.</summary>
     private Task WakeSealersAsync() => state.State.Spec is null

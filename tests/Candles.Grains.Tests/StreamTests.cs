@@ -68,4 +68,33 @@ public class StreamTests(ClusterFixture fixture)
             events.Where(e => e.Kind != BarEventKind.Update || e.OpenMs == second));
         Assert.True(recorder.Messages[0].Sequence > before);
     }
+
+    [Fact]
+    public async Task ACommitClosingThousandsOfBarsArrivesWholeInSeveralMessages()
+    {
+        var grain = await DefinedAsync("TEST:STREAMBIG");
+        var recorder = await fixture.RecordAsync(CandleStreams.Minutes("TEST:STREAMBIG"));
+
+        // 6,000 minutes of two price levels each close in one batch; then one minute of 9,000 levels closes.
+        var start = Us("2026-02-01T00:00:00Z");
+        var minutes = Enumerable.Range(0, 6000).SelectMany(m => new[]
+        {
+            new Tick((2 * m) + 1, start + (m * 60_000_000L), 100, 1, AggressorSide.Buy),
+            new Tick((2 * m) + 2, start + (m * 60_000_000L) + 1, 101, 1, AggressorSide.Sell),
+        });
+        await grain.Ingest([.. minutes], live: false);
+        var wide = start + (6000 * 60_000_000L);
+        await grain.Ingest([.. Enumerable.Range(0, 9000).Select(i => new Tick(20_000 + i, wide + i, 1000 + i, 1, AggressorSide.Buy))], live: false);
+        await grain.Flush();
+
+        var events = await EventsAsync(recorder, 6001);
+        Assert.Equal(Enumerable.Range(0, 6001).Select(m => (start / 1000) + (m * 60_000L)), events.Where(e => e.Kind == BarEventKind.Close).Select(e => e.OpenMs));
+        Assert.True(recorder.Messages.Count >= 3, $"{recorder.Messages.Count} messages");
+        Assert.All(recorder.Messages, m => Assert.True(m.Events.Sum(e => 1 + e.Bar.Footprint.Levels.Length) <= SymbolGrain.MaxMessageLevels));
+
+        // The wide bar went without its footprint; the grain still has it.
+        var last = recorder.Events.Last(e => e.Kind == BarEventKind.Close);
+        Assert.Equal((9000L, 0), (last.Bar.Candle.Trades, last.Bar.Footprint.Levels.Length));
+        Assert.Equal(9000, (await grain.GetMinuteBars(wide / 1000, long.MaxValue)).Bars[0].Footprint.Levels.Length);
+    }
 }
