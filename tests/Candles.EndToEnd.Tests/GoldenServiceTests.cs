@@ -1,7 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Candles.Host.Cli;
 using Candles.Testing;
 
@@ -72,57 +69,12 @@ public class GoldenServiceTests(ReplayedGoldenService service) : IClassFixture<R
     {
         var golden = GoldenCase.Parse(fileName);
         var expected = File.ReadAllLines(GoldenFiles.PathOf(fileName)).ToList();
-        List<string> actual;
         if (golden.Kind == "candles")
         {
             // REST carries no first/last trade id: compare the other ten columns.
             expected = [.. expected.Select(line => string.Join(',', line.Split(',').Take(10)))];
-            actual = [expected[0], .. (await Bars("candles", golden)).Select(RestRows.Candle)];
-        }
-        else if (golden.Kind == "footprint")
-        {
-            actual = [expected[0], .. (await Bars("footprint", golden)).SelectMany(FootprintRows)];
-        }
-        else
-        {
-            actual = [expected[0], .. (await Bars("footprint", golden)).Select(ProfileRow)];
         }
 
-        CsvAssert.Equal(expected, actual, fileName);
+        CsvAssert.Equal(expected, await RestRows.ServedAsync(service.Server.Http, ReplayedGoldenService.Instrument, golden, expected[0]), fileName);
     }
-
-    /// <summary>Every bar, page by page (at most 5000 a request).</summary>
-    private async Task<List<JsonElement>> Bars(string endpoint, GoldenCase golden)
-    {
-        var bars = new List<JsonElement>();
-        long from = 0;
-        while (true)
-        {
-            var url = $"api/v1/{endpoint}?instrument={ReplayedGoldenService.Instrument}&tf={golden.Timeframe}&tz={golden.Zone}&from={from}&limit=5000"
-                + (golden.Step is null ? string.Empty : $"&step={golden.Step}");
-            var page = await service.Server.Http.GetFromJsonAsync<JsonElement>(url);
-            var items = page.GetProperty(endpoint == "candles" ? "candles" : "bars").EnumerateArray().ToList();
-            bars.AddRange(items);
-            if (items.Count < 5000)
-            {
-                return bars;
-            }
-
-            from = OpenTime(items[^1]) + 1;
-        }
-    }
-
-    private static long OpenTime(JsonElement bar) => (bar.TryGetProperty("candle", out var candle) ? candle : bar).GetProperty("t").GetInt64();
-
-    private static IEnumerable<string> FootprintRows(JsonElement bar)
-    {
-        var t = OpenTime(bar).ToString(CultureInfo.InvariantCulture);
-        return bar.GetProperty("levels").EnumerateArray().Select(l =>
-            string.Join(',', t, S(l, "p"), S(l, "bv"), S(l, "sv"), l.GetProperty("n").GetInt64().ToString(CultureInfo.InvariantCulture)));
-    }
-
-    private static string ProfileRow(JsonElement bar) => string.Join(
-        ',', OpenTime(bar).ToString(CultureInfo.InvariantCulture), S(bar, "poc"), S(bar, "vah"), S(bar, "val"), S(bar, "delta"), S(bar.GetProperty("candle"), "v"));
-
-    private static string S(JsonElement element, string name) => element.GetProperty(name).GetString()!;
 }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
-using System.Text;
 using Candles.Testing;
 
 namespace Candles.Host.Tests;
@@ -12,17 +10,7 @@ namespace Candles.Host.Tests;
 /// </summary>
 public class UnseenTapeTests
 {
-    public sealed record TapeCase(string Name, string TickSize, string QuantityStep, long MaxQuantitySteps, long BasePriceTicks, bool Milliseconds, bool Gzip, string Zone, string Start, int Days, bool Disorder);
-
-    private static readonly TapeCase[] Tapes =
-    [
-        new("pepe-ms-sydney", "0.00000001", "1", 10_000_000_000, 1234, Milliseconds: true, Gzip: true, "Australia/Sydney", "2026-03-28T00:00:00Z", 10, Disorder: false),
-        new("half-tick-santiago", "0.5", "0.001", 50_000, 60_000, Milliseconds: false, Gzip: false, "America/Santiago", "2026-08-28T00:00:00Z", 11, Disorder: false),
-        new("five-tick-new-york-disorder", "5", "0.01", 1_000, 13_000, Milliseconds: false, Gzip: true, "America/New_York", "2026-10-28T00:00:00Z", 7, Disorder: true),
-        new("kolkata-leap-day", "0.0001", "0.1", 10_000, 2_500_000, Milliseconds: true, Gzip: false, "Asia/Kolkata", "2028-02-25T00:00:00Z", 7, Disorder: false),
-    ];
-
-    public static TheoryData<string> Names => new(Tapes.Select(t => t.Name));
+    public static TheoryData<string> Names => new(UnseenTapes.All.Select(t => t.Name));
 
     [Theory]
     [MemberData(nameof(Names))]
@@ -72,66 +60,13 @@ public class UnseenTapeTests
         }
     }
 
-    private static (int ExitCode, string Output, string Error) Aggregate(TapeCase tape, params string[] args) =>
-        AggregateVerb.Run(["aggregate", "--file", TapePath(tape), "--tick-size", tape.TickSize, "--qty-step", tape.QuantityStep, .. args]);
+    private static (int ExitCode, string Output, string Error) Aggregate(UnseenTapes.TapeCase tape, params string[] args) =>
+        AggregateVerb.Run(["aggregate", "--file", UnseenTapes.PathOf(tape), "--tick-size", tape.TickSize, "--qty-step", tape.QuantityStep, .. args]);
 
-    private static (TapeCase Tape, List<ReferenceOracle.Trade> Trades, string Folder) Prepare(string name)
+    private static (UnseenTapes.TapeCase Tape, List<ReferenceOracle.Trade> Trades, string Folder) Prepare(string name)
     {
-        var tape = Tapes.Single(t => t.Name == name);
-        var trades = Generated(tape);
+        var (tape, trades) = UnseenTapes.Generate(name);
         return (tape, trades, AggregateVerb.TempFolder());
     }
 
-    private static string TapePath(TapeCase tape) => Path.Combine(Path.GetTempPath(), "candles-tests", $"{tape.Name}.csv{(tape.Gzip ? ".gz" : string.Empty)}");
-
-    /// <summary>Generates the tape (seeded by its name, so every run sees the same one), writes it, and returns its lines as trades.</summary>
-    private static List<ReferenceOracle.Trade> Generated(TapeCase tape)
-    {
-        var random = new Random(tape.Name.Length * 7919);
-        var tick = decimal.Parse(tape.TickSize, CultureInfo.InvariantCulture);
-        var quantityStep = decimal.Parse(tape.QuantityStep, CultureInfo.InvariantCulture);
-        var start = DateTimeOffset.Parse(tape.Start, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds() * 1000;
-        var end = start + (tape.Days * 86_400_000_000L);
-        var trades = new List<ReferenceOracle.Trade>();
-        long id = 5_000_000;
-        var price = tape.BasePriceTicks;
-        for (var time = start; time < end;)
-        {
-            // Bursts on one timestamp, ordinary gaps, and now and then a quiet hour.
-            var roll = random.Next(100);
-            time += roll < 30 ? 0 : roll < 98 ? random.NextInt64(1, 90_000_000) : random.NextInt64(1, 7_200_000_000);
-            var timeUs = tape.Milliseconds ? time / 1000 * 1000 : time;
-            price = Math.Max(1, price + random.Next(-3, 4));
-            trades.Add(new(id++, price * tick, random.NextInt64(1, tape.MaxQuantitySteps + 1) * quantityStep, timeUs, random.Next(2) == 0));
-        }
-
-        var lines = trades.Select(t => t).ToList();
-        if (tape.Disorder)
-        {
-            for (var i = 0; i < lines.Count / 50; i++)
-            {
-                var a = random.Next(lines.Count - 40);
-                var b = a + random.Next(1, 40);
-                (lines[a], lines[b]) = (lines[b], lines[a]);
-                lines.Insert(random.Next(lines.Count), lines[random.Next(lines.Count)]);
-            }
-        }
-
-        Write(tape, lines);
-        return trades;
-    }
-
-    private static void Write(TapeCase tape, List<ReferenceOracle.Trade> lines)
-    {
-        var path = TapePath(tape);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        using var file = File.Create(path);
-        using Stream stream = tape.Gzip ? new GZipStream(file, CompressionLevel.Fastest) : file;
-        using var writer = new StreamWriter(stream, new UTF8Encoding(false));
-        foreach (var t in lines)
-        {
-            var time = tape.Milliseconds ? t.TimeUs / 1000 : t.TimeUs;
-            writer.Write(FormattableString.Invariant($"{t.Id},{t.Price},{t.Quantity},{t.Price * t.Quantity},{time},{(t.BuyerIsMaker ? "True" : "False")},True\n"));
-        }
-    }
 }

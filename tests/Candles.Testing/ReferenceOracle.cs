@@ -1,13 +1,13 @@
 using System.Globalization;
 
-namespace Candles.Host.Tests;
+namespace Candles.Testing;
 
 /// <summary>
 /// An independent oracle for tapes the golden files do not cover: plain <see cref="decimal"/> arithmetic,
 /// <see cref="TimeZoneInfo"/> from the system tz database (not NodaTime), and LINQ group-by, written from
 /// DESIGN §2 without using the product's code. Output rows have the golden files' columns.
 /// </summary>
-internal static class ReferenceOracle
+public static class ReferenceOracle
 {
     public sealed record Trade(long Id, decimal Price, decimal Quantity, long TimeUs, bool BuyerIsMaker);
 
