@@ -52,7 +52,7 @@ public sealed partial class SymbolGrain(
         _id = this.GetPrimaryKeyString();
         _closedVersion = TimeProvider.System.GetUtcNow().UtcTicks;
         _sequence = _closedVersion;
-        _stream = this.GetStreamProvider(CandleStreams.Provider).GetStream<BarEvents>(CandleStreams.Minutes(_id));
+        _stream = this.MinuteStream(_id);
 
         // Redis lost (flushed, replaced)? PostgreSQL keeps the grids of every instrument with sealed bars.
         if (state.State.Spec is null && await sealedBars.FindInstrumentAsync(_id, cancellationToken) is { } known)

@@ -13,15 +13,12 @@ public class SealingTests(ClusterFixture fixture)
 {
     private static Tick Buy(long id, string iso) => At.Buy(id, iso, 100 + id);
 
+    /// <summary>At least <paramref name="count"/> sealed bars, read again a moment later so a stray extra one shows.</summary>
     private async Task<IReadOnlyList<Bar>> SealedAsync(string instrument, string timeframe, string zone, int count)
     {
-        var series = new SealedSeries(instrument, Timeframe.Parse(timeframe), zone);
-        IReadOnlyList<Bar> bars = [];
-        Assert.True(
-            await ClusterFixture.EventuallyAsync(async () => (bars = await fixture.SealedBars.LoadAsync(series, long.MinValue, long.MaxValue)).Count >= count),
-            $"{timeframe} bars of {instrument} in {zone}: {bars.Count} sealed, expected {count}");
+        await fixture.SealedAsync(instrument, timeframe, zone, bars => bars.Count >= count);
         await Task.Delay(100);
-        return await fixture.SealedBars.LoadAsync(series, long.MinValue, long.MaxValue);
+        return await fixture.SealedBars.LoadAsync(new SealedSeries(instrument, Timeframe.Parse(timeframe), zone), long.MinValue, long.MaxValue);
     }
 
     private static (string Open, string End, long Trades) Row(Bar bar) =>
@@ -112,7 +109,7 @@ public class SealingTests(ClusterFixture fixture)
         // A late tick: the day is corrected at once from 1m, and stays corrected once re-sealed.
         await grain.Ingest([Buy(11, "2026-04-01T11:00:00Z")], live: false);
         Assert.Equal([(2L, 1), (1L, 0)], (await days.GetBars(all)).Bars.Select(b => (b.Candle.Trades, b.Candle.Revision)));
-        await ClusterFixture.EventuallyAsync(async () => (await fixture.SealedBars.LoadAsync(new SealedSeries("TEST:DAILY", Timeframe.Parse("1d"), "UTC"), long.MinValue, long.MaxValue))[0].Candle.Revision == 1);
+        await fixture.SealedAsync("TEST:DAILY", "1d", "UTC", bars => bars[0].Candle.Revision == 1);
         Assert.Equal([(2L, 1), (1L, 0)], (await days.GetBars(all)).Bars.Select(b => (b.Candle.Trades, b.Candle.Revision)));
     }
 }

@@ -152,14 +152,8 @@ public class SymbolGrainTests(ClusterFixture fixture)
 [Collection(nameof(SharedCluster))]
 public class PeriodGrainTests(ClusterFixture fixture)
 {
-
-    private async Task<IReadOnlyList<Core.Bars.Bar>> SealedAsync(string instrument, string timeframe, Func<IReadOnlyList<Core.Bars.Bar>, bool> until)
-    {
-        var series = new Storage.Sealed.SealedSeries(instrument, Core.Timeframes.Timeframe.Parse(timeframe), "UTC");
-        IReadOnlyList<Core.Bars.Bar> bars = [];
-        Assert.True(await ClusterFixture.EventuallyAsync(async () => until(bars = await fixture.SealedBars.LoadAsync(series, long.MinValue, long.MaxValue))), $"{timeframe} bars of {instrument} were not sealed as expected");
-        return bars;
-    }
+    private Task<IReadOnlyList<Core.Bars.Bar>> SealedAsync(string instrument, string timeframe, Func<IReadOnlyList<Core.Bars.Bar>, bool> until) =>
+        fixture.SealedAsync(instrument, timeframe, "UTC", until);
 
     [Fact]
     public async Task FinishedDaysWeeksAndMonthsAreSealedAndTheLiveDayIsNot()
