@@ -46,6 +46,7 @@ public sealed partial class SymbolGrain(
     private IAsyncStream<BarEvents>? _stream;
     private bool _livePending;
     private long _lastPublishedMs;
+    private long _publishedWatermarkUs = long.MinValue;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -193,7 +194,7 @@ public sealed partial class SymbolGrain(
         builder.DrainChanges(_changes);
         if (_changes.Count == 0 && !checkpoint)
         {
-            if (forcePublish && _livePending)
+            if ((forcePublish && _livePending) || WatermarkCrossedMinute(builder))
             {
                 await PublishAsync(builder);
             }
@@ -221,6 +222,13 @@ public sealed partial class SymbolGrain(
     }
 
     /// <summary>
+    /// The watermark entered a new minute since the last message: consumers hear of it even when no 1m bar changed,
+    /// so a longer bar whose last minutes were quiet closes on time.
+    /// </summary>
+    private bool WatermarkCrossedMinute(BarBuilder builder) =>
+        builder.WatermarkUs / 60_000_000 > _publishedWatermarkUs / 60_000_000;
+
+    /// <summary>
     /// Sends the drained changes, and the live bar if it changed since the last message, in order. The bars are
     /// committed already: a message lost here is a gap the consumers see by its sequence. A big commit (a replay
     /// batch closes thousands of bars) is split into messages of at most <see cref="MaxMessageLevels"/> footprint
@@ -242,8 +250,14 @@ public sealed partial class SymbolGrain(
 
         _livePending = false;
         _lastPublishedMs = Environment.TickCount64;
+        _publishedWatermarkUs = builder.WatermarkUs;
         try
         {
+            if (events.Count == 0)
+            {
+                await _stream!.OnNextAsync(new BarEvents(++_sequence, _closedVersion, builder.WatermarkUs, [], builder.RetainedFromMs));
+            }
+
             var start = 0;
             while (start < events.Count)
             {
@@ -256,7 +270,7 @@ public sealed partial class SymbolGrain(
                 IReadOnlyList<BarEvent> chunk = count == 1 && weight > MaxMessageLevels
                     ? [events[start] with { Bar = events[start].Bar with { Footprint = Core.Bars.Footprint.Empty } }]
                     : events.GetRange(start, count);
-                await _stream!.OnNextAsync(new BarEvents(++_sequence, _closedVersion, builder.WatermarkUs, chunk));
+                await _stream!.OnNextAsync(new BarEvents(++_sequence, _closedVersion, builder.WatermarkUs, chunk, builder.RetainedFromMs));
                 start += count;
             }
         }

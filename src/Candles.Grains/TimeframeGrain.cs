@@ -33,19 +33,17 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
     private IPeriodGrain? _sealer;
     private IAsyncStream<BarEvents> _updates = null!;
 
-    // Candles composed from closed data, current while both versions are.
+    // Candles composed from closed data, current while both versions are; bars opening before _cachedRetainedFromMs may be partial.
     private long _cachedVersion = long.MinValue;
     private long _cachedSealVersion = long.MinValue;
+    private long _cachedRetainedFromMs = long.MinValue;
     private List<Bar> _cachedClosed = [];
 
     // Sealed days without footprints, current while the sealer's version is.
     private long _sealedDaysVersion = long.MinValue;
     private List<Bar> _sealedDaysCache = [];
 
-    // What the timeframe stream has said: its sequence, the live bar last sent and the newest bar sent as closed.
-    private long _sequence;
-    private Candle? _lastLive;
-    private long _lastClosedOpenMs = long.MinValue;
+    private TimeframePublisher _publisher = null!;
     private long _askedAtMs;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -62,17 +60,23 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
             _sealer = GrainFactory.GetGrain<IPeriodGrain>(GrainKeys.Period(instrument, zone));
         }
 
-        _sequence = TimeProvider.System.GetUtcNow().UtcTicks;
         _askedAtMs = Environment.TickCount64;
         _updates = this.GetStreamProvider(CandleStreams.Provider).GetStream<BarEvents>(CandleStreams.Timeframe(key));
         await this.MinuteStream(instrument).FollowAsync(OnMinutesAsync);
+
+        // The sequence starts from the wall clock, so a new activation never repeats an old one's.
+        var (live, sealState) = await CurrentAsync();
+        await EnsureCachedAsync(live, sealState);
+        _publisher = new TimeframePublisher(WatermarkUs(live), TimeProvider.System.GetUtcNow().UtcTicks);
     }
 
     public Task<long> Watch()
     {
         _askedAtMs = Environment.TickCount64;
-        return Task.FromResult(_sequence);
+        return Task.FromResult(_publisher.Sequence);
     }
+
+    public async Task<TimeframeSnapshot> Snapshot(BarsQuery query) => new(await GetBars(query), _publisher.Sequence);
 
     public async Task<BarsPage> GetBars(BarsQuery query)
     {
@@ -97,6 +101,10 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
     private async Task<(LiveState Live, SealState? Seal)> CurrentAsync() =>
         (await _symbol.GetLiveState(), _sealer is null ? null : await _sealer.GetSealState());
 
+    /// <summary>Bars opening before this may be partial: before the 1m retention and not from a sealed day.</summary>
+    private static long RetainedFromMs(BarsPage minutes, IReadOnlyList<Bar> sealedDays) =>
+        sealedDays.Count == 0 ? minutes.RetainedFromMs : Math.Min(minutes.RetainedFromMs, sealedDays[0].Candle.OpenTimeMs);
+
     /// <summary>Recomposes the closed candles if the 1m bars or the sealed days changed since they were cached.</summary>
     private async Task EnsureCachedAsync(LiveState live, SealState? sealState)
     {
@@ -110,6 +118,7 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
         if (_sealedDays is null)
         {
             _cachedClosed = BarComposer.Compose(closed.Bars, _schedule, footprintStepTicks: null);
+            _cachedRetainedFromMs = closed.RetainedFromMs;
         }
         else
         {
@@ -120,6 +129,7 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
             }
 
             _cachedClosed = BarComposer.Compose(MergeDays(_sealedDaysCache, closed, footprints: false), _schedule, footprintStepTicks: null);
+            _cachedRetainedFromMs = RetainedFromMs(closed, _sealedDaysCache);
         }
 
         (_cachedVersion, _cachedSealVersion) = (live.ClosedVersion, sealVersion);
@@ -133,10 +143,10 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
     {
         var cached = _cachedClosed;
         var (replaceLast, append) = FoldLive(live);
-        var start = query.HasStart ? LowerBound(cached, query.FromMs) : query.ToMs == long.MaxValue ? Math.Max(0, cached.Count - query.Limit) : 0;
+        var start = query.HasStart ? BarIndex.LowerBound(cached, query.FromMs) : query.ToMs == long.MaxValue ? Math.Max(0, cached.Count - query.Limit) : 0;
         var inRange = From(start).Where(b => b.Candle.OpenTimeMs >= query.FromMs && b.Candle.OpenTimeMs < query.ToMs);
         var page = query.HasStart ? inRange.Take(query.Limit) : inRange.TakeLast(query.Limit);
-        return new BarsPage([.. page], WatermarkUs(live));
+        return new BarsPage([.. page], WatermarkUs(live), _cachedRetainedFromMs);
 
         IEnumerable<Bar> From(int index)
         {
@@ -170,8 +180,8 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
         _sealedDaysCache.Count == 0 || _sealedDays is null ? live.WatermarkUs : Math.Max(live.WatermarkUs, _sealedDaysCache[^1].Candle.Period.EndMs * 1000);
 
     /// <summary>
-    /// A 1m stream message: publishes this timeframe's bars it closed, the closed bars it corrected and the live
-    /// bar if it changed. After <see cref="FollowFor"/> without a request, stops following and deactivates.
+    /// A 1m stream message: publishes this timeframe's bars the watermark closed, the closed bars it corrected and
+    /// the live bar if it changed. After <see cref="FollowFor"/> without a request, stops following and deactivates.
     /// </summary>
     private async Task OnMinutesAsync(BarEvents message, StreamSequenceToken? token)
     {
@@ -187,62 +197,18 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
             var (live, sealState) = await CurrentAsync();
             await EnsureCachedAsync(live, sealState);
             var watermarkUs = WatermarkUs(live);
-            List<BarEvent> events = [];
-            foreach (var open in message.Events.Where(e => e.Kind != BarEventKind.Update).Select(e => _schedule.PeriodOf(e.Bar.Candle.OpenTimeMs).StartMs).Distinct().Order())
-            {
-                if (CachedAt(open) is not { } bar || bar.Candle.Period.EndMs * 1000 > watermarkUs)
-                {
-                    continue;
-                }
-
-                // Closed now for the first time, or an already closed bar that a late tick changed.
-                var newlyClosed = open > _lastClosedOpenMs;
-                events.Add(new BarEvent(newlyClosed ? BarEventKind.Close : BarEventKind.Correction, bar));
-                _lastClosedOpenMs = Math.Max(_lastClosedOpenMs, open);
-            }
-
+            var corrected = message.Events.Where(e => e.Kind == BarEventKind.Correction).Select(e => _schedule.PeriodOf(e.Bar.Candle.OpenTimeMs).StartMs);
             var (replaceLast, append) = FoldLive(live);
-            if ((replaceLast ?? append) is { } current && current.Candle != _lastLive)
+            var events = _publisher.Next(_cachedClosed, replaceLast ?? append, watermarkUs, corrected);
+            foreach (var chunk in events.Chunk(TimeframePublisher.MaxMessageEvents))
             {
-                events.Add(new BarEvent(BarEventKind.Update, current));
-                _lastLive = current.Candle;
-            }
-
-            if (events.Count > 0)
-            {
-                await _updates.OnNextAsync(new BarEvents(++_sequence, live.ClosedVersion, watermarkUs, events));
+                await _updates.OnNextAsync(new BarEvents(_publisher.NextSequence(), live.ClosedVersion, watermarkUs, chunk, _cachedRetainedFromMs));
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             LogPublishFailed(logger, ex, this.GetPrimaryKeyString());
         }
-    }
-
-    private Bar? CachedAt(long openMs)
-    {
-        var index = LowerBound(_cachedClosed, openMs);
-        return index < _cachedClosed.Count && _cachedClosed[index].Candle.OpenTimeMs == openMs ? _cachedClosed[index] : null;
-    }
-
-    /// <summary>The index of the first bar opening at or after <paramref name="timeMs"/>.</summary>
-    private static int LowerBound(List<Bar> bars, long timeMs)
-    {
-        int low = 0, high = bars.Count;
-        while (low < high)
-        {
-            var mid = (low + high) >>> 1;
-            if (bars[mid].Candle.OpenTimeMs < timeMs)
-            {
-                low = mid + 1;
-            }
-            else
-            {
-                high = mid;
-            }
-        }
-
-        return low;
     }
 
     private async Task<long?> LastOpenTimeAsync(BarsQuery query) =>
@@ -272,12 +238,14 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
         var fetchTo = query.ToMs == long.MaxValue ? long.MaxValue : schedule.PeriodOf(query.ToMs - 1).EndMs;
         var minutes = await _symbol.GetMinuteBars(fetchFrom, fetchTo);
         var watermarkUs = minutes.WatermarkUs;
+        var retainedFromMs = minutes.RetainedFromMs;
         IReadOnlyList<Bar> composed;
         if (_sealedDays is not null)
         {
             var sealedDays = await sealedBars.LoadAsync(_sealedDays, fetchFrom, fetchTo, footprints: true);
             composed = BarComposer.Compose(MergeDays(sealedDays, minutes, footprints: true), schedule, query.FootprintStepTicks);
             watermarkUs = Math.Max(watermarkUs, sealedDays.Count == 0 ? long.MinValue : sealedDays[^1].Candle.Period.EndMs * 1000);
+            retainedFromMs = RetainedFromMs(minutes, sealedDays);
         }
         else if (schedule.Timeframe == Timeframe.OneMinute && query.FootprintStepTicks is 1)
         {
@@ -290,7 +258,7 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
 
         var inRange = composed.Where(b => b.Candle.OpenTimeMs >= query.FromMs && b.Candle.OpenTimeMs < query.ToMs).ToList();
         var page = query.HasStart ? inRange.Take(query.Limit) : inRange.Skip(Math.Max(0, inRange.Count - query.Limit));
-        return (new BarsPage([.. page], watermarkUs), fetchFrom);
+        return (new BarsPage([.. page], watermarkUs, retainedFromMs), fetchFrom);
     }
 
     /// <summary>

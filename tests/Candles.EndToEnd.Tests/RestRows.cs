@@ -45,7 +45,7 @@ internal static class RestRows
         }
     }
 
-    private static long OpenTime(JsonElement bar) => (bar.TryGetProperty("candle", out var candle) ? candle : bar).GetProperty("t").GetInt64();
+    private static long OpenTime(JsonElement bar) => bar.GetProperty("t").GetInt64();
 
     private static IEnumerable<string> FootprintRows(JsonElement bar)
     {
@@ -55,7 +55,7 @@ internal static class RestRows
     }
 
     private static string ProfileRow(JsonElement bar) => string.Join(
-        ',', OpenTime(bar).ToString(CultureInfo.InvariantCulture), S(bar, "poc"), S(bar, "vah"), S(bar, "val"), S(bar, "delta"), S(bar.GetProperty("candle"), "v"));
+        ',', OpenTime(bar).ToString(CultureInfo.InvariantCulture), S(bar, "poc"), S(bar, "vah"), S(bar, "val"), S(bar, "delta"), S(bar, "v"));
 
     private static string S(JsonElement element, string name) => element.GetProperty(name).GetString()!;
 }

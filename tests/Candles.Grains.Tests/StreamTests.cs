@@ -70,6 +70,29 @@ public class StreamTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task ALongerBarClosesOnTheStreamWhenTheClockPassesItsEndAfterQuietMinutes()
+    {
+        var grain = await DefinedAsync("TEST:STREAMQUIET");
+        var key = GrainKeys.Timeframe("TEST:STREAMQUIET", Timeframe.Parse("5m"), "UTC");
+        await fixture.Grains.GetGrain<ITimeframeGrain>(key).Watch();
+        var recorder = await fixture.RecordAsync(CandleStreams.Timeframe(key));
+
+        // A live trade in the first minute of a 5m bar; then the clock moves on with no trade at all.
+        var bar = fixture.Clock.GetUtcNow().AddHours(1);
+        bar = new DateTimeOffset(bar.Year, bar.Month, bar.Day, bar.Hour, 0, 0, TimeSpan.Zero);
+        fixture.Clock.SetUtcNow(bar.AddSeconds(10));
+        await grain.Ingest([new Tick(1, bar.AddSeconds(5).ToUnixTimeMilliseconds() * 1000, 100, 1, AggressorSide.Buy)], live: true);
+        fixture.Clock.SetUtcNow(bar.AddMinutes(3));
+        await Task.Delay(300);
+        Assert.DoesNotContain(recorder.Events, e => e.Kind == BarEventKind.Close);
+
+        fixture.Clock.SetUtcNow(bar.AddMinutes(5).AddSeconds(3));
+        var events = await EventsAsync(recorder, 2);
+        Assert.Equal((BarEventKind.Update, bar.ToUnixTimeMilliseconds(), 1L), (events[0].Kind, events[0].OpenMs, events[0].Trades));
+        Assert.Equal([(BarEventKind.Close, bar.ToUnixTimeMilliseconds(), 1L, 0)], events.Where(e => e.Kind == BarEventKind.Close));
+    }
+
+    [Fact]
     public async Task ACommitClosingThousandsOfBarsArrivesWholeInSeveralMessages()
     {
         var grain = await DefinedAsync("TEST:STREAMBIG");

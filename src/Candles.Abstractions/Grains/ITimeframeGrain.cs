@@ -14,6 +14,13 @@ public interface ITimeframeGrain : IGrainWithStringKey
     [Alias("GetBars")]
     Task<BarsPage> GetBars(BarsQuery query);
 
+    /// <summary>
+    /// <see cref="GetBars"/> with the sequence of the timeframe stream's last message, for a subscriber that then
+    /// follows the stream; keeps the stream going like <see cref="Watch"/>.
+    /// </summary>
+    [Alias("Snapshot")]
+    Task<TimeframeSnapshot> Snapshot(BarsQuery query);
+
     /// <summary>Keeps the timeframe stream going for a while longer; returns the sequence of its last message.</summary>
     [Alias("Watch")]
     Task<long> Watch();

@@ -23,11 +23,13 @@ public sealed record BarEvent(
 /// One stream message: the events of one commit, in order. <see cref="Sequence"/> increases by exactly one per
 /// message of a stream (a new producer activation starts higher), so a gap means messages were lost.
 /// <see cref="ClosedVersion"/> is the producer's closed-bar version after these events, as in
-/// <see cref="Wire.LiveState"/>; <see cref="WatermarkUs"/> closes every bar ending at or before it.
+/// <see cref="Wire.LiveState"/>; <see cref="WatermarkUs"/> closes every bar ending at or before it; bars opening
+/// before <see cref="RetainedFromMs"/> may be partial (see <see cref="Wire.BarsPage.IsComplete"/>).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("candles.BarEvents")]
 public sealed record BarEvents(
     [property: Id(0)] long Sequence,
     [property: Id(1)] long ClosedVersion,
     [property: Id(2)] long WatermarkUs,
-    [property: Id(3)] IReadOnlyList<BarEvent> Events);
+    [property: Id(3)] IReadOnlyList<BarEvent> Events,
+    [property: Id(4)] long RetainedFromMs = long.MinValue);

@@ -6,28 +6,34 @@ using Candles.Core.Instruments;
 
 namespace Candles.Gateway.Json;
 
-/// <summary>A candle on the wire: decimals as strings exactly as traded, times as Unix milliseconds.</summary>
+/// <summary>
+/// A candle on the wire: decimals as strings exactly as traded, times as Unix milliseconds. <c>closed</c>: the
+/// watermark passed its end; <c>complete</c>: false when its trades may be partial.
+/// </summary>
 public record CandleJson(
-    [property: JsonPropertyName("t")] long T,
-    [property: JsonPropertyName("o")] string O,
-    [property: JsonPropertyName("h")] string H,
-    [property: JsonPropertyName("l")] string L,
-    [property: JsonPropertyName("c")] string C,
-    [property: JsonPropertyName("v")] string V,
-    [property: JsonPropertyName("bv")] string Bv,
-    [property: JsonPropertyName("sv")] string Sv,
-    [property: JsonPropertyName("qv")] string Qv,
-    [property: JsonPropertyName("n")] long N,
-    [property: JsonPropertyName("closed")] bool Closed,
-    [property: JsonPropertyName("rev")] int Rev)
+    [property: JsonPropertyName("t"), JsonPropertyOrder(-2)] long T,
+    [property: JsonPropertyName("o"), JsonPropertyOrder(-2)] string O,
+    [property: JsonPropertyName("h"), JsonPropertyOrder(-2)] string H,
+    [property: JsonPropertyName("l"), JsonPropertyOrder(-2)] string L,
+    [property: JsonPropertyName("c"), JsonPropertyOrder(-2)] string C,
+    [property: JsonPropertyName("v"), JsonPropertyOrder(-2)] string V,
+    [property: JsonPropertyName("bv"), JsonPropertyOrder(-2)] string Bv,
+    [property: JsonPropertyName("sv"), JsonPropertyOrder(-2)] string Sv,
+    [property: JsonPropertyName("qv"), JsonPropertyOrder(-2)] string Qv,
+    [property: JsonPropertyName("n"), JsonPropertyOrder(-2)] long N,
+    [property: JsonPropertyName("closed"), JsonPropertyOrder(-2)] bool Closed,
+    [property: JsonPropertyName("rev"), JsonPropertyOrder(-2)] int Rev,
+    [property: JsonPropertyName("complete"), JsonPropertyOrder(-2)] bool Complete)
 {
-    public static CandleJson From(Bar bar, BarsPage page, Instrument instrument)
+    public static CandleJson From(Bar bar, BarsPage page, Instrument instrument) => From(bar, page.IsClosed(bar), page.IsComplete(bar), instrument);
+
+    public static CandleJson From(Bar bar, bool closed, bool complete, Instrument instrument)
     {
         var c = bar.Candle;
         return new(
             c.OpenTimeMs, instrument.FormatPrice(c.Open), instrument.FormatPrice(c.High), instrument.FormatPrice(c.Low),
             instrument.FormatPrice(c.Close), instrument.FormatQuantity(c.Volume), instrument.FormatQuantity(c.BuyVolume),
-            instrument.FormatQuantity(c.SellVolume), instrument.FormatQuoteVolume(c.QuoteVolume), c.Trades, page.IsClosed(bar), c.Revision);
+            instrument.FormatQuantity(c.SellVolume), instrument.FormatQuoteVolume(c.QuoteVolume), c.Trades, closed, c.Revision, complete);
     }
 }
 
@@ -37,26 +43,46 @@ public sealed record LevelJson(
     [property: JsonPropertyName("sv")] string Sv,
     [property: JsonPropertyName("n")] long N);
 
-/// <summary>A footprint bar: the candle, its levels on the requested grid, delta, point of control and value area.</summary>
-public sealed record FootprintJson(
-    [property: JsonPropertyName("candle")] CandleJson Candle,
-    [property: JsonPropertyName("levels")] IReadOnlyList<LevelJson> Levels,
-    [property: JsonPropertyName("delta")] string Delta,
-    [property: JsonPropertyName("poc")] string? Poc,
-    [property: JsonPropertyName("vah")] string? Vah,
-    [property: JsonPropertyName("val")] string? Val)
+/// <summary>
+/// A footprint bar: the candle's fields at the top level (not nested), its levels on the requested grid, delta,
+/// point of control and value area.
+/// </summary>
+public sealed record FootprintJson : CandleJson
 {
-    public static FootprintJson From(Bar bar, BarsPage page, Instrument instrument)
+    private FootprintJson(CandleJson candle)
+        : base(candle)
+    {
+    }
+
+    [JsonPropertyName("levels")]
+    public required IReadOnlyList<LevelJson> Levels { get; init; }
+
+    [JsonPropertyName("delta")]
+    public required string Delta { get; init; }
+
+    [JsonPropertyName("poc")]
+    public string? Poc { get; init; }
+
+    [JsonPropertyName("vah")]
+    public string? Vah { get; init; }
+
+    [JsonPropertyName("val")]
+    public string? Val { get; init; }
+
+    public static new FootprintJson From(Bar bar, BarsPage page, Instrument instrument) => From(bar, page.IsClosed(bar), page.IsComplete(bar), instrument);
+
+    public static new FootprintJson From(Bar bar, bool closed, bool complete, Instrument instrument)
     {
         var footprint = bar.Footprint;
         var area = footprint.ValueArea();
-        return new(
-            CandleJson.From(bar, page, instrument),
-            [.. footprint.Levels.Select(l => new LevelJson(instrument.FormatPrice(l.Price), instrument.FormatQuantity(l.BuyVolume), instrument.FormatQuantity(l.SellVolume), l.Trades))],
-            instrument.FormatQuantity(footprint.Delta),
-            footprint.PointOfControl is { } poc ? instrument.FormatPrice(poc.Price) : null,
-            area is { } a ? instrument.FormatPrice(a.High) : null,
-            area is { } b ? instrument.FormatPrice(b.Low) : null);
+        return new(CandleJson.From(bar, closed, complete, instrument))
+        {
+            Levels = [.. footprint.Levels.Select(l => new LevelJson(instrument.FormatPrice(l.Price), instrument.FormatQuantity(l.BuyVolume), instrument.FormatQuantity(l.SellVolume), l.Trades))],
+            Delta = instrument.FormatQuantity(footprint.Delta),
+            Poc = footprint.PointOfControl is { } poc ? instrument.FormatPrice(poc.Price) : null,
+            Vah = area is { } a ? instrument.FormatPrice(a.High) : null,
+            Val = area is { } b ? instrument.FormatPrice(b.Low) : null,
+        };
     }
 }
 
