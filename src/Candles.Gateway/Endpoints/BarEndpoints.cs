@@ -35,9 +35,13 @@ internal static class BarEndpoints
     /// <summary>Parses the query (answering a problem if it is bad), fetches the bars and shapes them.</summary>
     private static async Task<IResult> Serve<T>(HttpRequest http, IGrainFactory grains, GatewayOptions options, bool step, Func<BarRequest, BarsPage, T> shape)
     {
-        var (request, problem) = await BarRequest.ParseAsync(http, grains, options, step);
-        return request is null ? problem! : Results.Ok(shape(request, await request.FetchAsync(grains)));
+        var q = http.Query;
+        var text = new BarRequestText(q["instrument"], q["tf"], q["tz"], Optional(q, "from"), Optional(q, "to"), Optional(q, "limit"), Optional(q, "step"));
+        var (request, error) = await BarRequest.ParseAsync(text, grains, options, step);
+        return request is null ? Problems.From(error!) : Results.Ok(shape(request, await request.FetchAsync(grains)));
     }
 
-    private static string StepText(BarRequest request) => request.Instrument.FormatPrice(request.Query.FootprintStepTicks!.Value);
+    private static string? Optional(IQueryCollection query, string name) => query.TryGetValue(name, out var value) ? value.ToString() : null;
+
+    private static string StepText(BarRequest request) => request.StepText;
 }

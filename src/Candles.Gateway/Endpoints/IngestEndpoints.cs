@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using Candles.Abstractions.Grains;
 using Candles.Core.Instruments;
 using Candles.Core.Ticks;
 using Candles.Gateway.Json;
@@ -37,16 +36,14 @@ internal static class IngestEndpoints
                 return Problems.BadRequest("bad_body", "the body is not an ingest batch: {\"instrument\":..,\"ticks\":[..]} as JSON, or text/csv");
             }
 
-            var symbol = grains.GetGrain<ISymbolGrain>(instrumentId ?? string.Empty);
-            var spec = string.IsNullOrEmpty(instrumentId) ? null : (await symbol.GetStatus()).Spec;
-            if (spec is null)
+            var (symbol, instrument, unknown) = await TickIngestion.ResolveAsync(grains, instrumentId);
+            if (symbol is null)
             {
-                return Problems.UnknownInstrument(instrumentId ?? string.Empty);
+                return Problems.From(unknown!);
             }
 
-            var instrument = spec.ToInstrument();
             var max = options.Value.MaxIngestTicks;
-            var (ticks, problem) = csv ? await ReadCsvAsync(http, instrument, max, cancellation) : Convert(body!, instrument, max);
+            var (ticks, problem) = csv ? await ReadCsvAsync(http, instrument!, max, cancellation) : Convert(body!, instrument!, max);
             if (problem is not null)
             {
                 return problem;
@@ -54,12 +51,7 @@ internal static class IngestEndpoints
 
             var live = csv ? http.Query["live"] == "true" : body!.Live;
             var flush = csv ? http.Query["flush"] == "true" : body!.Flush;
-            var report = await symbol.Ingest(ticks!, live);
-            if (flush)
-            {
-                await symbol.Flush();
-            }
-
+            var report = await TickIngestion.ApplyAsync(symbol, ticks!, live, flush);
             return Results.Ok(IngestReportJson.From(report));
         })
         .Accepts<IngestJson>("application/json", "text/csv")
@@ -114,6 +106,5 @@ internal static class IngestEndpoints
         return reader.Error is { } error ? (null, Problems.BadRequest("bad_tick", $"csv {error}")) : ([.. ticks], null);
     }
 
-    private static IResult TooLarge(int count, int max) =>
-        Problems.Problem(StatusCodes.Status413PayloadTooLarge, "batch_too_large", $"{(count > max ? "more than " + max : count)} ticks in one batch; at most {max}");
+    private static IResult TooLarge(int count, int max) => Problems.From(TickIngestion.TooLarge(count, max));
 }

@@ -1,35 +1,64 @@
 using Candles.Gateway.Endpoints;
+using Candles.Gateway.Grpc;
+using Candles.Gateway.Live;
 using Candles.Gateway.Options;
+using Candles.Gateway.Udf;
+using Candles.Gateway.WebSockets;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Candles.Gateway.Hosting;
 
 public static class GatewayExtensions
 {
-    /// <summary>Gateway services: options (<c>Candles:Gateway</c>, ingest key <c>Candles:Ingest:ApiKey</c>), problem details, OpenAPI.</summary>
+    /// <summary>
+    /// Gateway services: options (<c>Candles:Gateway</c>, ingest key <c>Candles:Ingest:ApiKey</c>), problem details,
+    /// OpenAPI, the live feeds shared by WebSocket and gRPC subscribers, gRPC with reflection and health.
+    /// </summary>
     public static IServiceCollection AddCandlesGateway(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<GatewayOptions>()
             .Bind(configuration.GetSection(GatewayOptions.Section))
             .PostConfigure(o => o.IngestApiKey ??= configuration["Candles:Ingest:ApiKey"])
             .Validate(o => o.DefaultLimit >= 1 && o.DefaultLimit <= o.MaxLimit, $"{GatewayOptions.Section}:DefaultLimit must be between 1 and MaxLimit")
+            .Validate(o => o.GrpcPort is >= 1 and <= 65535, $"{GatewayOptions.Section}:GrpcPort must be a port number")
+            .Validate(o => o.MaxUpdatesPerSecond >= 0, $"{GatewayOptions.Section}:MaxUpdatesPerSecond must be 0 (every change) or more")
+            .Validate(o => o.ClientQueueLimit >= 1, $"{GatewayOptions.Section}:ClientQueueLimit must be at least 1")
+            .Validate(o => o.MaxSubscriptionsPerConnection >= 1, $"{GatewayOptions.Section}:MaxSubscriptionsPerConnection must be at least 1")
+            .Validate(o => o.MaxClientMessageBytes >= 256, $"{GatewayOptions.Section}:MaxClientMessageBytes must be at least 256")
+            .Validate(o => o.FeedCheckPeriod > TimeSpan.Zero, $"{GatewayOptions.Section}:FeedCheckPeriod must be positive")
             .ValidateOnStart();
         services.AddProblemDetails();
         services.AddOpenApi("v1");
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<LiveFeedHub>();
+        services.AddGrpc();
+        services.AddGrpcReflection();
+        services.AddGrpcHealthChecks().AddCheck("gateway", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
         return services;
     }
 
-    /// <summary>Maps REST v1 under <c>/api/v1</c> and the OpenAPI document at <c>/openapi/v1.json</c>.</summary>
-    public static IEndpointRouteBuilder MapCandlesApi(this IEndpointRouteBuilder app)
+    /// <summary>
+    /// Maps REST v1 under <c>/api/v1</c>, the OpenAPI document at <c>/openapi/v1.json</c>, the live protocol at
+    /// <c>/ws</c>, TradingView UDF under <c>/udf</c>, and gRPC (with reflection and health) on <paramref name="grpcPort"/> only.
+    /// </summary>
+    public static WebApplication MapCandlesApi(this WebApplication app, int grpcPort)
     {
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         var api = app.MapGroup("/api/v1");
         InstrumentEndpoints.Map(api);
         BarEndpoints.Map(api);
         IngestEndpoints.Map(api);
+        WebSocketEndpoint.Map(app);
+        UdfEndpoints.Map(app);
         app.MapOpenApi();
+
+        var host = $"*:{grpcPort}";
+        app.MapGrpcService<CandleGrpcService>().RequireHost(host);
+        app.MapGrpcReflectionService().RequireHost(host);
+        app.MapGrpcHealthChecksService().RequireHost(host);
         return app;
     }
 }

@@ -8,7 +8,7 @@ public sealed class GatewayOptions
     /// <summary>Bars returned when a request names no limit.</summary>
     public int DefaultLimit { get; set; } = 500;
 
-    /// <summary>The most bars one request may ask for.</summary>
+    /// <summary>The most bars one request may ask for; also the most history a subscription may ask for.</summary>
     public int MaxLimit { get; set; } = 5000;
 
     /// <summary>The most ticks one ingest request may carry.</summary>
@@ -16,4 +16,22 @@ public sealed class GatewayOptions
 
     /// <summary>Key that <c>X-Api-Key</c> must match on ingest and instrument definition; unset means those are refused.</summary>
     public string? IngestApiKey { get; set; }
+
+    /// <summary>The HTTP/2 port of the gRPC service.</summary>
+    public int GrpcPort { get; set; } = 5081;
+
+    /// <summary>Live updates per second per subscription, the newest always sent last; 0 sends every change.</summary>
+    public int MaxUpdatesPerSecond { get; set; } = 10;
+
+    /// <summary>Messages a client may fall behind before it is closed as too slow.</summary>
+    public int ClientQueueLimit { get; set; } = 1000;
+
+    /// <summary>Subscriptions one WebSocket connection may hold.</summary>
+    public int MaxSubscriptionsPerConnection { get; set; } = 100;
+
+    /// <summary>The largest WebSocket message a client may send, in bytes.</summary>
+    public int MaxClientMessageBytes { get; set; } = 16 * 1024;
+
+    /// <summary>How often a feed checks that its stream still delivers what the grain publishes.</summary>
+    public TimeSpan FeedCheckPeriod { get; set; } = TimeSpan.FromSeconds(5);
 }

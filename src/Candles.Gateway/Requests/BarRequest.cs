@@ -3,63 +3,69 @@ using Candles.Abstractions.Wire;
 using Candles.Core.Instruments;
 using Candles.Core.Timeframes;
 using Candles.Gateway.Options;
-using Microsoft.AspNetCore.Http;
 
 namespace Candles.Gateway.Requests;
+
+/// <summary>A bars request as given, before checks: every transport (REST, WebSocket, gRPC, UDF) reads into this.</summary>
+public sealed record BarRequestText(
+    string? Instrument, string? Timeframe, string? Zone, string? From = null, string? To = null, string? Limit = null, string? Step = null);
+
+/// <summary>Why a request was refused: a stable machine code, a message that says what was wrong, and the HTTP status.</summary>
+public sealed record RequestError(string Code, string Message, int Status = 400);
 
 /// <summary>A validated bars request: instrument, timeframe, zone, [from, to), limit and footprint step.</summary>
 public sealed record BarRequest(Instrument Instrument, Timeframe Timeframe, string Zone, BarsQuery Query)
 {
     /// <summary>
-    /// Reads and checks the query string; on any problem returns the 400/404 to send instead. <paramref name="step"/>
-    /// says whether a footprint step is read (<c>step</c>, default the tick) or footprints are left out.
+    /// Checks a request; on any problem returns what was wrong instead. <paramref name="step"/> says whether a
+    /// footprint step is read (<c>step</c>, default the tick) or footprints are left out.
     /// </summary>
-    public static async Task<(BarRequest? Request, IResult? Problem)> ParseAsync(HttpRequest http, IGrainFactory grains, GatewayOptions options, bool step)
+    public static async Task<(BarRequest? Request, RequestError? Error)> ParseAsync(BarRequestText text, IGrainFactory grains, GatewayOptions options, bool step)
     {
-        var q = http.Query;
-        string instrumentText = q["instrument"].ToString(), tfText = q["tf"].ToString(), zone = q["tz"].Count > 0 ? q["tz"].ToString() : "UTC";
+        var instrumentText = text.Instrument ?? string.Empty;
+        var zone = string.IsNullOrEmpty(text.Zone) ? "UTC" : text.Zone;
         if (!InstrumentId.TryParse(instrumentText, out _, out var idError))
         {
-            return (null, Problems.BadRequest("bad_instrument", idError));
+            return (null, new RequestError("bad_instrument", idError));
         }
 
-        if (!Timeframe.TryParse(tfText, out var timeframe, out var tfError))
+        if (!Timeframe.TryParse(text.Timeframe ?? string.Empty, out var timeframe, out var tfError))
         {
-            return (null, Problems.BadRequest("bad_timeframe", tfError));
+            return (null, new RequestError("bad_timeframe", tfError));
         }
 
         if (!TimeZones.TryFind(zone, out _, out var zoneError))
         {
-            return (null, Problems.BadRequest("bad_time_zone", zoneError));
+            return (null, new RequestError("bad_time_zone", zoneError));
         }
 
         var from = long.MinValue;
         var to = long.MaxValue;
-        if (q.ContainsKey("from") && !TimeParameter.TryParse(q["from"], out from))
+        if (text.From is not null && !TimeParameter.TryParse(text.From, out from))
         {
-            return (null, Problems.BadRequest("bad_time", $"from '{q["from"]}' is not Unix milliseconds or ISO 8601 with a zone"));
+            return (null, new RequestError("bad_time", $"from '{text.From}' is not Unix milliseconds or ISO 8601 with a zone"));
         }
 
-        if (q.ContainsKey("to") && !TimeParameter.TryParse(q["to"], out to))
+        if (text.To is not null && !TimeParameter.TryParse(text.To, out to))
         {
-            return (null, Problems.BadRequest("bad_time", $"to '{q["to"]}' is not Unix milliseconds or ISO 8601 with a zone"));
+            return (null, new RequestError("bad_time", $"to '{text.To}' is not Unix milliseconds or ISO 8601 with a zone"));
         }
 
         if (from >= to)
         {
-            return (null, Problems.BadRequest("bad_range", $"from ({from}) must be before to ({to})"));
+            return (null, new RequestError("bad_range", $"from ({from}) must be before to ({to})"));
         }
 
         var limit = options.DefaultLimit;
-        if (q.ContainsKey("limit") && (!int.TryParse(q["limit"], out limit) || limit < 1 || limit > options.MaxLimit))
+        if (text.Limit is not null && (!int.TryParse(text.Limit, out limit) || limit < 1 || limit > options.MaxLimit))
         {
-            return (null, Problems.BadRequest("bad_limit", $"limit '{q["limit"]}' is not a whole number from 1 to {options.MaxLimit}"));
+            return (null, new RequestError("bad_limit", $"limit '{text.Limit}' is not a whole number from 1 to {options.MaxLimit}"));
         }
 
         var status = await grains.GetGrain<ISymbolGrain>(instrumentText).GetStatus();
         if (status.Spec is null)
         {
-            return (null, Problems.UnknownInstrument(instrumentText));
+            return (null, new RequestError("unknown_instrument", $"instrument '{instrumentText}' is not defined", 404));
         }
 
         var instrument = status.Spec.ToInstrument();
@@ -67,11 +73,11 @@ public sealed record BarRequest(Instrument Instrument, Timeframe Timeframe, stri
         if (step)
         {
             stepTicks = 1;
-            if (q.ContainsKey("step"))
+            if (!string.IsNullOrEmpty(text.Step))
             {
-                if (!instrument.TryParsePriceStep(q["step"], out var parsed, out var stepError))
+                if (!instrument.TryParsePriceStep(text.Step, out var parsed, out var stepError))
                 {
-                    return (null, Problems.BadRequest("bad_step", stepError!));
+                    return (null, new RequestError("bad_step", stepError!));
                 }
 
                 stepTicks = parsed;
@@ -82,6 +88,11 @@ public sealed record BarRequest(Instrument Instrument, Timeframe Timeframe, stri
         return (new BarRequest(instrument, timeframe, zoneUsed, new BarsQuery(from, to, limit, stepTicks)), null);
     }
 
-    public Task<BarsPage> FetchAsync(IGrainFactory grains) =>
-        grains.GetGrain<ITimeframeGrain>(GrainKeys.Timeframe(Instrument.Id.Value, Timeframe, Zone)).GetBars(Query);
+    /// <summary>The key of the timeframe grain (and stream) serving this request.</summary>
+    public string TimeframeKey => GrainKeys.Timeframe(Instrument.Id.Value, Timeframe, Zone);
+
+    /// <summary>The footprint step as decimal text, for footprint and heatmap replies.</summary>
+    public string StepText => Instrument.FormatPrice(Query.FootprintStepTicks ?? 1);
+
+    public Task<BarsPage> FetchAsync(IGrainFactory grains) => grains.GetGrain<ITimeframeGrain>(TimeframeKey).GetBars(Query);
 }

@@ -7,6 +7,8 @@ public static class Problems
 {
     public static IResult BadRequest(string code, string detail) => Problem(StatusCodes.Status400BadRequest, code, detail);
 
+    public static IResult From(RequestError error) => Problem(error.Status, error.Code, error.Message);
+
     public static IResult UnknownInstrument(string instrument) =>
         Problem(StatusCodes.Status404NotFound, "unknown_instrument", $"instrument '{instrument}' is not defined");
 

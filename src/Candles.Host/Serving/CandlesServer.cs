@@ -11,7 +11,8 @@ namespace Candles.Host.Serving;
 
 /// <summary>
 /// The composition root of <c>serve</c>. With nothing configured it runs embedded: a localhost silo, in-memory
-/// storage, the gateway on http://localhost:5080 (standard <c>--urls</c> overrides it) and the simulated feed.
+/// storage, the gateway on http://localhost:5080 (standard <c>--urls</c> overrides it) with gRPC on port 5081
+/// (<c>Candles:Gateway:GrpcPort</c>), and the simulated feed.
 /// With <c>Candles__Redis</c> set it is a cluster member: Redis clustering, grain storage, reminders, the
 /// streams' pub-sub store and 1m history;
 /// with <c>Candles__Postgres</c> set, sealed bars go to PostgreSQL, whose schema is migrated at start.
@@ -23,10 +24,7 @@ public static class CandlesServer
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
-        {
-            builder.WebHost.UseUrls(DefaultUrl);
-        }
+        var grpcPort = GatewayEndpoints.Configure(builder, DefaultUrl);
 
         var silo = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
         var redis = builder.Configuration["Candles:Redis"];
@@ -74,7 +72,7 @@ public static class CandlesServer
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapCandlesApi();
+        app.MapCandlesApi(grpcPort);
         return app;
     }
 }

@@ -1,0 +1,123 @@
+using Candles.Core.Composition;
+using Candles.Gateway.Endpoints;
+using Candles.Gateway.Grpc.V1;
+using Candles.Gateway.Json;
+using Candles.Gateway.Live;
+using Candles.Gateway.Options;
+using Candles.Gateway.Requests;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+
+namespace Candles.Gateway.Grpc;
+
+/// <summary>
+/// <c>candles.v1.CandleService</c>: the REST reads, the live subscription and client-streamed ingest over gRPC.
+/// Refusals carry the same codes as REST (<c>unknown_instrument</c> is NOT_FOUND, a bad request INVALID_ARGUMENT),
+/// the code first in the status detail and in the trailer <c>code</c>.
+/// </summary>
+public sealed class CandleGrpcService(IGrainFactory grains, LiveFeedHub hub, IOptions<GatewayOptions> options) : CandleService.CandleServiceBase
+{
+    private GatewayOptions Options => options.Value;
+
+    public override async Task<CandlesReply> GetCandles(CandlesRequest request, ServerCallContext context)
+    {
+        var parsed = await ParseAsync(new BarRequestText(request.Instrument, request.Tf, request.Tz, Ms(request.HasFromMs, request.FromMs), Ms(request.HasToMs, request.ToMs), Limit(request.Limit)), step: false);
+        var page = await parsed.FetchAsync(grains);
+        var reply = new CandlesReply { Instrument = parsed.Instrument.Id.Value, Tf = parsed.Timeframe.Name, Tz = parsed.Zone };
+        reply.Candles.AddRange(page.Bars.Select(b => GrpcBars.Candle(CandleJson.From(b, page, parsed.Instrument))));
+        return reply;
+    }
+
+    public override async Task<FootprintReply> GetFootprint(FootprintRequest request, ServerCallContext context)
+    {
+        var parsed = await ParseAsync(new BarRequestText(request.Instrument, request.Tf, request.Tz, Ms(request.HasFromMs, request.FromMs), Ms(request.HasToMs, request.ToMs), Limit(request.Limit), request.Step), step: true);
+        var page = await parsed.FetchAsync(grains);
+        var reply = new FootprintReply { Instrument = parsed.Instrument.Id.Value, Tf = parsed.Timeframe.Name, Tz = parsed.Zone, Step = parsed.StepText };
+        reply.Bars.AddRange(page.Bars.Select(b => GrpcBars.Footprint(FootprintJson.From(b, page, parsed.Instrument))));
+        return reply;
+    }
+
+    public override async Task<HeatmapReply> GetHeatmap(HeatmapRequest request, ServerCallContext context)
+    {
+        var parsed = await ParseAsync(new BarRequestText(request.Instrument, request.Tf, request.Tz, Ms(request.HasFromMs, request.FromMs), Ms(request.HasToMs, request.ToMs), Limit(request.Limit), request.Step), step: true);
+        var heatmap = HeatmapResponse.From(Heatmap.From((await parsed.FetchAsync(grains)).Bars), parsed.Instrument, parsed.Timeframe.Name, parsed.Zone, parsed.StepText);
+        var reply = new HeatmapReply { Instrument = heatmap.Instrument, Tf = heatmap.Tf, Tz = heatmap.Tz, Step = heatmap.Step };
+        reply.Times.AddRange(heatmap.Times);
+        reply.Prices.AddRange(heatmap.Prices);
+        reply.Cells.AddRange(heatmap.Cells.Select(c => new V1.HeatmapCell { Ti = (int)c[0], Pi = (int)c[1], Bv = (string)c[2], Sv = (string)c[3] }));
+        return reply;
+    }
+
+    public override async Task Subscribe(SubscribeRequest request, IServerStreamWriter<SubscribeEvent> responseStream, ServerCallContext context)
+    {
+        using var outbox = new ClientOutbox(Options.ClientQueueLimit, (message, sequence, token) => new ValueTask(responseStream.WriteAsync(GrpcBars.Event(message, sequence), token)));
+        var args = new SubscribeArguments(request.Instrument, request.Tf, request.Tz, request.HasHistory ? request.History : null, request.Footprint, request.Footprint && request.Step.Length > 0 ? request.Step : null);
+        var (subscription, error) = await hub.OpenAsync("0", args, outbox);
+        if (subscription is null)
+        {
+            throw Refused(error!);
+        }
+
+        try
+        {
+            await outbox.RunAsync(context.CancellationToken);
+        }
+        finally
+        {
+            hub.Unsubscribe(subscription);
+        }
+
+        if (outbox.OverflowReason is { } reason)
+        {
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, reason));
+        }
+    }
+
+    public override async Task<IngestReply> Ingest(IAsyncStreamReader<IngestBatch> requestStream, ServerCallContext context)
+    {
+        if (!ApiKey.IsValid(context.RequestHeaders.GetValue("x-api-key"), Options))
+        {
+            throw new RpcException(new Status(StatusCode.Unauthenticated, $"api_key_required: {ApiKey.Requirement("metadata x-api-key")}"));
+        }
+
+        var reply = new IngestReply();
+        await foreach (var batch in requestStream.ReadAllAsync(context.CancellationToken))
+        {
+            var ticks = batch.Ticks.Select(t => new TickJson(t.Id, null, t.TimeUs, t.P, t.Q, t.Side)).ToList();
+            var (report, error) = await TickIngestion.IngestAsync(grains, batch.Instrument, ticks, batch.Live, batch.Flush, Options.MaxIngestTicks);
+            if (report is null)
+            {
+                throw Refused(error!);
+            }
+
+            reply.Received += report.Received;
+            reply.Applied += report.Applied;
+            reply.Amended += report.Amended;
+            reply.Duplicates += report.Duplicates;
+            reply.TooOld += report.TooOld;
+        }
+
+        return reply;
+    }
+
+    private async Task<BarRequest> ParseAsync(BarRequestText text, bool step)
+    {
+        var (request, error) = await BarRequest.ParseAsync(text, grains, Options, step);
+        return request ?? throw Refused(error!);
+    }
+
+    private static string? Ms(bool has, long value) => has ? value.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+
+    private static string? Limit(int limit) => limit == 0 ? null : limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static RpcException Refused(RequestError error)
+    {
+        var code = error.Status switch
+        {
+            404 => StatusCode.NotFound,
+            413 => StatusCode.ResourceExhausted,
+            _ => StatusCode.InvalidArgument,
+        };
+        return new RpcException(new Status(code, $"{error.Code}: {error.Message}"), new Metadata { { "code", error.Code } });
+    }
+}

@@ -1,0 +1,158 @@
+using System.Threading.Channels;
+
+namespace Candles.Gateway.Live;
+
+/// <summary>
+/// What one client (a WebSocket connection or a gRPC call) has yet to receive, in order, sent by one writer so
+/// nobody else ever waits on this client. Bounded: a live update waiting to be sent is replaced by a newer one of
+/// the same subscription (unless a close, correction or snapshot of it was queued after it), and a client that
+/// still falls <see cref="Limit"/> messages behind is cut off with a reason.
+/// </summary>
+public sealed class ClientOutbox(int limit, Func<Outgoing, long, CancellationToken, ValueTask> send) : IDisposable
+{
+    private readonly LinkedList<Outgoing> _queue = new();
+    private readonly Dictionary<Subscription, LinkedListNode<Outgoing>> _queuedLive = [];
+    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly CancellationTokenSource _stopped = new();
+
+    public int Limit { get; } = limit;
+
+    /// <summary>Set when the client fell too far behind; the transport closes it with this reason.</summary>
+    public string? OverflowReason { get; private set; }
+
+    /// <summary>Cancelled when the outbox overflowed or was completed.</summary>
+    public CancellationToken Stopped => _stopped.Token;
+
+    public int Count
+    {
+        get
+        {
+            lock (_queue)
+            {
+                return _queue.Count;
+            }
+        }
+    }
+
+    /// <summary>Queues a message that is never replaced; for a subscription, later live updates queue behind it.</summary>
+    public void Enqueue(Outgoing message)
+    {
+        lock (_queue)
+        {
+            if (OverflowReason is not null || _stopped.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (message.Subscription is { } subscription)
+            {
+                _queuedLive.Remove(subscription);
+            }
+
+            Add(message);
+        }
+
+        StopIfOverflowed();
+    }
+
+    /// <summary>Queues a live update, or puts it in place of the one of the same subscription still waiting.</summary>
+    public void EnqueueLive(Subscription subscription, LiveEvent e)
+    {
+        lock (_queue)
+        {
+            if (OverflowReason is not null || _stopped.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (_queuedLive.TryGetValue(subscription, out var node))
+            {
+                node.Value.Event = e;
+                return;
+            }
+
+            _queuedLive[subscription] = Add(Outgoing.ForEvent(subscription, e));
+        }
+
+        StopIfOverflowed();
+    }
+
+    /// <summary>Outside the lock: cancelling runs the writer's continuations.</summary>
+    private void StopIfOverflowed()
+    {
+        if (OverflowReason is not null)
+        {
+            _stopped.Cancel();
+        }
+    }
+
+    /// <summary>Stops the writer after what is queued now is sent.</summary>
+    public void Complete() => _signal.Writer.TryComplete();
+
+    /// <summary>Sends queued messages until completed, overflowed or cancelled.</summary>
+    public async Task RunAsync(CancellationToken cancellation)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, _stopped.Token);
+        try
+        {
+            while (await _signal.Reader.WaitToReadAsync(linked.Token))
+            {
+                _signal.Reader.TryRead(out _);
+                while (Next() is { } message)
+                {
+                    if (message.Subscription is { Active: false })
+                    {
+                        continue;
+                    }
+
+                    await send(message, message.Subscription?.NextSequence() ?? 0, linked.Token);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _stopped.Cancel();
+        }
+    }
+
+    private Outgoing? Next()
+    {
+        lock (_queue)
+        {
+            if (_queue.First is not { } first)
+            {
+                return null;
+            }
+
+            _queue.RemoveFirst();
+            if (first.Value.Subscription is { } subscription && _queuedLive.TryGetValue(subscription, out var node) && node == first)
+            {
+                _queuedLive.Remove(subscription);
+            }
+
+            return first.Value;
+        }
+    }
+
+    private LinkedListNode<Outgoing> Add(Outgoing message)
+    {
+        var node = _queue.AddLast(message);
+        if (_queue.Count > Limit)
+        {
+            OverflowReason = $"client too slow: more than {Limit} messages waiting";
+            _queue.Clear();
+            _queuedLive.Clear();
+        }
+        else
+        {
+            _signal.Writer.TryWrite(true);
+        }
+
+        return node;
+    }
+
+    public void Dispose() => _stopped.Dispose();
+}

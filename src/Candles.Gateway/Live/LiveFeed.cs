@@ -1,0 +1,271 @@
+using System.Threading.Channels;
+using Candles.Abstractions.Grains;
+using Candles.Abstractions.Streams;
+using Candles.Abstractions.Wire;
+using Candles.Core.Bars;
+using Candles.Core.Instruments;
+using Candles.Gateway.Json;
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
+
+namespace Candles.Gateway.Live;
+
+/// <summary>
+/// One timeframe stream followed by this gateway process and fanned out to every subscription on it. All its work
+/// (stream messages, new subscribers, checks) runs in order on one loop, so a subscriber's snapshot and the
+/// messages after it never cross. Each subscription is current with a stream sequence: a message that skips one
+/// (memory streams are not durable), or a stream that went quiet while the grain kept publishing (the subscription
+/// was lost with a silo), sends those subscribers a fresh snapshot instead.
+/// </summary>
+public sealed partial class LiveFeed : IAsyncDisposable
+{
+    private readonly Channel<Work> _work = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly List<Subscription> _subscribers = [];
+    private readonly IClusterClient _client;
+    private readonly Instrument _instrument;
+    private readonly ITimeframeGrain _grain;
+    private readonly ILogger _logger;
+    private readonly ITimer _checks;
+    private readonly Task _loop;
+    private StreamSubscriptionHandle<BarEvents>? _handle;
+    private long _lastSequence = long.MinValue;
+    private long _suspected = long.MinValue;
+
+    public LiveFeed(FeedKey key, Instrument instrument, IClusterClient client, TimeProvider time, TimeSpan checkPeriod, ILogger logger)
+    {
+        Key = key;
+        _instrument = instrument;
+        _client = client;
+        _logger = logger;
+        _grain = client.GetGrain<ITimeframeGrain>(key.TimeframeKey);
+        Started = SubscribeStreamAsync();
+        _loop = Task.Run(RunAsync);
+        _checks = time.CreateTimer(_ => _work.Writer.TryWrite(new CheckDue()), null, checkPeriod, checkPeriod);
+    }
+
+    public FeedKey Key { get; }
+
+    /// <summary>Completes when the stream subscription is in place; faults if it could not be made.</summary>
+    public Task Started { get; }
+
+    /// <summary>Subscribers of this process on this feed; the hub counts them.</summary>
+    internal int References { get; set; }
+
+    /// <summary>Sends the subscription a snapshot, then every change after it.</summary>
+    public void Add(Subscription subscription) => _work.Writer.TryWrite(new Joined(subscription));
+
+    public void Remove(Subscription subscription) => _work.Writer.TryWrite(new Left(subscription));
+
+    private async Task SubscribeStreamAsync()
+    {
+        var stream = _client.GetStreamProvider(CandleStreams.Provider).GetStream<BarEvents>(CandleStreams.Timeframe(Key.TimeframeKey));
+        _handle = await stream.SubscribeAsync(
+            (message, _) => _work.Writer.WriteAsync(new Arrived(message)).AsTask(),
+            error => _work.Writer.WriteAsync(new Resubscribe(error.Message)).AsTask());
+        await _grain.Watch();
+    }
+
+    private async Task RunAsync()
+    {
+        await foreach (var work in _work.Reader.ReadAllAsync())
+        {
+            try
+            {
+                switch (work)
+                {
+                    case Arrived m: await OnMessageAsync(m.Events); break;
+                    case Joined a: _subscribers.Add(a.Subscription); await SnapshotAsync([a.Subscription]); break;
+                    case Left r: _subscribers.Remove(r.Subscription); r.Subscription.Dispose(); break;
+                    case CheckDue: await CheckAsync(); break;
+                    case Resubscribe r: await ResubscribeAsync(r.Reason); break;
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Subscribers not brought up to date stay behind (StreamSequence MinValue) and get a snapshot at the next check.
+                LogWorkFailed(_logger, ex, Key.TimeframeKey);
+            }
+        }
+    }
+
+    private async Task OnMessageAsync(BarEvents message)
+    {
+        if (message.Sequence <= _lastSequence)
+        {
+            return;
+        }
+
+        _lastSequence = message.Sequence;
+        List<Subscription> behind = [];
+        List<LiveEvent>? events = null;
+        foreach (var subscription in _subscribers)
+        {
+            if (message.Sequence <= subscription.StreamSequence)
+            {
+                continue;
+            }
+
+            if (subscription.StreamSequence != message.Sequence - 1)
+            {
+                behind.Add(subscription);
+                continue;
+            }
+
+            events ??= await ToLiveEventsAsync(message);
+            subscription.StreamSequence = message.Sequence;
+            foreach (var e in events)
+            {
+                subscription.Deliver(e);
+            }
+        }
+
+        if (behind.Count > 0)
+        {
+            LogGap(_logger, Key.TimeframeKey, behind.Count);
+            await SnapshotAsync(behind);
+        }
+    }
+
+    /// <summary>The message's bars as sent to clients; a footprint feed reads each bar's footprint on its grid.</summary>
+    private async Task<List<LiveEvent>> ToLiveEventsAsync(BarEvents message)
+    {
+        List<LiveEvent> events = new(message.Events.Count);
+        foreach (var e in message.Events)
+        {
+            var closed = e.Kind != BarEventKind.Update;
+            var kind = e.Kind == BarEventKind.Correction ? LiveEventKind.Correction : LiveEventKind.Update;
+            var complete = e.Bar.Candle.OpenTimeMs >= message.RetainedFromMs;
+            if (Key.StepTicks is null)
+            {
+                events.Add(new LiveEvent(kind, CandleJson.From(e.Bar, closed, complete, _instrument)));
+                continue;
+            }
+
+            var open = e.Bar.Candle.OpenTimeMs;
+            var page = await _grain.GetBars(new BarsQuery(open, open + 1, 1, Key.StepTicks));
+            if (page.Bars is [var bar])
+            {
+                events.Add(new LiveEvent(kind, FootprintJson.From(bar, closed || page.IsClosed(bar), complete, _instrument)));
+            }
+        }
+
+        return events;
+    }
+
+    /// <summary>One read of the timeframe for all these subscribers (the longest history asked), each given its tail.</summary>
+    private async Task SnapshotAsync(List<Subscription> subscriptions)
+    {
+        foreach (var s in subscriptions)
+        {
+            s.StreamSequence = long.MinValue;
+        }
+
+        var history = Math.Max(1, subscriptions.Max(s => s.History));
+        var snapshot = await _grain.Snapshot(new BarsQuery(long.MinValue, long.MaxValue, history, Key.StepTicks));
+        var bars = snapshot.Page.Bars;
+        foreach (var subscription in subscriptions)
+        {
+            var tail = bars.Skip(Math.Max(0, bars.Count - subscription.History)).Select(b => ToJson(b, snapshot.Page)).ToList();
+            subscription.StreamSequence = snapshot.Sequence;
+            subscription.Snapshot(tail);
+        }
+    }
+
+    private CandleJson ToJson(Bar bar, BarsPage page) =>
+        Key.StepTicks is null ? CandleJson.From(bar, page, _instrument) : FootprintJson.From(bar, page, _instrument);
+
+    /// <summary>
+    /// Keeps the timeframe grain publishing, brings up subscribers a failed snapshot left behind, and resubscribes
+    /// when the grain has sent messages that never arrived here by the next check.
+    /// </summary>
+    private async Task CheckAsync()
+    {
+        var published = await _grain.Watch();
+        var behind = _subscribers.Where(s => s.StreamSequence == long.MinValue).ToList();
+        if (behind.Count > 0)
+        {
+            await SnapshotAsync(behind);
+        }
+
+        if (published <= _lastSequence || _subscribers.Count == 0)
+        {
+            _suspected = long.MinValue;
+            return;
+        }
+
+        if (_suspected != long.MinValue && _lastSequence < _suspected)
+        {
+            await ResubscribeAsync($"the stream stopped at {_lastSequence} while the grain published {published}");
+            return;
+        }
+
+        _suspected = published;
+    }
+
+    private async Task ResubscribeAsync(string reason)
+    {
+        LogResubscribing(_logger, Key.TimeframeKey, reason);
+        _suspected = long.MinValue;
+        if (_handle is not null)
+        {
+            try
+            {
+                await _handle.UnsubscribeAsync();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                LogWorkFailed(_logger, ex, Key.TimeframeKey);
+            }
+        }
+
+        await SubscribeStreamAsync();
+        if (_subscribers.Count > 0)
+        {
+            await SnapshotAsync([.. _subscribers]);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _checks.DisposeAsync();
+        _work.Writer.TryComplete();
+        await _loop;
+        foreach (var subscription in _subscribers)
+        {
+            subscription.Dispose();
+        }
+
+        if (_handle is not null)
+        {
+            try
+            {
+                await _handle.UnsubscribeAsync();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                LogWorkFailed(_logger, ex, Key.TimeframeKey);
+            }
+        }
+    }
+
+    private abstract record Work;
+
+    private sealed record Arrived(BarEvents Events) : Work;
+
+    private sealed record Joined(Subscription Subscription) : Work;
+
+    private sealed record Left(Subscription Subscription) : Work;
+
+    private sealed record CheckDue : Work;
+
+    private sealed record Resubscribe(string Reason) : Work;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Live feed {Feed} failed a step; its subscribers get a snapshot at the next check")]
+    private static partial void LogWorkFailed(ILogger logger, Exception exception, string feed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Live feed {Feed} saw a sequence gap; {Count} subscribers get a new snapshot")]
+    private static partial void LogGap(ILogger logger, string feed, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Live feed {Feed} resubscribes to its stream: {Reason}")]
+    private static partial void LogResubscribing(ILogger logger, string feed, string reason);
+}

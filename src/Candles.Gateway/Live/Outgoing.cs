@@ -1,0 +1,52 @@
+using Candles.Gateway.Json;
+
+namespace Candles.Gateway.Live;
+
+public enum OutgoingKind
+{
+    Snapshot,
+    Update,
+    Correction,
+    Error,
+    Pong,
+}
+
+/// <summary>
+/// A message waiting in a client's outbox. A live update's <see cref="Event"/> may be replaced by a newer one
+/// while it waits; its sequence number is given when it is sent, so what a client receives stays contiguous.
+/// </summary>
+public sealed class Outgoing
+{
+    private Outgoing(OutgoingKind kind, Subscription? subscription, string? idJson)
+    {
+        Kind = kind;
+        Subscription = subscription;
+        IdJson = idJson ?? subscription?.IdJson;
+    }
+
+    public OutgoingKind Kind { get; }
+
+    public Subscription? Subscription { get; }
+
+    /// <summary>The client's id for the subscription or request, as the JSON it sent (a number or a string).</summary>
+    public string? IdJson { get; }
+
+    public LiveEvent? Event { get; set; }
+
+    public IReadOnlyList<CandleJson>? Snapshot { get; private init; }
+
+    public string? Code { get; private init; }
+
+    public string? Message { get; private init; }
+
+    public static Outgoing ForSnapshot(Subscription subscription, IReadOnlyList<CandleJson> bars) =>
+        new(OutgoingKind.Snapshot, subscription, null) { Snapshot = bars };
+
+    public static Outgoing ForEvent(Subscription subscription, LiveEvent e) =>
+        new(e.Kind == LiveEventKind.Correction ? OutgoingKind.Correction : OutgoingKind.Update, subscription, null) { Event = e };
+
+    public static Outgoing ForError(string? idJson, string code, string message) =>
+        new(OutgoingKind.Error, null, idJson) { Code = code, Message = message };
+
+    public static Outgoing ForPong(string? idJson) => new(OutgoingKind.Pong, null, idJson);
+}

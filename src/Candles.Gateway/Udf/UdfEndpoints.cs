@@ -1,0 +1,185 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using Candles.Abstractions.Grains;
+using Candles.Abstractions.Wire;
+using Candles.Core.Bars;
+using Candles.Core.Instruments;
+using Candles.Gateway.Options;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+
+namespace Candles.Gateway.Udf;
+
+/// <summary>
+/// TradingView's UDF datafeed under <c>/udf</c>, so the Charting Library's UDF adapter plugs in unchanged: every
+/// instrument trades 24x7, bars and daily/weekly/monthly cuts are in UTC, times are Unix seconds, and prices and
+/// volumes are JSON numbers written from their exact decimal text. Errors are <c>{"s":"error","errmsg":..}</c>.
+/// </summary>
+internal static class UdfEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var udf = app.MapGroup("/udf").WithTags("TradingView UDF");
+        udf.MapGet("/time", (TimeProvider time) => Results.Text(time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
+
+        udf.MapGet("/config", async (IGrainFactory grains) =>
+        {
+            var venues = (await InstrumentsAsync(grains)).Select(i => i.Id.Venue).Distinct().Order();
+            return Results.Json(new
+            {
+                supported_resolutions = UdfResolution.Supported,
+                supports_group_request = false,
+                supports_marks = false,
+                supports_search = true,
+                supports_timescale_marks = false,
+                supports_time = true,
+                exchanges = venues.Select(v => new { value = v, name = v, desc = v }).Prepend(new { value = string.Empty, name = "All exchanges", desc = string.Empty }),
+                symbols_types = new[] { new { name = "All types", value = string.Empty }, new { name = "crypto", value = "crypto" } },
+            });
+        });
+
+        udf.MapGet("/symbols", async (string? symbol, IGrainFactory grains) =>
+            await FindAsync(grains, symbol) is { } instrument ? Results.Json(SymbolInfo(instrument)) : Error($"unknown_symbol: '{symbol}' is not a defined instrument"));
+
+        udf.MapGet("/search", async (string? query, string? type, string? exchange, int? limit, IGrainFactory grains) =>
+        {
+            var text = query?.Trim() ?? string.Empty;
+            var found = (await InstrumentsAsync(grains))
+                .Where(i => (string.IsNullOrEmpty(exchange) || i.Id.Venue == exchange) && (string.IsNullOrEmpty(type) || type == "crypto"))
+                .Where(i => i.Id.Value.Contains(text, StringComparison.OrdinalIgnoreCase))
+                .OrderBy(i => i.Id.Value, StringComparer.Ordinal)
+                .Take(Math.Clamp(limit ?? 30, 1, 100))
+                .Select(i => new { symbol = i.Id.Symbol, full_name = i.Id.Value, description = i.Id.Value, exchange = i.Id.Venue, ticker = i.Id.Value, type = "crypto" });
+            return Results.Json(found);
+        });
+
+        udf.MapGet("/history", async (string? symbol, string? resolution, long? from, long? to, int? countback, IGrainFactory grains, IOptions<GatewayOptions> options) =>
+        {
+            if (await FindAsync(grains, symbol) is not { } instrument)
+            {
+                return Error($"unknown_symbol: '{symbol}' is not a defined instrument");
+            }
+
+            if (!UdfResolution.TryParse(resolution, out var timeframe, out var resolutionError))
+            {
+                return Error(resolutionError);
+            }
+
+            if (to is not { } toSeconds || (countback is null && from is null) || (from is { } f && f > toSeconds) || countback < 0 || toSeconds is < 0 or > 100_000_000_000)
+            {
+                return Error("history needs 'to' (Unix seconds) and 'from' before it or 'countback'");
+            }
+
+            // The newest bars up to and including 'to'; countback takes precedence over 'from', as in the UDF adapter.
+            var max = options.Value.MaxLimit;
+            var grain = grains.GetGrain<ITimeframeGrain>(GrainKeys.Timeframe(instrument.Id.Value, timeframe, "UTC"));
+            var toMs = (toSeconds * 1000) + 1;
+            var page = await grain.GetBars(new BarsQuery(long.MinValue, toMs, countback is > 0 ? Math.Min(countback.Value, max) : max, null));
+            var fromMs = countback is > 0 ? long.MinValue : from!.Value * 1000;
+            var bars = page.Bars.Where(b => b.Candle.OpenTimeMs >= fromMs).ToList();
+            if (bars.Count > 0)
+            {
+                return History(bars, instrument);
+            }
+
+            var before = await grain.GetBars(new BarsQuery(long.MinValue, Math.Min(fromMs, toMs), 1, null));
+            return before.Bars is [var last]
+                ? Results.Json(new { s = "no_data", nextTime = last.Candle.OpenTimeMs / 1000 })
+                : Results.Json(new { s = "no_data" });
+        });
+    }
+
+    private static object SymbolInfo(Instrument instrument) => new
+    {
+        name = instrument.Id.Symbol,
+        ticker = instrument.Id.Value,
+        full_name = instrument.Id.Value,
+        description = instrument.Id.Value,
+        type = "crypto",
+        session = "24x7",
+        exchange = instrument.Id.Venue,
+        listed_exchange = instrument.Id.Venue,
+        timezone = "Etc/UTC",
+        format = "price",
+        pricescale = PowerOfTen(instrument.TickSize.Scale),
+        minmov = instrument.TickSize.Mantissa,
+        has_intraday = true,
+        has_daily = true,
+        has_weekly_and_monthly = true,
+        supported_resolutions = UdfResolution.Supported,
+        intraday_multipliers = UdfResolution.Supported.Where(r => char.IsAsciiDigit(r[^1])),
+        volume_precision = instrument.QuantityStep.Scale,
+        data_status = "streaming",
+    };
+
+    /// <summary><c>{"s":"ok","t":[..],"o":[..],..}</c>, the decimals written as numbers digit for digit.</summary>
+    private static IResult History(IReadOnlyList<Bar> bars, Instrument instrument)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("s", "ok");
+            json.WriteStartArray("t");
+            foreach (var bar in bars)
+            {
+                json.WriteNumberValue(bar.Candle.OpenTimeMs / 1000);
+            }
+
+            json.WriteEndArray();
+            Column(json, "o", bars, c => instrument.FormatPrice(c.Open));
+            Column(json, "h", bars, c => instrument.FormatPrice(c.High));
+            Column(json, "l", bars, c => instrument.FormatPrice(c.Low));
+            Column(json, "c", bars, c => instrument.FormatPrice(c.Close));
+            Column(json, "v", bars, c => instrument.FormatQuantity(c.Volume));
+            json.WriteEndObject();
+        }
+
+        return Results.Bytes(buffer.WrittenMemory.ToArray(), "application/json");
+    }
+
+    private static void Column(Utf8JsonWriter json, string name, IReadOnlyList<Bar> bars, Func<Candle, string> value)
+    {
+        json.WriteStartArray(name);
+        foreach (var bar in bars)
+        {
+            json.WriteRawValue(value(bar.Candle), skipInputValidation: true);
+        }
+
+        json.WriteEndArray();
+    }
+
+    /// <summary>The tick size is minmov / pricescale: 0.25 is 25 / 100, 5 is 5 / 1.</summary>
+    private static long PowerOfTen(int exponent)
+    {
+        var power = 1L;
+        for (var i = 0; i < exponent; i++)
+        {
+            power *= 10;
+        }
+
+        return power;
+    }
+
+    private static IResult Error(string message) => Results.Json(new { s = "error", errmsg = message });
+
+    private static async Task<Instrument?> FindAsync(IGrainFactory grains, string? symbol)
+    {
+        if (!InstrumentId.TryParse(symbol?.Trim(), out var id, out _))
+        {
+            return null;
+        }
+
+        return (await grains.GetGrain<ISymbolGrain>(id.Value).GetStatus()).Spec?.ToInstrument();
+    }
+
+    private static async Task<List<Instrument>> InstrumentsAsync(IGrainFactory grains)
+    {
+        var ids = await grains.GetGrain<IInstrumentRegistryGrain>(0).List();
+        var statuses = await Task.WhenAll(ids.Select(id => grains.GetGrain<ISymbolGrain>(id).GetStatus()));
+        return [.. statuses.Where(s => s.Spec is not null).Select(s => s.Spec!.ToInstrument())];
+    }
+}

@@ -1,0 +1,219 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text.Json;
+using Candles.Gateway.Live;
+using Candles.Gateway.Options;
+using Microsoft.Extensions.Logging;
+
+namespace Candles.Gateway.WebSockets;
+
+/// <summary>
+/// One WebSocket client: reads its requests (subscribe, unsubscribe, ping) and writes what its subscriptions send,
+/// through one bounded outbox. A bad message is answered with an error and the connection goes on; a client that
+/// falls too far behind is closed with the reason.
+/// </summary>
+internal sealed partial class WebSocketSession : IDisposable
+{
+    private readonly Dictionary<string, Subscription> _subscriptions = [];
+    private readonly WebSocket _socket;
+    private readonly LiveFeedHub _hub;
+    private readonly GatewayOptions _options;
+    private readonly ILogger _logger;
+    private readonly ClientOutbox _outbox;
+
+    public WebSocketSession(WebSocket socket, LiveFeedHub hub, GatewayOptions options, ILogger logger)
+    {
+        (_socket, _hub, _options, _logger) = (socket, hub, options, logger);
+        _outbox = new ClientOutbox(options.ClientQueueLimit, SendAsync);
+    }
+
+    public void Dispose() => _outbox.Dispose();
+
+    public async Task RunAsync(CancellationToken cancellation)
+    {
+        var writer = _outbox.RunAsync(cancellation);
+        try
+        {
+            await ReceiveAsync(cancellation);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+            LogDropped(_logger, ex.Message);
+        }
+        finally
+        {
+            foreach (var subscription in _subscriptions.Values)
+            {
+                _hub.Unsubscribe(subscription);
+            }
+
+            _outbox.Complete();
+        }
+
+        await writer;
+        await CloseAsync(_outbox.OverflowReason is { } reason ? WebSocketCloseStatus.PolicyViolation : WebSocketCloseStatus.NormalClosure, _outbox.OverflowReason ?? "bye");
+    }
+
+    private async Task ReceiveAsync(CancellationToken cancellation)
+    {
+        var buffer = new byte[_options.MaxClientMessageBytes];
+        using var stopped = CancellationTokenSource.CreateLinkedTokenSource(cancellation, _outbox.Stopped);
+        while (_socket.State == WebSocketState.Open)
+        {
+            var (length, type, oversized) = await ReadMessageAsync(buffer, stopped.Token);
+            if (type == WebSocketMessageType.Close)
+            {
+                return;
+            }
+
+            if (oversized)
+            {
+                _outbox.Enqueue(Outgoing.ForError(null, "bad_request", $"the message is larger than {buffer.Length} bytes"));
+            }
+            else if (type == WebSocketMessageType.Binary)
+            {
+                _outbox.Enqueue(Outgoing.ForError(null, "bad_request", "messages must be JSON text frames"));
+            }
+            else
+            {
+                await HandleAsync(buffer.AsMemory(0, length));
+            }
+        }
+    }
+
+    /// <summary>One whole message into the buffer; the rest of an oversized one is read and dropped.</summary>
+    private async Task<(int Length, WebSocketMessageType Type, bool Oversized)> ReadMessageAsync(byte[] buffer, CancellationToken cancellation)
+    {
+        var length = 0;
+        var oversized = false;
+        while (true)
+        {
+            var segment = length < buffer.Length ? buffer.AsMemory(length) : buffer.AsMemory();
+            var result = await _socket.ReceiveAsync(segment, cancellation);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return (0, result.MessageType, false);
+            }
+
+            if (length < buffer.Length)
+            {
+                length += result.Count;
+            }
+            else
+            {
+                oversized = true;
+            }
+
+            if (result.EndOfMessage)
+            {
+                return (length, result.MessageType, oversized);
+            }
+        }
+    }
+
+    private async Task HandleAsync(ReadOnlyMemory<byte> utf8)
+    {
+        var (message, idJson, error) = ClientMessage.Parse(utf8.Span);
+        if (message is null)
+        {
+            _outbox.Enqueue(Outgoing.ForError(idJson, "bad_request", error!));
+            return;
+        }
+
+        switch (message.Op)
+        {
+            case "ping":
+                _outbox.Enqueue(Outgoing.ForPong(idJson));
+                break;
+            case "subscribe":
+                await SubscribeAsync(message);
+                break;
+            case "unsubscribe":
+                if (idJson is null || !_subscriptions.Remove(idJson, out var subscription))
+                {
+                    _outbox.Enqueue(Outgoing.ForError(idJson, "bad_request", $"no subscription with id {idJson ?? "(none given)"}"));
+                    break;
+                }
+
+                _hub.Unsubscribe(subscription);
+                break;
+            default:
+                _outbox.Enqueue(Outgoing.ForError(idJson, "bad_request", $"op '{message.Op}' is not subscribe, unsubscribe or ping"));
+                break;
+        }
+    }
+
+    private async Task SubscribeAsync(ClientMessage message)
+    {
+        if (message.IdJson is not { } id)
+        {
+            _outbox.Enqueue(Outgoing.ForError(null, "bad_request", "subscribe needs an \"id\" (a number or a string) to name the subscription"));
+            return;
+        }
+
+        if (_subscriptions.ContainsKey(id))
+        {
+            _outbox.Enqueue(Outgoing.ForError(id, "bad_request", $"subscription {id} exists already; unsubscribe it first"));
+            return;
+        }
+
+        if (_subscriptions.Count >= _options.MaxSubscriptionsPerConnection)
+        {
+            _outbox.Enqueue(Outgoing.ForError(id, "too_many_subscriptions", $"at most {_options.MaxSubscriptionsPerConnection} subscriptions per connection"));
+            return;
+        }
+
+        try
+        {
+            var args = new SubscribeArguments(message.Instrument, message.Timeframe, message.Zone, message.History, message.Footprint, message.Step);
+            var (subscription, error) = await _hub.OpenAsync(id, args, _outbox);
+            if (subscription is null)
+            {
+                _outbox.Enqueue(Outgoing.ForError(id, error!.Code, error.Message));
+                return;
+            }
+
+            _subscriptions[id] = subscription;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogSubscribeFailed(_logger, ex, id);
+            _outbox.Enqueue(Outgoing.ForError(id, "unavailable", "the live feed could not be started; try again"));
+        }
+    }
+
+    private async ValueTask SendAsync(Outgoing message, long sequence, CancellationToken cancellation)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            LiveJson.Write(json, message, sequence);
+        }
+
+        await _socket.SendAsync(buffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, cancellation);
+    }
+
+    private async Task CloseAsync(WebSocketCloseStatus status, string reason)
+    {
+        if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await _socket.CloseOutputAsync(status, reason, timeout.Token);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+            _socket.Abort();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "WebSocket client dropped: {Reason}")]
+    private static partial void LogDropped(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription {Id} could not start")]
+    private static partial void LogSubscribeFailed(ILogger logger, Exception exception, string id);
+}
