@@ -1,0 +1,143 @@
+// Footprint panel: per bar in view and per price level, sell (bid) volume x buy (ask) volume, the POC
+// outlined, the value area VAL..VAH shaded, and diagonal imbalances of 3:1 or more highlighted.
+import { parseDecimal } from "./decimal.js";
+import { barX, drawPriceAxis, fitCanvas, plotArea } from "./panel.js";
+
+const imbalanceRatio = 3;
+
+export class FootprintView {
+  constructor(canvas, chart) {
+    this.canvas = canvas;
+    this.chart = chart;
+    this.bars = new Map(); // open time ms -> prepared bar
+    this.step = null;
+    this.drawn = 0;
+  }
+
+  /** Replaces every bar (a snapshot); step is the level grid as a decimal string. */
+  setBars(bars, step) {
+    this.step = parseDecimal(step);
+    this.bars = new Map(bars.map((b) => [b.t, prepare(b, this.step)]));
+    this.draw();
+  }
+
+  /** Adds or replaces one bar (an update or a correction). */
+  upsert(bar) {
+    if (this.step) {
+      this.bars.set(bar.t, prepare(bar, this.step));
+    }
+  }
+
+  clear() {
+    this.bars = new Map();
+    this.draw();
+  }
+
+  draw() {
+    const { ctx, width, height } = fitCanvas(this.canvas);
+    const { plotWidth, barWidth } = plotArea(this.chart, width);
+    const visible = [];
+    for (const bar of this.bars.values()) {
+      const x = barX(this.chart, bar.t, plotWidth, barWidth);
+      if (x !== null && bar.levels.length > 0) {
+        visible.push({ bar, x });
+      }
+    }
+    this.drawn = visible.length;
+    if (visible.length === 0) {
+      return;
+    }
+
+    // Rows are whole steps: the panel's price grid is the union of the visible bars' level indexes.
+    const low = Math.min(...visible.map((v) => v.bar.levels[0].index));
+    const high = Math.max(...visible.map((v) => v.bar.levels[v.bar.levels.length - 1].index));
+    const rowHeight = height / (high - low + 1);
+    const rowTop = (index) => (high - index) * rowHeight;
+    const maxVolume = Math.max(...visible.flatMap((v) => v.bar.levels.map((l) => Math.max(l.bv, l.sv))));
+    const columnWidth = Math.max(1, barWidth * 0.9);
+    const showText = columnWidth >= 64 && rowHeight >= 11;
+
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(0, 0, plotWidth, height);
+    ctx.clip();
+    for (const { bar, x } of visible) {
+      drawBar(ctx, bar, x - columnWidth / 2, columnWidth, rowHeight, rowTop, maxVolume, showText);
+    }
+    ctx.restore();
+
+    const stepPrice = Number(this.step.units) / 10 ** this.step.scale;
+    const toY = (price) => rowTop(price / stepPrice) + rowHeight;
+    drawPriceAxis(ctx, plotWidth, height, low * stepPrice, (high + 1) * stepPrice, (p) => Math.min(height - 6, Math.max(6, toY(p))));
+  }
+}
+
+function drawBar(ctx, bar, left, width, rowHeight, rowTop, maxVolume, showText) {
+  const half = width / 2;
+  if (bar.val !== null && bar.vah !== null) {
+    ctx.fillStyle = "rgba(90, 140, 255, 0.18)";
+    ctx.fillRect(left, rowTop(bar.vah), width, rowTop(bar.val) - rowTop(bar.vah) + rowHeight);
+  }
+  for (const level of bar.levels) {
+    const top = rowTop(level.index);
+    const h = Math.max(1, rowHeight - 1);
+    ctx.fillStyle = `rgba(239, 83, 80, ${0.15 + 0.75 * (level.sv / maxVolume)})`;
+    ctx.fillRect(left, top, half - 0.5, h);
+    ctx.fillStyle = `rgba(38, 166, 154, ${0.15 + 0.75 * (level.bv / maxVolume)})`;
+    ctx.fillRect(left + half + 0.5, top, half - 0.5, h);
+    if (level.sellImbalance) {
+      ctx.strokeStyle = "#ff1744";
+      ctx.lineWidth = 2;
+      ctx.strokeRect(left + 1, top + 1, half - 2.5, h - 2);
+    }
+    if (level.buyImbalance) {
+      ctx.strokeStyle = "#00e676";
+      ctx.lineWidth = 2;
+      ctx.strokeRect(left + half + 1.5, top + 1, half - 2.5, h - 2);
+    }
+    if (showText) {
+      ctx.fillStyle = "#e8ecf4";
+      ctx.font = `${level.index === bar.poc ? "bold " : ""}10px system-ui, sans-serif`;
+      ctx.textBaseline = "middle";
+      ctx.textAlign = "right";
+      ctx.fillText(level.svText, left + half - 3, top + h / 2);
+      ctx.textAlign = "left";
+      ctx.fillText(level.bvText, left + half + 3, top + h / 2);
+      ctx.textAlign = "start";
+    }
+  }
+  if (bar.poc !== null) {
+    ctx.strokeStyle = "#ffd54f";
+    ctx.lineWidth = 1.5;
+    ctx.strokeRect(left, rowTop(bar.poc), width, rowHeight);
+  }
+}
+
+/**
+ * Levels as whole-step indexes (exact, from the decimal strings) plus numbers for drawing.
+ * Diagonal imbalance, the order-flow convention: buying at p against selling one step below, and selling at p
+ * against buying one step above; a side with no volume there is not compared (no finite ratio).
+ */
+function prepare(bar, step) {
+  const indexOf = (price) => (price === null || price === undefined ? null : levelIndex(price, step));
+  const levels = (bar.levels ?? [])
+    .map((l) => ({ index: indexOf(l.p), bv: Number(l.bv), sv: Number(l.sv), bvText: l.bv, svText: l.sv }))
+    .sort((a, b) => a.index - b.index);
+  const byIndex = new Map(levels.map((l) => [l.index, l]));
+  for (const level of levels) {
+    const below = byIndex.get(level.index - 1);
+    const above = byIndex.get(level.index + 1);
+    level.buyImbalance = below !== undefined && below.sv > 0 && level.bv >= imbalanceRatio * below.sv;
+    level.sellImbalance = above !== undefined && above.bv > 0 && level.sv >= imbalanceRatio * above.bv;
+  }
+  return { t: bar.t, levels, poc: indexOf(bar.poc), vah: indexOf(bar.vah), val: indexOf(bar.val) };
+}
+
+/** floor(price / step) as a Number: level labels are lower edges, so this is exact for them. */
+function levelIndex(price, step) {
+  const p = parseDecimal(price);
+  const scale = Math.max(p.scale, step.scale);
+  const units = p.units * 10n ** BigInt(scale - p.scale);
+  const stepUnits = step.units * 10n ** BigInt(scale - step.scale);
+  return Number(units / stepUnits);
+}
