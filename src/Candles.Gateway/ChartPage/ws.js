@@ -51,9 +51,10 @@ export class CandleSocket {
     this.socket = socket;
     socket.onopen = () => {
       this.everOpened = true;
-      for (const sub of [...this.subs.values()]) {
-        this.send(sub);
-      }
+      // A new connection knows none of the old ids: forget them rather than unsubscribe them.
+      const subs = [...this.subs.values()];
+      this.subs.clear();
+      subs.forEach((sub) => this.send(sub));
     };
     socket.onmessage = (event) => this.receive(event.data);
     socket.onclose = () => {
@@ -75,6 +76,9 @@ export class CandleSocket {
       return;
     }
     const sub = this.subs.get(msg.id);
+    if (msg.id !== undefined && msg.id !== null && !sub) {
+      return; // for an id given up (a picker change or a gap resubscribe)
+    }
     if (msg.type === "error") {
       this.onState("error", msg.message ?? msg.code ?? "error");
       sub?.handlers.error?.(msg);
