@@ -44,14 +44,15 @@ export class CandleChart {
     });
   }
 
-  /** A snapshot: every bar replaced; the view shows the newest hundred. */
+  /** A snapshot: every bar replaced; the view shows the newest 20 to 60, wide enough for footprint columns. */
   setBars(candles) {
     this.bars = new Map(candles.map((c) => [c.t, c]));
     this.lastTime = candles.length > 0 ? candles[candles.length - 1].t : null;
     this.series.setData(candles.map(toCandle));
     this.volume.setData(candles.map(toVolume));
     if (candles.length > 0) {
-      this.chart.timeScale().setVisibleLogicalRange({ from: candles.length - 100, to: candles.length + 2 });
+      const shown = Math.min(Math.max(candles.length, 20), 60);
+      this.chart.timeScale().setVisibleLogicalRange({ from: candles.length - shown, to: candles.length + 2 });
     }
   }
 

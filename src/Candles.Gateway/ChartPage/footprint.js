@@ -1,6 +1,6 @@
 // Footprint panel: per bar in view and per price level, sell (bid) volume x buy (ask) volume, the POC
 // outlined, the value area VAL..VAH shaded, and diagonal imbalances of 3:1 or more highlighted.
-import { parseDecimal } from "./decimal.js";
+import { formatDecimal, parseDecimal } from "./decimal.js";
 import { barX, drawPriceAxis, fitCanvas, plotArea } from "./panel.js";
 
 const imbalanceRatio = 3;
@@ -55,7 +55,9 @@ export class FootprintView {
     const rowTop = (index) => (high - index) * rowHeight;
     const maxVolume = Math.max(...visible.flatMap((v) => v.bar.levels.map((l) => Math.max(l.bv, l.sv))));
     const columnWidth = Math.max(1, barWidth * 0.9);
-    const showText = columnWidth >= 64 && rowHeight >= 11;
+    ctx.font = "10px system-ui, sans-serif";
+    const textWidth = ctx.measureText("0").width;
+    const showText = rowHeight >= 10 && columnWidth / 2 >= 4 * textWidth;
 
     ctx.save();
     ctx.beginPath();
@@ -66,9 +68,8 @@ export class FootprintView {
     }
     ctx.restore();
 
-    const stepPrice = Number(this.step.units) / 10 ** this.step.scale;
-    const toY = (price) => rowTop(price / stepPrice) + rowHeight;
-    drawPriceAxis(ctx, plotWidth, height, low * stepPrice, (high + 1) * stepPrice, (p) => Math.min(height - 6, Math.max(6, toY(p))));
+    const { units, scale } = this.step;
+    drawPriceAxis(ctx, plotWidth, height, low, high, (index) => rowTop(index) + rowHeight / 2, (index) => formatDecimal(BigInt(index) * units, scale));
   }
 }
 
@@ -96,14 +97,7 @@ function drawBar(ctx, bar, left, width, rowHeight, rowTop, maxVolume, showText) 
       ctx.strokeRect(left + half + 1.5, top + 1, half - 2.5, h - 2);
     }
     if (showText) {
-      ctx.fillStyle = "#e8ecf4";
-      ctx.font = `${level.index === bar.poc ? "bold " : ""}10px system-ui, sans-serif`;
-      ctx.textBaseline = "middle";
-      ctx.textAlign = "right";
-      ctx.fillText(level.svText, left + half - 3, top + h / 2);
-      ctx.textAlign = "left";
-      ctx.fillText(level.bvText, left + half + 3, top + h / 2);
-      ctx.textAlign = "start";
+      drawVolumes(ctx, level, left + half, half - 4, top + h / 2, level.index === bar.poc);
     }
   }
   if (bar.poc !== null) {
@@ -111,6 +105,22 @@ function drawBar(ctx, bar, left, width, rowHeight, rowTop, maxVolume, showText) 
     ctx.lineWidth = 1.5;
     ctx.strokeRect(left, rowTop(bar.poc), width, rowHeight);
   }
+}
+
+/** "sell | buy" either side of the column's middle, each only where it fits in its half. */
+function drawVolumes(ctx, level, middle, room, y, bold) {
+  ctx.fillStyle = "#e8ecf4";
+  ctx.font = `${bold ? "bold " : ""}10px system-ui, sans-serif`;
+  ctx.textBaseline = "middle";
+  if (ctx.measureText(level.svText).width <= room) {
+    ctx.textAlign = "right";
+    ctx.fillText(level.svText, middle - 3, y);
+  }
+  if (ctx.measureText(level.bvText).width <= room) {
+    ctx.textAlign = "left";
+    ctx.fillText(level.bvText, middle + 3, y);
+  }
+  ctx.textAlign = "start";
 }
 
 /**

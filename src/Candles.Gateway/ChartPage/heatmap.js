@@ -1,4 +1,5 @@
 // Volume heatmap panel: price x time, one cell per (bar, price level), brighter where more volume traded.
+import { decimals } from "./decimal.js";
 import { barX, drawPriceAxis, fitCanvas, plotArea } from "./panel.js";
 
 export class HeatmapView {
@@ -16,6 +17,7 @@ export class HeatmapView {
       times: data.times,
       prices,
       step: Number(step),
+      stepText: step,
       cells: data.cells.map(([ti, pi, bv, sv]) => ({ ti, pi, volume: Number(bv) + Number(sv) })),
     };
     this.cellCount = data.cells.length;
@@ -63,7 +65,10 @@ export class HeatmapView {
       ctx.fillRect(xs[c.ti] - columnWidth / 2, toY(prices[c.pi] + step), columnWidth, rowHeight);
     }
     ctx.restore();
-    drawPriceAxis(ctx, plotWidth, height, low, high, (p) => Math.min(height - 6, Math.max(6, toY(p))));
+    // Heatmap prices are level lower edges, whole multiples of the step; labels stay on that grid.
+    const digits = decimals(this.data.stepText);
+    drawPriceAxis(ctx, plotWidth, height, Math.round(low / step), Math.round(high / step) - 1,
+      (index) => toY(index * step) - rowHeight / 2, (index) => (index * step).toFixed(digits));
   }
 }
 

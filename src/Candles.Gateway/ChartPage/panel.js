@@ -28,19 +28,22 @@ export function barX(chart, tMs, plotWidth, barWidth) {
   return x === null || x < -barWidth || x > plotWidth + barWidth ? null : x;
 }
 
-/** A few round price labels on the right axis of a panel. */
-export function drawPriceAxis(ctx, plotWidth, height, low, high, toY) {
+/** Price labels on a panel's right axis, every few rows of the step grid so they read as round prices. */
+export function drawPriceAxis(ctx, plotWidth, height, lowIndex, highIndex, toY, label) {
   ctx.fillStyle = "#8a93a6";
   ctx.font = "11px system-ui, sans-serif";
   ctx.textBaseline = "middle";
-  const rows = Math.max(2, Math.floor(height / 40));
-  for (let i = 0; i <= rows; i++) {
-    const price = low + ((high - low) * i) / rows;
-    ctx.fillText(formatAxis(price, high - low), plotWidth + 4, toY(price));
+  const every = niceCount((highIndex - lowIndex + 1) / Math.max(2, Math.floor(height / 36)));
+  for (let index = Math.ceil(lowIndex / every) * every; index <= highIndex; index += every) {
+    const y = toY(index);
+    if (y > 6 && y < height - 6) {
+      ctx.fillText(label(index), plotWidth + 4, y);
+    }
   }
 }
 
-function formatAxis(price, span) {
-  const digits = span > 0 ? Math.max(0, Math.min(10, 2 - Math.floor(Math.log10(span)))) : 2;
-  return price.toFixed(digits);
+/** The smallest 1, 2 or 5 x 10^n levels at least n. */
+function niceCount(n) {
+  const power = 10 ** Math.floor(Math.log10(Math.max(1, n)));
+  return [1, 2, 5, 10].map((m) => m * power).find((m) => m >= n) ?? 10 * power;
 }
