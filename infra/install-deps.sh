@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
 # Debian packages the tests and tools need: tzdata (the test oracle reads the system tz database),
-# redis-server and postgresql (the store tests start their own servers on free loopback ports).
+# redis-server and postgresql (the store tests start their own servers on free loopback ports),
+# nodejs and npm (the gateway's build runs npm ci for the chart page; skipped when node and npm are already
+# on PATH, e.g. from another install) and chromium (the browser tests of the chart page).
 set -euo pipefail
 packages=()
-for package in ca-certificates tzdata redis-server postgresql; do
+for package in ca-certificates tzdata redis-server postgresql chromium; do
   dpkg -s "$package" >/dev/null 2>&1 || packages+=("$package")
+done
+for tool in node npm; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    package=$([ "$tool" = node ] && echo nodejs || echo npm)
+    dpkg -s "$package" >/dev/null 2>&1 || packages+=("$package")
+  fi
 done
 if [ ${#packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi

@@ -72,6 +72,7 @@ public static class CandlesServer
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.MapChartPage();
         app.MapCandlesApi(grpcPort);
         return app;
     }

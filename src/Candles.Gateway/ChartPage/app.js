@@ -1,0 +1,143 @@
+// Wires the pickers, the WebSocket subscriptions and the three views (candles, footprint, heatmap).
+import { CandleChart } from "./candles.js";
+import { Controls } from "./controls.js";
+import { FootprintView } from "./footprint.js";
+import { HeatmapView } from "./heatmap.js";
+import { CandleSocket } from "./ws.js";
+
+const historyBars = 300;
+const heatmapRefreshMs = 2000;
+const $ = (id) => document.getElementById(id);
+
+const candles = new CandleChart($("chart"));
+const footprint = new FootprintView($("footprint"), candles.chart);
+const heatmap = new HeatmapView($("heatmap"), candles.chart);
+let selection = null;
+let subscriptions = [];
+let updates = 0;
+let heatmapTimer = null;
+let heatmapGeneration = 0;
+
+function showState(state, detail) {
+  $("connection-state").textContent = state;
+  $("connection-state").dataset.state = state;
+  if (state === "error") {
+    showMessage(detail);
+  } else if (state === "live") {
+    showMessage("");
+  }
+}
+
+function showMessage(text) {
+  $("message").textContent = text ?? "";
+}
+
+const socket = new CandleSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`, showState);
+
+/** A new choice in any picker: drop the old subscriptions and views, subscribe anew (new ids). */
+function select(next) {
+  subscriptions.forEach((s) => s.close());
+  selection = next;
+  showMessage("");
+  candles.setInstrument(next.tick);
+  candles.setZone(next.zone);
+  candles.clear();
+  footprint.clear();
+  heatmap.clear();
+  history.replaceState?.(null, "", `?${new URLSearchParams({ instrument: next.instrument, tf: next.tf, tz: next.zone, step: next.step })}`);
+
+  const base = { instrument: next.instrument, tf: next.tf, tz: next.tz, history: historyBars };
+  subscriptions = [
+    socket.subscribe({ ...base, footprint: false, step: null }, {
+      snapshot: (msg) => {
+        candles.setBars(msg.candles ?? []);
+        refreshHeatmap();
+        redrawPanels();
+      },
+      update: (msg) => onCandle(msg.candle),
+      correction: (msg) => onCandle(msg.candle),
+    }),
+    // Footprint bars: the candle fields at top level plus levels, delta, poc, vah, val.
+    socket.subscribe({ ...base, footprint: true, step: next.step }, {
+      snapshot: (msg) => footprint.setBars(msg.candles ?? msg.bars ?? [], next.step),
+      update: (msg) => onFootprint(msg.candle ?? msg.bar),
+      correction: (msg) => onFootprint(msg.candle ?? msg.bar),
+    }),
+  ];
+}
+
+function onCandle(candle) {
+  updates++;
+  candles.upsert(candle);
+  scheduleHeatmap();
+}
+
+function onFootprint(bar) {
+  footprint.upsert(bar);
+  redrawPanels();
+}
+
+// The heatmap has no live stream: it is refetched at most every two seconds while updates arrive.
+function scheduleHeatmap() {
+  heatmapTimer ??= setTimeout(() => {
+    heatmapTimer = null;
+    refreshHeatmap();
+  }, heatmapRefreshMs);
+}
+
+async function refreshHeatmap() {
+  const from = candles.firstTime;
+  if (!selection || from === null) {
+    return;
+  }
+  const generation = ++heatmapGeneration;
+  const { instrument, tf, tz, step } = selection;
+  const query = new URLSearchParams({ instrument, tf, tz, step, from, limit: historyBars + 10 });
+  try {
+    const response = await fetch(`/api/v1/heatmap?${query}`);
+    const body = await response.json();
+    if (generation !== heatmapGeneration) {
+      return; // an older answer arriving after a newer request or a picker change
+    }
+    if (!response.ok) {
+      showMessage(`heatmap: ${body.detail ?? body.title ?? response.status}`);
+      return;
+    }
+    heatmap.setData(body, step);
+  } catch (error) {
+    showMessage(`heatmap: ${error.message}`);
+  }
+}
+
+let redrawPending = false;
+function redrawPanels() {
+  if (redrawPending) {
+    return;
+  }
+  redrawPending = true;
+  requestAnimationFrame(() => {
+    redrawPending = false;
+    footprint.draw();
+    heatmap.draw();
+  });
+}
+
+candles.chart.timeScale().subscribeVisibleLogicalRangeChange(redrawPanels);
+new ResizeObserver(redrawPanels).observe($("panels"));
+
+const controls = new Controls(select, showMessage);
+const initial = Object.fromEntries(new URLSearchParams(location.search));
+fetch("/api/v1/instruments")
+  .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`instruments: HTTP ${r.status}`))))
+  .then((list) => controls.setInstruments(list, initial))
+  .catch((error) => showMessage(error.message));
+
+// Read by browser tests.
+window.candlesPage = {
+  barCount: () => candles.bars.size,
+  lastBar: () => candles.lastBar ?? null,
+  footprintBarCount: () => footprint.drawn,
+  heatmapCellCount: () => heatmap.cellCount,
+  updatesReceived: () => updates,
+  selection: () => selection,
+};

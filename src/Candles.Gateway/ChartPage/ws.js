@@ -1,0 +1,110 @@
+// The WebSocket client of DESIGN §3: subscriptions that survive drops and sequence gaps.
+// Each subscription gets a fresh id whenever it is (re)sent, so a late message for an abandoned id is ignored.
+
+const backoffMs = [500, 1000, 2000, 4000, 8000, 15000];
+
+export class CandleSocket {
+  /** @param onState (state, detail) with state one of connecting, live, reconnecting, error. */
+  constructor(url, onState) {
+    this.url = url;
+    this.onState = onState;
+    this.nextId = 1;
+    this.subs = new Map(); // id -> subscription
+    this.attempt = 0;
+    this.everOpened = false;
+    this.connect();
+  }
+
+  /** Subscribes; handlers: snapshot(msg), update(msg), correction(msg), error(msg). Returns a handle with close(). */
+  subscribe(params, handlers) {
+    const sub = { params, handlers, id: 0, seq: null };
+    this.send(sub);
+    return { close: () => this.unsubscribe(sub) };
+  }
+
+  unsubscribe(sub) {
+    if (this.subs.delete(sub.id)) {
+      this.write({ op: "unsubscribe", id: sub.id });
+    }
+  }
+
+  /** (Re)sends a subscription under a new id; the old id, if any, is unsubscribed. */
+  send(sub) {
+    if (this.subs.delete(sub.id)) {
+      this.write({ op: "unsubscribe", id: sub.id });
+    }
+    sub.id = this.nextId++;
+    sub.seq = null;
+    this.subs.set(sub.id, sub);
+    this.write({ op: "subscribe", id: sub.id, ...sub.params });
+  }
+
+  write(message) {
+    if (this.socket?.readyState === WebSocket.OPEN) {
+      this.socket.send(JSON.stringify(message));
+    }
+  }
+
+  connect() {
+    this.onState(this.everOpened ? "reconnecting" : "connecting");
+    const socket = new WebSocket(this.url);
+    this.socket = socket;
+    socket.onopen = () => {
+      this.everOpened = true;
+      // A new connection knows none of the old ids: forget them rather than unsubscribe them.
+      const subs = [...this.subs.values()];
+      this.subs.clear();
+      subs.forEach((sub) => this.send(sub));
+    };
+    socket.onmessage = (event) => this.receive(event.data);
+    socket.onclose = () => {
+      if (this.socket !== socket) {
+        return;
+      }
+      const delay = backoffMs[Math.min(this.attempt++, backoffMs.length - 1)];
+      // Jitter, so many pages dropped by one gateway restart do not reconnect in step.
+      setTimeout(() => this.connect(), delay * (0.75 + Math.random() / 2));
+      this.onState("reconnecting");
+    };
+  }
+
+  receive(data) {
+    let msg;
+    try {
+      msg = JSON.parse(data);
+    } catch {
+      return;
+    }
+    const sub = this.subs.get(msg.id);
+    if (msg.id !== undefined && msg.id !== null && !sub) {
+      return; // for an id given up (a picker change or a gap resubscribe)
+    }
+    if (msg.type === "error") {
+      this.onState("error", msg.message ?? msg.code ?? "error");
+      sub?.handlers.error?.(msg);
+      return;
+    }
+    if (!sub) {
+      return;
+    }
+    if (msg.type === "snapshot") {
+      sub.seq = msg.seq;
+      this.attempt = 0;
+      this.onState("live");
+      sub.handlers.snapshot(msg);
+      return;
+    }
+    if (sub.seq === null) {
+      return; // before its snapshot: the snapshot will carry this change
+    }
+    if (msg.seq !== sub.seq + 1) {
+      // A lost message means our copy may be stale: start over from a fresh snapshot.
+      this.send(sub);
+      return;
+    }
+    sub.seq = msg.seq;
+    if (msg.type === "update" || msg.type === "correction") {
+      sub.handlers[msg.type]?.(msg);
+    }
+  }
+}
