@@ -15,6 +15,15 @@ public class RunningService(params string[] settings) : IAsyncLifetime
 
     public HttpClient Http { get; private set; } = null!;
 
+    /// <summary>The gRPC endpoint (HTTP/2 without TLS).</summary>
+    public Uri GrpcAddress { get; } = new($"http://127.0.0.1:{LoopbackPorts.Free()}");
+
+    /// <summary>The running host's services, for tests that reach inside (its cluster client).</summary>
+    public IServiceProvider Services => _app!.Services;
+
+    /// <summary><c>ws://</c> address of the live protocol.</summary>
+    public Uri WebSocketAddress => new UriBuilder(BaseAddress) { Scheme = "ws", Path = "/ws" }.Uri;
+
     public async Task InitializeAsync()
     {
         _app = CandlesServer.Build(
@@ -24,6 +33,7 @@ public class RunningService(params string[] settings) : IAsyncLifetime
             "--Candles:Silo:Simulator=false",
             $"--Candles:Silo:SiloPort={LoopbackPorts.Free()}",
             $"--Candles:Silo:GatewayPort={LoopbackPorts.Free()}",
+            $"--Candles:Gateway:GrpcPort={GrpcAddress.Port}",
             "--Logging:LogLevel:Default=Warning",
             .. settings,
         ]);

@@ -35,7 +35,7 @@ public sealed class ThreeProcessClusterTests : IDisposable
         [
             Path.Combine(AppContext.BaseDirectory, "candles.dll"), "serve", "--urls", $"http://127.0.0.1:{http}",
             $"--Candles:Redis={_redis.ConnectionString}", $"--Candles:Silo:ClusterId=three-{_redis.Port}",
-            $"--Candles:Silo:SiloPort={LoopbackPorts.Free()}", $"--Candles:Silo:GatewayPort={LoopbackPorts.Free()}",
+            $"--Candles:Silo:SiloPort={LoopbackPorts.Free()}", $"--Candles:Silo:GatewayPort={LoopbackPorts.Free()}", $"--Candles:Gateway:GrpcPort={LoopbackPorts.Free()}",
             $"--Candles:Ingest:ApiKey={RunningService.ApiKey}", "--Logging:LogLevel:Default=Warning",
         ])
         {

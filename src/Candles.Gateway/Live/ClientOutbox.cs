@@ -89,7 +89,10 @@ public sealed class ClientOutbox(int limit, Func<Outgoing, long, CancellationTok
     /// <summary>Stops the writer after what is queued now is sent.</summary>
     public void Complete() => _signal.Writer.TryComplete();
 
-    /// <summary>Sends queued messages until completed, overflowed or cancelled.</summary>
+    /// <summary>
+    /// Sends queued messages until completed, overflowed or cancelled. A send under way when the client overflows
+    /// is finished, not cut, so the transport can still close the connection with the reason.
+    /// </summary>
     public async Task RunAsync(CancellationToken cancellation)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, _stopped.Token);
@@ -98,14 +101,14 @@ public sealed class ClientOutbox(int limit, Func<Outgoing, long, CancellationTok
             while (await _signal.Reader.WaitToReadAsync(linked.Token))
             {
                 _signal.Reader.TryRead(out _);
-                while (Next() is { } message)
+                while (OverflowReason is null && Next() is { } message)
                 {
                     if (message.Subscription is { Active: false })
                     {
                         continue;
                     }
 
-                    await send(message, message.Subscription?.NextSequence() ?? 0, linked.Token);
+                    await send(message, message.Subscription?.NextSequence() ?? 0, cancellation);
                 }
             }
         }

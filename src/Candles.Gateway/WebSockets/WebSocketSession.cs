@@ -20,6 +20,7 @@ internal sealed partial class WebSocketSession : IDisposable
     private readonly GatewayOptions _options;
     private readonly ILogger _logger;
     private readonly ClientOutbox _outbox;
+    private readonly TaskCompletionSource _receiveEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public WebSocketSession(WebSocket socket, LiveFeedHub hub, GatewayOptions options, ILogger logger)
     {
@@ -31,7 +32,7 @@ internal sealed partial class WebSocketSession : IDisposable
 
     public async Task RunAsync(CancellationToken cancellation)
     {
-        var writer = _outbox.RunAsync(cancellation);
+        var writer = WriteAsync(cancellation);
         try
         {
             await ReceiveAsync(cancellation);
@@ -48,19 +49,47 @@ internal sealed partial class WebSocketSession : IDisposable
             }
 
             _outbox.Complete();
+            _receiveEnded.TrySetResult();
         }
 
         await writer;
-        await CloseAsync(_outbox.OverflowReason is { } reason ? WebSocketCloseStatus.PolicyViolation : WebSocketCloseStatus.NormalClosure, _outbox.OverflowReason ?? "bye");
+        await CloseAsync(WebSocketCloseStatus.NormalClosure, "bye");
     }
+
+    /// <summary>
+    /// Sends until the client leaves; a client that fell too far behind is closed with the reason once the send
+    /// under way is done, and cut off if it does not read even that within <see cref="SlowClientGrace"/>.
+    /// </summary>
+    private async Task WriteAsync(CancellationToken cancellation)
+    {
+        await _outbox.RunAsync(cancellation);
+        if (_outbox.OverflowReason is { } reason)
+        {
+            LogTooSlow(_logger, reason);
+            await CloseAsync(WebSocketCloseStatus.PolicyViolation, reason);
+            try
+            {
+                // The receive loop reads the client's answer to the close; a client that never gives one is cut off.
+                await _receiveEnded.Task.WaitAsync(SlowClientGrace, cancellation);
+            }
+            catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+            {
+                _socket.Abort();
+            }
+        }
+    }
+
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>How long a client cut off as too slow has to take the close.</summary>
+    private static readonly TimeSpan SlowClientGrace = TimeSpan.FromSeconds(30);
 
     private async Task ReceiveAsync(CancellationToken cancellation)
     {
         var buffer = new byte[_options.MaxClientMessageBytes];
-        using var stopped = CancellationTokenSource.CreateLinkedTokenSource(cancellation, _outbox.Stopped);
         while (_socket.State == WebSocketState.Open)
         {
-            var (length, type, oversized) = await ReadMessageAsync(buffer, stopped.Token);
+            var (length, type, oversized) = await ReadMessageAsync(buffer, cancellation);
             if (type == WebSocketMessageType.Close)
             {
                 return;
@@ -185,7 +214,7 @@ internal sealed partial class WebSocketSession : IDisposable
     private async ValueTask SendAsync(Outgoing message, long sequence, CancellationToken cancellation)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
         {
             LiveJson.Write(json, message, sequence);
         }
@@ -193,6 +222,7 @@ internal sealed partial class WebSocketSession : IDisposable
         await _socket.SendAsync(buffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, cancellation);
     }
 
+    /// <summary>Sends the close; a client that does not take it in time is cut off.</summary>
     private async Task CloseAsync(WebSocketCloseStatus status, string reason)
     {
         if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
@@ -200,7 +230,7 @@ internal sealed partial class WebSocketSession : IDisposable
             return;
         }
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        using var timeout = new CancellationTokenSource(SlowClientGrace);
         try
         {
             await _socket.CloseOutputAsync(status, reason, timeout.Token);
@@ -210,6 +240,9 @@ internal sealed partial class WebSocketSession : IDisposable
             _socket.Abort();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "WebSocket client closed: {Reason}")]
+    private static partial void LogTooSlow(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "WebSocket client dropped: {Reason}")]
     private static partial void LogDropped(ILogger logger, string reason);
