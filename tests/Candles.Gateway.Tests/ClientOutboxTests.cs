@@ -1,0 +1,85 @@
+using Candles.Gateway.Live;
+using Microsoft.Extensions.Time.Testing;
+
+using static Candles.Gateway.Tests.LiveTestBars;
+
+namespace Candles.Gateway.Tests;
+
+public class ClientOutboxTests
+{
+    private readonly SentLog _log = new();
+
+    private Subscription Subscribe(ClientOutbox outbox, string id) => new(id, Key, 10, outbox, TimeSpan.Zero, new FakeTimeProvider());
+
+    private static async Task DrainAsync(ClientOutbox outbox)
+    {
+        outbox.Complete();
+        await outbox.RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task ALiveUpdateStillWaitingIsReplacedByTheNewestInItsPlace()
+    {
+        using var outbox = new ClientOutbox(100, _log.SendAsync);
+        var a = Subscribe(outbox, "1");
+        var b = Subscribe(outbox, "2");
+        outbox.EnqueueLive(a, LiveUpdate(60_000, 1));
+        outbox.EnqueueLive(b, LiveUpdate(60_000, 7));
+        outbox.EnqueueLive(a, LiveUpdate(60_000, 2));
+        outbox.EnqueueLive(a, LiveUpdate(60_000, 3));
+
+        Assert.Equal(2, outbox.Count);
+        await DrainAsync(outbox);
+        Assert.Equal([("1", 1L, 3L), ("2", 1L, 7L)], _log.Sent.Select(s => (s.Id, s.Seq, s.N)));
+    }
+
+    [Fact]
+    public async Task ALiveUpdateQueuedBehindACloseIsNotMovedAheadOfIt()
+    {
+        using var outbox = new ClientOutbox(100, _log.SendAsync);
+        var a = Subscribe(outbox, "1");
+        outbox.EnqueueLive(a, LiveUpdate(60_000, 1));
+        outbox.Enqueue(Outgoing.ForEvent(a, Close(60_000, 2)));
+        outbox.EnqueueLive(a, LiveUpdate(120_000, 1));
+        outbox.EnqueueLive(a, LiveUpdate(120_000, 2));
+        outbox.Enqueue(Outgoing.ForEvent(a, Correction(0, 5)));
+
+        await DrainAsync(outbox);
+        Assert.Equal(
+            [(OutgoingKind.Update, 1L, 60_000L, 1L), (OutgoingKind.Update, 2L, 60_000L, 2L), (OutgoingKind.Update, 3L, 120_000L, 2L), (OutgoingKind.Correction, 4L, 0L, 5L)],
+            _log.Sent.Select(s => (s.Kind, s.Seq, s.T, s.N)));
+    }
+
+    [Fact]
+    public async Task AClientTooFarBehindIsCutOffWithAReasonAndSentNothingMore()
+    {
+        using var outbox = new ClientOutbox(3, _log.SendAsync);
+        var a = Subscribe(outbox, "1");
+        for (var i = 0; i < 3; i++)
+        {
+            outbox.Enqueue(Outgoing.ForEvent(a, Close(i * 60_000, 1)));
+        }
+
+        Assert.Null(outbox.OverflowReason);
+        outbox.Enqueue(Outgoing.ForEvent(a, Close(180_000, 1)));
+
+        Assert.Contains("too slow", outbox.OverflowReason);
+        Assert.True(outbox.Stopped.IsCancellationRequested);
+        await outbox.RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Empty(_log.Sent);
+    }
+
+    [Fact]
+    public async Task MessagesOfAnEndedSubscriptionAreNotSent()
+    {
+        using var outbox = new ClientOutbox(100, _log.SendAsync);
+        var a = Subscribe(outbox, "1");
+        var b = Subscribe(outbox, "2");
+        outbox.Enqueue(Outgoing.ForEvent(a, Close(0, 1)));
+        outbox.Enqueue(Outgoing.ForEvent(b, Close(0, 2)));
+        a.Dispose();
+
+        await DrainAsync(outbox);
+        Assert.Equal([("2", 1L)], _log.Sent.Select(s => (s.Id, s.Seq)));
+    }
+}
