@@ -20,6 +20,18 @@ public sealed class LiveClient : IAsyncDisposable
 
     public int Snapshots { get; private set; }
 
+    /// <summary>Every message received so far, in order.</summary>
+    public IReadOnlyList<JsonElement> Messages
+    {
+        get
+        {
+            lock (_all)
+            {
+                return [.. _all];
+            }
+        }
+    }
+
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
     public string? CloseReason => _socket.CloseStatusDescription;
@@ -113,7 +125,7 @@ public sealed class LiveClient : IAsyncDisposable
 
     private async Task ReadAsync()
     {
-        var buffer = new byte[1 << 20];
+        var buffer = new byte[1 << 14];
         try
         {
             while (true)

@@ -9,7 +9,8 @@ namespace Candles.EndToEnd.Tests;
 /// <summary>A gateway with small limits, every live change sent, and quick stream checks.</summary>
 public sealed class TightGateway() : RunningService(
     "--Candles:Gateway:MaxSubscriptionsPerConnection=3", "--Candles:Gateway:MaxUpdatesPerSecond=0",
-    "--Candles:Gateway:FeedCheckPeriod=00:00:00.200", "--Candles:Gateway:MaxClientMessageBytes=1024", "--Candles:Gateway:ClientQueueLimit=20");
+    "--Candles:Gateway:FeedCheckPeriod=00:00:00.200", "--Candles:Gateway:MaxClientMessageBytes=1024", "--Candles:Gateway:ClientMaxLag=00:00:03",
+    "--Candles:Gateway:ClientQueueLimit=500");
 
 /// <summary>The live protocol of DESIGN §3 end to end: a ClientWebSocket against the running host.</summary>
 public class WebSocketProtocolTests(TightGateway server) : IClassFixture<TightGateway>
@@ -46,12 +47,16 @@ public class WebSocketProtocolTests(TightGateway server) : IClassFixture<TightGa
 
         // A trade in the next minute closes the first bar, then the new one is live.
         await IngestAsync(server.Http, instrument, [(4, T0 + 70_000, "102.00", "1.000", "buy")]);
-        Assert.Equal((T0, 2L, true, 0), Bar(await client.NextOfTypeAsync("update")));
-        Assert.Equal((T0 + 60_000, 1L, false, 0), Bar(await client.NextOfTypeAsync("update")));
+        Assert.True(await client.UntilAsync(c => c.Bars["1"].ContainsKey(T0 + 60_000), TimeSpan.FromSeconds(10)));
+        var bars = client.Messages.Where(m => m.TryGetProperty("candle", out _)).Select(m => (Type: m.GetProperty("type").GetString(), Bar: Bar(m))).ToList();
+        var close = bars.FindIndex(b => b.Bar == (T0, 2L, true, 0));
+        Assert.True(close >= 0 && close < bars.FindIndex(b => b.Bar.T == T0 + 60_000), "the close of the first bar comes before the next bar's update");
+        Assert.Equal(("update", (T0 + 60_000, 1L, false, 0)), bars[^1]);
 
         // A late trade of the closed minute corrects it.
         await IngestAsync(server.Http, instrument, [(3, T0 + 30_000, "99.00", "1.000", "sell")]);
-        var correction = await client.NextAsync();
+        Assert.True(await client.UntilAsync(c => c.Bars["1"][T0].GetProperty("rev").GetInt32() == 1, TimeSpan.FromSeconds(10)));
+        var correction = client.Messages.Last(m => m.TryGetProperty("candle", out var c) && c.GetProperty("t").GetInt64() == T0);
         Assert.Equal("correction", correction.GetProperty("type").GetString());
         Assert.Equal((T0, 3L, true, 1), Bar(correction));
         Assert.Equal("99.00", correction.GetProperty("candle").GetProperty("l").GetString());
@@ -92,9 +97,12 @@ public class WebSocketProtocolTests(TightGateway server) : IClassFixture<TightGa
         Assert.Equal(["100.00:1.000:2.000", "101.00:1.000:0.000"], bar.GetProperty("levels").EnumerateArray().Select(l => $"{l.GetProperty("p").GetString()}:{l.GetProperty("bv").GetString()}:{l.GetProperty("sv").GetString()}"));
 
         await IngestAsync(server.Http, instrument, [(4, T0 + 4_000, "102.50", "3.000", "buy")]);
-        var update = (await client.NextOfTypeAsync("update")).GetProperty("candle");
+        Assert.True(await client.UntilAsync(c => c.Bars["7"][T0].GetProperty("n").GetInt64() == 4, TimeSpan.FromSeconds(10)));
+        var update = client.Bars["7"][T0];
+
         // POC ties (3.000 at 100 and at 102) go to the lower price; delta is 5 bought minus 2 sold.
-        Assert.Equal((4L, "100.00", "3.000", 3), (update.GetProperty("n").GetInt64(), update.GetProperty("poc").GetString(), update.GetProperty("delta").GetString(), update.GetProperty("levels").GetArrayLength()));
+        Assert.Equal(("100.00", "3.000", 3), (update.GetProperty("poc").GetString(), update.GetProperty("delta").GetString(), update.GetProperty("levels").GetArrayLength()));
+        Assert.Equal(["100.00", "101.00", "102.00"], update.GetProperty("levels").EnumerateArray().Select(l => l.GetProperty("p").GetString()));
     }
 
     [Fact]

@@ -8,6 +8,9 @@ namespace Candles.Gateway.Tests;
 public class ClientOutboxTests
 {
     private readonly SentLog _log = new();
+    private readonly FakeTimeProvider _time = new();
+
+    private ClientOutbox Outbox(int limit = 100) => new(limit, TimeSpan.FromSeconds(10), _time, _log.SendAsync);
 
     private Subscription Subscribe(ClientOutbox outbox, string id) => new(id, Key, 10, outbox, TimeSpan.Zero, new FakeTimeProvider());
 
@@ -20,7 +23,7 @@ public class ClientOutboxTests
     [Fact]
     public async Task ALiveUpdateStillWaitingIsReplacedByTheNewestInItsPlace()
     {
-        using var outbox = new ClientOutbox(100, _log.SendAsync);
+        using var outbox = Outbox();
         var a = Subscribe(outbox, "1");
         var b = Subscribe(outbox, "2");
         outbox.EnqueueLive(a, LiveUpdate(60_000, 1));
@@ -36,7 +39,7 @@ public class ClientOutboxTests
     [Fact]
     public async Task ALiveUpdateQueuedBehindACloseIsNotMovedAheadOfIt()
     {
-        using var outbox = new ClientOutbox(100, _log.SendAsync);
+        using var outbox = Outbox();
         var a = Subscribe(outbox, "1");
         outbox.EnqueueLive(a, LiveUpdate(60_000, 1));
         outbox.Enqueue(Outgoing.ForEvent(a, Close(60_000, 2)));
@@ -53,7 +56,7 @@ public class ClientOutboxTests
     [Fact]
     public async Task AClientTooFarBehindIsCutOffWithAReasonAndSentNothingMore()
     {
-        using var outbox = new ClientOutbox(3, _log.SendAsync);
+        using var outbox = Outbox(3);
         var a = Subscribe(outbox, "1");
         for (var i = 0; i < 3; i++)
         {
@@ -72,7 +75,7 @@ public class ClientOutboxTests
     [Fact]
     public async Task MessagesOfAnEndedSubscriptionAreNotSent()
     {
-        using var outbox = new ClientOutbox(100, _log.SendAsync);
+        using var outbox = Outbox();
         var a = Subscribe(outbox, "1");
         var b = Subscribe(outbox, "2");
         outbox.Enqueue(Outgoing.ForEvent(a, Close(0, 1)));
@@ -81,5 +84,21 @@ public class ClientOutboxTests
 
         await DrainAsync(outbox);
         Assert.Equal([("2", 1L)], _log.Sent.Select(s => (s.Id, s.Seq)));
+    }
+
+    [Fact]
+    public void AClientWhoseOldestMessageWaitedTooLongIsCutOffEvenWithFewWaiting()
+    {
+        using var outbox = Outbox();
+        var a = Subscribe(outbox, "1");
+        outbox.Enqueue(Outgoing.ForEvent(a, Close(0, 1)));
+        _time.Advance(TimeSpan.FromSeconds(10));
+        outbox.CheckLag();
+        Assert.Null(outbox.OverflowReason);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        outbox.CheckLag();
+        Assert.Equal("client too slow: 1 messages waiting, the oldest for 11.0 s", outbox.OverflowReason);
+        Assert.True(outbox.Stopped.IsCancellationRequested);
     }
 }

@@ -21,7 +21,7 @@ public class SubscriptionTests
     [Fact]
     public async Task LiveUpdatesAreCoalescedToOnePerIntervalWithTheNewestSentOnTheTrailingEdge()
     {
-        using var outbox = new ClientOutbox(100, _log.SendAsync);
+        using var outbox = new ClientOutbox(100, TimeSpan.FromSeconds(10), _time, _log.SendAsync);
         using var subscription = new Subscription("1", Key, 10, outbox, Interval, _time);
         var writer = outbox.RunAsync(CancellationToken.None);
         subscription.Deliver(LiveUpdate(0, 1));
@@ -43,7 +43,7 @@ public class SubscriptionTests
     [Fact]
     public async Task ACloseGoesAtOnceAndDropsTheHeldUpdateOfItsBar()
     {
-        using var outbox = new ClientOutbox(100, _log.SendAsync);
+        using var outbox = new ClientOutbox(100, TimeSpan.FromSeconds(10), _time, _log.SendAsync);
         using var subscription = new Subscription("1", Key, 10, outbox, Interval, _time);
         subscription.Deliver(LiveUpdate(0, 1));
         subscription.Deliver(LiveUpdate(0, 2));
@@ -56,7 +56,7 @@ public class SubscriptionTests
     [Fact]
     public async Task ACorrectionOfAnOlderBarLeavesTheHeldLiveUpdateToFollow()
     {
-        using var outbox = new ClientOutbox(100, _log.SendAsync);
+        using var outbox = new ClientOutbox(100, TimeSpan.FromSeconds(10), _time, _log.SendAsync);
         using var subscription = new Subscription("1", Key, 10, outbox, Interval, _time);
         subscription.Deliver(LiveUpdate(60_000, 1));
         subscription.Deliver(LiveUpdate(60_000, 2));
@@ -71,7 +71,7 @@ public class SubscriptionTests
     [Fact]
     public async Task WithNoIntervalEveryChangeIsSent()
     {
-        using var outbox = new ClientOutbox(100, _log.SendAsync);
+        using var outbox = new ClientOutbox(100, TimeSpan.FromSeconds(10), _time, _log.SendAsync);
         using var subscription = new Subscription("1", Key, 10, outbox, TimeSpan.Zero, _time);
         for (var n = 1; n <= 5; n++)
         {

@@ -50,7 +50,7 @@ public sealed class CandleGrpcService(IGrainFactory grains, LiveFeedHub hub, IOp
 
     public override async Task Subscribe(SubscribeRequest request, IServerStreamWriter<SubscribeEvent> responseStream, ServerCallContext context)
     {
-        using var outbox = new ClientOutbox(Options.ClientQueueLimit, (message, sequence, token) => new ValueTask(responseStream.WriteAsync(GrpcBars.Event(message, sequence), token)));
+        using var outbox = new ClientOutbox(Options.ClientQueueLimit, Options.ClientMaxLag, hub.Time, (message, sequence, token) => new ValueTask(responseStream.WriteAsync(GrpcBars.Event(message, sequence), token)));
         var args = new SubscribeArguments(request.Instrument, request.Tf, request.Tz, request.HasHistory ? request.History : null, request.Footprint, request.Footprint && request.Step.Length > 0 ? request.Step : null);
         var (subscription, error) = await hub.OpenAsync("0", args, outbox);
         if (subscription is null)

@@ -5,10 +5,11 @@ namespace Candles.Gateway.Live;
 /// <summary>
 /// What one client (a WebSocket connection or a gRPC call) has yet to receive, in order, sent by one writer so
 /// nobody else ever waits on this client. Bounded: a live update waiting to be sent is replaced by a newer one of
-/// the same subscription (unless a close, correction or snapshot of it was queued after it), and a client that
-/// still falls <see cref="Limit"/> messages behind is cut off with a reason.
+/// the same subscription (unless a close, correction or snapshot of it was queued after it), and a client still
+/// behind is cut off with a reason: when a message has waited longer than <see cref="MaxLag"/> (a replay's burst of
+/// closes is taken in time by a client that keeps reading) or more than <see cref="Limit"/> messages wait.
 /// </summary>
-public sealed class ClientOutbox(int limit, Func<Outgoing, long, CancellationToken, ValueTask> send) : IDisposable
+public sealed class ClientOutbox(int limit, TimeSpan maxLag, TimeProvider time, Func<Outgoing, long, CancellationToken, ValueTask> send) : IDisposable
 {
     private readonly LinkedList<Outgoing> _queue = new();
     private readonly Dictionary<Subscription, LinkedListNode<Outgoing>> _queuedLive = [];
@@ -16,6 +17,8 @@ public sealed class ClientOutbox(int limit, Func<Outgoing, long, CancellationTok
     private readonly CancellationTokenSource _stopped = new();
 
     public int Limit { get; } = limit;
+
+    public TimeSpan MaxLag { get; } = maxLag;
 
     /// <summary>Set when the client fell too far behind; the transport closes it with this reason.</summary>
     public string? OverflowReason { get; private set; }
@@ -86,6 +89,20 @@ public sealed class ClientOutbox(int limit, Func<Outgoing, long, CancellationTok
         }
     }
 
+    /// <summary>Cuts the client off if its oldest waiting message is older than <see cref="MaxLag"/>; called on a timer, as a stalled client enqueues nothing.</summary>
+    public void CheckLag()
+    {
+        lock (_queue)
+        {
+            if (OverflowReason is null && _queue.First is { } first && time.GetElapsedTime(first.Value.EnqueuedAt) > MaxLag)
+            {
+                Overflow();
+            }
+        }
+
+        StopIfOverflowed();
+    }
+
     /// <summary>Stops the writer after what is queued now is sent.</summary>
     public void Complete() => _signal.Writer.TryComplete();
 
@@ -142,12 +159,11 @@ public sealed class ClientOutbox(int limit, Func<Outgoing, long, CancellationTok
 
     private LinkedListNode<Outgoing> Add(Outgoing message)
     {
+        message.EnqueuedAt = time.GetTimestamp();
         var node = _queue.AddLast(message);
-        if (_queue.Count > Limit)
+        if (_queue.Count > Limit || time.GetElapsedTime(_queue.First!.Value.EnqueuedAt, message.EnqueuedAt) > MaxLag)
         {
-            OverflowReason = $"client too slow: more than {Limit} messages waiting";
-            _queue.Clear();
-            _queuedLive.Clear();
+            Overflow();
         }
         else
         {
@@ -155,6 +171,14 @@ public sealed class ClientOutbox(int limit, Func<Outgoing, long, CancellationTok
         }
 
         return node;
+    }
+
+    private void Overflow()
+    {
+        var lag = time.GetElapsedTime(_queue.First!.Value.EnqueuedAt);
+        OverflowReason = $"client too slow: {_queue.Count} messages waiting, the oldest for {lag.TotalSeconds:0.0} s";
+        _queue.Clear();
+        _queuedLive.Clear();
     }
 
     public void Dispose() => _stopped.Dispose();

@@ -29,6 +29,7 @@ public sealed partial class LiveFeed : IAsyncDisposable
     private readonly Task _loop;
     private StreamSubscriptionHandle<BarEvents>? _handle;
     private long _lastSequence = long.MinValue;
+    private long _seenThrough = long.MinValue;
     private long _suspected = long.MinValue;
 
     public LiveFeed(FeedKey key, Instrument instrument, IClusterClient client, TimeProvider time, TimeSpan checkPeriod, ILogger logger)
@@ -62,7 +63,8 @@ public sealed partial class LiveFeed : IAsyncDisposable
         _handle = await stream.SubscribeAsync(
             (message, _) => _work.Writer.WriteAsync(new Arrived(message)).AsTask(),
             error => _work.Writer.WriteAsync(new Resubscribe(error.Message)).AsTask());
-        await _grain.Watch();
+        // What the grain had published before this subscription is not expected here.
+        _seenThrough = Math.Max(_seenThrough, await _grain.Watch());
     }
 
     private async Task RunAsync()
@@ -96,6 +98,7 @@ public sealed partial class LiveFeed : IAsyncDisposable
         }
 
         _lastSequence = message.Sequence;
+        _seenThrough = Math.Max(_seenThrough, message.Sequence);
         List<Subscription> behind = [];
         List<LiveEvent>? events = null;
         foreach (var subscription in _subscribers)
@@ -175,11 +178,16 @@ public sealed partial class LiveFeed : IAsyncDisposable
         Key.StepTicks is null ? CandleJson.From(bar, page, _instrument) : FootprintJson.From(bar, page, _instrument);
 
     /// <summary>
-    /// Keeps the timeframe grain publishing, brings up subscribers a failed snapshot left behind, and resubscribes
-    /// when the grain has sent messages that never arrived here by the next check.
+    /// Keeps the timeframe grain publishing, cuts off clients too far behind, brings up subscribers a failed snapshot
+    /// left behind, and resubscribes when the grain has sent messages that never arrived here by the next check.
     /// </summary>
     private async Task CheckAsync()
     {
+        foreach (var subscription in _subscribers)
+        {
+            subscription.Outbox.CheckLag();
+        }
+
         var published = await _grain.Watch();
         var behind = _subscribers.Where(s => s.StreamSequence == long.MinValue).ToList();
         if (behind.Count > 0)
@@ -187,15 +195,15 @@ public sealed partial class LiveFeed : IAsyncDisposable
             await SnapshotAsync(behind);
         }
 
-        if (published <= _lastSequence || _subscribers.Count == 0)
+        if (published <= _seenThrough || _subscribers.Count == 0)
         {
             _suspected = long.MinValue;
             return;
         }
 
-        if (_suspected != long.MinValue && _lastSequence < _suspected)
+        if (_suspected != long.MinValue && _seenThrough < _suspected)
         {
-            await ResubscribeAsync($"the stream stopped at {_lastSequence} while the grain published {published}");
+            await ResubscribeAsync($"the stream stopped at {_seenThrough} while the grain published {published}");
             return;
         }
 

@@ -33,6 +33,9 @@ public sealed class Outgoing
 
     public LiveEvent? Event { get; set; }
 
+    /// <summary>When it was queued (a <see cref="TimeProvider"/> timestamp); a replacement keeps its place and its age.</summary>
+    internal long EnqueuedAt { get; set; }
+
     public IReadOnlyList<CandleJson>? Snapshot { get; private init; }
 
     public string? Code { get; private init; }

@@ -23,8 +23,11 @@ public sealed class GatewayOptions
     /// <summary>Live updates per second per subscription, the newest always sent last; 0 sends every change.</summary>
     public int MaxUpdatesPerSecond { get; set; } = 10;
 
-    /// <summary>Messages a client may fall behind before it is closed as too slow.</summary>
-    public int ClientQueueLimit { get; set; } = 1000;
+    /// <summary>Messages a client may have waiting before it is closed as too slow.</summary>
+    public int ClientQueueLimit { get; set; } = 100_000;
+
+    /// <summary>How long a message may wait for a client before the client is closed as too slow.</summary>
+    public TimeSpan ClientMaxLag { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Subscriptions one WebSocket connection may hold.</summary>
     public int MaxSubscriptionsPerConnection { get; set; } = 100;

@@ -25,7 +25,7 @@ internal sealed partial class WebSocketSession : IDisposable
     public WebSocketSession(WebSocket socket, LiveFeedHub hub, GatewayOptions options, ILogger logger)
     {
         (_socket, _hub, _options, _logger) = (socket, hub, options, logger);
-        _outbox = new ClientOutbox(options.ClientQueueLimit, SendAsync);
+        _outbox = new ClientOutbox(options.ClientQueueLimit, options.ClientMaxLag, hub.Time, SendAsync);
     }
 
     public void Dispose() => _outbox.Dispose();

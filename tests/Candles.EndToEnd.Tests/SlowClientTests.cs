@@ -1,0 +1,57 @@
+using System.Net.Sockets;
+using System.Net.WebSockets;
+
+using static Candles.EndToEnd.Tests.ServiceCalls;
+
+namespace Candles.EndToEnd.Tests;
+
+/// <summary>A client that stops reading is cut off with a reason; a client beside it on the same feed gets everything.</summary>
+public class SlowClientTests(TightGateway server) : IClassFixture<TightGateway>
+{
+    /// <summary>A client socket with a tiny receive window, so what it does not read piles up on the server.</summary>
+    private static HttpMessageInvoker TinyWindow() => new(new SocketsHttpHandler
+    {
+        ConnectCallback = async (context, cancellation) =>
+        {
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveBufferSize = 4096 };
+            await socket.ConnectAsync(context.DnsEndPoint, cancellation);
+            return new NetworkStream(socket, ownsSocket: true);
+        },
+    });
+
+    [Fact]
+    public async Task AClientThatStopsReadingIsClosedWithAReasonWhileTheOtherGetsEveryBar()
+    {
+        const string instrument = "TEST:WSSLOW";
+        const int minutes = 3000;
+        await DefineAsync(server.Http, instrument);
+        using var invoker = TinyWindow();
+        await using var slow = await LiveClient.ConnectAsync(server.WebSocketAddress, invoker, read: false);
+        await using var fast = await LiveClient.ConnectAsync(server.WebSocketAddress);
+        await slow.SendAsync(new { op = "subscribe", id = 1, instrument, tf = "1m", history = 1, footprint = true });
+        await fast.SendAsync(new { op = "subscribe", id = 1, instrument, tf = "1m", history = 1 });
+        await fast.NextOfTypeAsync("snapshot");
+
+        // 3,000 minutes of 120 price levels each: every close is a footprint bar of several kilobytes for the slow client.
+        // Batches of 100 minutes: each is a burst of 100 closes, which a client that reads takes well within the 500 allowed.
+        var start = Ms("2026-06-01T00:00:00Z");
+        var ticks = Enumerable.Range(0, minutes).SelectMany(m => Enumerable.Range(0, 120).Select(i =>
+            ((long)(m * 120) + i + 1, start + (m * 60_000L) + i, $"{100 + i}.00", "1.000", i % 2 == 0 ? "buy" : "sell"))).ToList();
+        foreach (var batch in ticks.Chunk(12_000))
+        {
+            await IngestAsync(server.Http, instrument, batch, flush: batch[^1] == ticks[^1]);
+        }
+
+        var last = start + ((minutes - 1) * 60_000L);
+        Assert.True(
+            await fast.UntilAsync(c => c.Bars["1"].Count == minutes && c.Bars["1"][last].GetProperty("closed").GetBoolean(), TimeSpan.FromSeconds(60)),
+            $"the fast client has {fast.Bars["1"].Count} of {minutes} bars, {fast.Messages.Count} messages, closed {fast.CloseStatus} {fast.CloseReason}");
+        Assert.All(fast.Bars["1"].Values, b => Assert.Equal(120, b.GetProperty("n").GetInt64()));
+
+        slow.StartReading();
+        Assert.True(await slow.ClosedByServerAsync(TimeSpan.FromSeconds(60)), $"the slow client was never closed; it has {slow.Bars.GetValueOrDefault("1")?.Count} bars, {slow.Snapshots} snapshots");
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, slow.CloseStatus);
+        Assert.Contains("too slow", slow.CloseReason);
+        Assert.True(slow.Bars.GetValueOrDefault("1")?.Count < minutes, "the slow client got every bar, so it was never behind");
+    }
+}
