@@ -3,6 +3,7 @@ using Candles.Gateway.Options;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +14,7 @@ internal static class WebSocketEndpoint
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.Map("/ws", async (HttpContext http, LiveFeedHub hub, IOptions<GatewayOptions> options, ILoggerFactory loggers) =>
+        app.Map("/ws", async (HttpContext http, LiveFeedHub hub, IOptions<GatewayOptions> options, ILoggerFactory loggers, IHostApplicationLifetime lifetime) =>
         {
             if (!http.WebSockets.IsWebSocketRequest)
             {
@@ -22,7 +23,7 @@ internal static class WebSocketEndpoint
 
             using var socket = await http.WebSockets.AcceptWebSocketAsync();
             using var session = new WebSocketSession(socket, hub, options.Value, loggers.CreateLogger<WebSocketSession>());
-            await session.RunAsync(http.RequestAborted);
+            await session.RunAsync(http.RequestAborted, lifetime.ApplicationStopping);
             return Results.Empty;
         }).ExcludeFromDescription();
     }

@@ -30,9 +30,12 @@ internal sealed partial class WebSocketSession : IDisposable
 
     public void Dispose() => _outbox.Dispose();
 
-    public async Task RunAsync(CancellationToken cancellation)
+    /// <param name="cancellation">The connection is gone.</param>
+    /// <param name="stopping">The server is shutting down: clients are told to reconnect (to another gateway).</param>
+    public async Task RunAsync(CancellationToken cancellation, CancellationToken stopping)
     {
-        var writer = WriteAsync(cancellation);
+        using var shutdown = stopping.Register(_outbox.Complete);
+        var writer = WriteAsync(cancellation, stopping);
         try
         {
             await ReceiveAsync(cancellation);
@@ -57,20 +60,24 @@ internal sealed partial class WebSocketSession : IDisposable
     }
 
     /// <summary>
-    /// Sends until the client leaves; a client that fell too far behind is closed with the reason once the send
-    /// under way is done, and cut off if it does not read even that within <see cref="SlowClientGrace"/>.
+    /// Sends until the client leaves or the server stops. A client that fell too far behind is closed with the reason
+    /// once the send under way is done, and cut off if it does not take the close within <see cref="SlowClientGrace"/>;
+    /// at shutdown each client is told to reconnect and given <see cref="ShutdownGrace"/> to answer.
     /// </summary>
-    private async Task WriteAsync(CancellationToken cancellation)
+    private async Task WriteAsync(CancellationToken cancellation, CancellationToken stopping)
     {
         await _outbox.RunAsync(cancellation);
-        if (_outbox.OverflowReason is { } reason)
+        var (status, reason) = _outbox.OverflowReason is { } slow
+            ? (WebSocketCloseStatus.PolicyViolation, slow)
+            : stopping.IsCancellationRequested ? (WebSocketCloseStatus.EndpointUnavailable, "server shutting down; reconnect") : default;
+        if (reason is not null)
         {
-            LogTooSlow(_logger, reason);
-            await CloseAsync(WebSocketCloseStatus.PolicyViolation, reason);
+            LogClosing(_logger, reason);
+            await CloseAsync(status, reason);
             try
             {
                 // The receive loop reads the client's answer to the close; a client that never gives one is cut off.
-                await _receiveEnded.Task.WaitAsync(SlowClientGrace, cancellation);
+                await _receiveEnded.Task.WaitAsync(status == WebSocketCloseStatus.PolicyViolation ? SlowClientGrace : ShutdownGrace, cancellation);
             }
             catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
             {
@@ -83,6 +90,8 @@ internal sealed partial class WebSocketSession : IDisposable
 
     /// <summary>How long a client cut off as too slow has to take the close.</summary>
     private static readonly TimeSpan SlowClientGrace = TimeSpan.FromSeconds(30);
+
+    private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
 
     private async Task ReceiveAsync(CancellationToken cancellation)
     {
@@ -242,7 +251,7 @@ internal sealed partial class WebSocketSession : IDisposable
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "WebSocket client closed: {Reason}")]
-    private static partial void LogTooSlow(ILogger logger, string reason);
+    private static partial void LogClosing(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "WebSocket client dropped: {Reason}")]
     private static partial void LogDropped(ILogger logger, string reason);
