@@ -29,7 +29,7 @@ public class SlowClientTests(TightGateway server) : IClassFixture<TightGateway>
         await using var slow = await LiveClient.ConnectAsync(server.WebSocketAddress, invoker, read: false);
         await using var fast = await LiveClient.ConnectAsync(server.WebSocketAddress);
         await slow.SendAsync(new { op = "subscribe", id = 1, instrument, tf = "1m", history = 1, footprint = true });
-        await fast.SendAsync(new { op = "subscribe", id = 1, instrument, tf = "1m", history = 1 });
+        await fast.SendAsync(new { op = "subscribe", id = 1, instrument, tf = "1m", history = 5000 });
         await fast.NextOfTypeAsync("snapshot");
 
         // 3,000 minutes of 120 price levels each: every close is a footprint bar of several kilobytes for the slow client.
@@ -45,7 +45,7 @@ public class SlowClientTests(TightGateway server) : IClassFixture<TightGateway>
         var last = start + ((minutes - 1) * 60_000L);
         Assert.True(
             await fast.UntilAsync(c => c.Bars["1"].Count == minutes && c.Bars["1"][last].GetProperty("closed").GetBoolean(), TimeSpan.FromSeconds(60)),
-            $"the fast client has {fast.Bars["1"].Count} of {minutes} bars, {fast.Messages.Count} messages, closed {fast.CloseStatus} {fast.CloseReason}");
+            $"the fast client has {fast.Bars["1"].Count} of {minutes} bars, {fast.Messages.Count} messages, {fast.Snapshots} snapshots, closed {fast.CloseStatus} {fast.CloseReason}");
         Assert.All(fast.Bars["1"].Values, b => Assert.Equal(120, b.GetProperty("n").GetInt64()));
 
         slow.StartReading();
