@@ -180,8 +180,8 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
         _sealedDaysCache.Count == 0 || _sealedDays is null ? live.WatermarkUs : Math.Max(live.WatermarkUs, _sealedDaysCache[^1].Candle.Period.EndMs * 1000);
 
     /// <summary>
-    /// A 1m stream message: publishes this timeframe's bars the watermark closed, the closed bars it corrected and
-    /// the live bar if it changed. After <see cref="FollowFor"/> without a request, stops following and deactivates.
+    /// A 1m stream message: publishes this timeframe's bars the watermark closed, the closed bars that changed and
+    /// the open bar if it changed. After <see cref="FollowFor"/> without a request, stops following and deactivates.
     /// </summary>
     private async Task OnMinutesAsync(BarEvents message, StreamSequenceToken? token)
     {
@@ -197,9 +197,11 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
             var (live, sealState) = await CurrentAsync();
             await EnsureCachedAsync(live, sealState);
             var watermarkUs = WatermarkUs(live);
-            var corrected = message.Events.Where(e => e.Kind == BarEventKind.Correction).Select(e => _schedule.PeriodOf(e.Bar.Candle.OpenTimeMs).StartMs);
             var (replaceLast, append) = FoldLive(live);
-            var events = _publisher.Next(_cachedClosed, replaceLast ?? append, watermarkUs, corrected);
+
+            // With no live minute, the last bar may still be open: its closed minutes are all it holds so far.
+            var open = replaceLast ?? append ?? (_cachedClosed.Count > 0 ? _cachedClosed[^1] : null);
+            var events = _publisher.Next(_cachedClosed, open, watermarkUs, _cachedRetainedFromMs);
             foreach (var chunk in events.Chunk(TimeframePublisher.MaxMessageEvents))
             {
                 await _updates.OnNextAsync(new BarEvents(_publisher.NextSequence(), live.ClosedVersion, watermarkUs, chunk, _cachedRetainedFromMs));

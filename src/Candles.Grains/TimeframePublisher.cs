@@ -4,10 +4,11 @@ using Candles.Core.Bars;
 namespace Candles.Grains;
 
 /// <summary>
-/// What a timeframe stream says next, given the timeframe's bars composed from closed data, its live bar and the
+/// What a timeframe stream says next, given the timeframe's bars composed from closed data, its open bar and the
 /// watermark. Every bar that the watermark passed since the last message closes once, in open-time order, whether
-/// or not its own last minute traded; a closed bar that a 1m correction touched goes out as a correction; the live
-/// bar goes out when it changed. Owned by one <see cref="TimeframeGrain"/> activation.
+/// or not its own last minute traded; a bar that had closed and now composes differently (a late tick, whether or
+/// not its 1m correction message arrived) goes out as a correction; the open bar goes out when it changed. Owned
+/// by one <see cref="TimeframeGrain"/> activation.
 /// </summary>
 internal sealed class TimeframePublisher
 {
@@ -15,7 +16,8 @@ internal sealed class TimeframePublisher
     public const int MaxMessageEvents = 2000;
 
     private long _closedThroughUs;
-    private Candle? _lastLive;
+    private Candle? _lastOpen;
+    private IReadOnlyList<Bar>? _previous;
 
     /// <summary>Starts from the watermark at activation: bars it had already passed were closed before.</summary>
     public TimeframePublisher(long watermarkUs, long firstSequence)
@@ -29,21 +31,19 @@ internal sealed class TimeframePublisher
 
     public long NextSequence() => ++Sequence;
 
-    /// <param name="closed">The timeframe's bars composed from closed 1m bars, ascending.</param>
-    /// <param name="live">The bar holding the live minute, if any.</param>
+    /// <param name="closed">The timeframe's bars composed from closed 1m bars, ascending; a new list whenever they changed.</param>
+    /// <param name="open">The bar still open (holding the live minute, or closed minutes of a bar not ended yet), if any.</param>
     /// <param name="watermarkUs">Bars ending at or before it are closed.</param>
-    /// <param name="correctedOpenMs">Open times of this timeframe's bars that 1m corrections touched.</param>
-    public List<BarEvent> Next(IReadOnlyList<Bar> closed, Bar? live, long watermarkUs, IEnumerable<long> correctedOpenMs)
+    /// <param name="retainedFromMs">Bars opening before it lose minutes to the retention; that is not a correction.</param>
+    public List<BarEvent> Next(IReadOnlyList<Bar> closed, Bar? open, long watermarkUs, long retainedFromMs)
     {
         List<BarEvent> events = [];
-        foreach (var openMs in correctedOpenMs.Distinct().Order())
+        if (_previous is not null && !ReferenceEquals(closed, _previous))
         {
-            if (BarIndex.At(closed, openMs) is { } bar && bar.Candle.Period.EndMs * 1000 <= _closedThroughUs)
-            {
-                events.Add(new BarEvent(BarEventKind.Correction, bar));
-            }
+            Corrections(_previous, closed, retainedFromMs, events);
         }
 
+        _previous = closed;
         var closedThroughMs = _closedThroughUs / 1000;
         for (var i = BarIndex.FirstEndingAfter(closed, closedThroughMs); i < closed.Count && closed[i].Candle.Period.EndMs * 1000 <= watermarkUs; i++)
         {
@@ -51,12 +51,41 @@ internal sealed class TimeframePublisher
         }
 
         _closedThroughUs = Math.Max(_closedThroughUs, watermarkUs);
-        if (live is not null && live.Candle != _lastLive && live.Candle.Period.EndMs * 1000 > watermarkUs)
+        if (open is not null && open.Candle != _lastOpen && open.Candle.Period.EndMs * 1000 > watermarkUs)
         {
-            events.Add(new BarEvent(BarEventKind.Update, live));
-            _lastLive = live.Candle;
+            events.Add(new BarEvent(BarEventKind.Update, open));
+            _lastOpen = open.Candle;
         }
 
         return events;
     }
+
+    /// <summary>Bars already closed on the stream whose composition changed, by a walk of both lists in open-time order.</summary>
+    private void Corrections(IReadOnlyList<Bar> before, IReadOnlyList<Bar> after, long retainedFromMs, List<BarEvent> events)
+    {
+        var j = 0;
+        for (var i = BarIndex.LowerBound(after, retainedFromMs); i < after.Count; i++)
+        {
+            var bar = after[i].Candle;
+            if (bar.Period.EndMs * 1000 > _closedThroughUs)
+            {
+                return;
+            }
+
+            while (j < before.Count && before[j].Candle.OpenTimeMs < bar.OpenTimeMs)
+            {
+                j++;
+            }
+
+            if (j == before.Count || before[j].Candle.OpenTimeMs != bar.OpenTimeMs || !SameOnTheWire(before[j].Candle, bar))
+            {
+                events.Add(new BarEvent(BarEventKind.Correction, after[i]));
+            }
+        }
+    }
+
+    /// <summary>What clients see of a candle; trade ids and times are not sent, so they alone change nothing.</summary>
+    private static bool SameOnTheWire(Candle a, Candle b) =>
+        a.Open == b.Open && a.High == b.High && a.Low == b.Low && a.Close == b.Close && a.BuyVolume == b.BuyVolume
+        && a.SellVolume == b.SellVolume && a.QuoteVolume == b.QuoteVolume && a.Trades == b.Trades && a.Revision == b.Revision;
 }

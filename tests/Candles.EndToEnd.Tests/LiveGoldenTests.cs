@@ -63,6 +63,9 @@ public class LiveGoldenTests(LiveGoldenReplay replay) : IClassFixture<LiveGolden
             Assert.All(client.Bars[id].Values, b => Assert.True(b.GetProperty("closed").GetBoolean() && b.GetProperty("complete").GetBoolean()));
             var sequences = client.Sequences[id];
             Assert.Equal(Enumerable.Range(1, sequences.Count).Select(i => (long)i), sequences);
+
+            // Both subscriptions got their bars from the live path alone: no resnapshot filled a hole.
+            Assert.Equal(2, client.Snapshots);
         }
 
         CsvAssert.Equal(expected, received, fileName);

@@ -1,5 +1,7 @@
 using System.Net.Sockets;
 using System.Net.WebSockets;
+using Candles.Abstractions.Streams;
+using Microsoft.Extensions.DependencyInjection;
 
 using static Candles.EndToEnd.Tests.ServiceCalls;
 
@@ -53,5 +55,35 @@ public class SlowClientTests(TightGateway server) : IClassFixture<TightGateway>
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, slow.CloseStatus);
         Assert.Contains("too slow", slow.CloseReason);
         Assert.True(slow.Bars.GetValueOrDefault("1")?.Count < minutes, "the slow client got every bar, so it was never behind");
+    }
+
+    [Fact]
+    public async Task AClientThatNeverReadsAgainIsCutOffAndItsFeedEnds()
+    {
+        const string instrument = "TEST:WSDEAF";
+        await DefineAsync(server.Http, instrument);
+        using var invoker = TinyWindow();
+        var deaf = await LiveClient.ConnectAsync(server.WebSocketAddress, invoker, read: false);
+        await deaf.SendAsync(new { op = "subscribe", id = 1, instrument, tf = "1m", history = 1, footprint = true });
+        var start = Ms("2026-06-10T00:00:00Z");
+        var ticks = Enumerable.Range(0, 1000).SelectMany(m => Enumerable.Range(0, 120).Select(i =>
+            ((long)(m * 120) + i + 1, start + (m * 60_000L) + i, $"{100 + i}.00", "1.000", i % 2 == 0 ? "buy" : "sell"))).ToList();
+        foreach (var batch in ticks.Chunk(12_000))
+        {
+            await IngestAsync(server.Http, instrument, batch, flush: batch[^1] == ticks[^1]);
+        }
+
+        // Cut off as too slow, it cannot even take the close: after the grace its connection is aborted, and with it
+        // the feed's only subscription, so the gateway's stream subscription ends.
+        var stream = server.Services.GetRequiredService<IClusterClient>().GetStreamProvider(CandleStreams.Provider)
+            .GetStream<BarEvents>(CandleStreams.Timeframe($"{instrument}|1m|UTC"));
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await stream.GetAllSubscriptionHandles()).Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Empty(await stream.GetAllSubscriptionHandles());
+        await deaf.DisposeAsync();
     }
 }

@@ -127,6 +127,9 @@ public class UdfTests(EmbeddedServer server) : IClassFixture<EmbeddedServer>
     [InlineData("resolution=1441&from=0&to=100", "resolution '1441'")]
     [InlineData("resolution=1&from=100", "needs 'to'")]
     [InlineData("resolution=1&from=200&to=100", "needs 'to'")]
+    [InlineData("resolution=1&to=100&countback=0", "positive 'countback'")]
+    [InlineData("resolution=1&from=-99999999999999999&to=100", "needs 'to'")]
+    [InlineData("resolution=1&to=100&countback=20001", "more than 20000 bars")]
     public async Task BadHistoryRequestsAreErrorsThatSayWhy(string query, string message)
     {
         var instrument = await TapeAsync("UDFHIST:BAD");

@@ -23,7 +23,7 @@ public class ClientOutboxTests
     [Fact]
     public async Task ALiveUpdateStillWaitingIsReplacedByTheNewestInItsPlace()
     {
-        using var outbox = Outbox();
+        var outbox = Outbox();
         var a = Subscribe(outbox, "1");
         var b = Subscribe(outbox, "2");
         outbox.EnqueueLive(a, LiveUpdate(60_000, 1));
@@ -39,7 +39,7 @@ public class ClientOutboxTests
     [Fact]
     public async Task ALiveUpdateQueuedBehindACloseIsNotMovedAheadOfIt()
     {
-        using var outbox = Outbox();
+        var outbox = Outbox();
         var a = Subscribe(outbox, "1");
         outbox.EnqueueLive(a, LiveUpdate(60_000, 1));
         outbox.Enqueue(Outgoing.ForEvent(a, Close(60_000, 2)));
@@ -56,7 +56,7 @@ public class ClientOutboxTests
     [Fact]
     public async Task AClientTooFarBehindIsCutOffWithAReasonAndSentNothingMore()
     {
-        using var outbox = Outbox(3);
+        var outbox = Outbox(3);
         var a = Subscribe(outbox, "1");
         for (var i = 0; i < 3; i++)
         {
@@ -67,7 +67,7 @@ public class ClientOutboxTests
         outbox.Enqueue(Outgoing.ForEvent(a, Close(180_000, 1)));
 
         Assert.Contains("too slow", outbox.OverflowReason);
-        Assert.True(outbox.Stopped.IsCancellationRequested);
+        Assert.True(outbox.Stopped.IsCompleted);
         await outbox.RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Empty(_log.Sent);
     }
@@ -75,7 +75,7 @@ public class ClientOutboxTests
     [Fact]
     public async Task MessagesOfAnEndedSubscriptionAreNotSent()
     {
-        using var outbox = Outbox();
+        var outbox = Outbox();
         var a = Subscribe(outbox, "1");
         var b = Subscribe(outbox, "2");
         outbox.Enqueue(Outgoing.ForEvent(a, Close(0, 1)));
@@ -89,7 +89,7 @@ public class ClientOutboxTests
     [Fact]
     public void AClientWhoseOldestMessageWaitedTooLongIsCutOffEvenWithFewWaiting()
     {
-        using var outbox = Outbox();
+        var outbox = Outbox();
         var a = Subscribe(outbox, "1");
         outbox.Enqueue(Outgoing.ForEvent(a, Close(0, 1)));
         _time.Advance(TimeSpan.FromSeconds(10));
@@ -99,6 +99,6 @@ public class ClientOutboxTests
         _time.Advance(TimeSpan.FromSeconds(1));
         outbox.CheckLag();
         Assert.Equal("client too slow: 1 messages waiting, the oldest for 11.0 s", outbox.OverflowReason);
-        Assert.True(outbox.Stopped.IsCancellationRequested);
+        Assert.True(outbox.Stopped.IsCompleted);
     }
 }

@@ -21,7 +21,7 @@ public class SubscriptionTests
     [Fact]
     public async Task LiveUpdatesAreCoalescedToOnePerIntervalWithTheNewestSentOnTheTrailingEdge()
     {
-        using var outbox = new ClientOutbox(100, TimeSpan.FromSeconds(10), _time, _log.SendAsync);
+        var outbox = new ClientOutbox(100, TimeSpan.FromSeconds(10), _time, _log.SendAsync);
         using var subscription = new Subscription("1", Key, 10, outbox, Interval, _time);
         var writer = outbox.RunAsync(CancellationToken.None);
         subscription.Deliver(LiveUpdate(0, 1));
@@ -43,7 +43,7 @@ public class SubscriptionTests
     [Fact]
     public async Task ACloseGoesAtOnceAndDropsTheHeldUpdateOfItsBar()
     {
-        using var outbox = new ClientOutbox(100, TimeSpan.FromSeconds(10), _time, _log.SendAsync);
+        var outbox = new ClientOutbox(100, TimeSpan.FromSeconds(10), _time, _log.SendAsync);
         using var subscription = new Subscription("1", Key, 10, outbox, Interval, _time);
         subscription.Deliver(LiveUpdate(0, 1));
         subscription.Deliver(LiveUpdate(0, 2));
@@ -56,7 +56,7 @@ public class SubscriptionTests
     [Fact]
     public async Task ACorrectionOfAnOlderBarLeavesTheHeldLiveUpdateToFollow()
     {
-        using var outbox = new ClientOutbox(100, TimeSpan.FromSeconds(10), _time, _log.SendAsync);
+        var outbox = new ClientOutbox(100, TimeSpan.FromSeconds(10), _time, _log.SendAsync);
         using var subscription = new Subscription("1", Key, 10, outbox, Interval, _time);
         subscription.Deliver(LiveUpdate(60_000, 1));
         subscription.Deliver(LiveUpdate(60_000, 2));
@@ -71,7 +71,7 @@ public class SubscriptionTests
     [Fact]
     public async Task WithNoIntervalEveryChangeIsSent()
     {
-        using var outbox = new ClientOutbox(100, TimeSpan.FromSeconds(10), _time, _log.SendAsync);
+        var outbox = new ClientOutbox(100, TimeSpan.FromSeconds(10), _time, _log.SendAsync);
         using var subscription = new Subscription("1", Key, 10, outbox, TimeSpan.Zero, _time);
         for (var n = 1; n <= 5; n++)
         {
@@ -81,5 +81,36 @@ public class SubscriptionTests
         // Nothing is held for later (with an interval, 1 would be waiting and 5 held): the newest is already queued.
         Assert.Equal(1, outbox.Count);
         Assert.Equal([5L], (await DrainAsync(outbox, _log)).Select(s => s.N));
+    }
+
+    [Fact]
+    public async Task AnUpdateSentAtOnceCancelsTheOlderHeldOneSoItNeverFollows()
+    {
+        var outbox = new ClientOutbox(100, TimeSpan.FromSeconds(10), _time, _log.SendAsync);
+        using var subscription = new Subscription("1", Key, 10, outbox, Interval, _time);
+        subscription.Deliver(LiveUpdate(0, 1));
+        subscription.Deliver(LiveUpdate(0, 2));
+
+        // The interval passes without the held update's timer firing (a busy thread pool), then a newer one comes.
+        _time.AdjustTime(_time.GetUtcNow() + Interval);
+        subscription.Deliver(LiveUpdate(0, 3));
+        _time.Advance(Interval);
+
+        // 3 took the place of 1 while it waited; the stale 2 must not have taken 3's place afterwards.
+        Assert.Equal([3L], (await DrainAsync(outbox, _log)).Select(s => s.N));
+    }
+
+    [Fact]
+    public async Task NothingIsQueuedForAnEndedSubscription()
+    {
+        var outbox = new ClientOutbox(100, TimeSpan.FromSeconds(10), _time, _log.SendAsync);
+        var subscription = new Subscription("1", Key, 10, outbox, Interval, _time);
+        subscription.Dispose();
+        subscription.Deliver(LiveUpdate(0, 1));
+        subscription.Deliver(Close(0, 2));
+        subscription.Snapshot([]);
+
+        Assert.Equal(0, outbox.Count);
+        Assert.Empty(await DrainAsync(outbox, _log));
     }
 }

@@ -50,8 +50,8 @@ public sealed class CandleGrpcService(IGrainFactory grains, LiveFeedHub hub, IOp
 
     public override async Task Subscribe(SubscribeRequest request, IServerStreamWriter<SubscribeEvent> responseStream, ServerCallContext context)
     {
-        using var outbox = new ClientOutbox(Options.ClientQueueLimit, Options.ClientMaxLag, hub.Time, (message, sequence, token) => new ValueTask(responseStream.WriteAsync(GrpcBars.Event(message, sequence), token)));
-        var args = new SubscribeArguments(request.Instrument, request.Tf, request.Tz, request.HasHistory ? request.History : null, request.Footprint, request.Footprint && request.Step.Length > 0 ? request.Step : null);
+        var outbox = new ClientOutbox(Options.ClientQueueLimit, Options.ClientMaxLag, hub.Time, (message, sequence, token) => new ValueTask(responseStream.WriteAsync(GrpcBars.Event(message, sequence), token)));
+        var args = new SubscribeArguments(request.Instrument, request.Tf, request.Tz, request.HasHistory ? request.History : null, request.Footprint, request.Step.Length > 0 ? request.Step : null);
         var (subscription, error) = await hub.OpenAsync("0", args, outbox);
         if (subscription is null)
         {
@@ -60,6 +60,7 @@ public sealed class CandleGrpcService(IGrainFactory grains, LiveFeedHub hub, IOp
 
         try
         {
+            _ = CutOffIfStuckAsync(outbox, context);
             await outbox.RunAsync(context.CancellationToken);
         }
         finally
@@ -70,6 +71,20 @@ public sealed class CandleGrpcService(IGrainFactory grains, LiveFeedHub hub, IOp
         if (outbox.OverflowReason is { } reason)
         {
             throw new RpcException(new Status(StatusCode.ResourceExhausted, reason));
+        }
+    }
+
+    /// <summary>A client too slow whose write under way never finishes (it reads nothing) is aborted after the grace.</summary>
+    private async Task CutOffIfStuckAsync(ClientOutbox outbox, ServerCallContext context)
+    {
+        await outbox.Stopped;
+        if (outbox.OverflowReason is not null && !context.CancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(Options.SlowClientGrace, hub.Time, context.CancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            if (!context.CancellationToken.IsCancellationRequested)
+            {
+                context.GetHttpContext().Abort();
+            }
         }
     }
 

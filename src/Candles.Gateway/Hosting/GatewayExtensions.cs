@@ -27,6 +27,7 @@ public static class GatewayExtensions
             .Validate(o => o.MaxUpdatesPerSecond >= 0, $"{GatewayOptions.Section}:MaxUpdatesPerSecond must be 0 (every change) or more")
             .Validate(o => o.ClientQueueLimit >= 1, $"{GatewayOptions.Section}:ClientQueueLimit must be at least 1")
             .Validate(o => o.ClientMaxLag > TimeSpan.Zero, $"{GatewayOptions.Section}:ClientMaxLag must be positive")
+            .Validate(o => o.SlowClientGrace > TimeSpan.Zero, $"{GatewayOptions.Section}:SlowClientGrace must be positive")
             .Validate(o => o.MaxSubscriptionsPerConnection >= 1, $"{GatewayOptions.Section}:MaxSubscriptionsPerConnection must be at least 1")
             .Validate(o => o.MaxClientMessageBytes >= 256, $"{GatewayOptions.Section}:MaxClientMessageBytes must be at least 256")
             .Validate(o => o.FeedCheckPeriod > TimeSpan.Zero, $"{GatewayOptions.Section}:FeedCheckPeriod must be positive")

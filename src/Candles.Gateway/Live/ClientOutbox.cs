@@ -9,12 +9,12 @@ namespace Candles.Gateway.Live;
 /// behind is cut off with a reason: when a message has waited longer than <see cref="MaxLag"/> (a replay's burst of
 /// closes is taken in time by a client that keeps reading) or more than <see cref="Limit"/> messages wait.
 /// </summary>
-public sealed class ClientOutbox(int limit, TimeSpan maxLag, TimeProvider time, Func<Outgoing, long, CancellationToken, ValueTask> send) : IDisposable
+public sealed class ClientOutbox(int limit, TimeSpan maxLag, TimeProvider time, Func<Outgoing, long, CancellationToken, ValueTask> send)
 {
     private readonly LinkedList<Outgoing> _queue = new();
     private readonly Dictionary<Subscription, LinkedListNode<Outgoing>> _queuedLive = [];
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly CancellationTokenSource _stopped = new();
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public int Limit { get; } = limit;
 
@@ -23,8 +23,8 @@ public sealed class ClientOutbox(int limit, TimeSpan maxLag, TimeProvider time, 
     /// <summary>Set when the client fell too far behind; the transport closes it with this reason.</summary>
     public string? OverflowReason { get; private set; }
 
-    /// <summary>Cancelled when the outbox overflowed or was completed.</summary>
-    public CancellationToken Stopped => _stopped.Token;
+    /// <summary>Completes when the outbox takes no more messages: it overflowed, or its writer ended.</summary>
+    public Task Stopped => _stopped.Task;
 
     public int Count
     {
@@ -42,7 +42,7 @@ public sealed class ClientOutbox(int limit, TimeSpan maxLag, TimeProvider time, 
     {
         lock (_queue)
         {
-            if (OverflowReason is not null || _stopped.IsCancellationRequested)
+            if (OverflowReason is not null || _stopped.Task.IsCompleted)
             {
                 return;
             }
@@ -63,7 +63,7 @@ public sealed class ClientOutbox(int limit, TimeSpan maxLag, TimeProvider time, 
     {
         lock (_queue)
         {
-            if (OverflowReason is not null || _stopped.IsCancellationRequested)
+            if (OverflowReason is not null || _stopped.Task.IsCompleted)
             {
                 return;
             }
@@ -78,15 +78,6 @@ public sealed class ClientOutbox(int limit, TimeSpan maxLag, TimeProvider time, 
         }
 
         StopIfOverflowed();
-    }
-
-    /// <summary>Outside the lock: cancelling runs the writer's continuations.</summary>
-    private void StopIfOverflowed()
-    {
-        if (OverflowReason is not null)
-        {
-            _stopped.Cancel();
-        }
     }
 
     /// <summary>Cuts the client off if its oldest waiting message is older than <see cref="MaxLag"/>; called on a timer, as a stalled client enqueues nothing.</summary>
@@ -108,14 +99,14 @@ public sealed class ClientOutbox(int limit, TimeSpan maxLag, TimeProvider time, 
 
     /// <summary>
     /// Sends queued messages until completed, overflowed or cancelled. A send under way when the client overflows
-    /// is finished, not cut, so the transport can still close the connection with the reason.
+    /// is finished, not cut, so the transport can still close the connection with the reason; a send that never
+    /// finishes is the transport's to abort.
     /// </summary>
     public async Task RunAsync(CancellationToken cancellation)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, _stopped.Token);
         try
         {
-            while (await _signal.Reader.WaitToReadAsync(linked.Token))
+            while (await _signal.Reader.WaitToReadAsync(cancellation))
             {
                 _signal.Reader.TryRead(out _);
                 while (OverflowReason is null && Next() is { } message)
@@ -129,12 +120,22 @@ public sealed class ClientOutbox(int limit, TimeSpan maxLag, TimeProvider time, 
                 }
             }
         }
-        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
         }
         finally
         {
-            _stopped.Cancel();
+            _stopped.TrySetResult();
+        }
+    }
+
+    /// <summary>Outside the lock: completing runs the writer's continuations.</summary>
+    private void StopIfOverflowed()
+    {
+        if (OverflowReason is not null)
+        {
+            _signal.Writer.TryComplete();
+            _stopped.TrySetResult();
         }
     }
 
@@ -180,6 +181,4 @@ public sealed class ClientOutbox(int limit, TimeSpan maxLag, TimeProvider time, 
         _queue.Clear();
         _queuedLive.Clear();
     }
-
-    public void Dispose() => _stopped.Dispose();
 }

@@ -31,6 +31,7 @@ public sealed partial class LiveFeed : IAsyncDisposable
     private long _lastSequence = long.MinValue;
     private long _seenThrough = long.MinValue;
     private long _suspected = long.MinValue;
+    private int _stalledChecks;
 
     public LiveFeed(FeedKey key, Instrument instrument, IClusterClient client, TimeProvider time, TimeSpan checkPeriod, ILogger logger)
     {
@@ -61,10 +62,17 @@ public sealed partial class LiveFeed : IAsyncDisposable
     {
         var stream = _client.GetStreamProvider(CandleStreams.Provider).GetStream<BarEvents>(CandleStreams.Timeframe(Key.TimeframeKey));
         _handle = await stream.SubscribeAsync(
-            (message, _) => _work.Writer.WriteAsync(new Arrived(message)).AsTask(),
-            error => _work.Writer.WriteAsync(new Resubscribe(error.Message)).AsTask());
+            (message, _) => Post(new Arrived(message)),
+            error => Post(new Resubscribe(error.Message)));
         // What the grain had published before this subscription is not expected here.
         _seenThrough = Math.Max(_seenThrough, await _grain.Watch());
+    }
+
+    /// <summary>Unbounded, so a stream agent never waits on this feed; after the feed ended, items are dropped.</summary>
+    private Task Post(Work work)
+    {
+        _work.Writer.TryWrite(work);
+        return Task.CompletedTask;
     }
 
     private async Task RunAsync()
@@ -115,10 +123,26 @@ public sealed partial class LiveFeed : IAsyncDisposable
             }
 
             events ??= await ToLiveEventsAsync(message);
-            subscription.StreamSequence = message.Sequence;
-            foreach (var e in events)
+            if (events is null)
             {
-                subscription.Deliver(e);
+                behind.Add(subscription);
+                continue;
+            }
+
+            try
+            {
+                foreach (var e in events)
+                {
+                    subscription.Deliver(e);
+                }
+
+                subscription.StreamSequence = message.Sequence;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // One client's failure is its own: the others still get this message.
+                LogWorkFailed(_logger, ex, Key.TimeframeKey);
+                subscription.StreamSequence = long.MinValue;
             }
         }
 
@@ -129,26 +153,38 @@ public sealed partial class LiveFeed : IAsyncDisposable
         }
     }
 
-    /// <summary>The message's bars as sent to clients; a footprint feed reads each bar's footprint on its grid.</summary>
-    private async Task<List<LiveEvent>> ToLiveEventsAsync(BarEvents message)
+    /// <summary>
+    /// The message's bars as sent to clients. A footprint feed reads the footprints of the message's bars on its grid
+    /// in one call; if one is missing there, null: the subscribers get a snapshot instead of a hole.
+    /// </summary>
+    private async Task<List<LiveEvent>?> ToLiveEventsAsync(BarEvents message)
     {
+        Dictionary<long, (Bar Bar, bool Closed)>? footprints = null;
+        if (Key.StepTicks is not null && message.Events.Count > 0)
+        {
+            var from = message.Events.Min(e => e.Bar.Candle.OpenTimeMs);
+            var to = message.Events.Max(e => e.Bar.Candle.OpenTimeMs) + 1;
+            var page = await _grain.GetBars(new BarsQuery(from, to, int.MaxValue, Key.StepTicks));
+            footprints = page.Bars.ToDictionary(b => b.Candle.OpenTimeMs, b => (b, page.IsClosed(b)));
+        }
+
         List<LiveEvent> events = new(message.Events.Count);
         foreach (var e in message.Events)
         {
             var closed = e.Kind != BarEventKind.Update;
             var kind = e.Kind == BarEventKind.Correction ? LiveEventKind.Correction : LiveEventKind.Update;
             var complete = e.Bar.Candle.OpenTimeMs >= message.RetainedFromMs;
-            if (Key.StepTicks is null)
+            if (footprints is null)
             {
                 events.Add(new LiveEvent(kind, CandleJson.From(e.Bar, closed, complete, _instrument)));
-                continue;
             }
-
-            var open = e.Bar.Candle.OpenTimeMs;
-            var page = await _grain.GetBars(new BarsQuery(open, open + 1, 1, Key.StepTicks));
-            if (page.Bars is [var bar])
+            else if (footprints.TryGetValue(e.Bar.Candle.OpenTimeMs, out var footprint))
             {
-                events.Add(new LiveEvent(kind, FootprintJson.From(bar, closed || page.IsClosed(bar), complete, _instrument)));
+                events.Add(new LiveEvent(kind, FootprintJson.From(footprint.Bar, closed || footprint.Closed, complete, _instrument)));
+            }
+            else
+            {
+                return null;
             }
         }
 
@@ -197,23 +233,27 @@ public sealed partial class LiveFeed : IAsyncDisposable
 
         if (published <= _seenThrough || _subscribers.Count == 0)
         {
-            _suspected = long.MinValue;
+            (_suspected, _stalledChecks) = (long.MinValue, 0);
             return;
         }
 
-        if (_suspected != long.MinValue && _seenThrough < _suspected)
+        // Still short of what the grain had published two checks ago: lost, not merely late on a busy machine.
+        if (_suspected != long.MinValue && _seenThrough < _suspected && ++_stalledChecks >= 2)
         {
             await ResubscribeAsync($"the stream stopped at {_seenThrough} while the grain published {published}");
             return;
         }
 
-        _suspected = published;
+        if (_suspected == long.MinValue || _seenThrough >= _suspected)
+        {
+            (_suspected, _stalledChecks) = (published, 0);
+        }
     }
 
     private async Task ResubscribeAsync(string reason)
     {
         LogResubscribing(_logger, Key.TimeframeKey, reason);
-        _suspected = long.MinValue;
+        (_suspected, _stalledChecks) = (long.MinValue, 0);
         if (_handle is not null)
         {
             try
@@ -236,6 +276,15 @@ public sealed partial class LiveFeed : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _checks.DisposeAsync();
+        try
+        {
+            await Started;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogWorkFailed(_logger, ex, Key.TimeframeKey);
+        }
+
         _work.Writer.TryComplete();
         await _loop;
         foreach (var subscription in _subscribers)

@@ -42,34 +42,43 @@ public sealed class Subscription(string idJson, FeedKey key, int history, Client
     {
         lock (_gate)
         {
-            _held = null;
-        }
+            if (!Active)
+            {
+                return;
+            }
 
-        Outbox.Enqueue(Outgoing.ForSnapshot(this, bars));
+            DropHeld();
+            Outbox.Enqueue(Outgoing.ForSnapshot(this, bars));
+        }
     }
 
     public void Deliver(LiveEvent e)
     {
-        if (!e.IsReplaceable)
-        {
-            lock (_gate)
-            {
-                if (_held is not null && _held.Bar.T <= e.Bar.T && e.Kind == LiveEventKind.Update)
-                {
-                    _held = null;
-                }
-            }
-
-            Outbox.Enqueue(Outgoing.ForEvent(this, e));
-            return;
-        }
-
         lock (_gate)
         {
+            if (!Active)
+            {
+                return;
+            }
+
+            if (!e.IsReplaceable)
+            {
+                // A close holds everything the live updates of its bar said; a correction is of an older bar.
+                if (_held is not null && _held.Bar.T <= e.Bar.T && e.Kind == LiveEventKind.Update)
+                {
+                    DropHeld();
+                }
+
+                Outbox.Enqueue(Outgoing.ForEvent(this, e));
+                return;
+            }
+
             var now = time.GetTimestamp();
             var due = _lastLiveSentTicks == long.MinValue ? TimeSpan.Zero : minInterval - time.GetElapsedTime(_lastLiveSentTicks, now);
             if (due <= TimeSpan.Zero)
             {
+                // Whatever was held is older than this one: it must not follow it out when its timer fires late.
+                DropHeld();
                 _lastLiveSentTicks = now;
                 Outbox.EnqueueLive(this, e);
                 return;
@@ -79,6 +88,12 @@ public sealed class Subscription(string idJson, FeedKey key, int history, Client
             _flush ??= time.CreateTimer(_ => FlushHeld(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             _flush.Change(due, Timeout.InfiniteTimeSpan);
         }
+    }
+
+    private void DropHeld()
+    {
+        _held = null;
+        _flush?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     private void FlushHeld()

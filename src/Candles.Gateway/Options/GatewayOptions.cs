@@ -29,6 +29,9 @@ public sealed class GatewayOptions
     /// <summary>How long a message may wait for a client before the client is closed as too slow.</summary>
     public TimeSpan ClientMaxLag { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long a client closed as too slow has to take the close before its connection is aborted.</summary>
+    public TimeSpan SlowClientGrace { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Subscriptions one WebSocket connection may hold.</summary>
     public int MaxSubscriptionsPerConnection { get; set; } = 100;
 

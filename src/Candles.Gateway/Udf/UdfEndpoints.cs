@@ -68,18 +68,31 @@ internal static class UdfEndpoints
                 return Error(resolutionError);
             }
 
-            if (to is not { } toSeconds || (countback is null && from is null) || (from is { } f && f > toSeconds) || countback < 0 || toSeconds is < 0 or > 100_000_000_000)
+            const long maxSeconds = 100_000_000_000;
+            var byCount = countback is > 0;
+            if (to is not { } toSeconds || toSeconds is < 0 or > maxSeconds || (!byCount && from is not (>= 0 and <= maxSeconds)) || (!byCount && from > toSeconds) || countback < 0)
             {
-                return Error("history needs 'to' (Unix seconds) and 'from' before it or 'countback'");
+                return Error("history needs 'to' (Unix seconds) and 'from' before it, or a positive 'countback'");
             }
 
             // The newest bars up to and including 'to'; countback takes precedence over 'from', as in the UDF adapter.
-            var max = options.Value.MaxLimit;
+            // A range is served whole or refused: a cut one would look to the chart like bars that do not exist.
+            var max = options.Value.MaxLimit * UdfRangeFactor;
+            if (countback > max)
+            {
+                return Error($"countback {countback} is more than {max} bars");
+            }
+
             var grain = grains.GetGrain<ITimeframeGrain>(GrainKeys.Timeframe(instrument.Id.Value, timeframe, "UTC"));
             var toMs = (toSeconds * 1000) + 1;
-            var page = await grain.GetBars(new BarsQuery(long.MinValue, toMs, countback is > 0 ? Math.Min(countback.Value, max) : max, null));
-            var fromMs = countback is > 0 ? long.MinValue : from!.Value * 1000;
+            var fromMs = byCount ? long.MinValue : from!.Value * 1000;
+            var page = await grain.GetBars(new BarsQuery(long.MinValue, toMs, byCount ? countback!.Value : max + 1, null));
             var bars = page.Bars.Where(b => b.Candle.OpenTimeMs >= fromMs).ToList();
+            if (!byCount && bars.Count > max)
+            {
+                return Error($"more than {max} bars from {from} to {to}; ask for a shorter range or with countback");
+            }
+
             if (bars.Count > 0)
             {
                 return History(bars, instrument);
@@ -91,6 +104,9 @@ internal static class UdfEndpoints
                 : Results.Json(new { s = "no_data" });
         });
     }
+
+    /// <summary>History requests may span this many times REST's largest page, as the adapter asks for whole ranges.</summary>
+    private const int UdfRangeFactor = 4;
 
     private static object SymbolInfo(Instrument instrument) => new
     {

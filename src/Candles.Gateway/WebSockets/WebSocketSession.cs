@@ -12,7 +12,7 @@ namespace Candles.Gateway.WebSockets;
 /// through one bounded outbox. A bad message is answered with an error and the connection goes on; a client that
 /// falls too far behind is closed with the reason.
 /// </summary>
-internal sealed partial class WebSocketSession : IDisposable
+internal sealed partial class WebSocketSession
 {
     private readonly Dictionary<string, Subscription> _subscriptions = [];
     private readonly WebSocket _socket;
@@ -28,14 +28,13 @@ internal sealed partial class WebSocketSession : IDisposable
         _outbox = new ClientOutbox(options.ClientQueueLimit, options.ClientMaxLag, hub.Time, SendAsync);
     }
 
-    public void Dispose() => _outbox.Dispose();
-
     /// <param name="cancellation">The connection is gone.</param>
     /// <param name="stopping">The server is shutting down: clients are told to reconnect (to another gateway).</param>
     public async Task RunAsync(CancellationToken cancellation, CancellationToken stopping)
     {
         using var shutdown = stopping.Register(_outbox.Complete);
         var writer = WriteAsync(cancellation, stopping);
+        _ = CutOffIfStuckAsync();
         try
         {
             await ReceiveAsync(cancellation);
@@ -61,12 +60,22 @@ internal sealed partial class WebSocketSession : IDisposable
 
     /// <summary>
     /// Sends until the client leaves or the server stops. A client that fell too far behind is closed with the reason
-    /// once the send under way is done, and cut off if it does not take the close within <see cref="SlowClientGrace"/>;
+    /// once the send under way is done, and cut off if it does not take the close within <see cref="GatewayOptions.SlowClientGrace"/>;
     /// at shutdown each client is told to reconnect and given <see cref="ShutdownGrace"/> to answer.
     /// </summary>
     private async Task WriteAsync(CancellationToken cancellation, CancellationToken stopping)
     {
-        await _outbox.RunAsync(cancellation);
+        try
+        {
+            await _outbox.RunAsync(cancellation);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Cut off or gone: nothing more can be said to it.
+            LogDropped(_logger, ex.Message);
+            return;
+        }
+
         var (status, reason) = _outbox.OverflowReason is { } slow
             ? (WebSocketCloseStatus.PolicyViolation, slow)
             : stopping.IsCancellationRequested ? (WebSocketCloseStatus.EndpointUnavailable, "server shutting down; reconnect") : default;
@@ -77,7 +86,7 @@ internal sealed partial class WebSocketSession : IDisposable
             try
             {
                 // The receive loop reads the client's answer to the close; a client that never gives one is cut off.
-                await _receiveEnded.Task.WaitAsync(status == WebSocketCloseStatus.PolicyViolation ? SlowClientGrace : ShutdownGrace, cancellation);
+                await _receiveEnded.Task.WaitAsync(status == WebSocketCloseStatus.PolicyViolation ? _options.SlowClientGrace : ShutdownGrace, cancellation);
             }
             catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
             {
@@ -88,8 +97,24 @@ internal sealed partial class WebSocketSession : IDisposable
 
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>How long a client cut off as too slow has to take the close.</summary>
-    private static readonly TimeSpan SlowClientGrace = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// A client cut off as too slow whose send under way never finishes (it reads nothing at all) is aborted once
+    /// <see cref="GatewayOptions.SlowClientGrace"/> has passed, so its connection and subscriptions do not linger.
+    /// </summary>
+    private async Task CutOffIfStuckAsync()
+    {
+        await _outbox.Stopped;
+        if (_outbox.OverflowReason is null)
+        {
+            return;
+        }
+
+        await Task.Delay(_options.SlowClientGrace, _hub.Time);
+        if (_socket.State is not (WebSocketState.Closed or WebSocketState.Aborted))
+        {
+            _socket.Abort();
+        }
+    }
 
     private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
 
@@ -239,7 +264,7 @@ internal sealed partial class WebSocketSession : IDisposable
             return;
         }
 
-        using var timeout = new CancellationTokenSource(SlowClientGrace);
+        using var timeout = new CancellationTokenSource(_options.SlowClientGrace);
         try
         {
             await _socket.CloseOutputAsync(status, reason, timeout.Token);

@@ -13,7 +13,11 @@ internal static class GatewayEndpoints
 {
     public static int Configure(WebApplicationBuilder builder, string defaultUrl)
     {
-        var urls = (builder.Configuration["urls"] is { Length: > 0 } given ? given : builder.Configuration["ASPNETCORE_URLS"] is { Length: > 0 } env ? env : defaultUrl)
+        // As ASP.NET Core reads them: --urls, then ASPNETCORE_URLS, then ASPNETCORE_HTTP_PORTS (the .NET container images' default).
+        var ports = builder.Configuration["HTTP_PORTS"] is { Length: > 0 } httpPorts
+            ? string.Join(';', httpPorts.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"http://*:{p}"))
+            : null;
+        var urls = (builder.Configuration["urls"] is { Length: > 0 } given ? given : ports ?? defaultUrl)
             .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(BindingAddress.Parse)
             .ToList();
@@ -49,9 +53,14 @@ internal static class GatewayEndpoints
         {
             kestrel.ListenAnyIP(port, configure);
         }
+        else if (IPAddress.TryParse(host.Trim('[', ']'), out var address))
+        {
+            kestrel.Listen(address, port, configure);
+        }
         else
         {
-            kestrel.Listen(IPAddress.Parse(host.Trim('[', ']')), port, configure);
+            // Another host name: every address, as ASP.NET Core itself binds it.
+            kestrel.ListenAnyIP(port, configure);
         }
     }
 }
