@@ -1,6 +1,7 @@
 using Candles.Host.Serving;
 using Candles.Testing;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Candles.EndToEnd.Tests;
 
@@ -20,6 +21,11 @@ public class RunningService(params string[] settings) : IAsyncLifetime
 
     /// <summary>The running host's services, for tests that reach inside (its cluster client).</summary>
     public IServiceProvider Services => _app!.Services;
+
+    /// <summary>The stream a timeframe grain publishes on (<c>INSTRUMENT|TF|ZONE</c>), as this process's cluster client sees it.</summary>
+    public Orleans.Streams.IAsyncStream<Abstractions.Streams.BarEvents> TimeframeStream(string key) =>
+        Services.GetRequiredService<IClusterClient>().GetStreamProvider(Abstractions.Streams.CandleStreams.Provider)
+            .GetStream<Abstractions.Streams.BarEvents>(Abstractions.Streams.CandleStreams.Timeframe(key));
 
     /// <summary><c>ws://</c> address of the live protocol.</summary>
     public Uri WebSocketAddress => new UriBuilder(BaseAddress) { Scheme = "ws", Path = "/ws" }.Uri;

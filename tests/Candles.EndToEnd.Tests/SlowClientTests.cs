@@ -1,7 +1,5 @@
 using System.Net.Sockets;
 using System.Net.WebSockets;
-using Candles.Abstractions.Streams;
-using Microsoft.Extensions.DependencyInjection;
 
 using static Candles.EndToEnd.Tests.ServiceCalls;
 
@@ -75,8 +73,7 @@ public class SlowClientTests(TightGateway server) : IClassFixture<TightGateway>
 
         // Cut off as too slow, it cannot even take the close: after the grace its connection is aborted, and with it
         // the feed's only subscription, so the gateway's stream subscription ends.
-        var stream = server.Services.GetRequiredService<IClusterClient>().GetStreamProvider(CandleStreams.Provider)
-            .GetStream<BarEvents>(CandleStreams.Timeframe($"{instrument}|1m|UTC"));
+        var stream = server.TimeframeStream($"{instrument}|1m|UTC");
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while ((await stream.GetAllSubscriptionHandles()).Count > 0 && DateTime.UtcNow < deadline)
         {

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Candles.Abstractions.Streams;
 using Microsoft.Extensions.DependencyInjection;
 
 using static Candles.EndToEnd.Tests.ServiceCalls;
@@ -163,8 +162,7 @@ public class WebSocketProtocolTests(TightGateway server) : IClassFixture<TightGa
         const string instrument = "TEST:WSFANOUT";
         await DefineAsync(server.Http, instrument);
         await IngestAsync(server.Http, instrument, [(1, T0, "100.00", "1.000", "buy")]);
-        var stream = server.Services.GetRequiredService<IClusterClient>().GetStreamProvider(CandleStreams.Provider)
-            .GetStream<BarEvents>(CandleStreams.Timeframe($"{instrument}|3m|UTC"));
+        var stream = server.TimeframeStream($"{instrument}|3m|UTC");
         var clients = new List<LiveClient>();
         for (var i = 0; i < 3; i++)
         {
@@ -220,8 +218,7 @@ public class WebSocketProtocolTests(TightGateway server) : IClassFixture<TightGa
         await client.NextOfTypeAsync("snapshot");
 
         // The gateway's stream subscription disappears (as with the silo that held it), then a trade comes.
-        var stream = server.Services.GetRequiredService<IClusterClient>().GetStreamProvider(CandleStreams.Provider)
-            .GetStream<BarEvents>(CandleStreams.Timeframe($"{instrument}|2m|UTC"));
+        var stream = server.TimeframeStream($"{instrument}|2m|UTC");
         foreach (var handle in await stream.GetAllSubscriptionHandles())
         {
             await handle.UnsubscribeAsync();
