@@ -194,7 +194,10 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
 
         try
         {
-            var (live, sealState) = await CurrentAsync();
+            // A live update carries the instrument's state as of its commit: no call back to the (busy) symbol grain.
+            var (live, sealState) = _sealer is null && message.Events.Count > 0 && message.Events[^1] is { Kind: BarEventKind.Update } update
+                ? (new LiveState(message.ClosedVersion, update.Bar, message.WatermarkUs), null)
+                : await CurrentAsync();
             await EnsureCachedAsync(live, sealState);
             var watermarkUs = WatermarkUs(live);
             var (replaceLast, append) = FoldLive(live);

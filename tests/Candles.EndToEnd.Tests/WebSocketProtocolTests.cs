@@ -8,7 +8,7 @@ namespace Candles.EndToEnd.Tests;
 /// <summary>A gateway with small limits, every live change sent, and quick stream checks.</summary>
 public sealed class TightGateway() : RunningService(
     "--Candles:Gateway:MaxSubscriptionsPerConnection=3", "--Candles:Gateway:MaxUpdatesPerSecond=0",
-    "--Candles:Gateway:FeedCheckPeriod=00:00:01", "--Candles:Gateway:MaxClientMessageBytes=1024", "--Candles:Gateway:ClientMaxLag=00:00:03", "--Candles:Gateway:SlowClientGrace=00:00:02",
+    "--Candles:Gateway:FeedCheckPeriod=00:00:01", "--Candles:Gateway:MaxClientMessageBytes=1024", "--Candles:Gateway:ClientMaxLag=00:00:03", "--Candles:Gateway:SlowClientGrace=00:00:10",
     "--Candles:Gateway:ClientQueueLimit=500");
 
 /// <summary>The live protocol of DESIGN §3 end to end: a ClientWebSocket against the running host.</summary>
