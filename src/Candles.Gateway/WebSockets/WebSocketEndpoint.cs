@@ -22,7 +22,7 @@ internal static class WebSocketEndpoint
             }
 
             using var socket = await http.WebSockets.AcceptWebSocketAsync();
-            var session = new WebSocketSession(socket, hub, options.Value, loggers.CreateLogger<WebSocketSession>());
+            using var session = new WebSocketSession(socket, hub, options.Value, loggers.CreateLogger<WebSocketSession>());
             await session.RunAsync(http.RequestAborted, lifetime.ApplicationStopping);
             return Results.Empty;
         }).ExcludeFromDescription();

@@ -12,7 +12,7 @@ namespace Candles.Gateway.WebSockets;
 /// through one bounded outbox. A bad message is answered with an error and the connection goes on; a client that
 /// falls too far behind is closed with the reason.
 /// </summary>
-internal sealed partial class WebSocketSession
+internal sealed partial class WebSocketSession : IDisposable
 {
     private readonly Dictionary<string, Subscription> _subscriptions = [];
     private readonly WebSocket _socket;
@@ -20,13 +20,18 @@ internal sealed partial class WebSocketSession
     private readonly GatewayOptions _options;
     private readonly ILogger _logger;
     private readonly ClientOutbox _outbox;
+    private readonly ArrayBufferWriter<byte> _frame = new(1024);
+    private readonly Utf8JsonWriter _json;
     private readonly TaskCompletionSource _receiveEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public WebSocketSession(WebSocket socket, LiveFeedHub hub, GatewayOptions options, ILogger logger)
     {
         (_socket, _hub, _options, _logger) = (socket, hub, options, logger);
+        _json = new Utf8JsonWriter(_frame, WriterOptions);
         _outbox = new ClientOutbox(options.ClientQueueLimit, options.ClientMaxLag, hub.Time, SendAsync);
     }
+
+    public void Dispose() => _json.Dispose();
 
     /// <param name="cancellation">The connection is gone.</param>
     /// <param name="stopping">The server is shutting down: clients are told to reconnect (to another gateway).</param>
@@ -245,15 +250,14 @@ internal sealed partial class WebSocketSession
         }
     }
 
+    /// <summary>One writer per connection (the outbox sends one message at a time), its buffer reused.</summary>
     private async ValueTask SendAsync(Outgoing message, long sequence, CancellationToken cancellation)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            LiveJson.Write(json, message, sequence);
-        }
-
-        await _socket.SendAsync(buffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, cancellation);
+        _frame.ResetWrittenCount();
+        _json.Reset(_frame);
+        LiveJson.Write(_json, message, sequence);
+        _json.Flush();
+        await _socket.SendAsync(_frame.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, cancellation);
     }
 
     /// <summary>Sends the close; a client that does not take it in time is cut off.</summary>
