@@ -13,10 +13,32 @@ public sealed class LiveClient : IAsyncDisposable
     private readonly List<JsonElement> _all = [];
     private Task? _reader;
 
-    /// <summary>The bars of each subscription as the messages left them, by open time; with the sequences seen.</summary>
-    public Dictionary<string, SortedDictionary<long, JsonElement>> Bars { get; } = [];
+    private readonly Dictionary<string, SortedDictionary<long, JsonElement>> _bars = [];
+    private readonly Dictionary<string, List<long>> _sequences = [];
 
-    public Dictionary<string, List<long>> Sequences { get; } = [];
+    /// <summary>A copy of the bars of each subscription as the messages left them, by open time (the reader goes on).</summary>
+    public Dictionary<string, SortedDictionary<long, JsonElement>> Bars
+    {
+        get
+        {
+            lock (_all)
+            {
+                return _bars.ToDictionary(b => b.Key, b => new SortedDictionary<long, JsonElement>(b.Value));
+            }
+        }
+    }
+
+    /// <summary>A copy of the sequences each subscription received.</summary>
+    public Dictionary<string, List<long>> Sequences
+    {
+        get
+        {
+            lock (_all)
+            {
+                return _sequences.ToDictionary(s => s.Key, s => s.Value.ToList());
+            }
+        }
+    }
 
     public int Snapshots { get; private set; }
 
@@ -178,8 +200,8 @@ public sealed class LiveClient : IAsyncDisposable
         }
 
         var id = message.GetProperty("id").GetRawText();
-        var bars = Bars.TryGetValue(id, out var b) ? b : Bars[id] = [];
-        (Sequences.TryGetValue(id, out var s) ? s : Sequences[id] = []).Add(message.GetProperty("seq").GetInt64());
+        var bars = _bars.TryGetValue(id, out var b) ? b : _bars[id] = [];
+        (_sequences.TryGetValue(id, out var s) ? s : _sequences[id] = []).Add(message.GetProperty("seq").GetInt64());
         if (type == "snapshot")
         {
             Snapshots++;

@@ -56,17 +56,14 @@ public class LiveGoldenTests(LiveGoldenReplay replay) : IClassFixture<LiveGolden
             await client.UntilAsync(c => c.Bars.TryGetValue(id, out var bars) && bars.TryGetValue(last, out var bar) && bar.GetProperty("closed").GetBoolean(), TimeSpan.FromSeconds(60)),
             $"the last {tf} bar never arrived closed");
 
-        List<string> received;
-        lock (client)
-        {
-            received = [expected[0], .. client.Bars[id].Values.Select(RestRows.Candle)];
-            Assert.All(client.Bars[id].Values, b => Assert.True(b.GetProperty("closed").GetBoolean() && b.GetProperty("complete").GetBoolean()));
-            var sequences = client.Sequences[id];
-            Assert.Equal(Enumerable.Range(1, sequences.Count).Select(i => (long)i), sequences);
+        var bars = client.Bars[id].Values.ToList();
+        List<string> received = [expected[0], .. bars.Select(RestRows.Candle)];
+        Assert.All(bars, b => Assert.True(b.GetProperty("closed").GetBoolean() && b.GetProperty("complete").GetBoolean()));
+        var sequences = client.Sequences[id];
+        Assert.Equal(Enumerable.Range(1, sequences.Count).Select(i => (long)i), sequences);
 
-            // Both subscriptions got their bars from the live path alone: no resnapshot filled a hole.
-            Assert.Equal(2, client.Snapshots);
-        }
+        // Both subscriptions got their bars from the live path alone: no resnapshot filled a hole.
+        Assert.Equal(2, client.Snapshots);
 
         CsvAssert.Equal(expected, received, fileName);
     }

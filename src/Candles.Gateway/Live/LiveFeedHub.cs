@@ -10,12 +10,13 @@ namespace Candles.Gateway.Live;
 /// The live feeds of this gateway process: one per <see cref="FeedKey"/>, made by its first subscriber and ended
 /// when its last one leaves. WebSocket and gRPC subscriptions both come here.
 /// </summary>
-public sealed class LiveFeedHub(IClusterClient client, IOptions<GatewayOptions> options, ILoggerFactory loggers) : IAsyncDisposable
+public sealed class LiveFeedHub(IClusterClient client, IOptions<GatewayOptions> options, TimeProvider time, ILoggerFactory loggers) : IAsyncDisposable
 {
     private readonly Dictionary<FeedKey, LiveFeed> _feeds = [];
     private readonly ILogger _logger = loggers.CreateLogger<LiveFeed>();
 
-    public TimeProvider Time { get; init; } = TimeProvider.System;
+    /// <summary>The clock of coalescing, lag and feed checks (the host's <see cref="TimeProvider"/>).</summary>
+    public TimeProvider Time { get; } = time;
 
     /// <summary>How many feeds (stream subscriptions) this process holds.</summary>
     public int FeedCount
