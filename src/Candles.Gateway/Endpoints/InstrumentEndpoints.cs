@@ -17,9 +17,8 @@ internal static class InstrumentEndpoints
     {
         api.MapGet("/instruments", async (IGrainFactory grains) =>
         {
-            var ids = await grains.GetGrain<IInstrumentRegistryGrain>(0).List();
-            var statuses = await Task.WhenAll(ids.Select(id => grains.GetGrain<ISymbolGrain>(id).GetStatus()));
-            return Results.Ok(statuses.Where(s => s.Spec is not null).Select(s =>
+            var statuses = await DefinedInstruments.ListAsync(grains);
+            return Results.Ok(statuses.Select(s =>
                 new InstrumentJson(s.Spec!.Id, s.Spec.TickSize, s.Spec.QuantityStep, s.FirstBarMs, s.LastBarMs)));
         }).WithName("GetInstruments").WithSummary("Defined instruments with tick size, quantity step, first and last bar");
 

@@ -6,6 +6,7 @@ using Candles.Abstractions.Wire;
 using Candles.Core.Bars;
 using Candles.Core.Instruments;
 using Candles.Gateway.Options;
+using Candles.Gateway.Requests;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -192,10 +193,6 @@ internal static class UdfEndpoints
         return (await grains.GetGrain<ISymbolGrain>(id.Value).GetStatus()).Spec?.ToInstrument();
     }
 
-    private static async Task<List<Instrument>> InstrumentsAsync(IGrainFactory grains)
-    {
-        var ids = await grains.GetGrain<IInstrumentRegistryGrain>(0).List();
-        var statuses = await Task.WhenAll(ids.Select(id => grains.GetGrain<ISymbolGrain>(id).GetStatus()));
-        return [.. statuses.Where(s => s.Spec is not null).Select(s => s.Spec!.ToInstrument())];
-    }
+    private static async Task<List<Instrument>> InstrumentsAsync(IGrainFactory grains) =>
+        [.. (await DefinedInstruments.ListAsync(grains)).Select(s => s.Spec!.ToInstrument())];
 }
