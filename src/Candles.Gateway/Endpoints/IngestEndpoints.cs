@@ -74,15 +74,8 @@ internal static class IngestEndpoints
 
     private static (Tick[]? Ticks, IResult? Problem) Convert(IngestJson body, Instrument instrument, int max)
     {
-        var ticks = body.Ticks ?? [];
-        if (ticks.Count > max)
-        {
-            return (null, TooLarge(ticks.Count, max));
-        }
-
-        return TickParsing.TryConvert(ticks, instrument, out var converted, out var error)
-            ? (converted, null)
-            : (null, Problems.BadRequest("bad_tick", error!));
+        var (ticks, error) = TickIngestion.Convert(body.Ticks ?? [], instrument, max);
+        return (ticks, error is null ? null : Problems.From(error));
     }
 
     private static async Task<(Tick[]? Ticks, IResult? Problem)> ReadCsvAsync(HttpRequest http, Instrument instrument, int max, CancellationToken cancellation)

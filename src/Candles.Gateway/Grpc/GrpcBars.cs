@@ -30,7 +30,7 @@ internal static class GrpcBars
         {
             case OutgoingKind.Snapshot:
                 var snapshot = new Snapshot();
-                foreach (var bar in message.Snapshot!)
+                foreach (var bar in message.Snapshot!.Select(e => e.Bar))
                 {
                     if (bar is FootprintJson footprint)
                     {

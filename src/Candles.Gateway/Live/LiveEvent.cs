@@ -25,8 +25,6 @@ public sealed class LiveEvent(LiveEventKind kind, CandleJson bar)
     /// <summary>A live update that a newer one may replace before it is sent; closes and corrections never are.</summary>
     public bool IsReplaceable => Kind == LiveEventKind.Update && !Bar.Closed;
 
-    public ReadOnlyMemory<byte> Json => _json ??= Serialize(Bar);
-
-    /// <summary>Bars as their runtime type, so a footprint bar keeps its levels.</summary>
-    public static byte[] Serialize(CandleJson bar) => JsonSerializer.SerializeToUtf8Bytes(bar, bar.GetType());
+    /// <summary>The bar as its runtime type, so a footprint bar keeps its levels.</summary>
+    public ReadOnlyMemory<byte> Json => _json ??= JsonSerializer.SerializeToUtf8Bytes(Bar, Bar.GetType());
 }

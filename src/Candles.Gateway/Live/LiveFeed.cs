@@ -85,7 +85,7 @@ public sealed partial class LiveFeed : IAsyncDisposable
                 {
                     case Arrived m: await OnMessageAsync(m.Events); break;
                     case Joined a: _subscribers.Add(a.Subscription); await SnapshotAsync([a.Subscription]); break;
-                    case Left r: _subscribers.Remove(r.Subscription); r.Subscription.Dispose(); break;
+                    case Left r: _subscribers.Remove(r.Subscription); break;
                     case CheckDue: await CheckAsync(); break;
                     case Resubscribe r: await ResubscribeAsync(r.Reason); break;
                 }
@@ -201,12 +201,11 @@ public sealed partial class LiveFeed : IAsyncDisposable
 
         var history = Math.Max(1, subscriptions.Max(s => s.History));
         var snapshot = await _grain.Snapshot(new BarsQuery(long.MinValue, long.MaxValue, history, Key.StepTicks));
-        var bars = snapshot.Page.Bars;
+        List<LiveEvent> bars = [.. snapshot.Page.Bars.Select(b => new LiveEvent(LiveEventKind.Update, ToJson(b, snapshot.Page)))];
         foreach (var subscription in subscriptions)
         {
-            var tail = bars.Skip(Math.Max(0, bars.Count - subscription.History)).Select(b => ToJson(b, snapshot.Page)).ToList();
             subscription.StreamSequence = snapshot.Sequence;
-            subscription.Snapshot(tail);
+            subscription.Snapshot(bars.GetRange(Math.Max(0, bars.Count - subscription.History), Math.Min(bars.Count, subscription.History)));
         }
     }
 

@@ -71,7 +71,7 @@ public sealed class LiveFeedHub(IClusterClient client, IOptions<GatewayOptions> 
     }
 
     /// <summary>Starts the subscription on its feed: a snapshot first, then every change. Throws if the stream cannot be followed.</summary>
-    public async Task SubscribeAsync(Subscription subscription, Instrument instrument)
+    private async Task SubscribeAsync(Subscription subscription, Instrument instrument)
     {
         LiveFeed feed;
         lock (_feeds)

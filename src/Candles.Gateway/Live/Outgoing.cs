@@ -1,5 +1,3 @@
-using Candles.Gateway.Json;
-
 namespace Candles.Gateway.Live;
 
 public enum OutgoingKind
@@ -36,13 +34,14 @@ public sealed class Outgoing
     /// <summary>When it was queued (a <see cref="TimeProvider"/> timestamp); a replacement keeps its place and its age.</summary>
     internal long EnqueuedAt { get; set; }
 
-    public IReadOnlyList<CandleJson>? Snapshot { get; private init; }
+    /// <summary>The snapshot's bars, their JSON written once for every subscriber given the same read.</summary>
+    public IReadOnlyList<LiveEvent>? Snapshot { get; private init; }
 
     public string? Code { get; private init; }
 
     public string? Message { get; private init; }
 
-    public static Outgoing ForSnapshot(Subscription subscription, IReadOnlyList<CandleJson> bars) =>
+    public static Outgoing ForSnapshot(Subscription subscription, IReadOnlyList<LiveEvent> bars) =>
         new(OutgoingKind.Snapshot, subscription, null) { Snapshot = bars };
 
     public static Outgoing ForEvent(Subscription subscription, LiveEvent e) =>

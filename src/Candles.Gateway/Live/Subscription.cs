@@ -1,5 +1,3 @@
-using Candles.Gateway.Json;
-
 namespace Candles.Gateway.Live;
 
 /// <summary>
@@ -38,7 +36,7 @@ public sealed class Subscription(string idJson, FeedKey key, int history, Client
     internal long NextSequence() => Interlocked.Increment(ref _sequence);
 
     /// <summary>History plus the live bar; replaces whatever the client had.</summary>
-    public void Snapshot(IReadOnlyList<CandleJson> bars)
+    public void Snapshot(IReadOnlyList<LiveEvent> bars)
     {
         lock (_gate)
         {

@@ -28,14 +28,21 @@ public static class TickIngestion
             return (null, error);
         }
 
+        var (converted, refused) = Convert(ticks, instrument!, max);
+        return converted is null ? (null, refused) : (await ApplyAsync(symbol, converted, live, flush), null);
+    }
+
+    /// <summary>At most <paramref name="max"/> ticks to the instrument's units; the first bad one refuses them all.</summary>
+    public static (Tick[]? Ticks, RequestError? Error) Convert(IReadOnlyList<TickJson> ticks, Instrument instrument, int max)
+    {
         if (ticks.Count > max)
         {
             return (null, TooLarge(ticks.Count, max));
         }
 
-        return TickParsing.TryConvert(ticks, instrument!, out var converted, out var tickError)
-            ? (await ApplyAsync(symbol, converted, live, flush), null)
-            : (null, new RequestError("bad_tick", tickError!));
+        return TickParsing.TryConvert(ticks, instrument, out var converted, out var error)
+            ? (converted, null)
+            : (null, new RequestError("bad_tick", error!));
     }
 
     public static async Task<IngestReport> ApplyAsync(ISymbolGrain symbol, Tick[] ticks, bool live, bool flush)

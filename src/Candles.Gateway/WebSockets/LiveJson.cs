@@ -33,7 +33,7 @@ public static class LiveJson
                 json.WriteStartArray("candles");
                 foreach (var bar in message.Snapshot!)
                 {
-                    json.WriteRawValue(LiveEvent.Serialize(bar), skipInputValidation: true);
+                    json.WriteRawValue(bar.Json.Span, skipInputValidation: true);
                 }
 
                 json.WriteEndArray();
