@@ -3,7 +3,6 @@ using Candles.Abstractions.Streams;
 using Candles.Abstractions.Wire;
 using Candles.Core.Building;
 using Candles.Core.Ticks;
-using Candles.Core.Timeframes;
 using Candles.Grains.Hosting;
 using Candles.Grains.Options;
 using Candles.Storage.MinuteBars;
@@ -11,7 +10,6 @@ using Candles.Storage.Sealed;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using NodaTime;
 using Orleans.Streams;
 
 namespace Candles.Grains;
@@ -42,6 +40,7 @@ public sealed partial class SymbolGrain(
     private long _closedVersion;
     private long _sequence;
     private BarBuilder? _builder;
+    private MinuteHistory _history = null!;
     private IngestReport _totals = IngestReport.Empty;
     private IAsyncStream<BarEvents>? _stream;
     private bool _livePending;
@@ -54,6 +53,7 @@ public sealed partial class SymbolGrain(
         _closedVersion = TimeProvider.System.GetUtcNow().UtcTicks;
         _sequence = _closedVersion;
         _stream = this.MinuteStream(_id);
+        _history = new MinuteHistory(store, _id, logger);
 
         // Redis lost (flushed, replaced)? PostgreSQL keeps the grids of every instrument with sealed bars.
         if (state.State.Spec is null && await sealedBars.FindInstrumentAsync(_id, cancellationToken) is { } known)
@@ -111,32 +111,40 @@ public sealed partial class SymbolGrain(
 
     public async Task<IngestReport> Ingest(Tick[] ticks, bool live)
     {
-        var builder = Builder();
+        var builder = await BuilderAsync();
         int applied = 0, amended = 0, duplicates = 0, tooOld = 0;
-        foreach (var tick in ticks)
+        try
         {
-            switch (builder.Update(tick))
+            foreach (var tick in ticks)
             {
-                case TickOutcome.Applied: applied++; break;
-                case TickOutcome.Amended: amended++; break;
-                case TickOutcome.Duplicate: duplicates++; break;
-                default: tooOld++; break;
-            }
-        }
-
-        if (live)
-        {
-            if (!state.State.Live)
-            {
-                state.State.Live = true;
-                await state.WriteStateAsync();
+                switch (builder.Update(tick))
+                {
+                    case TickOutcome.Applied: applied++; break;
+                    case TickOutcome.Amended: amended++; break;
+                    case TickOutcome.Duplicate: duplicates++; break;
+                    default: tooOld++; break;
+                }
             }
 
-            builder.Scan(LiveWatermarkUs());
+            if (live)
+            {
+                if (!state.State.Live)
+                {
+                    state.State.Live = true;
+                    await state.WriteStateAsync();
+                }
+
+                builder.Scan(LiveWatermarkUs());
+            }
+
+            _livePending |= applied > 0;
+            await CommitAsync(checkpoint: ticks.Length > 0 || live);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw Discard(ex);
         }
 
-        _livePending |= applied > 0;
-        await CommitAsync(checkpoint: ticks.Length > 0 || live);
         var report = new IngestReport(ticks.Length, applied, amended, duplicates, tooOld);
         _totals = _totals.Add(report);
         if (tooOld > 0)
@@ -149,20 +157,52 @@ public sealed partial class SymbolGrain(
 
     public async Task Flush()
     {
-        Builder().Flush();
-        await CommitAsync(checkpoint: true);
+        var builder = await BuilderAsync();
+        try
+        {
+            builder.Flush();
+            await CommitAsync(checkpoint: true);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw Discard(ex);
+        }
     }
 
-    public Task<LiveState> GetLiveState()
+    /// <summary>
+    /// A change could not be committed: the builder holds ticks the store does not, so it is dropped, to be restored
+    /// from the store by the next call (or the next activation), as if the batch never came. The caller may retry.
+    /// </summary>
+    private InstrumentUnavailableException Discard(Exception failure)
     {
-        var builder = Builder();
-        return Task.FromResult(new LiveState(_closedVersion, builder.LiveBar, builder.WatermarkUs));
+        _builder = null;
+        _changes.Clear();
+        _livePending = false;
+        _closedVersion++;
+        if (failure is StaleWriterException)
+        {
+            LogStale(logger, _id, failure.Message);
+            DeactivateOnIdle();
+        }
+        else
+        {
+            LogCommitFailed(logger, failure, _id);
+        }
+
+        // The cause stays in this silo's log: the caller needs only to know it may retry.
+        return new InstrumentUnavailableException($"instrument {_id} could not store the change and kept nothing of it; retry");
     }
 
-    public Task<BarsPage> GetMinuteBars(long fromMs, long toMs)
+    public async Task<LiveState> GetLiveState()
     {
-        var builder = Builder();
-        return Task.FromResult(new BarsPage(builder.BarsBetween(fromMs, toMs), builder.WatermarkUs, builder.RetainedFromMs));
+        var builder = await BuilderAsync();
+        return new LiveState(_closedVersion, builder.LiveBar, builder.WatermarkUs);
+    }
+
+    public async Task<BarsPage> GetMinuteBars(long fromMs, long toMs)
+    {
+        var builder = await BuilderAsync();
+        return new BarsPage(builder.BarsBetween(fromMs, toMs), builder.WatermarkUs, builder.RetainedFromMs);
     }
 
     /// <summary>The timer: closes a live source's quiet minutes and sends a live update held back by the coalescing.</summary>
@@ -173,12 +213,20 @@ public sealed partial class SymbolGrain(
             return;
         }
 
-        if (state.State.Live)
+        try
         {
-            _builder.Scan(LiveWatermarkUs());
-        }
+            if (state.State.Live)
+            {
+                _builder.Scan(LiveWatermarkUs());
+            }
 
-        await CommitAsync(checkpoint: false, forcePublish: true);
+            await CommitAsync(checkpoint: false, forcePublish: true);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Nobody to tell: the next call restores from the store and the next scan closes the minutes again.
+            Discard(ex);
+        }
     }
 
     private long LiveWatermarkUs() => (clock.GetUtcNow() - _options.Grace).ToUnixTimeMilliseconds() * 1000;
@@ -189,7 +237,7 @@ public sealed partial class SymbolGrain(
     /// </summary>
     private async Task CommitAsync(bool checkpoint, bool forcePublish = false)
     {
-        var builder = Builder();
+        var builder = _builder!;
         _changes.Clear();
         builder.DrainChanges(_changes);
         if (_changes.Count == 0 && !checkpoint)
@@ -209,10 +257,14 @@ public sealed partial class SymbolGrain(
 
         // A bar may close and be corrected in one batch: its latest version is the one to keep.
         var bars = _changes.GroupBy(c => c.Bar.Candle.OpenTimeMs).Select(g => g.Last().Bar).ToList();
-        await store.CommitAsync(_id, bars, builder.Checkpoint());
+        if (await _history.CommitAsync(bars, builder))
+        {
+            await RestoreDefinitionAsync();
+        }
+
         if (_changes.Any(c => c.Kind == BarChangeKind.Closed) && builder.ClosedBars.Count > 0)
         {
-            await store.TrimAsync(_id, builder.ClosedBars[0].Candle.OpenTimeMs);
+            await _history.TrimAsync(builder.ClosedBars[0].Candle.OpenTimeMs);
         }
 
         if (_changes.Count > 0 || forcePublish || (_livePending && Environment.TickCount64 - _lastPublishedMs >= _options.UpdatePeriod.TotalMilliseconds))
@@ -290,18 +342,40 @@ public sealed partial class SymbolGrain(
         ? Task.CompletedTask
         : Task.WhenAll(_sealZones.Select(zone => GrainFactory.GetGrain<IPeriodGrain>(GrainKeys.Period(_id, zone)).Watch()));
 
-    private async Task RestoreBuilderAsync(CancellationToken cancellation)
+    private async Task RestoreBuilderAsync(CancellationToken cancellation) =>
+        _builder = await _history.RestoreAsync(new BarBuilderOptions { Retention = _options.Retention }, cancellation);
+
+    /// <summary>The store that lost the 1m history may have lost the definition too (one Redis holds both): put it back.</summary>
+    private async Task RestoreDefinitionAsync()
     {
-        var schedule = BarSchedule.For(Timeframe.OneMinute, DateTimeZone.Utc);
-        var options = new BarBuilderOptions { Retention = _options.Retention };
-        var checkpoint = await store.LoadCheckpointAsync(_id, cancellation);
-        _builder = checkpoint is null
-            ? new BarBuilder(schedule, options)
-            : BarBuilder.Restore(schedule, options, await store.LoadAsync(_id, long.MinValue, long.MaxValue, cancellation), checkpoint);
+        var held = state.State;
+        await state.ReadStateAsync();
+        if (state.State.Spec is null)
+        {
+            state.State = held;
+            await state.WriteStateAsync();
+            await GrainFactory.GetGrain<IInstrumentRegistryGrain>(0).Add(_id);
+        }
     }
 
-    private BarBuilder Builder() =>
-        _builder ?? throw new InvalidOperationException($"instrument {_id} is not defined");
+    /// <summary>The builder, restored from the store first if a failed commit dropped it.</summary>
+    private async Task<BarBuilder> BuilderAsync()
+    {
+        if (_builder is null && state.State.Spec is not null)
+        {
+            try
+            {
+                await RestoreBuilderAsync(CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                LogRestoreFailed(logger, ex, _id);
+                throw new InstrumentUnavailableException($"instrument {_id} cannot read its 1m store; retry");
+            }
+        }
+
+        return _builder ?? throw new InvalidOperationException($"instrument {_id} is not defined");
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Instrument {Instrument} defined: tick {TickSize}, quantity step {QuantityStep}")]
     private static partial void LogDefined(ILogger logger, string instrument, string tickSize, string quantityStep);
@@ -311,6 +385,15 @@ public sealed partial class SymbolGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish the 1m events of {Instrument}; consumers will see a sequence gap")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, string instrument);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not commit a change of {Instrument}; it is dropped and the 1m history restored from the store")]
+    private static partial void LogCommitFailed(ILogger logger, Exception exception, string instrument);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not restore the 1m history of {Instrument} from the store")]
+    private static partial void LogRestoreFailed(ILogger logger, Exception exception, string instrument);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "This activation of {Instrument} is stale and steps down: {Reason}")]
+    private static partial void LogStale(ILogger logger, string instrument, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Count} ticks of {Instrument} older than the retained history")]
     private static partial void LogRefused(ILogger logger, int count, string instrument);

@@ -19,6 +19,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>The silo's sealed-bar store, so tests can see what was sealed.</summary>
     public InMemorySealedBarStore SealedBars { get; } = new();
 
+    /// <summary>The silo's 1m store, which injects faults when a test asks.</summary>
+    public FaultyMinuteBarStore MinuteBars { get; } = new();
+
     public IGrainFactory Grains => Cluster.Client;
 
     /// <summary>Zones sealed besides UTC.</summary>
@@ -59,6 +62,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.AddMemoryGrainStorage(CandleStreams.PubSubStore);
             silo.UseInMemoryReminderService();
             silo.Services.AddSingleton<ISealedBarStore>(SealedBars);
+            silo.Services.AddSingleton<Storage.MinuteBars.IMinuteBarStore>(MinuteBars);
             silo.AddCandleGrains(Configuration, o => o.ScanPeriod = TimeSpan.FromMilliseconds(50));
         });
         builder.ConfigureClient(client => client.AddMemoryStreams(CandleStreams.Provider));

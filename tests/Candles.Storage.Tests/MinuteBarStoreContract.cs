@@ -15,6 +15,16 @@ public abstract class MinuteBarStoreContract
     /// <summary>A fresh instrument per test, so tests sharing a store never see each other's bars.</summary>
     private readonly string _instrument = $"TEST:S{Guid.NewGuid():N}"[..20];
 
+    private StoreRevision _revision = StoreRevision.None;
+
+    /// <summary>A commit by one writer, over its own last revision.</summary>
+    private async Task CommitAsync(IReadOnlyList<Bar> bars, BuilderCheckpoint? checkpoint)
+    {
+        var next = _revision.Next("writer");
+        Assert.True((await Store.CommitAsync(_instrument, bars, checkpoint, _revision, next)).Committed);
+        _revision = next;
+    }
+
     internal static Bar MinuteBar(long openTimeMs, long price, int revision = 0, long volume = 5)
     {
         var candle = new Candle(new BarPeriod(openTimeMs, openTimeMs + 60_000), price, price + 2, price - 1, price + 1, volume, 3, (price * (volume + 3)) + 1, 4, 10, openTimeMs * 1000, 13, (openTimeMs * 1000) + 5, revision);
@@ -31,7 +41,7 @@ public abstract class MinuteBarStoreContract
     [Fact]
     public async Task LoadReturnsBarsAscendingWithinAHalfOpenRange()
     {
-        await Store.CommitAsync(_instrument, [MinuteBar(T0 + 120_000, 102), MinuteBar(T0, 100), MinuteBar(T0 + 60_000, 101)], null);
+        await CommitAsync([MinuteBar(T0 + 120_000, 102), MinuteBar(T0, 100), MinuteBar(T0 + 60_000, 101)], null);
         var loaded = await Store.LoadAsync(_instrument, T0 + 60_000, T0 + 120_000);
         AssertSameBar(MinuteBar(T0 + 60_000, 101), Assert.Single(loaded));
         Assert.Equal([T0, T0 + 60_000, T0 + 120_000], (await Store.LoadAsync(_instrument, long.MinValue, long.MaxValue)).Select(b => b.Candle.OpenTimeMs));
@@ -40,8 +50,8 @@ public abstract class MinuteBarStoreContract
     [Fact]
     public async Task ACorrectedBarReplacesTheOneWithTheSameOpenTime()
     {
-        await Store.CommitAsync(_instrument, [MinuteBar(T0, 100)], null);
-        await Store.CommitAsync(_instrument, [MinuteBar(T0, 100, revision: 1, volume: 9)], null);
+        await CommitAsync([MinuteBar(T0, 100)], null);
+        await CommitAsync([MinuteBar(T0, 100, revision: 1, volume: 9)], null);
         var loaded = Assert.Single(await Store.LoadAsync(_instrument, long.MinValue, long.MaxValue));
         AssertSameBar(MinuteBar(T0, 100, revision: 1, volume: 9), loaded);
     }
@@ -49,7 +59,7 @@ public abstract class MinuteBarStoreContract
     [Fact]
     public async Task TrimDropsOnlyBarsOpeningBeforeTheCutoff()
     {
-        await Store.CommitAsync(_instrument, [MinuteBar(T0, 100), MinuteBar(T0 + 60_000, 101), MinuteBar(T0 + 120_000, 102)], null);
+        await CommitAsync([MinuteBar(T0, 100), MinuteBar(T0 + 60_000, 101), MinuteBar(T0 + 120_000, 102)], null);
         await Store.TrimAsync(_instrument, T0 + 60_000);
         Assert.Equal([T0 + 60_000, T0 + 120_000], (await Store.LoadAsync(_instrument, long.MinValue, long.MaxValue)).Select(b => b.Candle.OpenTimeMs));
     }
@@ -57,7 +67,7 @@ public abstract class MinuteBarStoreContract
     [Fact]
     public async Task InstrumentsAreKeptApart()
     {
-        await Store.CommitAsync(_instrument, [MinuteBar(T0, 100)], null);
+        await CommitAsync([MinuteBar(T0, 100)], null);
         Assert.Empty(await Store.LoadAsync(_instrument + "X", long.MinValue, long.MaxValue));
     }
 
@@ -71,25 +81,67 @@ public abstract class MinuteBarStoreContract
             Candle = bar.Candle with { QuoteVolume = huge, BuyVolume = huge },
             Footprint = Footprint.Create([new PriceLevel(1234, huge, 1, 3)], 1),
         };
-        await Store.CommitAsync(_instrument, [bar], null);
+        await CommitAsync([bar], null);
         AssertSameBar(bar, Assert.Single(await Store.LoadAsync(_instrument, long.MinValue, long.MaxValue)));
     }
 
     [Fact]
     public async Task TheCheckpointIsCommittedWithTheBarsAndReadBack()
     {
-        Assert.Null(await Store.LoadCheckpointAsync(_instrument));
+        Assert.Equal(StoredCheckpoint.Empty, await Store.LoadCheckpointAsync(_instrument));
         var live = MinuteBar(T0 + 60_000, 101);
-        await Store.CommitAsync(_instrument, [MinuteBar(T0, 100)], new BuilderCheckpoint(123_456, [(1, 10), (12, 20)], live));
-        var checkpoint = await Store.LoadCheckpointAsync(_instrument);
+        await CommitAsync([MinuteBar(T0, 100)], new BuilderCheckpoint(123_456, [(1, 10), (12, 20)], live));
+        var checkpoint = (await Store.LoadCheckpointAsync(_instrument)).Checkpoint;
         Assert.NotNull(checkpoint);
         Assert.Equal(123_456, checkpoint.WatermarkUs);
         Assert.Equal([(1L, 10L), (12L, 20L)], checkpoint.AppliedIds);
         AssertSameBar(live, checkpoint.Live!);
-        await Store.CommitAsync(_instrument, [], new BuilderCheckpoint(200_000, [(1, 21)], null));
-        Assert.Null((await Store.LoadCheckpointAsync(_instrument))!.Live);
+        await CommitAsync([], new BuilderCheckpoint(200_000, [(1, 21)], null));
+        Assert.Null((await Store.LoadCheckpointAsync(_instrument)).Checkpoint!.Live);
         Assert.Single(await Store.LoadAsync(_instrument, long.MinValue, long.MaxValue));
     }
+
+    [Fact]
+    public async Task ACommitIsRefusedUnlessTheStoreIsAtTheExpectedRevision()
+    {
+        var first = StoreRevision.None.Next("a");
+        Assert.Equal(CommitResult.Done(first), await Store.CommitAsync(_instrument, [MinuteBar(T0, 100)], Checkpoint(1), StoreRevision.None, first));
+
+        // A second activation that read nothing before the first wrote must not overwrite it.
+        var refused = await Store.CommitAsync(_instrument, [MinuteBar(T0, 999)], Checkpoint(2), StoreRevision.None, StoreRevision.None.Next("b"));
+        Assert.Equal(CommitResult.Conflict(first), refused);
+        AssertSameBar(MinuteBar(T0, 100), Assert.Single(await Store.LoadAsync(_instrument, long.MinValue, long.MaxValue)));
+        Assert.Equal(new StoredCheckpoint(Checkpoint(1), first) with { Checkpoint = null }, (await Store.LoadCheckpointAsync(_instrument)) with { Checkpoint = null });
+        Assert.Equal(1, (await Store.LoadCheckpointAsync(_instrument)).Checkpoint!.WatermarkUs);
+
+        var second = first.Next("a");
+        Assert.True((await Store.CommitAsync(_instrument, [MinuteBar(T0 + 60_000, 101)], Checkpoint(3), first, second)).Committed);
+        Assert.Equal(second, (await Store.LoadCheckpointAsync(_instrument)).Revision);
+    }
+
+    [Fact]
+    public async Task ARewriteReplacesTheWholeHistoryOnlyOverTheExpectedRevision()
+    {
+        await CommitAsync([MinuteBar(T0, 100), MinuteBar(T0 + 60_000, 101), MinuteBar(T0 + 120_000, 102)], Checkpoint(1));
+        var stale = await Store.RewriteAsync(_instrument, [MinuteBar(T0, 7)], Checkpoint(9), StoreRevision.None, new StoreRevision("x", 5));
+        Assert.False(stale.Committed);
+        Assert.Equal(3, (await Store.LoadAsync(_instrument, long.MinValue, long.MaxValue)).Count);
+
+        var written = new StoreRevision("x", 5);
+        var bars = Enumerable.Range(0, 1234).Select(i => MinuteBar(T0 + (i * 60_000L), 200 + i)).ToList();
+        Assert.True((await Store.RewriteAsync(_instrument, bars, Checkpoint(42), _revision, written)).Committed);
+        var loaded = await Store.LoadAsync(_instrument, long.MinValue, long.MaxValue);
+        Assert.Equal(bars.Count, loaded.Count);
+        AssertSameBar(bars[0], loaded[0]);
+        AssertSameBar(bars[^1], loaded[^1]);
+        var stored = await Store.LoadCheckpointAsync(_instrument);
+        Assert.Equal((42L, written), (stored.Checkpoint!.WatermarkUs, stored.Revision));
+
+        Assert.True((await Store.RewriteAsync(_instrument, [], Checkpoint(43), written, written.Next("x"))).Committed);
+        Assert.Empty(await Store.LoadAsync(_instrument, long.MinValue, long.MaxValue));
+    }
+
+    private static BuilderCheckpoint Checkpoint(long watermarkUs) => new(watermarkUs, [(1, watermarkUs)], null);
 
     [Fact]
     public async Task AnUnknownInstrumentHasNoBars() =>

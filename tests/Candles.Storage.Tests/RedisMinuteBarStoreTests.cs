@@ -29,12 +29,32 @@ public class RedisMinuteBarStoreTests(RedisFixture redis) : MinuteBarStoreContra
     [Fact]
     public async Task AWriteTouchesOnlyTheBarsWritten()
     {
-        var store = Store;
+        var store = new RedisMinuteBarStore(redis.Connection, new RedisMinuteBarStoreOptions { ConnectionString = redis.Server.ConnectionString });
         var instrument = "TEST:REDISKEYS";
-        await store.CommitAsync(instrument, [MinuteBar(1_000_000_020_000, 5), MinuteBar(1_000_000_080_000, 6)], null);
-        var key = (RedisKey)$"candles:1m:{instrument}";
+        var (first, second) = (StoreRevision.None.Next("w"), StoreRevision.None.Next("w").Next("w"));
+        await store.CommitAsync(instrument, [MinuteBar(1_000_000_020_000, 5), MinuteBar(1_000_000_080_000, 6)], null, StoreRevision.None, first);
+        var key = (RedisKey)$"candles:1m:{{{instrument}}}";
         Assert.Equal(2, await redis.Connection.GetDatabase().SortedSetLengthAsync(key));
-        await store.CommitAsync(instrument, [MinuteBar(1_000_000_080_000, 6, revision: 1)], null);
+        await store.CommitAsync(instrument, [MinuteBar(1_000_000_080_000, 6, revision: 1)], null, first, second);
         Assert.Equal(2, await redis.Connection.GetDatabase().SortedSetLengthAsync(key));
+    }
+
+    [Fact]
+    public async Task CommitsAndRewritesRunOnARedisCluster()
+    {
+        // One node owning all 16384 slots: a script whose keys span slots fails with CROSSSLOT here, as on a sharded Redis.
+        using var server = new RedisServer(cluster: true);
+        using var connection = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
+        var store = new RedisMinuteBarStore(connection, new RedisMinuteBarStoreOptions { ConnectionString = server.ConnectionString });
+        var instrument = "BINANCE:BTCUSDT";
+        var keys = store.Keys(instrument);
+        Assert.Single(new[] { keys.Bars, keys.Checkpoint, keys.Revision, keys.Staged }.Select(k => connection.HashSlot(k)).Distinct());
+
+        var first = StoreRevision.None.Next("w");
+        var checkpoint = new Core.Building.BuilderCheckpoint(5, [(1, 2)], null);
+        Assert.True((await store.CommitAsync(instrument, [MinuteBar(1_000_000_020_000, 5)], checkpoint, StoreRevision.None, first)).Committed);
+        Assert.True((await store.RewriteAsync(instrument, [MinuteBar(1_000_000_080_000, 6)], checkpoint, first, first.Next("w"))).Committed);
+        Assert.Equal([1_000_000_080_000L], (await store.LoadAsync(instrument, long.MinValue, long.MaxValue)).Select(b => b.Candle.OpenTimeMs));
+        Assert.Equal(first.Next("w"), (await store.LoadCheckpointAsync(instrument)).Revision);
     }
 }

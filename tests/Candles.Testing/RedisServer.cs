@@ -6,30 +6,61 @@ namespace Candles.Testing;
 
 /// <summary>
 /// A real <c>redis-server</c> (Debian's package, installed by infra/install-deps.sh) started for the test run on a
-/// free loopback port, with no persistence, in a temporary folder; stopped and removed on dispose.
+/// free loopback port, in a temporary folder; stopped and removed on dispose. No persistence unless
+/// appendOnly (AOF with <c>appendfsync everysec</c>, as production runs it); a one-node Redis
+/// Cluster owning every slot if cluster, so commands that span hash slots fail as they would
+/// on a sharded Redis.
 /// </summary>
 public sealed class RedisServer : IDisposable
 {
-    private readonly Process _process;
     private readonly string _folder = Directory.CreateTempSubdirectory("candles-redis-").FullName;
+    private readonly bool _appendOnly;
+    private readonly bool _cluster;
+    private Process _process;
 
-    public RedisServer()
+    public RedisServer(bool appendOnly = false, bool cluster = false)
     {
+        (_appendOnly, _cluster) = (appendOnly, cluster);
         Port = LoopbackPorts.Free();
-        var executable = File.Exists("/usr/bin/redis-server") ? "/usr/bin/redis-server" : "redis-server";
-        _process = Process.Start(new ProcessStartInfo(executable, ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _folder])
+        _process = Start();
+        if (cluster)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        }) ?? throw new InvalidOperationException("redis-server did not start; run infra/install-deps.sh");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        WaitUntilListening();
+            RedisCli("CLUSTER", "ADDSLOTSRANGE", "0", "16383");
+            WaitUntil(() => RedisCli("CLUSTER", "INFO").Contains("cluster_state:ok", StringComparison.Ordinal), "the one-node cluster to own every slot");
+        }
     }
 
     public int Port { get; }
 
     public string ConnectionString => $"127.0.0.1:{Port}";
+
+    /// <summary>SIGKILL, as a crash: whatever AOF had not fsynced is gone.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(5000);
+    }
+
+    /// <summary>Starts the server again on the same port and folder, so it loads what it persisted.</summary>
+    public void Restart()
+    {
+        _process.Dispose();
+        _process = Start();
+    }
+
+    /// <summary>Runs <c>redis-cli</c> against this server and returns what it printed.</summary>
+    public string RedisCli(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("redis-cli", ["-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. arguments])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var cli = Process.Start(start) ?? throw new InvalidOperationException("redis-cli did not start");
+        var output = cli.StandardOutput.ReadToEnd();
+        cli.WaitForExit(10_000);
+        return output;
+    }
 
     public void Dispose()
     {
@@ -41,6 +72,42 @@ public sealed class RedisServer : IDisposable
 
         _process.Dispose();
         Directory.Delete(_folder, recursive: true);
+    }
+
+    private Process Start()
+    {
+        var executable = File.Exists("/usr/bin/redis-server") ? "/usr/bin/redis-server" : "redis-server";
+        List<string> arguments = ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--dir", _folder];
+        arguments.AddRange(_appendOnly ? ["--appendonly", "yes", "--appendfsync", "everysec"] : ["--appendonly", "no"]);
+        if (_cluster)
+        {
+            arguments.AddRange(["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"]);
+        }
+
+        var process = Process.Start(new ProcessStartInfo(executable, arguments)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        }) ?? throw new InvalidOperationException("redis-server did not start; run infra/install-deps.sh");
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        _process = process;
+        WaitUntilListening();
+        return process;
+    }
+
+    private static void WaitUntil(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"timed out waiting for {what}");
+            }
+
+            Thread.Sleep(50);
+        }
     }
 
     private void WaitUntilListening()

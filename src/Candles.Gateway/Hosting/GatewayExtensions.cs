@@ -33,10 +33,11 @@ public static class GatewayExtensions
             .Validate(o => o.FeedCheckPeriod > TimeSpan.Zero, $"{GatewayOptions.Section}:FeedCheckPeriod must be positive")
             .ValidateOnStart();
         services.AddProblemDetails();
+        services.AddExceptionHandler<GatewayExceptionHandler>();
         services.AddOpenApi("v1");
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<LiveFeedHub>();
-        services.AddGrpc();
+        services.AddGrpc(grpc => grpc.Interceptors.Add<UnavailabilityInterceptor>());
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks().AddCheck("gateway", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
         return services;

@@ -7,30 +7,64 @@ namespace Candles.Storage.MinuteBars;
 /// <summary>The embedded mode's store: bars in this process only, gone when it stops.</summary>
 public sealed class InMemoryMinuteBarStore : IMinuteBarStore
 {
-    private readonly ConcurrentDictionary<string, SortedList<long, Bar>> _instruments = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, BuilderCheckpoint> _checkpoints = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Series> _instruments = new(StringComparer.Ordinal);
 
-    public Task CommitAsync(string instrument, IReadOnlyList<Bar> bars, BuilderCheckpoint? checkpoint, CancellationToken cancellation = default)
+    public Task<CommitResult> CommitAsync(
+        string instrument, IReadOnlyList<Bar> bars, BuilderCheckpoint? checkpoint, StoreRevision expected, StoreRevision written, CancellationToken cancellation = default)
     {
-        var series = _instruments.GetOrAdd(instrument, _ => []);
+        var series = _instruments.GetOrAdd(instrument, _ => new Series());
         lock (series)
         {
+            if (series.Revision != expected)
+            {
+                return Task.FromResult(CommitResult.Conflict(series.Revision));
+            }
+
             foreach (var bar in bars)
             {
-                series[bar.Candle.OpenTimeMs] = bar;
+                series.Bars[bar.Candle.OpenTimeMs] = bar;
             }
 
-            if (checkpoint is not null)
-            {
-                _checkpoints[instrument] = checkpoint;
-            }
+            series.Checkpoint = checkpoint ?? series.Checkpoint;
+            series.Revision = written;
+            return Task.FromResult(CommitResult.Done(written));
         }
-
-        return Task.CompletedTask;
     }
 
-    public Task<BuilderCheckpoint?> LoadCheckpointAsync(string instrument, CancellationToken cancellation = default) =>
-        Task.FromResult(_checkpoints.TryGetValue(instrument, out var checkpoint) ? checkpoint : null);
+    public Task<CommitResult> RewriteAsync(
+        string instrument, IReadOnlyList<Bar> bars, BuilderCheckpoint checkpoint, StoreRevision expected, StoreRevision written, CancellationToken cancellation = default)
+    {
+        var series = _instruments.GetOrAdd(instrument, _ => new Series());
+        lock (series)
+        {
+            if (series.Revision != expected)
+            {
+                return Task.FromResult(CommitResult.Conflict(series.Revision));
+            }
+
+            series.Bars.Clear();
+            foreach (var bar in bars)
+            {
+                series.Bars[bar.Candle.OpenTimeMs] = bar;
+            }
+
+            (series.Checkpoint, series.Revision) = (checkpoint, written);
+            return Task.FromResult(CommitResult.Done(written));
+        }
+    }
+
+    public Task<StoredCheckpoint> LoadCheckpointAsync(string instrument, CancellationToken cancellation = default)
+    {
+        if (!_instruments.TryGetValue(instrument, out var series))
+        {
+            return Task.FromResult(StoredCheckpoint.Empty);
+        }
+
+        lock (series)
+        {
+            return Task.FromResult(new StoredCheckpoint(series.Checkpoint, series.Revision));
+        }
+    }
 
     public Task<IReadOnlyList<Bar>> LoadAsync(string instrument, long fromMs, long toMs, CancellationToken cancellation = default)
     {
@@ -41,7 +75,7 @@ public sealed class InMemoryMinuteBarStore : IMinuteBarStore
 
         lock (series)
         {
-            return Task.FromResult<IReadOnlyList<Bar>>([.. series.Values.Where(b => b.Candle.OpenTimeMs >= fromMs && b.Candle.OpenTimeMs < toMs)]);
+            return Task.FromResult<IReadOnlyList<Bar>>([.. series.Bars.Values.Where(b => b.Candle.OpenTimeMs >= fromMs && b.Candle.OpenTimeMs < toMs)]);
         }
     }
 
@@ -51,13 +85,22 @@ public sealed class InMemoryMinuteBarStore : IMinuteBarStore
         {
             lock (series)
             {
-                while (series.Count > 0 && series.Keys[0] < beforeMs)
+                while (series.Bars.Count > 0 && series.Bars.Keys[0] < beforeMs)
                 {
-                    series.RemoveAt(0);
+                    series.Bars.RemoveAt(0);
                 }
             }
         }
 
         return Task.CompletedTask;
+    }
+
+    private sealed class Series
+    {
+        public SortedList<long, Bar> Bars { get; } = [];
+
+        public BuilderCheckpoint? Checkpoint { get; set; }
+
+        public StoreRevision Revision { get; set; } = StoreRevision.None;
     }
 }

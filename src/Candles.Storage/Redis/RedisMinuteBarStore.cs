@@ -9,59 +9,120 @@ namespace Candles.Storage.Redis;
 
 /// <summary>
 /// 1m bars in Redis: one sorted set per instrument, scored by open time, each member one encoded bar, and
-/// the checkpoint in a string beside it. A commit is one script call, so it is atomic, and it touches only
-/// the bars written, never the whole history.
+/// the checkpoint and the store revision in strings beside it. A commit is one script call, so it is atomic;
+/// it touches only the bars written, never the whole history, and is refused unless the revision is the one
+/// the writer expects. An instrument's keys share one hash slot (<c>{instrument}</c> tags), so the scripts run
+/// on a sharded Redis (Redis Cluster) too.
 /// </summary>
 public sealed class RedisMinuteBarStore(IConnectionMultiplexer redis, RedisMinuteBarStoreOptions options) : IMinuteBarStore
 {
-    // ARGV[1] is the checkpoint ('' for none), then score, bar pairs: each bar replaces the member at its score.
+    // KEYS: bars, checkpoint, revision. ARGV: expected revision, next revision, checkpoint ('' for none), then
+    // score, bar pairs: each bar replaces the member at its score. Returns {1, next} or {0, the revision found}.
     private const string CommitScript = """
-        for i = 2, #ARGV, 2 do
+        local found = redis.call('GET', KEYS[3]) or ''
+        if found ~= ARGV[1] then
+          return {0, found}
+        end
+        for i = 4, #ARGV, 2 do
           redis.call('ZREMRANGEBYSCORE', KEYS[1], ARGV[i], ARGV[i])
           redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1])
         end
-        if ARGV[1] ~= '' then
-          redis.call('SET', KEYS[2], ARGV[1])
+        if ARGV[3] ~= '' then
+          redis.call('SET', KEYS[2], ARGV[3])
         end
-        return (#ARGV - 1) / 2
+        redis.call('SET', KEYS[3], ARGV[2])
+        return {1, ARGV[2]}
         """;
 
-    public async Task CommitAsync(string instrument, IReadOnlyList<Bar> bars, BuilderCheckpoint? checkpoint, CancellationToken cancellation = default)
-    {
-        if (bars.Count == 0 && checkpoint is null)
-        {
-            return;
-        }
+    // KEYS: bars, checkpoint, revision, the staged bars. ARGV: expected revision, next revision, checkpoint.
+    private const string SwapScript = """
+        local found = redis.call('GET', KEYS[3]) or ''
+        if found ~= ARGV[1] then
+          redis.call('DEL', KEYS[4])
+          return {0, found}
+        end
+        if redis.call('EXISTS', KEYS[4]) == 1 then
+          redis.call('RENAME', KEYS[4], KEYS[1])
+        else
+          redis.call('DEL', KEYS[1])
+        end
+        redis.call('SET', KEYS[2], ARGV[3])
+        redis.call('SET', KEYS[3], ARGV[2])
+        return {1, ARGV[2]}
+        """;
 
-        var values = new RedisValue[1 + (bars.Count * 2)];
-        values[0] = checkpoint is null ? RedisValue.EmptyString : CheckpointCodec.Encode(checkpoint);
+    /// <summary>Bars staged per call while rewriting a history, so no single command carries all of it.</summary>
+    private const int RewriteChunk = 500;
+
+    public async Task<CommitResult> CommitAsync(
+        string instrument, IReadOnlyList<Bar> bars, BuilderCheckpoint? checkpoint, StoreRevision expected, StoreRevision written, CancellationToken cancellation = default)
+    {
+        var values = new RedisValue[3 + (bars.Count * 2)];
+        values[0] = expected.ToString();
+        values[1] = written.ToString();
+        values[2] = checkpoint is null ? RedisValue.EmptyString : CheckpointCodec.Encode(checkpoint);
         for (var i = 0; i < bars.Count; i++)
         {
-            values[1 + (2 * i)] = bars[i].Candle.OpenTimeMs;
-            values[2 + (2 * i)] = BarCodec.Encode(bars[i]);
+            values[3 + (2 * i)] = bars[i].Candle.OpenTimeMs;
+            values[4 + (2 * i)] = BarCodec.Encode(bars[i]);
         }
 
-        await Database.ScriptEvaluateAsync(CommitScript, [Key(instrument), CheckpointKey(instrument)], values);
+        var keys = Keys(instrument);
+        return Result(await Database.ScriptEvaluateAsync(CommitScript, [keys.Bars, keys.Checkpoint, keys.Revision], values));
     }
 
-    public async Task<BuilderCheckpoint?> LoadCheckpointAsync(string instrument, CancellationToken cancellation = default)
+    public async Task<CommitResult> RewriteAsync(
+        string instrument, IReadOnlyList<Bar> bars, BuilderCheckpoint checkpoint, StoreRevision expected, StoreRevision written, CancellationToken cancellation = default)
     {
-        var value = await Database.StringGetAsync(CheckpointKey(instrument));
-        return value.IsNullOrEmpty ? null : CheckpointCodec.Decode((byte[])value!);
+        var keys = Keys(instrument);
+        var database = Database;
+        await database.KeyDeleteAsync(keys.Staged);
+        for (var start = 0; start < bars.Count; start += RewriteChunk)
+        {
+            var entries = bars.Skip(start).Take(RewriteChunk)
+                .Select(b => new SortedSetEntry(BarCodec.Encode(b), b.Candle.OpenTimeMs))
+                .ToArray();
+            await database.SortedSetAddAsync(keys.Staged, entries);
+        }
+
+        var result = await database.ScriptEvaluateAsync(
+            SwapScript, [keys.Bars, keys.Checkpoint, keys.Revision, keys.Staged], [expected.ToString(), written.ToString(), CheckpointCodec.Encode(checkpoint)]);
+        return Result(result);
+    }
+
+    public async Task<StoredCheckpoint> LoadCheckpointAsync(string instrument, CancellationToken cancellation = default)
+    {
+        var keys = Keys(instrument);
+        var values = await Database.StringGetAsync([keys.Checkpoint, keys.Revision]);
+        var checkpoint = values[0].IsNullOrEmpty ? null : CheckpointCodec.Decode((byte[])values[0]!);
+        return new StoredCheckpoint(checkpoint, StoreRevision.Parse(values[1]));
     }
 
     public async Task<IReadOnlyList<Bar>> LoadAsync(string instrument, long fromMs, long toMs, CancellationToken cancellation = default)
     {
-        var members = await Database.SortedSetRangeByScoreAsync(Key(instrument), fromMs, toMs, Exclude.Stop);
+        var members = await Database.SortedSetRangeByScoreAsync(Keys(instrument).Bars, fromMs, toMs, Exclude.Stop);
         return [.. members.Select(m => BarCodec.Decode((byte[])m!))];
     }
 
     public Task TrimAsync(string instrument, long beforeMs, CancellationToken cancellation = default) =>
-        Database.SortedSetRemoveRangeByScoreAsync(Key(instrument), double.NegativeInfinity, beforeMs, Exclude.Stop);
+        Database.SortedSetRemoveRangeByScoreAsync(Keys(instrument).Bars, double.NegativeInfinity, beforeMs, Exclude.Stop);
 
     private IDatabase Database => redis.GetDatabase();
 
-    private RedisKey Key(string instrument) => $"{options.KeyPrefix}1m:{instrument}";
+    /// <summary>The instrument's keys, all tagged with <c>{instrument}</c> so they hash to one slot.</summary>
+    public InstrumentKeys Keys(string instrument)
+    {
+        var tag = $"{{{instrument}}}";
+        return new InstrumentKeys(
+            $"{options.KeyPrefix}1m:{tag}", $"{options.KeyPrefix}checkpoint:{tag}", $"{options.KeyPrefix}revision:{tag}", $"{options.KeyPrefix}1m-staged:{tag}");
+    }
 
-    private RedisKey CheckpointKey(string instrument) => $"{options.KeyPrefix}checkpoint:{instrument}";
+    private static CommitResult Result(RedisResult result)
+    {
+        var parts = (RedisResult[])result!;
+        var revision = StoreRevision.Parse((string?)parts[1]);
+        return (long)parts[0] == 1 ? CommitResult.Done(revision) : CommitResult.Conflict(revision);
+    }
+
+    public sealed record InstrumentKeys(RedisKey Bars, RedisKey Checkpoint, RedisKey Revision, RedisKey Staged);
 }
