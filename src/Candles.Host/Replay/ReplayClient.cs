@@ -4,28 +4,48 @@ using System.Net.Http.Headers;
 using Candles.Core.Instruments;
 using Candles.Gateway.Json;
 using Candles.Ingest.Replay;
+using Polly;
+using Polly.Retry;
 
 namespace Candles.Host.Replay;
 
 /// <summary>
 /// Streams a trades file through the ingest API: defines the instrument, posts CSV batches (historical: the
-/// watermark moves by event time only), paces them to a rate if asked, and ends with a flush.
+/// watermark moves by event time only), paces them to a rate if asked, and ends with a flush. A request that
+/// fails for a reason that may pass is sent again (<see cref="ReplayRetryOptions"/>); ingest is idempotent by
+/// trade id, so a batch the service took before failing is answered with duplicates, never counted twice.
 /// </summary>
-public sealed class ReplayClient(HttpClient http, TextWriter progress)
+public sealed class ReplayClient
 {
-    public sealed record Totals(long Sent, long Applied, long Amended, long Duplicates, long TooOld, TimeSpan Elapsed);
+    private readonly HttpClient _http;
+    private readonly ReplayProgress _progress;
+    private readonly ReplayRetryOptions _retry;
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private int _retries;
+
+    public ReplayClient(HttpClient http, ReplayProgress progress, ReplayRetryOptions retry, TimeProvider time)
+    {
+        _http = http;
+        _progress = progress;
+        _retry = retry;
+        _pipeline = ReplayRetry.Create(retry, time, OnRetry);
+    }
+
+    public sealed record Totals(long Sent, long Applied, long Amended, long Duplicates, long TooOld, TimeSpan Elapsed, int Retries);
 
     /// <summary>Defines the instrument; the refusal's text if the service refuses.</summary>
     public async Task<string?> DefineAsync(Instrument instrument, CancellationToken cancellation)
     {
-        using var response = await http.PutAsJsonAsync(
-            $"api/v1/instruments/{instrument.Id}", new InstrumentDefinitionJson(instrument.TickSize.ToString(), instrument.QuantityStep.ToString()), cancellation);
-        return response.IsSuccessStatusCode ? null : $"defining {instrument.Id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellation)}";
+        var definition = new InstrumentDefinitionJson(instrument.TickSize.ToString(), instrument.QuantityStep.ToString());
+        var what = $"defining {instrument.Id}";
+        using var response = await SendAsync(what, token => _http.PutAsJsonAsync($"api/v1/instruments/{instrument.Id}", definition, token), cancellation);
+        return response.IsSuccessStatusCode ? null : $"{what}: {await FailureAsync(response, cancellation)}";
     }
 
     /// <summary>
     /// Posts the file batch by batch, preparing each while the previous one is in flight. Batches stay in
-    /// order, so a sorted tape closes its bars by event time as it would have live; the last one flushes.
+    /// order (a batch and its retries are done before the next is sent), so a sorted tape closes its bars by
+    /// event time as it would have live; the last one flushes.
     /// </summary>
     public async Task<(Totals? Totals, string? Error)> SendAsync(BinanceTradeCsvReader reader, Instrument instrument, int batchSize, long? ticksPerSecond, long totalHint, CancellationToken cancellation)
     {
@@ -60,12 +80,12 @@ public sealed class ReplayClient(HttpClient http, TextWriter progress)
                 using var response = await inFlight;
                 if (response.StatusCode != HttpStatusCode.OK)
                 {
-                    return (null, $"ingest after {sent} ticks: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellation)}");
+                    return (null, $"ingest after {sent} ticks: {await FailureAsync(response, cancellation)}");
                 }
 
                 var report = (await response.Content.ReadFromJsonAsync<IngestReportJson>(cancellation))!;
                 (sent, applied, amended, duplicates, tooOld) = (sent + inFlightCount, applied + report.Applied, amended + report.Amended, duplicates + report.Duplicates, tooOld + report.TooOld);
-                Progress(sent, totalHint, clock.Elapsed);
+                _progress.Report(sent, totalHint, clock.Elapsed);
             }
 
             if (flushed)
@@ -84,21 +104,49 @@ public sealed class ReplayClient(HttpClient http, TextWriter progress)
 
             inFlightCount = writer.Count;
             flushed = !more;
-            var content = new ByteArrayContent(writer.TakeBytes());
-            content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-            inFlight = http.PostAsync($"api/v1/ingest?instrument={Uri.EscapeDataString(instrument.Id.Value)}&flush={(flushed ? "true" : "false")}", content, cancellation);
+            var uri = $"api/v1/ingest?instrument={Uri.EscapeDataString(instrument.Id.Value)}&flush={(flushed ? "true" : "false")}";
+            var batch = writer.TakeBytes();
+            inFlight = SendAsync($"ingest after {sent} ticks", token => _http.PostAsync(uri, Csv(batch), token), cancellation);
         }
 
-        progress.WriteLine();
-        return (new Totals(sent, applied, amended, duplicates, tooOld, clock.Elapsed), null);
+        _progress.Done();
+        return (new Totals(sent, applied, amended, duplicates, tooOld, clock.Elapsed, _retries), null);
     }
 
-    private void Progress(long sent, long total, TimeSpan elapsed)
+    /// <summary>Sends a request through the retry pipeline, a fresh request message per attempt.</summary>
+    private async Task<HttpResponseMessage> SendAsync(string what, Func<CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellation)
     {
-        const int width = 30;
-        var share = total > 0 ? Math.Min(1.0, (double)sent / total) : 0;
-        var filled = (int)(share * width);
-        var rate = elapsed.TotalSeconds > 0 ? sent / elapsed.TotalSeconds : 0;
-        progress.Write($"\r[{new string('#', filled)}{new string('.', width - filled)}] {sent:N0} ticks, {rate:N0}/s   ");
+        var context = ResilienceContextPool.Shared.Get(cancellation);
+        context.Properties.Set(ReplayRetry.Request, what);
+        try
+        {
+            return await _pipeline.ExecuteAsync(static async (context, send) => await send(context.CancellationToken), context, send);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private ValueTask OnRetry(OnRetryArguments<HttpResponseMessage> retry)
+    {
+        _retries++;
+        var failure = retry.Outcome.Exception?.Message ?? $"{(int)retry.Outcome.Result!.StatusCode} {retry.Outcome.Result.ReasonPhrase}";
+        _progress.Retrying(retry.Context.Properties.GetValue(ReplayRetry.Request, "request"), failure, retry.AttemptNumber + 1, _retry.Retries, retry.RetryDelay);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>A failed answer's status and text, and whether replay gave up on it after its retries.</summary>
+    private async Task<string> FailureAsync(HttpResponseMessage response, CancellationToken cancellation)
+    {
+        var text = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellation)}";
+        return ReplayRetry.IsTransient(response.StatusCode) ? $"{text} ({ReplayRetry.GaveUp(_retry)})" : text;
+    }
+
+    private static ByteArrayContent Csv(byte[] batch)
+    {
+        var content = new ByteArrayContent(batch);
+        content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        return content;
     }
 }

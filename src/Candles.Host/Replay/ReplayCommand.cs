@@ -7,7 +7,8 @@ namespace Candles.Host.Replay;
 
 /// <summary>
 /// <c>replay --file trades.csv[.gz] --instrument BINANCE:ETHUSDT --tick-size 0.01 --qty-step 0.0001
-/// [--url http://127.0.0.1:5080] [--api-key KEY] [--rate TICKS_PER_S]</c>
+/// [--url http://127.0.0.1:5080] [--api-key KEY] [--rate TICKS_PER_S] [--retries 10] [--retry-delay 200ms]
+/// [--retry-max-delay 30s]</c>
 /// </summary>
 public static class ReplayCommand
 {
@@ -21,9 +22,16 @@ public static class ReplayCommand
         var apiKey = new Option<string?>("--api-key") { Description = "ingest key (default: Candles__Ingest__ApiKey from the environment)" };
         var rate = new Option<long?>("--rate") { Description = "at most this many ticks per second (default: as fast as the service takes them)" };
         var batch = new Option<int>("--batch") { Description = "ticks per request", DefaultValueFactory = _ => 20_000 };
+        var retries = new Option<int>("--retries")
+        {
+            Description = "times a request is sent again after a 5xx, 408 or 429 answer, a lost connection or a timeout (0: never)",
+            DefaultValueFactory = _ => ReplayRetryOptions.Default.Retries,
+        };
+        var retryDelay = new Option<string>("--retry-delay") { Description = "median wait before the first retry, doubled per retry with jitter", DefaultValueFactory = _ => "200ms" };
+        var retryMaxDelay = new Option<string>("--retry-max-delay") { Description = "longest wait between attempts, a Retry-After included", DefaultValueFactory = _ => "30s" };
         var command = new Command("replay", "Replay a trades file into a running service through its ingest API.")
         {
-            file, instrumentOption, tickSize, quantityStep, url, apiKey, rate, batch,
+            file, instrumentOption, tickSize, quantityStep, url, apiKey, rate, batch, retries, retryDelay, retryMaxDelay,
         };
 
         command.SetAction(async (parse, cancellation) =>
@@ -62,6 +70,25 @@ public static class ReplayCommand
                 problems.Add("--batch must be between 1 and 100000");
             }
 
+            if (parse.GetValue(retries) is < 0 or > 1000)
+            {
+                problems.Add("--retries must be between 0 and 1000");
+            }
+
+            if (!DurationText.TryParse(parse.GetValue(retryDelay), out var firstDelay, out var delayError))
+            {
+                problems.Add($"--retry-delay: {delayError}");
+            }
+
+            if (!DurationText.TryParse(parse.GetValue(retryMaxDelay), out var maxDelay, out var maxDelayError))
+            {
+                problems.Add($"--retry-max-delay: {maxDelayError}");
+            }
+            else if (maxDelay < firstDelay)
+            {
+                problems.Add("--retry-max-delay must not be shorter than --retry-delay");
+            }
+
             if (problems.Count > 0)
             {
                 problems.ForEach(errors.WriteLine);
@@ -71,7 +98,9 @@ public static class ReplayCommand
             var instrument = new Instrument(id, tick, step);
             using var http = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromMinutes(5) };
             http.DefaultRequestHeaders.Add("X-Api-Key", parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable("Candles__Ingest__ApiKey") ?? string.Empty);
-            var client = new ReplayClient(http, errors);
+            var retry = new ReplayRetryOptions(parse.GetValue(retries), firstDelay, maxDelay);
+            var terminal = ReferenceEquals(errors, Console.Error) && !Console.IsErrorRedirected;
+            var client = new ReplayClient(http, new ReplayProgress(errors, terminal), retry, TimeProvider.System);
             try
             {
                 if (await client.DefineAsync(instrument, cancellation) is { } refused)
@@ -90,12 +119,13 @@ public static class ReplayCommand
 
                 await output.WriteLineAsync(
                     $"{totals.Sent} ticks sent: {totals.Applied} accepted, {totals.Amended} amended late, {totals.Duplicates} duplicates, " +
-                    $"{totals.TooOld} rejected as too old, in {totals.Elapsed.TotalSeconds:F1} s ({totals.Sent / Math.Max(totals.Elapsed.TotalSeconds, 1e-3):N0} ticks/s)");
+                    $"{totals.TooOld} rejected as too old, in {totals.Elapsed.TotalSeconds:F1} s ({totals.Sent / Math.Max(totals.Elapsed.TotalSeconds, 1e-3):N0} ticks/s), " +
+                    (totals.Retries == 1 ? "1 retry" : $"{totals.Retries} retries"));
                 return 0;
             }
-            catch (HttpRequestException failure)
+            catch (Exception failure) when (failure is HttpRequestException || (failure is OperationCanceledException && !cancellation.IsCancellationRequested))
             {
-                await errors.WriteLineAsync($"cannot reach {baseUri}: {failure.Message}");
+                await errors.WriteLineAsync($"cannot reach {baseUri}: {failure.Message} ({ReplayRetry.GaveUp(retry)})");
                 return 1;
             }
         });
