@@ -112,11 +112,19 @@ public sealed partial class SymbolGrain(
     public async Task<IngestReport> Ingest(Tick[] ticks, bool live)
     {
         var builder = await BuilderAsync();
-        int applied = 0, amended = 0, duplicates = 0, tooOld = 0;
+        int applied = 0, amended = 0, duplicates = 0, tooOld = 0, outOfBounds = 0;
+        var nowUs = clock.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
+        string? refusal = null;
         try
         {
             foreach (var tick in ticks)
             {
+                if (TickTime.Refusal(tick.TimeUs, nowUs, _options.MaxFutureSkew) is { } reason)
+                {
+                    (outOfBounds, refusal) = (outOfBounds + 1, reason);
+                    continue;
+                }
+
                 switch (builder.Update(tick))
                 {
                     case TickOutcome.Applied: applied++; break;
@@ -145,11 +153,16 @@ public sealed partial class SymbolGrain(
             throw Discard(ex);
         }
 
-        var report = new IngestReport(ticks.Length, applied, amended, duplicates, tooOld);
+        var report = new IngestReport(ticks.Length, applied, amended, duplicates, tooOld, outOfBounds);
         _totals = _totals.Add(report);
         if (tooOld > 0)
         {
             LogRefused(logger, tooOld, _id);
+        }
+
+        if (refusal is not null)
+        {
+            LogOutOfBounds(logger, outOfBounds, _id, refusal);
         }
 
         return report;
@@ -394,6 +407,9 @@ public sealed partial class SymbolGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "This activation of {Instrument} is stale and steps down: {Reason}")]
     private static partial void LogStale(ILogger logger, string instrument, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Count} ticks of {Instrument} for their time, e.g. {Reason}")]
+    private static partial void LogOutOfBounds(ILogger logger, int count, string instrument, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Count} ticks of {Instrument} older than the retained history")]
     private static partial void LogRefused(ILogger logger, int count, string instrument);

@@ -88,14 +88,17 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
             return Candles(query, live);
         }
 
-        var page = await GetBarsFromAsync(query, TailStart(query, await LastOpenTimeAsync(query)));
-        if (!query.HasStart && page.Page.Bars.Count < query.Limit && page.FetchedFrom != long.MinValue)
+        // Only the periods the limit can fill are read and composed, not the whole history after the start.
+        var (from, until) = (TailStart(query, await LastOpenTimeAsync(query)), HeadEnd(query));
+        var page = await GetBarsFromAsync(query, from, until);
+        var windowCut = query.HasStart ? until < query.ToMs : from != long.MinValue;
+        if (page.Bars.Count < query.Limit && windowCut)
         {
-            // Quiet periods left the tail window short of the limit: take everything retained instead.
-            page = await GetBarsFromAsync(query, long.MinValue);
+            // Quiet periods left the window short of the limit: take everything retained instead.
+            page = await GetBarsFromAsync(query, query.HasStart ? from : long.MinValue, long.MaxValue);
         }
 
-        return page.Page;
+        return page;
     }
 
     private async Task<(LiveState Live, SealState? Seal)> CurrentAsync() =>
@@ -236,11 +239,28 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
         return _schedule.PeriodOf(end).StartMs - ((query.Limit - 1) * _schedule.Timeframe.LengthMs);
     }
 
-    /// <summary>Bars with footprints: composed from 1m (and sealed days) for every request.</summary>
-    private async Task<(BarsPage Page, long FetchedFrom)> GetBarsFromAsync(BarsQuery query, long fetchFrom)
+    /// <summary>With a start, a request needs at most <c>limit</c> periods from it: the end of the last of them.</summary>
+    private long HeadEnd(BarsQuery query)
+    {
+        if (!query.HasStart)
+        {
+            return long.MaxValue;
+        }
+
+        var end = _schedule.PeriodOf(query.FromMs).StartMs;
+        for (var i = 0; i < query.Limit && end < query.ToMs; i++)
+        {
+            end = _schedule.PeriodOf(end).EndMs;
+        }
+
+        return end;
+    }
+
+    /// <summary>Bars with footprints: composed from 1m (and sealed days) for every request, from the periods in [fetchFrom, fetchUntil).</summary>
+    private async Task<BarsPage> GetBarsFromAsync(BarsQuery query, long fetchFrom, long fetchUntil)
     {
         var schedule = _schedule;
-        var fetchTo = query.ToMs == long.MaxValue ? long.MaxValue : schedule.PeriodOf(query.ToMs - 1).EndMs;
+        var fetchTo = Math.Min(fetchUntil, query.ToMs == long.MaxValue ? long.MaxValue : schedule.PeriodOf(query.ToMs - 1).EndMs);
         var minutes = await _symbol.GetMinuteBars(fetchFrom, fetchTo);
         var watermarkUs = minutes.WatermarkUs;
         var retainedFromMs = minutes.RetainedFromMs;
@@ -263,7 +283,7 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
 
         var inRange = composed.Where(b => b.Candle.OpenTimeMs >= query.FromMs && b.Candle.OpenTimeMs < query.ToMs).ToList();
         var page = query.HasStart ? inRange.Take(query.Limit) : inRange.Skip(Math.Max(0, inRange.Count - query.Limit));
-        return (new BarsPage([.. page], watermarkUs, retainedFromMs), fetchFrom);
+        return new BarsPage([.. page], watermarkUs, retainedFromMs);
     }
 
     /// <summary>

@@ -16,15 +16,18 @@ public readonly record struct InstrumentId
     /// <summary>The venue's symbol, e.g. <c>BTCUSDT</c>.</summary>
     public string Symbol => Value[(Value.IndexOf(':', StringComparison.Ordinal) + 1)..];
 
+    /// <summary>The longest id accepted, in characters.</summary>
+    public const int MaxLength = 64;
+
     /// <summary>
-    /// Accepts <c>VENUE:SYMBOL</c> where both parts are 1..32 characters of A-Z, 0-9, '.', '_' or '-'.
+    /// Accepts <c>VENUE:SYMBOL</c>, at most <see cref="MaxLength"/> characters, where both parts are 1..32 characters of A-Z, 0-9, '.', '_' or '-'.
     /// Lower case is refused rather than folded, so one instrument never has two spellings.
     /// </summary>
     public static bool TryParse(string? text, out InstrumentId id, [NotNullWhen(false)] out string? error)
     {
         id = default;
         var colon = text?.IndexOf(':', StringComparison.Ordinal) ?? -1;
-        if (text is null || colon < 1 || colon > 32 || text.Length - colon - 1 is < 1 or > 32
+        if (text is null || text.Length > MaxLength || colon < 1 || colon > 32 || text.Length - colon - 1 is < 1 or > 32
             || !IsPart(text.AsSpan(0, colon)) || !IsPart(text.AsSpan(colon + 1)))
         {
             error = $"instrument '{text}' is not VENUE:SYMBOL in upper case (A-Z, 0-9, '.', '_', '-')";

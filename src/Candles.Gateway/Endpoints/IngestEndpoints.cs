@@ -1,4 +1,4 @@
-using System.Net.Http.Json;
+using System.Text.Json;
 using Candles.Core.Instruments;
 using Candles.Core.Ticks;
 using Candles.Gateway.Json;
@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace Candles.Gateway.Endpoints;
 
@@ -21,29 +22,37 @@ internal static class IngestEndpoints
 {
     public static void Map(IEndpointRouteBuilder api)
     {
-        api.MapPost("/ingest", async (HttpRequest http, IGrainFactory grains, IOptions<GatewayOptions> options, CancellationToken cancellation) =>
+        api.MapPost("/ingest", async (
+            HttpRequest http, IGrainFactory grains, InstrumentDirectory instruments, IOptions<GatewayOptions> options, TimeProvider clock, CancellationToken cancellation) =>
         {
             if (ApiKey.Check(http, options.Value) is { } denied)
             {
                 return denied;
             }
 
-            var csv = http.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) == true;
-            var body = csv ? null : await ReadJsonAsync(http, cancellation);
-            var instrumentId = csv ? http.Query["instrument"].ToString() : body?.Instrument;
-            if (!csv && body is null)
+            var csv = IsMediaType(http.ContentType, "text/csv");
+            if (!csv && !IsMediaType(http.ContentType, "application/json"))
             {
-                return Problems.BadRequest("bad_body", "the body is not an ingest batch: {\"instrument\":..,\"ticks\":[..]} as JSON, or text/csv");
+                return Problems.Problem(
+                    StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type",
+                    $"content type '{http.ContentType}' is not application/json (an ingest batch) or text/csv (Binance's trades layout)");
             }
 
-            var (symbol, instrument, unknown) = await TickIngestion.ResolveAsync(grains, instrumentId);
+            var (body, bodyError) = csv ? (null, null) : await ReadJsonAsync(http, cancellation);
+            if (bodyError is not null)
+            {
+                return Problems.BadRequest("bad_body", bodyError);
+            }
+
+            var instrumentId = csv ? http.Query["instrument"].ToString() : body!.Instrument;
+            var (symbol, instrument, unknown) = await TickIngestion.ResolveAsync(grains, instruments, instrumentId);
             if (symbol is null)
             {
                 return Problems.From(unknown!);
             }
 
-            var max = options.Value.MaxIngestTicks;
-            var (ticks, problem) = csv ? await ReadCsvAsync(http, instrument!, max, cancellation) : Convert(body!, instrument!, max);
+            var limits = TickIngestion.TickLimits.From(options.Value, clock);
+            var (ticks, problem) = csv ? await ReadCsvAsync(http, instrument!, limits.MaxTicks, cancellation) : Convert(body!, instrument!, limits.MaxTicks);
             if (problem is not null)
             {
                 return problem;
@@ -51,8 +60,8 @@ internal static class IngestEndpoints
 
             var live = csv ? http.Query["live"] == "true" : body!.Live;
             var flush = csv ? http.Query["flush"] == "true" : body!.Flush;
-            var report = await TickIngestion.ApplyAsync(symbol, ticks!, live, flush);
-            return Results.Ok(IngestReportJson.From(report));
+            var (report, refused) = await TickIngestion.ApplyAsync(symbol, ticks!, live, flush, limits);
+            return report is null ? Problems.From(refused!) : Results.Ok(IngestReportJson.From(report));
         })
         .Accepts<IngestJson>("application/json", "text/csv")
         .Produces<IngestReportJson>()
@@ -60,17 +69,26 @@ internal static class IngestEndpoints
         .WithSummary("A batch of ticks for one instrument; idempotent by trade id (ingest key required)");
     }
 
-    private static async Task<IngestJson?> ReadJsonAsync(HttpRequest http, CancellationToken cancellation)
+    private static bool IsMediaType(string? contentType, string expected) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var parsed) && parsed.MediaType.Equals(expected, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The batch, or what is wrong with the body: not JSON, the wrong shape, or numbers that do not fit.</summary>
+    private static async Task<(IngestJson? Body, string? Error)> ReadJsonAsync(HttpRequest http, CancellationToken cancellation)
     {
+        const string shape = "the body is not an ingest batch: {\"instrument\":..,\"ticks\":[{\"id\":..,\"t\":..,\"p\":\"..\",\"q\":\"..\",\"side\":\"buy\"}]}";
         try
         {
-            return await http.ReadFromJsonAsync<IngestJson>(cancellation);
+            var body = await JsonSerializer.DeserializeAsync<IngestJson>(http.Body, IngestJsonOptions, cancellation);
+            return body is null ? (null, shape) : (body, null);
         }
-        catch (System.Text.Json.JsonException)
+        catch (JsonException ex)
         {
-            return null;
+            var where = ex.Path is null ? string.Empty : $" at {ex.Path}";
+            return (null, $"{shape}; the JSON is malformed or a value has the wrong type or does not fit{where}");
         }
     }
+
+    private static readonly JsonSerializerOptions IngestJsonOptions = new(JsonSerializerDefaults.Web);
 
     private static (Tick[]? Ticks, IResult? Problem) Convert(IngestJson body, Instrument instrument, int max)
     {

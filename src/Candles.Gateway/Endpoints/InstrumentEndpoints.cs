@@ -22,7 +22,7 @@ internal static class InstrumentEndpoints
                 new InstrumentJson(s.Spec!.Id, s.Spec.TickSize, s.Spec.QuantityStep, s.FirstBarMs, s.LastBarMs)));
         }).WithName("GetInstruments").WithSummary("Defined instruments with tick size, quantity step, first and last bar");
 
-        api.MapPut("/instruments/{id}", async (string id, InstrumentDefinitionJson body, HttpRequest http, IGrainFactory grains, IOptions<GatewayOptions> options) =>
+        api.MapPut("/instruments/{id}", async (string id, InstrumentDefinitionJson body, HttpRequest http, IGrainFactory grains, InstrumentDirectory instruments, IOptions<GatewayOptions> options) =>
         {
             if (ApiKey.Check(http, options.Value) is { } denied)
             {
@@ -45,7 +45,13 @@ internal static class InstrumentEndpoints
             }
 
             var spec = new InstrumentSpec(id, tick.ToString(), step.ToString());
-            return await grains.GetGrain<ISymbolGrain>(id).Define(spec) switch
+            var outcome = await grains.GetGrain<ISymbolGrain>(id).Define(spec);
+            if (outcome != DefineOutcome.Conflict)
+            {
+                instruments.Remember(spec);
+            }
+
+            return outcome switch
             {
                 DefineOutcome.Created => Results.Created($"/api/v1/instruments/{id}", spec),
                 DefineOutcome.Unchanged => Results.Ok(spec),

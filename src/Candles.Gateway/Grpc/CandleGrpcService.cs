@@ -15,7 +15,7 @@ namespace Candles.Gateway.Grpc;
 /// Refusals carry the same codes as REST (<c>unknown_instrument</c> is NOT_FOUND, a bad request INVALID_ARGUMENT),
 /// the code first in the status detail and in the trailer <c>code</c>.
 /// </summary>
-public sealed class CandleGrpcService(IGrainFactory grains, LiveFeedHub hub, IOptions<GatewayOptions> options) : CandleService.CandleServiceBase
+public sealed class CandleGrpcService(IGrainFactory grains, InstrumentDirectory instruments, LiveFeedHub hub, IOptions<GatewayOptions> options, TimeProvider clock) : CandleService.CandleServiceBase
 {
     private GatewayOptions Options => options.Value;
 
@@ -99,7 +99,7 @@ public sealed class CandleGrpcService(IGrainFactory grains, LiveFeedHub hub, IOp
         await foreach (var batch in requestStream.ReadAllAsync(context.CancellationToken))
         {
             var ticks = batch.Ticks.Select(t => new TickJson(t.Id, null, t.TimeUs, t.P, t.Q, t.Side)).ToList();
-            var (report, error) = await TickIngestion.IngestAsync(grains, batch.Instrument, ticks, batch.Live, batch.Flush, Options.MaxIngestTicks);
+            var (report, error) = await TickIngestion.IngestAsync(grains, instruments, batch.Instrument, ticks, batch.Live, batch.Flush, TickIngestion.TickLimits.From(Options, clock));
             if (report is null)
             {
                 throw Refused(error!);
@@ -117,7 +117,7 @@ public sealed class CandleGrpcService(IGrainFactory grains, LiveFeedHub hub, IOp
 
     private async Task<BarRequest> ParseAsync(BarRequestText text, bool step)
     {
-        var (request, error) = await BarRequest.ParseAsync(text, grains, Options, step);
+        var (request, error) = await BarRequest.ParseAsync(text, instruments, Options, step);
         return request ?? throw Refused(error!);
     }
 

@@ -2,6 +2,7 @@ using Candles.Gateway.Endpoints;
 using Candles.Gateway.Grpc;
 using Candles.Gateway.Live;
 using Candles.Gateway.Options;
+using Candles.Gateway.Requests;
 using Candles.Gateway.Udf;
 using Candles.Gateway.WebSockets;
 using Microsoft.AspNetCore.Builder;
@@ -21,8 +22,13 @@ public static class GatewayExtensions
     {
         services.AddOptions<GatewayOptions>()
             .Bind(configuration.GetSection(GatewayOptions.Section))
-            .PostConfigure(o => o.IngestApiKey ??= configuration["Candles:Ingest:ApiKey"])
+            .PostConfigure(o =>
+            {
+                o.IngestApiKey ??= configuration["Candles:Ingest:ApiKey"];
+                o.MaxFutureSkew = configuration.GetValue<TimeSpan?>("Candles:Ingest:MaxFutureSkew") ?? o.MaxFutureSkew;
+            })
             .Validate(o => o.DefaultLimit >= 1 && o.DefaultLimit <= o.MaxLimit, $"{GatewayOptions.Section}:DefaultLimit must be between 1 and MaxLimit")
+            .Validate(o => o.MaxFutureSkew >= TimeSpan.Zero, "Candles:Ingest:MaxFutureSkew must not be negative")
             .Validate(o => o.GrpcPort is >= 1 and <= 65535, $"{GatewayOptions.Section}:GrpcPort must be a port number")
             .Validate(o => o.MaxUpdatesPerSecond >= 0, $"{GatewayOptions.Section}:MaxUpdatesPerSecond must be 0 (every change) or more")
             .Validate(o => o.ClientQueueLimit >= 1, $"{GatewayOptions.Section}:ClientQueueLimit must be at least 1")
@@ -32,10 +38,17 @@ public static class GatewayExtensions
             .Validate(o => o.MaxClientMessageBytes >= 256, $"{GatewayOptions.Section}:MaxClientMessageBytes must be at least 256")
             .Validate(o => o.FeedCheckPeriod > TimeSpan.Zero, $"{GatewayOptions.Section}:FeedCheckPeriod must be positive")
             .ValidateOnStart();
-        services.AddProblemDetails();
+        // Every problem carries a machine code, also those the framework writes (404 route, 405, 415).
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+        {
+            var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
+            context.ProblemDetails.Extensions.TryAdd("code", ProblemCodes.ForStatus(status));
+            context.ProblemDetails.Detail ??= ProblemCodes.Describe(status, context.HttpContext.Request);
+        });
         services.AddExceptionHandler<GatewayExceptionHandler>();
         services.AddOpenApi("v1");
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<InstrumentDirectory>();
         services.AddSingleton<LiveFeedHub>();
         services.AddGrpc(grpc => grpc.Interceptors.Add<UnavailabilityInterceptor>());
         services.AddGrpcReflection();

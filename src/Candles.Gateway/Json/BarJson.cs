@@ -126,7 +126,7 @@ public sealed record InstrumentDefinitionJson(
     [property: JsonPropertyName("qtyStep")] string? QtyStep);
 
 public sealed record TickJson(
-    [property: JsonPropertyName("id")] long Id,
+    [property: JsonPropertyName("id")] long? Id,
     [property: JsonPropertyName("t")] long? T,
     [property: JsonPropertyName("us")] long? Us,
     [property: JsonPropertyName("p")] string? P,
@@ -145,7 +145,8 @@ public sealed record IngestReportJson(
     [property: JsonPropertyName("applied")] int Applied,
     [property: JsonPropertyName("amended")] int Amended,
     [property: JsonPropertyName("duplicates")] int Duplicates,
-    [property: JsonPropertyName("tooOld")] int TooOld)
+    [property: JsonPropertyName("tooOld")] int TooOld,
+    [property: JsonPropertyName("outOfBounds")] int OutOfBounds = 0)
 {
-    public static IngestReportJson From(IngestReport r) => new(r.Received, r.Applied, r.Amended, r.Duplicates, r.TooOld);
+    public static IngestReportJson From(IngestReport r) => new(r.Received, r.Applied, r.Amended, r.Duplicates, r.TooOld, r.OutOfBounds);
 }

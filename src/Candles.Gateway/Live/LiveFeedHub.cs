@@ -10,7 +10,7 @@ namespace Candles.Gateway.Live;
 /// The live feeds of this gateway process: one per <see cref="FeedKey"/>, made by its first subscriber and ended
 /// when its last one leaves. WebSocket and gRPC subscriptions both come here.
 /// </summary>
-public sealed class LiveFeedHub(IClusterClient client, IOptions<GatewayOptions> options, TimeProvider time, ILoggerFactory loggers) : IAsyncDisposable
+public sealed class LiveFeedHub(IClusterClient client, InstrumentDirectory instruments, IOptions<GatewayOptions> options, TimeProvider time, ILoggerFactory loggers) : IAsyncDisposable
 {
     private readonly Dictionary<FeedKey, LiveFeed> _feeds = [];
     private readonly ILogger _logger = loggers.CreateLogger<LiveFeed>();
@@ -52,7 +52,7 @@ public sealed class LiveFeedHub(IClusterClient client, IOptions<GatewayOptions> 
         }
 
         var text = new BarRequestText(args.Instrument, args.Timeframe, args.Zone, Step: args.Step);
-        var (request, error) = await BarRequest.ParseAsync(text, client, options.Value, step: args.Footprint);
+        var (request, error) = await BarRequest.ParseAsync(text, instruments, options.Value, step: args.Footprint);
         if (request is null)
         {
             var code = error!.Code switch

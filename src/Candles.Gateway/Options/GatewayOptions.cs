@@ -14,6 +14,9 @@ public sealed class GatewayOptions
     /// <summary>The most ticks one ingest request may carry.</summary>
     public int MaxIngestTicks { get; set; } = 100_000;
 
+    /// <summary>How far past the clock a tick's time may be (<c>Candles:Ingest:MaxFutureSkew</c>): a batch with a later tick, or one before 2009, is refused.</summary>
+    public TimeSpan MaxFutureSkew { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Key that <c>X-Api-Key</c> must match on ingest and instrument definition; unset means those are refused.</summary>
     public string? IngestApiKey { get; set; }
 

@@ -20,7 +20,7 @@ public sealed record BarRequest(Instrument Instrument, Timeframe Timeframe, stri
     /// Checks a request; on any problem returns what was wrong instead. <paramref name="step"/> says whether a
     /// footprint step is read (<c>step</c>, default the tick) or footprints are left out.
     /// </summary>
-    public static async Task<(BarRequest? Request, RequestError? Error)> ParseAsync(BarRequestText text, IGrainFactory grains, GatewayOptions options, bool step)
+    public static async Task<(BarRequest? Request, RequestError? Error)> ParseAsync(BarRequestText text, InstrumentDirectory instruments, GatewayOptions options, bool step)
     {
         var instrumentText = text.Instrument ?? string.Empty;
         var zone = string.IsNullOrEmpty(text.Zone) ? "UTC" : text.Zone;
@@ -34,21 +34,22 @@ public sealed record BarRequest(Instrument Instrument, Timeframe Timeframe, stri
             return (null, new RequestError("bad_timeframe", tfError));
         }
 
-        if (!TimeZones.TryFind(zone, out _, out var zoneError))
+        if (!TimeZones.TryFind(zone, out var found, out var zoneError))
         {
             return (null, new RequestError("bad_time_zone", zoneError));
         }
 
+        zone = found.Id;
         var from = long.MinValue;
         var to = long.MaxValue;
-        if (text.From is not null && !TimeParameter.TryParse(text.From, out from))
+        if (text.From is not null && TimeParameter.Check("from", text.From, out from) is { } fromError)
         {
-            return (null, new RequestError("bad_time", $"from '{text.From}' is not Unix milliseconds or ISO 8601 with a zone"));
+            return (null, new RequestError("bad_time", fromError));
         }
 
-        if (text.To is not null && !TimeParameter.TryParse(text.To, out to))
+        if (text.To is not null && TimeParameter.Check("to", text.To, out to) is { } toError)
         {
-            return (null, new RequestError("bad_time", $"to '{text.To}' is not Unix milliseconds or ISO 8601 with a zone"));
+            return (null, new RequestError("bad_time", toError));
         }
 
         if (from >= to)
@@ -56,19 +57,20 @@ public sealed record BarRequest(Instrument Instrument, Timeframe Timeframe, stri
             return (null, new RequestError("bad_range", $"from ({from}) must be before to ({to})"));
         }
 
+        (from, to) = (text.From is null ? from : TimeParameter.ClampToBars(from), text.To is null ? to : TimeParameter.ClampToBars(to));
+
         var limit = options.DefaultLimit;
         if (text.Limit is not null && (!int.TryParse(text.Limit, out limit) || limit < 1 || limit > options.MaxLimit))
         {
             return (null, new RequestError("bad_limit", $"limit '{text.Limit}' is not a whole number from 1 to {options.MaxLimit}"));
         }
 
-        var status = await grains.GetGrain<ISymbolGrain>(instrumentText).GetStatus();
-        if (status.Spec is null)
+        if (await instruments.FindAsync(instrumentText) is not { } spec)
         {
             return (null, new RequestError("unknown_instrument", $"instrument '{instrumentText}' is not defined", 404));
         }
 
-        var instrument = status.Spec.ToInstrument();
+        var instrument = spec.ToInstrument();
         long? stepTicks = null;
         if (step)
         {

@@ -9,27 +9,37 @@ namespace Candles.Gateway.Requests;
 /// <summary>A batch of ticks into its instrument's grain, the same on every transport: all of it, or none of it if one tick is bad.</summary>
 public static class TickIngestion
 {
-    /// <summary>The instrument's grain and grids, or <c>unknown_instrument</c>.</summary>
-    public static async Task<(ISymbolGrain? Symbol, Instrument? Instrument, RequestError? Error)> ResolveAsync(IGrainFactory grains, string? instrumentId)
+    /// <summary>What a batch may hold: at most <paramref name="MaxTicks"/> ticks, none more than <paramref name="MaxFutureSkew"/> past the clock.</summary>
+    public sealed record TickLimits(int MaxTicks, TimeSpan MaxFutureSkew, TimeProvider Clock)
     {
-        var symbol = grains.GetGrain<ISymbolGrain>(instrumentId ?? string.Empty);
-        var spec = string.IsNullOrEmpty(instrumentId) ? null : (await symbol.GetStatus()).Spec;
-        return spec is null
-            ? (null, null, new RequestError("unknown_instrument", $"instrument '{instrumentId}' is not defined", 404))
-            : (symbol, spec.ToInstrument(), null);
+        public static TickLimits From(Options.GatewayOptions options, TimeProvider clock) => new(options.MaxIngestTicks, options.MaxFutureSkew, clock);
+    }
+
+    /// <summary>The instrument's grain and grids, or <c>bad_instrument</c> / <c>unknown_instrument</c>.</summary>
+    public static async Task<(ISymbolGrain? Symbol, Instrument? Instrument, RequestError? Error)> ResolveAsync(
+        IGrainFactory grains, InstrumentDirectory instruments, string? instrumentId)
+    {
+        if (!InstrumentId.TryParse(instrumentId ?? string.Empty, out _, out var idError))
+        {
+            return (null, null, new RequestError("bad_instrument", idError));
+        }
+
+        return await instruments.FindAsync(instrumentId!) is { } spec
+            ? (grains.GetGrain<ISymbolGrain>(spec.Id), spec.ToInstrument(), null)
+            : (null, null, new RequestError("unknown_instrument", $"instrument '{instrumentId}' is not defined", 404));
     }
 
     public static async Task<(IngestReport? Report, RequestError? Error)> IngestAsync(
-        IGrainFactory grains, string? instrumentId, IReadOnlyList<TickJson> ticks, bool live, bool flush, int max)
+        IGrainFactory grains, InstrumentDirectory instruments, string? instrumentId, IReadOnlyList<TickJson> ticks, bool live, bool flush, TickLimits limits)
     {
-        var (symbol, instrument, error) = await ResolveAsync(grains, instrumentId);
+        var (symbol, instrument, error) = await ResolveAsync(grains, instruments, instrumentId);
         if (symbol is null)
         {
             return (null, error);
         }
 
-        var (converted, refused) = Convert(ticks, instrument!, max);
-        return converted is null ? (null, refused) : (await ApplyAsync(symbol, converted, live, flush), null);
+        var (converted, refused) = Convert(ticks, instrument!, limits.MaxTicks);
+        return converted is null ? (null, refused) : await ApplyAsync(symbol, converted, live, flush, limits);
     }
 
     /// <summary>At most <paramref name="max"/> ticks to the instrument's units; the first bad one refuses them all.</summary>
@@ -45,15 +55,28 @@ public static class TickIngestion
             : (null, new RequestError("bad_tick", error!));
     }
 
-    public static async Task<IngestReport> ApplyAsync(ISymbolGrain symbol, Tick[] ticks, bool live, bool flush)
+    /// <summary>
+    /// Sends the ticks to the grain, unless one has a time out of bounds (before 2009, or more than the allowed skew
+    /// past the clock): then the whole batch is refused with that tick's reason.
+    /// </summary>
+    public static async Task<(IngestReport? Report, RequestError? Error)> ApplyAsync(ISymbolGrain symbol, Tick[] ticks, bool live, bool flush, TickLimits limits)
     {
+        var nowUs = limits.Clock.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
+        for (var i = 0; i < ticks.Length; i++)
+        {
+            if (TickTime.Refusal(ticks[i].TimeUs, nowUs, limits.MaxFutureSkew) is { } reason)
+            {
+                return (null, new RequestError("bad_tick_time", $"tick {i} (id {ticks[i].TradeId}): {reason}"));
+            }
+        }
+
         var report = await symbol.Ingest(ticks, live);
         if (flush)
         {
             await symbol.Flush();
         }
 
-        return report;
+        return (report, null);
     }
 
     public static RequestError TooLarge(int count, int max) =>

@@ -32,9 +32,24 @@ public static class TickParsing
     private static string? Check(TickJson t, Instrument instrument, Span<byte> utf8, out Tick tick)
     {
         tick = default;
-        if (t.Id < 0)
+        if (t.Id is not { } id)
+        {
+            return "'id' (the venue's trade id, which makes ingest idempotent) is missing";
+        }
+
+        if (id < 0)
         {
             return "id must not be negative";
+        }
+
+        if (t.T >= MillisecondLimit)
+        {
+            return $"'t' {t.T} is not Unix milliseconds (microseconds go in 'us')";
+        }
+
+        if (t.Us >= TickTime.NanosecondThreshold)
+        {
+            return $"'us' {t.Us} looks like Unix nanoseconds; give Unix microseconds";
         }
 
         var timeUs = t.Us ?? (t.T is { } ms ? ms * 1000 : 0);
@@ -64,9 +79,12 @@ public static class TickParsing
             return $"side '{t.Side}' is not 'buy' (taker bought) or 'sell' (taker sold)";
         }
 
-        tick = new Tick(t.Id, timeUs, price, quantity, side.Value);
+        tick = new Tick(id, timeUs, price, quantity, side.Value);
         return null;
     }
+
+    /// <summary>Unix milliseconds stay below this until the year 5138: a 't' above it is microseconds or worse.</summary>
+    private const long MillisecondLimit = 100_000_000_000_000;
 
     private static string? Units(string? text, Increment grid, Span<byte> utf8, string what, out long units)
     {

@@ -42,8 +42,8 @@ internal static class UdfEndpoints
             });
         });
 
-        udf.MapGet("/symbols", async (string? symbol, IGrainFactory grains) =>
-            await FindAsync(grains, symbol) is { } instrument ? Results.Json(SymbolInfo(instrument)) : Error($"unknown_symbol: '{symbol}' is not a defined instrument"));
+        udf.MapGet("/symbols", async (string? symbol, InstrumentDirectory instruments) =>
+            await FindAsync(instruments, symbol) is { } instrument ? Results.Json(SymbolInfo(instrument)) : Error($"unknown_symbol: '{symbol}' is not a defined instrument"));
 
         udf.MapGet("/search", async (string? query, string? type, string? exchange, int? limit, IGrainFactory grains) =>
         {
@@ -57,9 +57,9 @@ internal static class UdfEndpoints
             return Results.Json(found);
         });
 
-        udf.MapGet("/history", async (string? symbol, string? resolution, long? from, long? to, int? countback, IGrainFactory grains, IOptions<GatewayOptions> options) =>
+        udf.MapGet("/history", async (string? symbol, string? resolution, long? from, long? to, int? countback, IGrainFactory grains, InstrumentDirectory instruments, IOptions<GatewayOptions> options) =>
         {
-            if (await FindAsync(grains, symbol) is not { } instrument)
+            if (await FindAsync(instruments, symbol) is not { } instrument)
             {
                 return Error($"unknown_symbol: '{symbol}' is not a defined instrument");
             }
@@ -183,14 +183,14 @@ internal static class UdfEndpoints
 
     private static IResult Error(string message) => Results.Json(new { s = "error", errmsg = message });
 
-    private static async Task<Instrument?> FindAsync(IGrainFactory grains, string? symbol)
+    private static async Task<Instrument?> FindAsync(InstrumentDirectory instruments, string? symbol)
     {
         if (!InstrumentId.TryParse(symbol?.Trim(), out var id, out _))
         {
             return null;
         }
 
-        return (await grains.GetGrain<ISymbolGrain>(id.Value).GetStatus()).Spec?.ToInstrument();
+        return (await instruments.FindAsync(id.Value))?.ToInstrument();
     }
 
     private static async Task<List<Instrument>> InstrumentsAsync(IGrainFactory grains) =>

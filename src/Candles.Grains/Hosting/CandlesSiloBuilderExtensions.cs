@@ -28,7 +28,9 @@ public static class CandlesSiloBuilderExtensions
     /// </summary>
     public static ISiloBuilder AddCandleGrains(this ISiloBuilder builder, IConfiguration configuration, Action<SymbolGrainOptions>? configure = null)
     {
-        var options = builder.Services.AddOptions<SymbolGrainOptions>().Bind(configuration.GetSection(SymbolGrainOptions.Section));
+        var options = builder.Services.AddOptions<SymbolGrainOptions>()
+            .Bind(configuration.GetSection(SymbolGrainOptions.Section))
+            .Configure(o => o.MaxFutureSkew = configuration.GetValue<TimeSpan?>(MaxFutureSkewKey) ?? o.MaxFutureSkew);
         if (configure is not null)
         {
             options.Configure(configure);
@@ -58,6 +60,9 @@ public static class CandlesSiloBuilderExtensions
     /// by up to that much on top of the coalescing. A live update crosses two streams (1m, then its timeframe).
     /// </summary>
     public static readonly TimeSpan QueuePollPeriod = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Configuration key of how far past the wall clock a tick may be, shared by the gateway's ingest checks.</summary>
+    public const string MaxFutureSkewKey = "Candles:Ingest:MaxFutureSkew";
 
     /// <summary>Configuration key of the poll period: shorter cuts tick-to-client latency for some idle CPU.</summary>
     public const string PollPeriodKey = "Candles:Streams:PollPeriod";

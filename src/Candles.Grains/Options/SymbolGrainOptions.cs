@@ -17,6 +17,12 @@ public sealed class SymbolGrainOptions
     /// <summary>How far back from the newest bar 1m bars are kept and late ticks accepted.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// How far past the wall clock a tick's event time may be (<c>Candles:Ingest:MaxFutureSkew</c>); later ticks are
+    /// refused and counted, as are ticks before 2009.
+    /// </summary>
+    public TimeSpan MaxFutureSkew { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The most ticks one ingest batch may carry.</summary>
     public int MaxBatch { get; set; } = 100_000;
 }

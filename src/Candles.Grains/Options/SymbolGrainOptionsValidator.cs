@@ -28,6 +28,11 @@ public sealed class SymbolGrainOptionsValidator : IValidateOptions<SymbolGrainOp
             failures.Add($"{SymbolGrainOptions.Section}:Retention must be at least 1 hour, not {options.Retention}");
         }
 
+        if (options.MaxFutureSkew < TimeSpan.Zero || options.MaxFutureSkew > TimeSpan.FromDays(3650))
+        {
+            failures.Add($"Candles:Ingest:MaxFutureSkew must be between 0 and 3650 days, not {options.MaxFutureSkew}");
+        }
+
         if (options.MaxBatch is < 1 or > 1_000_000)
         {
             failures.Add($"{SymbolGrainOptions.Section}:MaxBatch must be between 1 and 1000000, not {options.MaxBatch}");

@@ -209,6 +209,11 @@ public sealed class BinanceTradeCsvReader : IDisposable
             return $"time '{Text(timeText)}' is not a positive integer of Unix milliseconds or microseconds";
         }
 
+        if (time >= TickTime.NanosecondThreshold)
+        {
+            return $"time '{Text(timeText)}' looks like Unix nanoseconds; give milliseconds or microseconds";
+        }
+
         if (!TryParseBool(line[fields[5]], out var buyerIsMaker))
         {
             return $"is_buyer_maker '{Text(line[fields[5]])}' is not True or False";

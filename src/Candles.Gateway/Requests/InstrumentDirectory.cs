@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using Candles.Abstractions.Grains;
+using Candles.Abstractions.Wire;
+
+namespace Candles.Gateway.Requests;
+
+/// <summary>
+/// The defined instruments as this gateway knows them, so a request for an unknown one is a 404 without
+/// activating a grain (whose activation would look the id up in PostgreSQL). Grids never change once defined,
+/// so a known instrument stays known; an id not known yet is looked up in the registry at most once per
+/// <see cref="RefreshPeriod"/>, which bounds what a flood of made-up ids costs the cluster.
+/// </summary>
+public sealed class InstrumentDirectory(IGrainFactory grains, TimeProvider clock) : IDisposable
+{
+    /// <summary>How often an unknown id may send this gateway back to the registry.</summary>
+    public static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(1);
+
+    private readonly ConcurrentDictionary<string, InstrumentSpec> _known = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _refresh = new(1, 1);
+    private long _refreshedAtMs = long.MinValue;
+
+    /// <summary>The instrument's definition, or null if it is not defined. <paramref name="id"/> must be a valid id.</summary>
+    public async ValueTask<InstrumentSpec?> FindAsync(string id)
+    {
+        if (_known.TryGetValue(id, out var spec))
+        {
+            return spec;
+        }
+
+        await RefreshAsync();
+        return _known.GetValueOrDefault(id);
+    }
+
+    public void Dispose() => _refresh.Dispose();
+
+    /// <summary>An instrument this gateway just defined is known at once.</summary>
+    public void Remember(InstrumentSpec spec) => _known[spec.Id] = spec;
+
+    private async Task RefreshAsync()
+    {
+        var startedMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        if (startedMs - Interlocked.Read(ref _refreshedAtMs) < RefreshPeriod.TotalMilliseconds)
+        {
+            return;
+        }
+
+        await _refresh.WaitAsync();
+        try
+        {
+            // Another caller may have refreshed while this one waited.
+            if (Interlocked.Read(ref _refreshedAtMs) >= startedMs)
+            {
+                return;
+            }
+
+            var ids = await grains.GetGrain<IInstrumentRegistryGrain>(0).List();
+            var added = ids.Where(id => !_known.ContainsKey(id)).ToList();
+            var statuses = await Task.WhenAll(added.Select(id => grains.GetGrain<ISymbolGrain>(id).GetStatus()));
+            foreach (var status in statuses)
+            {
+                if (status.Spec is { } spec)
+                {
+                    _known[spec.Id] = spec;
+                }
+            }
+
+            Interlocked.Exchange(ref _refreshedAtMs, clock.GetUtcNow().ToUnixTimeMilliseconds());
+        }
+        finally
+        {
+            _refresh.Release();
+        }
+    }
+}
