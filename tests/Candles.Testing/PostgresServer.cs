@@ -27,8 +27,7 @@ public sealed class PostgresServer : IDisposable
 
         Port = LoopbackPorts.Free();
         Run(Path.Combine(_bin, "initdb"), ["-D", Data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"]);
-        Run(Path.Combine(_bin, "pg_ctl"), ["-D", Data, "-l", Path.Combine(_folder, "log"), "-w", "-t", "30", "start",
-            "-o", $"-p {Port.ToString(CultureInfo.InvariantCulture)} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"]);
+        Start();
     }
 
     public int Port { get; }
@@ -37,6 +36,13 @@ public sealed class PostgresServer : IDisposable
     public string ConnectionString(string database) => $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true";
 
     private string Data => Path.Combine(_folder, "data");
+
+    /// <summary>Stops the server at once (<c>pg_ctl stop -m immediate</c>), as an outage would.</summary>
+    public void Stop() => Run(Path.Combine(_bin, "pg_ctl"), ["-D", Data, "-m", "immediate", "-w", "stop"]);
+
+    /// <summary>Starts the stopped server again on the same port and data.</summary>
+    public void Start() => Run(Path.Combine(_bin, "pg_ctl"), ["-D", Data, "-l", Path.Combine(_folder, "log"), "-w", "-t", "30", "start",
+        "-o", $"-p {Port.ToString(CultureInfo.InvariantCulture)} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"]);
 
     public void Dispose()
     {

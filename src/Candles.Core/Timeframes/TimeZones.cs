@@ -10,9 +10,10 @@ public static class TimeZones
     /// <summary>Finds a zone by IANA name (<c>UTC</c>, <c>America/New_York</c>); unknown names are refused.</summary>
     public static bool TryFind(string? name, [NotNullWhen(true)] out DateTimeZone? zone, [NotNullWhen(false)] out string? error)
     {
-        // An alias (US/Eastern) is served under its canonical name (America/New_York), so one zone has one name.
+        // An alias (US/Eastern) is served under its canonical name (America/New_York), so one zone has one name;
+        // UTC stays UTC rather than Etc/UTC.
         zone = string.IsNullOrEmpty(name) ? null
-            : TzdbDateTimeZoneSource.Default.CanonicalIdMap.TryGetValue(name, out var canonical) ? DateTimeZoneProviders.Tzdb.GetZoneOrNull(canonical)
+            : name != "UTC" && TzdbDateTimeZoneSource.Default.CanonicalIdMap.TryGetValue(name, out var canonical) ? DateTimeZoneProviders.Tzdb.GetZoneOrNull(canonical)
             : DateTimeZoneProviders.Tzdb.GetZoneOrNull(name);
         error = zone is null ? $"time zone '{name}' is not an IANA zone name such as UTC or America/New_York" : null;
         return zone is not null;

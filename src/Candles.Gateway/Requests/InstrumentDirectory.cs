@@ -17,7 +17,7 @@ public sealed class InstrumentDirectory(IGrainFactory grains, TimeProvider clock
 
     private readonly ConcurrentDictionary<string, InstrumentSpec> _known = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _refresh = new(1, 1);
-    private long _refreshedAtMs = long.MinValue;
+    private long _refreshedAtMs;
 
     /// <summary>The instrument's definition, or null if it is not defined. <paramref name="id"/> must be a valid id.</summary>
     public async ValueTask<InstrumentSpec?> FindAsync(string id)

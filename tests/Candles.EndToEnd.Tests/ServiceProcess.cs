@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using Candles.Testing;
+
+namespace Candles.EndToEnd.Tests;
+
+/// <summary>
+/// The built <c>candles</c> executable as a separate process on fixed loopback ports, so a test can kill it with
+/// SIGKILL and start it again where clients (a replay's retries) find it.
+/// </summary>
+internal sealed class ServiceProcess(params string[] settings) : IDisposable
+{
+    private readonly int _httpPort = LoopbackPorts.Free();
+    private readonly int _siloPort = LoopbackPorts.Free();
+    private readonly int _gatewayPort = LoopbackPorts.Free();
+    private readonly int _grpcPort = LoopbackPorts.Free();
+    private Process? _process;
+
+    public Uri BaseAddress => new($"http://127.0.0.1:{_httpPort}/");
+
+    public HttpClient CreateClient()
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        client.DefaultRequestHeaders.Add("X-Api-Key", RunningService.ApiKey);
+        return client;
+    }
+
+    /// <summary>Starts the process and waits until it serves; returns how long that took.</summary>
+    public async Task<TimeSpan> StartAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        var start = new ProcessStartInfo("dotnet",
+        [
+            Path.Combine(AppContext.BaseDirectory, "candles.dll"), "serve", "--urls", BaseAddress.ToString().TrimEnd('/'),
+            $"--Candles:Silo:SiloPort={_siloPort}", $"--Candles:Silo:GatewayPort={_gatewayPort}", $"--Candles:Gateway:GrpcPort={_grpcPort}",
+            $"--Candles:Ingest:ApiKey={RunningService.ApiKey}", "--Logging:LogLevel:Default=Warning", .. settings,
+        ])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        using var client = CreateClient();
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline && !_process.HasExited)
+        {
+            try
+            {
+                using var ready = await client.GetAsync("api/v1/instruments");
+                if (ready.IsSuccessStatusCode)
+                {
+                    return clock.Elapsed;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new InvalidOperationException($"the candles process did not start serving (exited: {_process.HasExited})");
+    }
+
+    /// <summary>SIGKILL: no shutdown, no flush, as a crash or an OOM kill.</summary>
+    public void Kill()
+    {
+        _process!.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
+        _process.Dispose();
+        _process = null;
+    }
+
+    /// <summary>SIGTERM, and waits for the process to stop by itself.</summary>
+    public void Stop()
+    {
+        using (var term = Process.Start("kill", ["-TERM", _process!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            term.WaitForExit();
+        }
+
+        if (!_process.WaitForExit(30_000))
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.Dispose();
+        _process = null;
+    }
+
+    public void Dispose()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+
+        _process?.Dispose();
+    }
+}
