@@ -56,7 +56,7 @@ public sealed partial class SymbolGrain(
         _history = new MinuteHistory(store, _id, logger);
 
         // Redis lost (flushed, replaced)? PostgreSQL keeps the grids of every instrument with sealed bars.
-        if (state.State.Spec is null && await sealedBars.FindInstrumentAsync(_id, cancellationToken) is { } known)
+        if (state.State.Spec is null && await FindSealedInstrumentAsync(cancellationToken) is { } known)
         {
             await DefineAsync(new InstrumentSpec(_id, known.TickSize.ToString(), known.QuantityStep.ToString()));
             LogRecovered(logger, _id);
@@ -358,6 +358,23 @@ public sealed partial class SymbolGrain(
     private async Task RestoreBuilderAsync(CancellationToken cancellation) =>
         _builder = await _history.RestoreAsync(new BarBuilderOptions { Retention = _options.Retention }, cancellation);
 
+    /// <summary>
+    /// The grids PostgreSQL keeps for an instrument with sealed bars, the way back after Redis lost its definition.
+    /// Only a recovery path: PostgreSQL being down must not stop an instrument from activating.
+    /// </summary>
+    private async Task<Core.Instruments.Instrument?> FindSealedInstrumentAsync(CancellationToken cancellation)
+    {
+        try
+        {
+            return await sealedBars.FindInstrumentAsync(_id, cancellation);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException and not OperationCanceledException)
+        {
+            LogSealedLookupFailed(logger, ex, _id);
+            return null;
+        }
+    }
+
     /// <summary>The store that lost the 1m history may have lost the definition too (one Redis holds both): put it back.</summary>
     private async Task RestoreDefinitionAsync()
     {
@@ -404,6 +421,9 @@ public sealed partial class SymbolGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not restore the 1m history of {Instrument} from the store")]
     private static partial void LogRestoreFailed(ILogger logger, Exception exception, string instrument);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not look {Instrument} up in the sealed-bar store; it activates undefined unless Redis holds its definition")]
+    private static partial void LogSealedLookupFailed(ILogger logger, Exception exception, string instrument);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "This activation of {Instrument} is stale and steps down: {Reason}")]
     private static partial void LogStale(ILogger logger, string instrument, string reason);

@@ -127,7 +127,7 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
         {
             if (sealVersion != _sealedDaysVersion)
             {
-                _sealedDaysCache = [.. await sealedBars.LoadAsync(_sealedDays, long.MinValue, long.MaxValue, footprints: false)];
+                _sealedDaysCache = [.. await LoadSealedDaysAsync(long.MinValue, long.MaxValue, footprints: false)];
                 _sealedDaysVersion = sealVersion;
             }
 
@@ -267,7 +267,7 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
         IReadOnlyList<Bar> composed;
         if (_sealedDays is not null)
         {
-            var sealedDays = await sealedBars.LoadAsync(_sealedDays, fetchFrom, fetchTo, footprints: true);
+            var sealedDays = await LoadSealedDaysAsync(fetchFrom, fetchTo, footprints: true);
             composed = BarComposer.Compose(MergeDays(sealedDays, minutes, footprints: true), schedule, query.FootprintStepTicks);
             watermarkUs = Math.Max(watermarkUs, sealedDays.Count == 0 ? long.MinValue : sealedDays[^1].Candle.Period.EndMs * 1000);
             retainedFromMs = RetainedFromMs(minutes, sealedDays);
@@ -304,6 +304,23 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
 
         return [.. days.Values.OrderBy(d => d.Candle.OpenTimeMs)];
     }
+
+    /// <summary>The sealed days in [fromMs, toMs); the sealed-bar store unreachable (PostgreSQL down) is a retryable 503, not a 500.</summary>
+    private async Task<IReadOnlyList<Bar>> LoadSealedDaysAsync(long fromMs, long toMs, bool footprints)
+    {
+        try
+        {
+            return await sealedBars.LoadAsync(_sealedDays!, fromMs, toMs, footprints);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogSealedUnavailable(logger, ex, this.GetPrimaryKeyString());
+            throw new InstrumentUnavailableException($"the sealed bars of {this.GetPrimaryKeyString()} cannot be read now; retry");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the sealed days of {Timeframe}")]
+    private static partial void LogSealedUnavailable(ILogger logger, Exception exception, string timeframe);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish the updates of {Timeframe}; subscribers will see a sequence gap")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, string timeframe);

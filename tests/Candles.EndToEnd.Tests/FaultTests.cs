@@ -143,4 +143,54 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
         await service.StartAsync();
         await AssertGoldenAsync(http, "after the service restored from Redis");
     }
+
+    [Fact]
+    public async Task StoppingPostgreSqlWhileDaysSealIsA503AndTheSealsCompleteWhenItReturns()
+    {
+        var service = Service();
+        await service.StartAsync();
+        using var http = service.CreateClient();
+        var replay = ReplayAsync(service.BaseAddress);
+        await WaitForBarsAsync(http, 1500);
+
+        _postgres.Stop();
+        var down = Stopwatch.StartNew();
+        var (exit, replayed) = await replay;
+        Assert.True(exit == 0, replayed);
+
+        // Sealed timeframes cannot be read: a retryable 503, never a 500; 1m history still serves.
+        using (var daily = await http.GetAsync($"api/v1/candles?instrument={Instrument}&tf=1d"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, daily.StatusCode);
+            Assert.True(daily.Headers.RetryAfter is not null, "a 503 without Retry-After");
+        }
+
+        using (var minutes = await http.GetAsync($"api/v1/candles?instrument={Instrument}&tf=1m"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, minutes.StatusCode);
+        }
+
+        _postgres.Start();
+        output.WriteLine($"PostgreSQL down for {down.Elapsed.TotalSeconds:F1} s");
+
+        // The sealers retry on their one-minute reminder: within a few minutes every sealed series equals the golden files.
+        var back = Stopwatch.StartNew();
+        string? last = null;
+        while (back.Elapsed < TimeSpan.FromMinutes(4))
+        {
+            try
+            {
+                await AssertGoldenAsync(http, "after PostgreSQL returned");
+                output.WriteLine($"sealed and equal {back.Elapsed.TotalSeconds:F1} s after PostgreSQL returned");
+                return;
+            }
+            catch (Exception ex) when (ex is Xunit.Sdk.XunitException or HttpRequestException)
+            {
+                last = ex.Message;
+                await Task.Delay(2000);
+            }
+        }
+
+        Assert.Fail($"the seals did not complete within 4 minutes of PostgreSQL's return: {last}");
+    }
 }
