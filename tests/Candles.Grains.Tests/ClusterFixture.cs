@@ -42,6 +42,14 @@ public sealed class ClusterFixture : IAsyncLifetime
         return bars;
     }
 
+    /// <summary>The grain of an instrument defined with a 0.01 tick and a 0.001 quantity step.</summary>
+    public async Task<Abstractions.Grains.ISymbolGrain> DefinedAsync(string id)
+    {
+        var grain = Grains.GetGrain<Abstractions.Grains.ISymbolGrain>(id);
+        Assert.NotEqual(Abstractions.Wire.DefineOutcome.Conflict, await grain.Define(new Abstractions.Wire.InstrumentSpec(id, "0.01", "0.001")));
+        return grain;
+    }
+
     /// <summary>Follows a stream from the client, collecting what arrives.</summary>
     public async Task<StreamRecorder> RecordAsync(StreamId stream)
     {

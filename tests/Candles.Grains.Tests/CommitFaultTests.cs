@@ -1,4 +1,3 @@
-using Candles.Abstractions.Grains;
 using Candles.Abstractions.Wire;
 using Candles.Core.Bars;
 using Candles.Core.Ticks;
@@ -11,13 +10,6 @@ namespace Candles.Grains.Tests;
 [Collection(nameof(SharedCluster))]
 public class CommitFaultTests(ClusterFixture fixture)
 {
-    private async Task<ISymbolGrain> DefinedAsync(string id)
-    {
-        var grain = fixture.Grains.GetGrain<ISymbolGrain>(id);
-        Assert.NotEqual(DefineOutcome.Conflict, await grain.Define(new InstrumentSpec(id, "0.01", "0.001")));
-        return grain;
-    }
-
     /// <summary>Three batches over several minutes, with a late tick that corrects a closed bar in the last one.</summary>
     private static Tick[][] Batches(string day) =>
     [
@@ -34,7 +26,7 @@ public class CommitFaultTests(ClusterFixture fixture)
 
     private async Task<IReadOnlyList<Bar>> ReferenceAsync(string id, Tick[][] batches)
     {
-        var grain = await DefinedAsync(id);
+        var grain = await fixture.DefinedAsync(id);
         foreach (var batch in batches)
         {
             await grain.Ingest(batch, live: false);
@@ -48,7 +40,7 @@ public class CommitFaultTests(ClusterFixture fixture)
     {
         var batches = Batches("2026-03-02");
         var expected = await ReferenceAsync("TEST:FAULT-REF", batches);
-        var grain = await DefinedAsync("TEST:FAULT");
+        var grain = await fixture.DefinedAsync("TEST:FAULT");
         await grain.Ingest(batches[0], live: false);
         var before = (await grain.GetMinuteBars(long.MinValue, long.MaxValue)).Bars;
 
@@ -73,7 +65,7 @@ public class CommitFaultTests(ClusterFixture fixture)
     public async Task AFailedFlushIsRetriedWithoutLosingTheLastBar()
     {
         var batches = Batches("2026-03-03");
-        var grain = await DefinedAsync("TEST:FLUSHFAULT");
+        var grain = await fixture.DefinedAsync("TEST:FLUSHFAULT");
         await grain.Ingest(batches[0], live: false);
         fixture.MinuteBars.FailCommit("TEST:FLUSHFAULT");
         await Assert.ThrowsAsync<InstrumentUnavailableException>(grain.Flush);
@@ -88,7 +80,7 @@ public class CommitFaultTests(ClusterFixture fixture)
     public async Task ATrimFailureAfterACommitDoesNotFailTheBatch()
     {
         fixture.MinuteBars.FailTrims("TEST:TRIMFAULT");
-        var grain = await DefinedAsync("TEST:TRIMFAULT");
+        var grain = await fixture.DefinedAsync("TEST:TRIMFAULT");
         foreach (var batch in Batches("2026-03-04"))
         {
             await grain.Ingest(batch, live: false);
@@ -102,7 +94,7 @@ public class CommitFaultTests(ClusterFixture fixture)
     {
         var batches = Batches("2026-03-05");
         var expected = await ReferenceAsync("TEST:LOST-REF", batches);
-        var grain = await DefinedAsync("TEST:LOST");
+        var grain = await fixture.DefinedAsync("TEST:LOST");
         await grain.Ingest(batches[0], live: false);
         var saved = await fixture.MinuteBars.LoadCheckpointAsync("TEST:LOST");
         var savedBars = await fixture.MinuteBars.LoadAsync("TEST:LOST", long.MinValue, long.MaxValue);
@@ -125,7 +117,7 @@ public class CommitFaultTests(ClusterFixture fixture)
     [Fact]
     public async Task AnActivationThatIsNotTheLastWriterStepsDownWithoutWriting()
     {
-        var grain = await DefinedAsync("TEST:STALE");
+        var grain = await fixture.DefinedAsync("TEST:STALE");
         var batches = Batches("2026-03-06");
         await grain.Ingest(batches[0], live: false);
 

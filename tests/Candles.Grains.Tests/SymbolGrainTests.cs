@@ -10,17 +10,10 @@ namespace Candles.Grains.Tests;
 public class SymbolGrainTests(ClusterFixture fixture)
 {
 
-    private async Task<ISymbolGrain> DefinedAsync(string id)
-    {
-        var grain = fixture.Grains.GetGrain<ISymbolGrain>(id);
-        Assert.NotEqual(DefineOutcome.Conflict, await grain.Define(new InstrumentSpec(id, "0.01", "0.001")));
-        return grain;
-    }
-
     [Fact]
     public async Task QuietMinuteOfALiveSourceClosesOnTimeAfterTheGrace()
     {
-        var grain = await DefinedAsync("TEST:QUIET");
+        var grain = await fixture.DefinedAsync("TEST:QUIET");
         var now = fixture.Clock.GetUtcNow();
         var minute = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero).AddMinutes(1);
         fixture.Clock.SetUtcNow(minute.AddSeconds(10));
@@ -43,7 +36,7 @@ public class SymbolGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task ReplayedTicksCloseBarsByEventTimeOnlyAndFlushClosesTheLast()
     {
-        var grain = await DefinedAsync("TEST:REPLAY");
+        var grain = await fixture.DefinedAsync("TEST:REPLAY");
         await grain.Ingest(
             [new Tick(1, Us("2020-01-01T00:00:10Z"), 100, 1, AggressorSide.Buy), new Tick(2, Us("2020-01-01T00:01:10Z"), 101, 1, AggressorSide.Sell)],
             live: false);
@@ -57,7 +50,7 @@ public class SymbolGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task DuplicatesAreIgnoredAndLateTicksAmendWithARevision()
     {
-        var grain = await DefinedAsync("TEST:LATE");
+        var grain = await fixture.DefinedAsync("TEST:LATE");
         var first = await grain.Ingest(
             [new Tick(1, Us("2026-01-01T00:00:10Z"), 100, 1, AggressorSide.Buy), new Tick(3, Us("2026-01-01T00:01:10Z"), 100, 1, AggressorSide.Buy)],
             live: false);
@@ -73,7 +66,7 @@ public class SymbolGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task ANewActivationCarriesOnFromTheStoreWithoutLosingOrRepeatingATick()
     {
-        var grain = await DefinedAsync("TEST:RESTART");
+        var grain = await fixture.DefinedAsync("TEST:RESTART");
         Tick[] first = [new(1, Us("2026-02-01T00:00:10Z"), 100, 1, AggressorSide.Buy), new(2, Us("2026-02-01T00:01:10Z"), 101, 2, AggressorSide.Sell)];
         await grain.Ingest(first, live: false);
         var before = await grain.GetMinuteBars(long.MinValue, long.MaxValue);
@@ -92,7 +85,7 @@ public class SymbolGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task RedefiningWithOtherGridsIsAConflictAndTheSameGridsAreUnchanged()
     {
-        var grain = await DefinedAsync("TEST:DEFINE");
+        var grain = await fixture.DefinedAsync("TEST:DEFINE");
         Assert.Equal(DefineOutcome.Unchanged, await grain.Define(new InstrumentSpec("TEST:DEFINE", "0.010", "0.0010")));
         Assert.Equal(DefineOutcome.Conflict, await grain.Define(new InstrumentSpec("TEST:DEFINE", "0.5", "0.001")));
         Assert.Equal("0.01", (await grain.GetStatus()).Spec!.TickSize);
@@ -102,7 +95,7 @@ public class SymbolGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task CachedCandlesFollowCorrectionsAndTheLiveMinute()
     {
-        var grain = await DefinedAsync("TEST:CACHE");
+        var grain = await fixture.DefinedAsync("TEST:CACHE");
         await grain.Ingest([new Tick(1, Us("2026-01-06T00:00:10Z"), 100, 1, AggressorSide.Buy), new Tick(3, Us("2026-01-06T00:06:10Z"), 103, 1, AggressorSide.Buy)], live: false);
         var fiveMinutes = fixture.Grains.GetGrain<ITimeframeGrain>(GrainKeys.Timeframe("TEST:CACHE", Core.Timeframes.Timeframe.Parse("5m"), "UTC"));
         var all = new BarsQuery(long.MinValue, long.MaxValue, 10, null);
@@ -123,7 +116,7 @@ public class SymbolGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task TheLastBarsAreFoundAcrossQuietPeriods()
     {
-        var grain = await DefinedAsync("TEST:GAPS");
+        var grain = await fixture.DefinedAsync("TEST:GAPS");
         await grain.Ingest(
             [new Tick(1, Us("2026-01-05T00:10:00Z"), 100, 1, AggressorSide.Buy), new Tick(2, Us("2026-01-05T01:10:00Z"), 101, 1, AggressorSide.Buy), new Tick(3, Us("2026-01-05T10:10:00Z"), 102, 1, AggressorSide.Buy)],
             live: false);
@@ -137,7 +130,7 @@ public class SymbolGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task TimeframeGrainComposesTheLastBarsWhenNoStartIsGiven()
     {
-        var grain = await DefinedAsync("TEST:COMPOSE");
+        var grain = await fixture.DefinedAsync("TEST:COMPOSE");
         var ticks = Enumerable.Range(0, 30).Select(i => new Tick(i + 1, Us("2026-01-01T00:00:00Z") + (i * 60_000_000L), 100 + i, 1, AggressorSide.Buy)).ToArray();
         await grain.Ingest(ticks, live: false);
         var timeframe = fixture.Grains.GetGrain<ITimeframeGrain>(GrainKeys.Timeframe("TEST:COMPOSE", Core.Timeframes.Timeframe.Parse("5m"), "UTC"));
