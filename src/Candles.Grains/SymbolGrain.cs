@@ -139,7 +139,15 @@ public sealed partial class SymbolGrain(
                 if (!state.State.Live)
                 {
                     state.State.Live = true;
-                    await state.WriteStateAsync();
+                    try
+                    {
+                        await state.WriteStateAsync();
+                    }
+                    catch
+                    {
+                        state.State.Live = false;
+                        throw;
+                    }
                 }
 
                 builder.Scan(LiveWatermarkUs());
@@ -378,13 +386,22 @@ public sealed partial class SymbolGrain(
     /// <summary>The store that lost the 1m history may have lost the definition too (one Redis holds both): put it back.</summary>
     private async Task RestoreDefinitionAsync()
     {
+        // Best effort: the bars are committed already, so a failure here must not report the batch as lost.
         var held = state.State;
-        await state.ReadStateAsync();
-        if (state.State.Spec is null)
+        try
+        {
+            await state.ReadStateAsync();
+            if (state.State.Spec is null)
+            {
+                state.State = held;
+                await state.WriteStateAsync();
+                await GrainFactory.GetGrain<IInstrumentRegistryGrain>(0).Add(_id);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             state.State = held;
-            await state.WriteStateAsync();
-            await GrainFactory.GetGrain<IInstrumentRegistryGrain>(0).Add(_id);
+            LogDefinitionNotRestored(logger, ex, _id);
         }
     }
 
@@ -424,6 +441,9 @@ public sealed partial class SymbolGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not look {Instrument} up in the sealed-bar store; it activates undefined unless Redis holds its definition")]
     private static partial void LogSealedLookupFailed(ILogger logger, Exception exception, string instrument);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write back the definition of {Instrument} after the store lost it; the next write-back will")]
+    private static partial void LogDefinitionNotRestored(ILogger logger, Exception exception, string instrument);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "This activation of {Instrument} is stale and steps down: {Reason}")]
     private static partial void LogStale(ILogger logger, string instrument, string reason);

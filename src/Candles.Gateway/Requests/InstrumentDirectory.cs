@@ -53,18 +53,16 @@ public sealed class InstrumentDirectory(IGrainFactory grains, TimeProvider clock
                 return;
             }
 
+            // Stamped with the start, so an instrument defined while the registry is read is looked for again.
+            Interlocked.Exchange(ref _refreshedAtMs, startedMs);
             var ids = await grains.GetGrain<IInstrumentRegistryGrain>(0).List();
-            var added = ids.Where(id => !_known.ContainsKey(id)).ToList();
-            var statuses = await Task.WhenAll(added.Select(id => grains.GetGrain<ISymbolGrain>(id).GetStatus()));
-            foreach (var status in statuses)
+            foreach (var id in ids.Where(id => !_known.ContainsKey(id)))
             {
-                if (status.Spec is { } spec)
+                if ((await grains.GetGrain<ISymbolGrain>(id).GetStatus()).Spec is { } spec)
                 {
                     _known[spec.Id] = spec;
                 }
             }
-
-            Interlocked.Exchange(ref _refreshedAtMs, clock.GetUtcNow().ToUnixTimeMilliseconds());
         }
         finally
         {
