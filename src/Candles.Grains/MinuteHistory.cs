@@ -20,11 +20,15 @@ internal sealed partial class MinuteHistory(IMinuteBarStore store, string instru
     private StoreRevision _restored = StoreRevision.None;
     private StoreRevision _last = StoreRevision.None;
 
+    /// <summary>The checkpoint of the last commit this activation read or wrote: where a failed commit rolls back to.</summary>
+    public BuilderCheckpoint? Committed { get; private set; }
+
     public async Task<BarBuilder> RestoreAsync(BarBuilderOptions options, CancellationToken cancellation)
     {
         var schedule = BarSchedule.For(Timeframe.OneMinute, DateTimeZone.Utc);
         var stored = await store.LoadCheckpointAsync(instrument, cancellation);
         _restored = _last = stored.Revision;
+        Committed = stored.Checkpoint;
         return stored.Checkpoint is null
             ? new BarBuilder(schedule, options)
             : BarBuilder.Restore(schedule, options, await store.LoadAsync(instrument, long.MinValue, long.MaxValue, cancellation), stored.Checkpoint);
@@ -39,7 +43,8 @@ internal sealed partial class MinuteHistory(IMinuteBarStore store, string instru
     public async Task<bool> CommitAsync(IReadOnlyList<Bar> bars, BarBuilder builder)
     {
         var next = _last.Next(_epoch);
-        var result = await store.CommitAsync(instrument, bars, builder.Checkpoint(), _last, next);
+        var checkpoint = builder.Checkpoint();
+        var result = await store.CommitAsync(instrument, bars, checkpoint, _last, next);
         var rewritten = !result.Committed;
         if (rewritten)
         {
@@ -49,14 +54,15 @@ internal sealed partial class MinuteHistory(IMinuteBarStore store, string instru
             }
 
             LogRewriting(logger, instrument, result.Found.ToString(), _last.ToString(), builder.ClosedBars.Count);
-            result = await store.RewriteAsync(instrument, builder.ClosedBars, builder.Checkpoint(), result.Found, next);
+            result = await store.RewriteAsync(instrument, builder.ClosedBars, checkpoint, result.Found, next);
             if (!result.Committed)
             {
                 throw new StaleWriterException(instrument, _last, result.Found);
             }
         }
 
-        _last = next;
+        (_last, Committed) = (next, checkpoint);
+        builder.MarkCommitted();
         return rewritten;
     }
 

@@ -191,22 +191,25 @@ public sealed partial class SymbolGrain(
     }
 
     /// <summary>
-    /// A change could not be committed: the builder holds ticks the store does not, so it is dropped, to be restored
-    /// from the store by the next call (or the next activation), as if the batch never came. The caller may retry.
+    /// A change could not be committed. The store failed: the builder rolls back to the last commit, as if the batch
+    /// never came, still holding everything acknowledged, so a store that comes back without some of it (a Redis
+    /// crash before its fsync) gets it written back by the next commit. Another activation wrote: this one drops its
+    /// builder and steps down. Either way the caller may retry.
     /// </summary>
     private InstrumentUnavailableException Discard(Exception failure)
     {
-        _builder = null;
         _changes.Clear();
         _livePending = false;
         _closedVersion++;
         if (failure is StaleWriterException)
         {
+            _builder = null;
             LogStale(logger, _id, failure.Message);
             DeactivateOnIdle();
         }
         else
         {
+            _builder = _builder?.RolledBack(_history.Committed);
             LogCommitFailed(logger, failure, _id);
         }
 
@@ -433,7 +436,7 @@ public sealed partial class SymbolGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish the 1m events of {Instrument}; consumers will see a sequence gap")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, string instrument);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not commit a change of {Instrument}; it is dropped and the 1m history restored from the store")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not commit a change of {Instrument}; it is rolled back to the last commit")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, string instrument);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not restore the 1m history of {Instrument} from the store")]

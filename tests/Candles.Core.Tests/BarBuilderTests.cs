@@ -121,6 +121,45 @@ public class BarBuilderTests
     }
 
     [Fact]
+    public void RollingBackForgetsEverySinceTheLastCommitAndNothingBefore()
+    {
+        var builder = MinuteBuilder(TimeSpan.FromHours(1));
+        builder.Update(Buy(1, "2020-01-01T00:00:10Z", 100));
+        builder.Update(Buy(2, "2020-01-01T00:30:10Z", 101));
+        builder.Update(Buy(3, "2020-01-01T00:59:10Z", 102));
+        var committed = builder.Checkpoint();
+        builder.MarkCommitted();
+        var before = builder.ClosedBars.ToList();
+
+        // After the commit: a late tick amends a closed bar, a close, a new live bar, and the oldest bar trimmed.
+        builder.Update(Sell(4, "2020-01-01T00:30:20Z", 99));
+        builder.Update(Buy(5, "2020-01-01T01:00:30Z", 103));
+        builder.Update(Buy(6, "2020-01-01T01:01:30Z", 104));
+        Assert.NotEqual(before.Select(b => b.Candle), builder.ClosedBars.Select(b => b.Candle));
+
+        var rolledBack = builder.RolledBack(committed);
+        Assert.Equal(before.Select(b => b.Candle), rolledBack.ClosedBars.Select(b => b.Candle));
+        Assert.Equal(committed.WatermarkUs, rolledBack.WatermarkUs);
+        Assert.Equal(committed.Live!.Candle, rolledBack.LiveBar!.Candle);
+
+        // The ticks since the commit are new again, those before it still duplicates.
+        Assert.Equal(TickOutcome.Amended, rolledBack.Update(Sell(4, "2020-01-01T00:30:20Z", 99)));
+        Assert.Equal(TickOutcome.Duplicate, rolledBack.Update(Buy(2, "2020-01-01T00:30:10Z", 101)));
+    }
+
+    [Fact]
+    public void RollingBackWithNothingCommittedLeavesAnEmptyBuilder()
+    {
+        var builder = MinuteBuilder();
+        builder.Update(Buy(1, "2020-01-01T00:00:10Z", 100));
+        builder.Update(Buy(2, "2020-01-01T00:01:10Z", 100));
+        var rolledBack = builder.RolledBack(null);
+        Assert.Empty(rolledBack.ClosedBars);
+        Assert.Null(rolledBack.LiveBar);
+        Assert.Equal(TickOutcome.Applied, rolledBack.Update(Buy(1, "2020-01-01T00:00:10Z", 100)));
+    }
+
+    [Fact]
     public void FlushClosesTheLastBarAndALaterTickInItAmendsIt()
     {
         var builder = MinuteBuilder();

@@ -115,6 +115,34 @@ public class CommitFaultTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task AStoreThatLostWritesWhileItWasDownGetsThemBackFromTheGrain()
+    {
+        var batches = Batches("2026-03-07");
+        var expected = await ReferenceAsync("TEST:DOWNLOST-REF", batches);
+        var grain = await fixture.DefinedAsync("TEST:DOWNLOST");
+        await grain.Ingest(batches[0], live: false);
+        var saved = await fixture.MinuteBars.LoadCheckpointAsync("TEST:DOWNLOST");
+        var savedBars = await fixture.MinuteBars.LoadAsync("TEST:DOWNLOST", long.MinValue, long.MaxValue);
+        await grain.Ingest(batches[1], live: false);
+        var acknowledged = (await grain.GetMinuteBars(long.MinValue, long.MaxValue)).Bars;
+
+        // Redis crashes: the next commit fails, and it comes back without the second batch, acknowledged before the crash.
+        var now = (await fixture.MinuteBars.LoadCheckpointAsync("TEST:DOWNLOST")).Revision;
+        Assert.True((await fixture.MinuteBars.Inner.RewriteAsync("TEST:DOWNLOST", savedBars, saved.Checkpoint!, now, saved.Revision)).Committed);
+        fixture.MinuteBars.FailCommit("TEST:DOWNLOST");
+        await Assert.ThrowsAsync<InstrumentUnavailableException>(() => grain.Ingest(batches[2], live: false));
+
+        // The grain rolled back to its last commit, not to what the store holds now.
+        AssertSameBars(acknowledged, (await grain.GetMinuteBars(long.MinValue, long.MaxValue)).Bars);
+
+        // The retry is applied, and its commit finds the store behind and writes everything back.
+        var retried = await grain.Ingest(batches[2], live: false);
+        Assert.Equal((2, 0), (retried.Applied + retried.Amended, retried.Duplicates));
+        await fixture.Cluster.DeactivateAsync(grain);
+        AssertSameBars(expected, (await grain.GetMinuteBars(long.MinValue, long.MaxValue)).Bars);
+    }
+
+    [Fact]
     public async Task AnActivationThatIsNotTheLastWriterStepsDownWithoutWriting()
     {
         var grain = await fixture.DefinedAsync("TEST:STALE");

@@ -18,7 +18,12 @@ namespace Candles.Core.Building;
 public sealed class BarBuilder
 {
     private readonly BarSchedule _schedule;
+    private readonly BarBuilderOptions? _options;
     private readonly long? _retentionMs;
+
+    // The closed bars' versions before their first change since the last commit (null: the bar was not there),
+    // so the changes of a commit that failed can be undone without reading the store back.
+    private readonly Dictionary<long, Bar?> _uncommitted = [];
     private TradeIdSet _applied = new();
     private readonly List<Bar> _closed = [];
     private readonly List<BarChange> _changes = [];
@@ -39,6 +44,7 @@ public sealed class BarBuilder
     public BarBuilder(BarSchedule schedule, BarBuilderOptions? options = null)
     {
         _schedule = schedule;
+        _options = options;
         _retentionMs = (long?)(options ?? BarBuilderOptions.Default).Retention?.TotalMilliseconds;
     }
 
@@ -114,6 +120,32 @@ public sealed class BarBuilder
         }
     }
 
+    /// <summary>Everything so far is committed: a later <see cref="RolledBack"/> returns to this point.</summary>
+    public void MarkCommitted() => _uncommitted.Clear();
+
+    /// <summary>
+    /// A builder in the state of the last <see cref="MarkCommitted"/>: the closed bars as they were then, with
+    /// <paramref name="committed"/>, the checkpoint committed with them (null if nothing was). How a commit that
+    /// failed is taken back: the ticks since are forgotten, as if they never came.
+    /// </summary>
+    public BarBuilder RolledBack(BuilderCheckpoint? committed)
+    {
+        var bars = _closed.ToDictionary(b => b.Candle.OpenTimeMs);
+        foreach (var (openTimeMs, previous) in _uncommitted)
+        {
+            if (previous is null)
+            {
+                bars.Remove(openTimeMs);
+            }
+            else
+            {
+                bars[openTimeMs] = previous;
+            }
+        }
+
+        return Restore(_schedule, _options, [.. bars.Values.OrderBy(b => b.Candle.OpenTimeMs)], committed ?? new BuilderCheckpoint(long.MinValue, [], null));
+    }
+
     /// <summary>The state beyond the closed bars: watermark, applied trade ids and the live bar.</summary>
     public BuilderCheckpoint Checkpoint() => new(WatermarkUs, [.. _applied.Ranges], LiveBar);
 
@@ -182,6 +214,7 @@ public sealed class BarBuilder
     {
         var bar = new Bar(_live.ToCandle(_livePeriod, 0), _liveFootprint.ToFootprint());
         _hasLive = false;
+        _uncommitted.TryAdd(bar.Candle.OpenTimeMs, null);
         _closed.Add(bar);
         _changes.Add(new BarChange(bar, BarChangeKind.Closed));
     }
@@ -210,6 +243,7 @@ public sealed class BarBuilder
         candle.Add(tick);
         footprint.Add(tick);
         var amended = new Bar(candle.ToCandle(period, revision), footprint.ToFootprint());
+        _uncommitted.TryAdd(period.StartMs, index >= 0 ? _closed[index] : null);
         if (index >= 0)
         {
             _closed[index] = amended;
@@ -237,6 +271,11 @@ public sealed class BarBuilder
 
         if (count > 0)
         {
+            for (var i = 0; i < count; i++)
+            {
+                _uncommitted.TryAdd(_closed[i].Candle.OpenTimeMs, _closed[i]);
+            }
+
             _closed.RemoveRange(0, count);
             if (_closed.Count > 0)
             {
