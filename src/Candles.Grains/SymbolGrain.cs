@@ -424,7 +424,8 @@ public sealed partial class SymbolGrain(
             }
         }
 
-        return _builder ?? throw new InvalidOperationException($"instrument {_id} is not defined");
+        // The gateway found it defined, but the store that held the definition lost it (and PostgreSQL has none).
+        return _builder ?? throw new InstrumentUnavailableException($"instrument {_id} is not defined here now; define it again or retry");
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Instrument {Instrument} defined: tick {TickSize}, quantity step {QuantityStep}")]

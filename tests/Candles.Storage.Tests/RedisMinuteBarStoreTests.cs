@@ -40,6 +40,35 @@ public class RedisMinuteBarStoreTests(RedisFixture redis) : MinuteBarStoreContra
     }
 
     [Fact]
+    public async Task AHistoryStoredUnderTheOldUntaggedKeysIsMovedOnFirstRestore()
+    {
+        var store = new RedisMinuteBarStore(redis.Connection, new RedisMinuteBarStoreOptions { ConnectionString = redis.Server.ConnectionString });
+        var instrument = "TEST:UPGRADE";
+        var database = redis.Connection.GetDatabase();
+        var bar = MinuteBar(1_000_000_020_000, 5);
+        await database.SortedSetAddAsync($"candles:1m:{instrument}", Storage.Encoding.BarCodec.Encode(bar), bar.Candle.OpenTimeMs);
+        await database.StringSetAsync($"candles:checkpoint:{instrument}", Storage.Encoding.CheckpointCodec.Encode(new Core.Building.BuilderCheckpoint(7, [(1, 9)], null)));
+
+        var stored = await store.LoadCheckpointAsync(instrument);
+        Assert.Equal((7L, StoreRevision.None), (stored.Checkpoint!.WatermarkUs, stored.Revision));
+        Assert.Equal([bar.Candle], (await store.LoadAsync(instrument, long.MinValue, long.MaxValue)).Select(b => b.Candle));
+        Assert.False(await database.KeyExistsAsync($"candles:1m:{instrument}"));
+        Assert.True((await store.CommitAsync(instrument, [], stored.Checkpoint, StoreRevision.None, StoreRevision.None.Next("w"))).Committed);
+    }
+
+    [Fact]
+    public async Task AStagedRewriteLeavesNoKeyBehind()
+    {
+        var store = new RedisMinuteBarStore(redis.Connection, new RedisMinuteBarStoreOptions { ConnectionString = redis.Server.ConnectionString });
+        var instrument = "TEST:STAGED";
+        var written = StoreRevision.None.Next("w");
+        Assert.True((await store.RewriteAsync(instrument, [MinuteBar(1_000_000_020_000, 5)], new Core.Building.BuilderCheckpoint(1, [], null), StoreRevision.None, written)).Committed);
+        var keys = redis.Server.RedisCli("--scan", "--pattern", "candles:*STAGED*");
+        Assert.Equal(["candles:1m:{TEST:STAGED}", "candles:checkpoint:{TEST:STAGED}", "candles:revision:{TEST:STAGED}"], keys.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+        Assert.Null(await redis.Connection.GetDatabase().KeyTimeToLiveAsync(store.Keys(instrument).Bars));
+    }
+
+    [Fact]
     public async Task CommitsAndRewritesRunOnARedisCluster()
     {
         // One node owning all 16384 slots: a script whose keys span slots fails with CROSSSLOT here, as on a sharded Redis.

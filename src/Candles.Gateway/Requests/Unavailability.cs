@@ -12,12 +12,21 @@ public static class Unavailability
     /// <summary>Seconds a client should wait before retrying.</summary>
     public const int RetryAfterSeconds = 1;
 
+    /// <summary>
+    /// Store clients' "cannot reach the server" failures, by name: the gateway does not reference the store clients,
+    /// and an Orleans call passes these through from a grain as they were thrown.
+    /// </summary>
+    private static readonly HashSet<string?> StoreConnectionFailures =
+    [
+        "StackExchange.Redis.RedisConnectionException", "StackExchange.Redis.RedisTimeoutException", "Npgsql.NpgsqlException",
+    ];
+
     public static bool IsTransient(Exception? failure)
     {
         for (var ex = failure; ex is not null; ex = ex.InnerException)
         {
             if (ex is InstrumentUnavailableException or SiloUnavailableException or OrleansMessageRejectionException
-                or GatewayTooBusyException or TimeoutException)
+                or GatewayTooBusyException or TimeoutException || StoreConnectionFailures.Contains(ex.GetType().FullName))
             {
                 return true;
             }

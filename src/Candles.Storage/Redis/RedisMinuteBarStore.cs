@@ -43,6 +43,7 @@ public sealed class RedisMinuteBarStore(IConnectionMultiplexer redis, RedisMinut
         end
         if redis.call('EXISTS', KEYS[4]) == 1 then
           redis.call('RENAME', KEYS[4], KEYS[1])
+          redis.call('PERSIST', KEYS[1])
         else
           redis.call('DEL', KEYS[1])
         end
@@ -53,6 +54,9 @@ public sealed class RedisMinuteBarStore(IConnectionMultiplexer redis, RedisMinut
 
     /// <summary>Bars staged per call while rewriting a history, so no single command carries all of it.</summary>
     private const int RewriteChunk = 500;
+
+    /// <summary>A staged history a writer never swapped in (it died midway) expires after this.</summary>
+    private static readonly TimeSpan StagedLifetime = TimeSpan.FromMinutes(10);
 
     public async Task<CommitResult> CommitAsync(
         string instrument, IReadOnlyList<Bar> bars, BuilderCheckpoint? checkpoint, StoreRevision expected, StoreRevision written, CancellationToken cancellation = default)
@@ -74,19 +78,22 @@ public sealed class RedisMinuteBarStore(IConnectionMultiplexer redis, RedisMinut
     public async Task<CommitResult> RewriteAsync(
         string instrument, IReadOnlyList<Bar> bars, BuilderCheckpoint checkpoint, StoreRevision expected, StoreRevision written, CancellationToken cancellation = default)
     {
+        // Staged under the revision being written, so two writers rewriting at once never mix their bars.
         var keys = Keys(instrument);
+        RedisKey staged = $"{keys.Staged}:{written}";
         var database = Database;
-        await database.KeyDeleteAsync(keys.Staged);
+        await database.KeyDeleteAsync(staged);
         for (var start = 0; start < bars.Count; start += RewriteChunk)
         {
             var entries = bars.Skip(start).Take(RewriteChunk)
                 .Select(b => new SortedSetEntry(BarCodec.Encode(b), b.Candle.OpenTimeMs))
                 .ToArray();
-            await database.SortedSetAddAsync(keys.Staged, entries);
+            await database.SortedSetAddAsync(staged, entries);
+            await database.KeyExpireAsync(staged, StagedLifetime);
         }
 
         var result = await database.ScriptEvaluateAsync(
-            SwapScript, [keys.Bars, keys.Checkpoint, keys.Revision, keys.Staged], [expected.ToString(), written.ToString(), CheckpointCodec.Encode(checkpoint)]);
+            SwapScript, [keys.Bars, keys.Checkpoint, keys.Revision, staged], [expected.ToString(), written.ToString(), CheckpointCodec.Encode(checkpoint)]);
         return Result(result);
     }
 
@@ -94,6 +101,11 @@ public sealed class RedisMinuteBarStore(IConnectionMultiplexer redis, RedisMinut
     {
         var keys = Keys(instrument);
         var values = await Database.StringGetAsync([keys.Checkpoint, keys.Revision]);
+        if (values[0].IsNullOrEmpty && await MoveUntaggedKeysAsync(instrument, keys))
+        {
+            values = await Database.StringGetAsync([keys.Checkpoint, keys.Revision]);
+        }
+
         var checkpoint = values[0].IsNullOrEmpty ? null : CheckpointCodec.Decode((byte[])values[0]!);
         return new StoredCheckpoint(checkpoint, StoreRevision.Parse(values[1]));
     }
@@ -108,6 +120,26 @@ public sealed class RedisMinuteBarStore(IConnectionMultiplexer redis, RedisMinut
         Database.SortedSetRemoveRangeByScoreAsync(Keys(instrument).Bars, double.NegativeInfinity, beforeMs, Exclude.Stop);
 
     private IDatabase Database => redis.GetDatabase();
+
+    /// <summary>
+    /// Versions before the hash tags kept an instrument's bars and checkpoint under <c>1m:ID</c> and
+    /// <c>checkpoint:ID</c>: each such key is renamed to its tagged name once, when the instrument is first restored,
+    /// so an upgrade keeps the history and the applied trade ids. (On a sharded Redis the old keys sit in other
+    /// slots and cannot be renamed; such a deployment did not exist, since the old commit script could not run there.)
+    /// </summary>
+    private async Task<bool> MoveUntaggedKeysAsync(string instrument, InstrumentKeys keys)
+    {
+        var moved = false;
+        foreach (var (old, tagged) in new (RedisKey, RedisKey)[] { ($"{options.KeyPrefix}1m:{instrument}", keys.Bars), ($"{options.KeyPrefix}checkpoint:{instrument}", keys.Checkpoint) })
+        {
+            if (await Database.KeyExistsAsync(old))
+            {
+                moved |= await Database.KeyRenameAsync(old, tagged, When.NotExists);
+            }
+        }
+
+        return moved;
+    }
 
     /// <summary>The instrument's keys, all tagged with <c>{instrument}</c> so they hash to one slot.</summary>
     public InstrumentKeys Keys(string instrument)
