@@ -44,7 +44,7 @@ public sealed class CandleGrpcService(IGrainFactory grains, InstrumentDirectory 
         var reply = new HeatmapReply { Instrument = heatmap.Instrument, Tf = heatmap.Tf, Tz = heatmap.Tz, Step = heatmap.Step };
         reply.Times.AddRange(heatmap.Times);
         reply.Prices.AddRange(heatmap.Prices);
-        reply.Cells.AddRange(heatmap.Cells.Select(c => new V1.HeatmapCell { Ti = (int)c[0], Pi = (int)c[1], Bv = (string)c[2], Sv = (string)c[3] }));
+        reply.Cells.AddRange(heatmap.Cells.Select(c => new V1.HeatmapCell { Ti = c.TimeIndex, Pi = c.PriceIndex, Bv = c.Buy, Sv = c.Sell }));
         return reply;
     }
 

@@ -29,6 +29,7 @@ public static class GatewayExtensions
             })
             .Validate(o => o.DefaultLimit >= 1 && o.DefaultLimit <= o.MaxLimit, $"{GatewayOptions.Section}:DefaultLimit must be between 1 and MaxLimit")
             .Validate(o => o.MaxFutureSkew >= TimeSpan.Zero, "Candles:Ingest:MaxFutureSkew must not be negative")
+            .Validate(o => o.MaxLevelsPerResponse >= 1, $"{GatewayOptions.Section}:MaxLevelsPerResponse must be at least 1")
             .Validate(o => o.GrpcPort is >= 1 and <= 65535, $"{GatewayOptions.Section}:GrpcPort must be a port number")
             .Validate(o => o.MaxUpdatesPerSecond >= 0, $"{GatewayOptions.Section}:MaxUpdatesPerSecond must be 0 (every change) or more")
             .Validate(o => o.ClientQueueLimit >= 1, $"{GatewayOptions.Section}:ClientQueueLimit must be at least 1")
@@ -49,6 +50,8 @@ public static class GatewayExtensions
         services.AddOpenApi("v1");
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<InstrumentDirectory>();
+        services.AddSingleton<SharedReads>();
+        services.AddSingleton<Endpoints.BarReads>();
         services.AddSingleton<LiveFeedHub>();
         services.AddGrpc(grpc => grpc.Interceptors.Add<UnavailabilityInterceptor>());
         services.AddGrpcReflection();

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Candles.Abstractions.Wire;
 using Candles.Core.Bars;
@@ -107,11 +108,31 @@ public sealed record HeatmapResponse(
     [property: JsonPropertyName("step")] string Step,
     [property: JsonPropertyName("times")] IReadOnlyList<long> Times,
     [property: JsonPropertyName("prices")] IReadOnlyList<string> Prices,
-    [property: JsonPropertyName("cells")] IReadOnlyList<object[]> Cells)
+    [property: JsonPropertyName("cells")] IReadOnlyList<HeatmapCellJson> Cells)
 {
     public static HeatmapResponse From(Heatmap heatmap, Instrument instrument, string tf, string tz, string step) => new(
         instrument.Id.Value, tf, tz, step, heatmap.Times, [.. heatmap.Prices.Select(instrument.FormatPrice)],
-        [.. heatmap.Cells.Select(c => new object[] { c.TimeIndex, c.PriceIndex, instrument.FormatQuantity(c.BuyVolume), instrument.FormatQuantity(c.SellVolume) })]);
+        [.. heatmap.Cells.Select(c => new HeatmapCellJson(c.TimeIndex, c.PriceIndex, instrument.FormatQuantity(c.BuyVolume), instrument.FormatQuantity(c.SellVolume)))]);
+}
+
+/// <summary>One heatmap cell, written as the array <c>[timeIndex, priceIndex, "buy", "sell"]</c> without boxing its numbers.</summary>
+[JsonConverter(typeof(HeatmapCellJsonConverter))]
+public readonly record struct HeatmapCellJson(int TimeIndex, int PriceIndex, string Buy, string Sell);
+
+public sealed class HeatmapCellJsonConverter : JsonConverter<HeatmapCellJson>
+{
+    public override HeatmapCellJson Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        throw new NotSupportedException("heatmap cells are only written");
+
+    public override void Write(Utf8JsonWriter writer, HeatmapCellJson value, JsonSerializerOptions options)
+    {
+        writer.WriteStartArray();
+        writer.WriteNumberValue(value.TimeIndex);
+        writer.WriteNumberValue(value.PriceIndex);
+        writer.WriteStringValue(value.Buy);
+        writer.WriteStringValue(value.Sell);
+        writer.WriteEndArray();
+    }
 }
 
 public sealed record InstrumentJson(

@@ -17,6 +17,12 @@ public sealed class GatewayOptions
     /// <summary>How far past the clock a tick's time may be (<c>Candles:Ingest:MaxFutureSkew</c>): a batch with a later tick, or one before 2009, is refused.</summary>
     public TimeSpan MaxFutureSkew { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// The most footprint price levels one footprint or heatmap response may carry: a request over it is refused
+    /// (ask for fewer bars or a coarser step), which bounds what one response costs to compose and send.
+    /// </summary>
+    public int MaxLevelsPerResponse { get; set; } = 1_000_000;
+
     /// <summary>Key that <c>X-Api-Key</c> must match on ingest and instrument definition; unset means those are refused.</summary>
     public string? IngestApiKey { get; set; }
 
