@@ -66,7 +66,15 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
 
         // The sequence starts from the wall clock, so a new activation never repeats an old one's.
         var (live, sealState) = await CurrentAsync();
-        await EnsureCachedAsync(live, sealState);
+        try
+        {
+            await EnsureCachedAsync(live, sealState);
+        }
+        catch (InstrumentUnavailableException)
+        {
+            // The sealed days cannot be read now (logged): the first request tries again, or answers from the 1m history.
+        }
+
         _publisher = new TimeframePublisher(WatermarkUs(live), TimeProvider.System.GetUtcNow().UtcTicks);
     }
 
@@ -81,6 +89,35 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
     public async Task<BarsPage> GetBars(BarsQuery query)
     {
         _askedAtMs = Environment.TickCount64;
+        try
+        {
+            return await ComposeAsync(query);
+        }
+        catch (InstrumentUnavailableException) when (_sealedDays is not null)
+        {
+            return await FromMinutesOnlyAsync(query) ?? throw new InstrumentUnavailableException(
+                $"the sealed bars of {this.GetPrimaryKeyString()} cannot be read now and the 1m history does not cover the request; retry");
+        }
+    }
+
+    /// <summary>
+    /// The sealed days cannot be read (PostgreSQL down): the answer from the retained 1m history alone, if it covers
+    /// the request whole: every bar in it complete, and nothing before it left out (a start inside the history, or a
+    /// full page). Otherwise null, and the caller gets the 503.
+    /// </summary>
+    private async Task<BarsPage?> FromMinutesOnlyAsync(BarsQuery query)
+    {
+        var minutes = await _symbol.GetMinuteBars(long.MinValue, long.MaxValue);
+        var composed = BarComposer.Compose(minutes.Bars, _schedule, query.FootprintStepTicks);
+        var inRange = composed.Where(b => b.Candle.OpenTimeMs >= query.FromMs && b.Candle.OpenTimeMs < query.ToMs).ToList();
+        List<Bar> bars = [.. query.HasStart ? inRange.Take(query.Limit) : inRange.Skip(Math.Max(0, inRange.Count - query.Limit))];
+        var page = new BarsPage(bars, minutes.WatermarkUs, minutes.RetainedFromMs);
+        var covered = query.HasStart ? _schedule.PeriodOf(query.FromMs).StartMs >= minutes.RetainedFromMs : bars.Count == query.Limit;
+        return covered && bars.All(page.IsComplete) ? page : null;
+    }
+
+    private async Task<BarsPage> ComposeAsync(BarsQuery query)
+    {
         if (query.FootprintStepTicks is null)
         {
             var (live, sealState) = await CurrentAsync();

@@ -158,12 +158,21 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
         var (exit, replayed) = await replay;
         Assert.True(exit == 0, replayed);
 
-        // Sealed timeframes cannot be read: a retryable 503, never a 500; 1m history still serves.
+        // Sealed days cannot be read: days the 1m history covers whole are served from it; a request reaching
+        // further back (500 days before the last) is a retryable 503, never a 500.
         using (var daily = await http.GetAsync($"api/v1/candles?instrument={Instrument}&tf=1d"))
         {
             Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, daily.StatusCode);
             Assert.True(daily.Headers.RetryAfter is not null, "a 503 without Retry-After");
         }
+
+        var goldenDays = File.ReadAllLines(GoldenFiles.PathOf("candles_1d_UTC.csv")).ToList();
+        var firstDay = goldenDays[1].Split(',')[0];
+        var fromHistory = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"api/v1/candles?instrument={Instrument}&tf=1d&from={firstDay}")).RootElement;
+        CsvAssert.Equal(
+            [.. goldenDays.Skip(1).Select(line => string.Join(',', line.Split(',').Take(10)))],
+            [.. fromHistory.GetProperty("candles").EnumerateArray().Select(RestRows.Candle)],
+            "1d from the 1m history while PostgreSQL is down");
 
         using (var minutes = await http.GetAsync($"api/v1/candles?instrument={Instrument}&tf=1m"))
         {
