@@ -137,10 +137,15 @@ public sealed partial class PeriodGrain(
         }
     }
 
+    /// <summary>
+    /// The days in [fromMs, toMs) the retained 1m history holds whole. A day the retention has cut into is never
+    /// sealed or re-sealed from what is left of it: a sealer lagging a fast replay leaves it unsealed (served as
+    /// incomplete), and a correction in it keeps the day sealed whole before.
+    /// </summary>
     private async Task<List<Bar>> ComposeDaysAsync(ISymbolGrain symbol, long fromMs, long toMs)
     {
         var minutes = await symbol.GetMinuteBars(fromMs, toMs);
-        return BarComposer.Compose(minutes.Bars, _day, footprintStepTicks: 1);
+        return [.. BarComposer.Compose(minutes.Bars, _day, footprintStepTicks: 1).Where(d => d.Candle.OpenTimeMs >= minutes.RetainedFromMs)];
     }
 
     /// <summary>Sealed days whose 1m bars have since been corrected (a higher revision), among days still wholly retained.</summary>
