@@ -183,6 +183,195 @@ public class BarBuilderTests
     }
 
     [Fact]
+    public void ATickHalfAMillisecondIntoAMinuteBelongsToThatMinute()
+    {
+        var builder = MinuteBuilder();
+        builder.Update(Buy(1, "2026-03-01T10:00:30Z", 100));
+        builder.Update(new Ticks.Tick(2, Us("2026-03-01T10:01:00Z") + 500, 101, 1, Ticks.AggressorSide.Buy));
+        Assert.Equal(Ms("2026-03-01T10:01:00Z"), builder.LiveBar!.Candle.OpenTimeMs);
+        Assert.Equal(Ms("2026-03-01T10:00:00Z"), Assert.Single(builder.ClosedBars).Candle.OpenTimeMs);
+    }
+
+    [Theory]
+    [InlineData(-1, -60_000)]
+    [InlineData(-500, -60_000)]
+    [InlineData(-60_000_000, -60_000)]
+    [InlineData(-60_000_001, -120_000)]
+    [InlineData(0, 0)]
+    public void TicksBeforeTheEpochFallInTheMinuteThatHoldsThem(long timeUs, long openTimeMs)
+    {
+        var builder = MinuteBuilder();
+        builder.Update(new Ticks.Tick(1, timeUs, 100, 1, Ticks.AggressorSide.Sell));
+        Assert.Equal(openTimeMs, builder.LiveBar!.Candle.OpenTimeMs);
+    }
+
+    [Fact]
+    public void EachLateTickRaisesTheRevisionAgainAndKeepsWhatTheBarHeld()
+    {
+        var builder = MinuteBuilder();
+        builder.Update(Buy(10, "2026-03-01T10:00:10Z", 100, 2));
+        builder.Update(Buy(20, "2026-03-01T10:01:10Z", 100));
+        Assert.Equal(TickOutcome.Amended, builder.Update(Sell(11, "2026-03-01T10:00:20Z", 104, 3)));
+        Assert.Equal(TickOutcome.Amended, builder.Update(Buy(9, "2026-03-01T10:00:05Z", 98, 5)));
+        var candle = builder.ClosedBars[0].Candle;
+        Assert.Equal(2, candle.Revision);
+        Assert.Equal((98L, 104L, 98L, 104L, 3L), (candle.Open, candle.High, candle.Low, candle.Close, candle.Trades));
+        Assert.Equal((9L, 11L), (candle.FirstTradeId, candle.LastTradeId));
+        Assert.Equal((7L, 3L), ((long)candle.BuyVolume, (long)candle.SellVolume));
+        Assert.Equal<Bars.PriceLevel>(
+            [new Bars.PriceLevel(98, 5, 0, 1), new Bars.PriceLevel(100, 2, 0, 1), new Bars.PriceLevel(104, 0, 3, 1)],
+            builder.ClosedBars[0].Footprint.Levels);
+        Assert.Equal(4, (long)candle.Delta);
+    }
+
+    [Fact]
+    public void EveryTickIsCountedUnderExactlyOneOutcome()
+    {
+        var builder = MinuteBuilder(TimeSpan.FromHours(1));
+        builder.Update(Buy(10, "2026-03-01T10:00:10Z", 100));
+        builder.Update(Buy(11, "2026-03-01T10:01:10Z", 100));
+        builder.Update(Buy(12, "2026-03-01T10:02:10Z", 100));
+        builder.Update(Buy(13, "2026-03-01T10:03:10Z", 100));
+        builder.Update(Buy(8, "2026-03-01T10:00:20Z", 100));
+        builder.Update(Buy(9, "2026-03-01T10:01:20Z", 100));
+        builder.Update(Buy(10, "2026-03-01T10:00:10Z", 100));
+        builder.Update(Buy(12, "2026-03-01T10:02:10Z", 100));
+        builder.Update(Buy(8, "2026-03-01T10:00:20Z", 100));
+        builder.Update(Buy(1, "2026-03-01T08:00:00Z", 100));
+        Assert.Equal(new BuilderCounters(4, 2, 3, 1), builder.Counters);
+        Assert.Equal(10, builder.Counters.Total);
+    }
+
+    [Fact]
+    public void AQuietMinuteFilledLateAfterTheClockClosedTheLiveBarIsTheNewestBar()
+    {
+        var builder = MinuteBuilder(TimeSpan.FromHours(1));
+        builder.Update(Buy(1, "2026-03-01T10:00:10Z", 100));
+        builder.Scan(Us("2026-03-01T10:05:00Z"));
+        Assert.Equal(TickOutcome.Amended, builder.Update(Buy(2, "2026-03-01T10:03:10Z", 100)));
+        Assert.Equal(Ms("2026-03-01T10:03:00Z"), builder.LastOpenTimeMs);
+        Assert.Equal(Ms("2026-03-01T09:03:00Z"), builder.RetainedFromMs);
+    }
+
+    [Fact]
+    public void ALateTickInAQuietMinuteBetweenClosedBarsIsInsertedInOrder()
+    {
+        var builder = MinuteBuilder();
+        builder.Update(Buy(1, "2026-03-01T10:00:10Z", 100));
+        builder.Update(Buy(2, "2026-03-01T10:05:10Z", 100));
+        builder.Update(Buy(4, "2026-03-01T10:07:10Z", 100));
+        Assert.Equal(TickOutcome.Amended, builder.Update(Buy(3, "2026-03-01T10:02:10Z", 100)));
+        Assert.Equal(
+            [Ms("2026-03-01T10:00:00Z"), Ms("2026-03-01T10:02:00Z"), Ms("2026-03-01T10:05:00Z")],
+            builder.ClosedBars.Select(b => b.Candle.OpenTimeMs));
+        Assert.Equal([0, 1, 0], builder.ClosedBars.Select(b => b.Candle.Revision));
+    }
+
+    [Fact]
+    public void ALateTickInTheOldestClosedBarAmendsThatBar()
+    {
+        var builder = MinuteBuilder();
+        builder.Update(Buy(1, "2026-03-01T10:00:10Z", 100));
+        builder.Update(Buy(2, "2026-03-01T10:01:10Z", 100));
+        builder.Update(Buy(3, "2026-03-01T10:02:10Z", 100));
+        builder.Update(Buy(4, "2026-03-01T10:03:10Z", 100));
+        Assert.Equal(TickOutcome.Amended, builder.Update(Buy(5, "2026-03-01T10:00:20Z", 100)));
+        Assert.Equal(TickOutcome.Amended, builder.Update(Buy(6, "2026-03-01T10:02:20Z", 100)));
+        Assert.Equal([2L, 1, 2], builder.ClosedBars.Select(b => b.Candle.Trades));
+        Assert.Equal([1, 0, 1], builder.ClosedBars.Select(b => b.Candle.Revision));
+    }
+
+    [Fact]
+    public void TheOldestAndNewestOpenTimesFollowTheLiveAndClosedBars()
+    {
+        var builder = MinuteBuilder(TimeSpan.FromMinutes(2));
+        Assert.Null(builder.FirstOpenTimeMs);
+        Assert.Null(builder.LastOpenTimeMs);
+        builder.Update(Buy(1, "2026-03-01T10:00:10Z", 100));
+        Assert.Equal((Ms("2026-03-01T10:00:00Z"), Ms("2026-03-01T10:00:00Z")), (builder.FirstOpenTimeMs, builder.LastOpenTimeMs));
+        builder.Update(Buy(2, "2026-03-01T10:01:10Z", 100));
+        Assert.Equal((Ms("2026-03-01T10:00:00Z"), Ms("2026-03-01T10:01:00Z")), (builder.FirstOpenTimeMs, builder.LastOpenTimeMs));
+        builder.Update(Buy(3, "2026-03-01T10:03:10Z", 100));
+        Assert.Equal((Ms("2026-03-01T10:01:00Z"), Ms("2026-03-01T10:03:00Z")), (builder.FirstOpenTimeMs, builder.LastOpenTimeMs));
+        builder.Flush();
+        Assert.Equal((Ms("2026-03-01T10:01:00Z"), Ms("2026-03-01T10:03:00Z")), (builder.FirstOpenTimeMs, builder.LastOpenTimeMs));
+    }
+
+    [Fact]
+    public void TheRetainedHistoryStartsTheRetentionBeforeTheNewestBar()
+    {
+        var builder = MinuteBuilder(TimeSpan.FromHours(1));
+        Assert.Equal(long.MinValue, builder.RetainedFromMs);
+        builder.Update(Buy(1, "2026-03-01T10:00:10Z", 100));
+        Assert.Equal(Ms("2026-03-01T09:00:00Z"), builder.RetainedFromMs);
+        builder.Update(Buy(2, "2026-03-01T10:30:10Z", 100));
+        builder.Flush();
+        Assert.Equal(Ms("2026-03-01T09:30:00Z"), builder.RetainedFromMs);
+        Assert.Equal(long.MinValue, MinuteBuilder(retention: null).RetainedFromMs);
+    }
+
+    [Fact]
+    public void WithoutRetentionATickOfAnyAgeAmendsItsBar()
+    {
+        var builder = MinuteBuilder(retention: null);
+        builder.Update(Buy(5, "2026-03-01T10:00:10Z", 100));
+        Assert.Equal(TickOutcome.Amended, builder.Update(Buy(1, "2016-03-01T10:00:10Z", 100)));
+        Assert.Equal(Ms("2016-03-01T10:00:00Z"), builder.FirstOpenTimeMs);
+    }
+
+    [Fact]
+    public void TradeIdsOfBarsThatLeftTheRetentionAreForgotten()
+    {
+        var builder = MinuteBuilder(TimeSpan.FromMinutes(1));
+        builder.Update(Buy(1, "2026-03-01T10:00:10Z", 100));
+        builder.Update(Buy(5, "2026-03-01T10:01:10Z", 100));
+        builder.Update(Buy(9, "2026-03-01T10:02:10Z", 100));
+        Assert.Equal([(5L, 5L), (9L, 9L)], builder.Checkpoint().AppliedIds);
+        Assert.Equal([Ms("2026-03-01T10:01:00Z")], builder.ClosedBars.Select(b => b.Candle.OpenTimeMs));
+    }
+
+    [Fact]
+    public void AfterALongSilenceEveryOldBarIsDroppedAndTheNewBarStillForms()
+    {
+        var builder = MinuteBuilder(TimeSpan.FromHours(1));
+        builder.Update(Buy(1, "2026-03-01T10:00:10Z", 100));
+        builder.Update(Buy(3, "2026-03-01T10:01:10Z", 100));
+        Assert.Equal(TickOutcome.Applied, builder.Update(Buy(7, "2026-03-02T10:00:10Z", 100)));
+        Assert.Empty(builder.ClosedBars);
+        Assert.Equal(Ms("2026-03-02T10:00:00Z"), builder.FirstOpenTimeMs);
+        Assert.Equal(TickOutcome.TooOld, builder.Update(Buy(2, "2026-03-01T10:00:20Z", 100)));
+    }
+
+    [Fact]
+    public void ScanningBeforeTheBarEndsKeepsItLiveAndNeverMovesTheWatermarkBack()
+    {
+        var builder = MinuteBuilder();
+        builder.Update(Buy(1, "2026-03-01T10:00:30Z", 100));
+        builder.Scan(Us("2026-03-01T10:00:10Z"));
+        Assert.Equal(Us("2026-03-01T10:00:30Z"), builder.WatermarkUs);
+        builder.Scan(Us("2026-03-01T10:00:59.999Z"));
+        Assert.NotNull(builder.LiveBar);
+        Assert.Equal(Us("2026-03-01T10:00:59.999Z"), builder.WatermarkUs);
+        builder.Flush();
+        builder.Flush();
+        Assert.Single(builder.ClosedBars);
+        var changes = new List<BarChange>();
+        builder.DrainChanges(changes);
+        builder.DrainChanges(changes);
+        Assert.Single(changes);
+    }
+
+    [Fact]
+    public void AnOlderTickInsideTheLiveBarDoesNotMoveTheWatermarkBack()
+    {
+        var builder = MinuteBuilder();
+        builder.Update(Buy(2, "2026-03-01T10:00:30Z", 100));
+        Assert.Equal(TickOutcome.Applied, builder.Update(Buy(1, "2026-03-01T10:00:10Z", 100)));
+        Assert.Equal(Us("2026-03-01T10:00:30Z"), builder.WatermarkUs);
+        Assert.Equal(long.MinValue, MinuteBuilder().WatermarkUs);
+    }
+
+    [Fact]
     public void PepeSizedVolumesSumExactlyPastSixtyFourBits()
     {
         // Tick 0.00000001 and quantity step 1: a price of 0.00002000 is 2000 ticks, 10^10 tokens a trade,
@@ -216,6 +405,26 @@ public class BarBuilderRangeTests
         Assert.Equal([from, TestTicks.Ms("2026-03-01T10:04:00Z")], builder.BarsBetween(from, long.MaxValue).Select(b => b.Candle.OpenTimeMs));
         Assert.Equal([from], builder.BarsBetween(from - 1, TestTicks.Ms("2026-03-01T10:04:00Z")).Select(b => b.Candle.OpenTimeMs));
         Assert.Empty(builder.BarsBetween(TestTicks.Ms("2026-03-01T10:05:00Z"), long.MaxValue));
+    }
+
+    [Fact]
+    public void BarsBetweenIncludesABarOpeningAtFromAndExcludesOneOpeningAtTo()
+    {
+        var builder = TestTicks.MinuteBuilder();
+        foreach (var (id, minute) in new[] { (1, "00"), (2, "01"), (3, "02"), (4, "03"), (5, "04") })
+        {
+            builder.Update(TestTicks.Buy(id, $"2026-03-01T10:{minute}:10Z", 100));
+        }
+
+        long At(string minute) => TestTicks.Ms($"2026-03-01T10:{minute}:00Z");
+        Assert.Equal([At("01"), At("02")], builder.BarsBetween(At("01"), At("03")).Select(b => b.Candle.OpenTimeMs));
+        Assert.Equal([At("03")], builder.BarsBetween(At("03"), At("04")).Select(b => b.Candle.OpenTimeMs));
+        Assert.Equal([At("04")], builder.BarsBetween(At("04"), At("04") + 1).Select(b => b.Candle.OpenTimeMs));
+        Assert.Equal([At("00"), At("01")], builder.BarsBetween(long.MinValue, At("01") + 1).Select(b => b.Candle.OpenTimeMs));
+        Assert.Empty(builder.BarsBetween(At("02"), At("02")));
+        Assert.Empty(builder.BarsBetween(At("03"), At("01")));
+        Assert.Equal([At("00")], builder.BarsBetween(At("00"), At("01")).Select(b => b.Candle.OpenTimeMs));
+        Assert.Equal(5, builder.BarsBetween(long.MinValue, long.MaxValue).Count);
     }
 }
 
@@ -255,5 +464,42 @@ public class BarBuilderCheckpointTests
         var restored = BarBuilder.Restore(TestTicks.Schedule("1m"), null, [.. builder.ClosedBars], checkpoint);
         Assert.Null(restored.LiveBar);
         Assert.Single(restored.ClosedBars);
+    }
+
+    [Fact]
+    public void ARestoredLiveBarKeepsItsFootprintAndCarriesOn()
+    {
+        var builder = TestTicks.MinuteBuilder();
+        builder.Update(TestTicks.Buy(1, "2026-03-01T10:00:10Z", 100));
+        builder.Update(TestTicks.Buy(2, "2026-03-01T10:01:10Z", 100, 2));
+        builder.Update(TestTicks.Sell(3, "2026-03-01T10:01:20Z", 101, 3));
+        var restored = BarBuilder.Restore(TestTicks.Schedule("1m"), null, [.. builder.ClosedBars], builder.Checkpoint());
+        Assert.Equal(builder.LiveBar!.Candle, restored.LiveBar!.Candle);
+        Assert.Equal<Bars.PriceLevel>(builder.LiveBar.Footprint.Levels, restored.LiveBar.Footprint.Levels);
+        Assert.Equal(TickOutcome.Applied, restored.Update(TestTicks.Sell(4, "2026-03-01T10:01:30Z", 101, 1)));
+        Assert.Equal<Bars.PriceLevel>([new Bars.PriceLevel(100, 2, 0, 1), new Bars.PriceLevel(101, 0, 4, 2)], restored.LiveBar!.Footprint.Levels);
+        Assert.Equal(3, restored.LiveBar.Candle.Trades);
+    }
+
+    [Fact]
+    public void ABuilderRestoredWithOnlyALiveBarCarriesOnWithIt()
+    {
+        var builder = TestTicks.MinuteBuilder();
+        builder.Update(TestTicks.Buy(1, "2026-03-01T10:00:10Z", 100));
+        var restored = BarBuilder.Restore(TestTicks.Schedule("1m"), null, [], builder.Checkpoint());
+        Assert.Equal(builder.LiveBar!.Candle, restored.LiveBar!.Candle);
+        Assert.Equal(TickOutcome.Duplicate, restored.Update(TestTicks.Buy(1, "2026-03-01T10:00:10Z", 100)));
+        restored.Update(TestTicks.Buy(2, "2026-03-01T10:01:10Z", 100));
+        Assert.Equal(builder.LiveBar.Candle, Assert.Single(restored.ClosedBars).Candle);
+    }
+
+    [Fact]
+    public void ABuilderRestoredWithNoBarsTakesALateTickAsACorrection()
+    {
+        var checkpoint = new BuilderCheckpoint(TestTicks.Us("2026-03-01T10:05:00Z"), [(1, 10)], null);
+        var restored = BarBuilder.Restore(TestTicks.Schedule("1m"), new BarBuilderOptions(), [], checkpoint);
+        Assert.Equal(TickOutcome.Duplicate, restored.Update(TestTicks.Buy(10, "2026-03-01T10:04:10Z", 100)));
+        Assert.Equal(TickOutcome.Amended, restored.Update(TestTicks.Buy(11, "2026-03-01T10:04:10Z", 100)));
+        Assert.Equal(1, Assert.Single(restored.ClosedBars).Candle.Revision);
     }
 }

@@ -46,7 +46,28 @@ public class ComposerTests
         builder.Update(Buy(2, "2026-03-01T10:01:10Z", 100));
         builder.Flush();
         var reversed = builder.ClosedBars.Reverse();
-        Assert.Throws<ArgumentException>(() => BarComposer.Compose(reversed, Schedule("1h"), null));
+        var error = Assert.Throws<ArgumentException>(() => BarComposer.Compose(reversed, Schedule("1h"), null));
+        Assert.Contains("ascending by open time", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheSameBarTwiceIsRefused()
+    {
+        var builder = MinuteBuilder(retention: null);
+        builder.Update(Buy(1, "2026-03-01T10:00:10Z", 100));
+        builder.Flush();
+        var bar = Assert.Single(builder.ClosedBars);
+        Assert.Throws<ArgumentException>(() => BarComposer.Compose([bar, bar], Schedule("1h"), null));
+    }
+
+    [Fact]
+    public void ABarLongerThanTheTargetBarIsRefused()
+    {
+        var builder = new Building.BarBuilder(Schedule("90m"), new Building.BarBuilderOptions { Retention = null });
+        builder.Update(Buy(1, "2026-03-01T00:10:00Z", 100));
+        builder.Flush();
+        var error = Assert.Throws<ArgumentException>(() => BarComposer.Compose(builder.ClosedBars, Schedule("1h"), null));
+        Assert.Contains("does not fit inside one 1h bar", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

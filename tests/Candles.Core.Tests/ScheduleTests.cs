@@ -42,6 +42,33 @@ public class ScheduleTests
     }
 
     [Fact]
+    public void ABarHoldsItsOwnStartButNotTheMillisecondBefore()
+    {
+        var period = Schedule("1m").PeriodOf(Ms("2026-03-01T10:00:30Z"));
+        Assert.True(period.Contains(period.StartMs));
+        Assert.False(period.Contains(period.StartMs - 1));
+        Assert.True(period.Contains(period.EndMs - 1));
+    }
+
+    [Theory]
+    [InlineData(-1, -60_000, 0)]
+    [InlineData(-86_400_000, -86_400_000, -86_340_000)]
+    [InlineData(-86_400_001, -86_460_000, -86_400_000)]
+    public void IntradayBarsBeforeTheEpochStillRestartAtUtcMidnight(long timeMs, long startMs, long endMs) =>
+        Assert.Equal(new BarPeriod(startMs, endMs), Schedule("1m").PeriodOf(timeMs));
+
+    [Fact]
+    public void SevenMinuteBarsBeforeTheEpochAreCutAtMidnightToo() =>
+        Assert.Equal(new BarPeriod(-300_000, 0), Schedule("7m").PeriodOf(-1));
+
+    [Fact]
+    public void ACalendarScheduleRefusesAnIntradayTimeframe()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new CalendarSchedule(Timeframe.Parse("4h"), NodaTime.DateTimeZone.Utc));
+        Assert.Contains("4h is not a calendar timeframe", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void NewYorkSpringForwardDayLasts23Hours()
     {
         var day = Schedule("1d", "America/New_York").PeriodOf(Ms("2026-03-08T12:00:00Z"));

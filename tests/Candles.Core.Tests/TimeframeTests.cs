@@ -56,7 +56,32 @@ public class TimeframeTests
     {
         Assert.False(TimeZones.TryFind("Mars/Olympus_Mons", out _, out var error));
         Assert.Contains("Mars/Olympus_Mons", error);
-        Assert.True(TimeZones.TryFind("America/New_York", out var zone, out _));
+        Assert.True(TimeZones.TryFind("America/New_York", out var zone, out error));
+        Assert.Null(error);
         Assert.Equal("America-New_York", TimeZones.FileSafeName(zone));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public void AMissingTimeZoneNameIsRefused(string? name)
+    {
+        Assert.False(TimeZones.TryFind(name, out var zone, out var error));
+        Assert.Null(zone);
+        Assert.Contains("not an IANA zone name", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1m", 60_000)]
+    [InlineData("90m", 5_400_000)]
+    [InlineData("4h", 14_400_000)]
+    public void IntradayTimeframesHaveAFixedLength(string name, long lengthMs) =>
+        Assert.Equal(lengthMs, Timeframe.Parse(name).LengthMs);
+
+    [Fact]
+    public void ACalendarTimeframeHasNoFixedLength()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Timeframe.Parse("1M").LengthMs);
+        Assert.Contains("1M is a calendar timeframe", error.Message, StringComparison.Ordinal);
     }
 }
