@@ -39,6 +39,9 @@ public sealed partial class PeriodGrain(
     // Starts from the activation's wall clock, so a new activation never repeats an old version.
     private long _version;
 
+    // Whether the check reminder is registered: it is dropped while there is nothing left to seal.
+    private bool _checking;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_instrument, _zone) = GrainKeys.ParsePeriod(this.GetPrimaryKeyString());
@@ -48,8 +51,14 @@ public sealed partial class PeriodGrain(
         _longer = [BarSchedule.For(Timeframe.Parse("1w"), zone), BarSchedule.For(Timeframe.Parse("1M"), zone)];
 
         await this.MinuteStream(_instrument).FollowAsync(OnMinutesAsync);
+        await RegisterCheckAsync(cancellationToken);
+    }
+
+    private async Task RegisterCheckAsync(CancellationToken cancellation)
+    {
         var period = options.Value.CheckPeriod < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : options.Value.CheckPeriod;
-        await this.RegisterOrUpdateReminder(CheckReminder, period, period, cancellationToken);
+        await this.RegisterOrUpdateReminder(CheckReminder, period, period, cancellation);
+        _checking = true;
     }
 
     public Task Watch() => Task.CompletedTask;
@@ -60,11 +69,26 @@ public sealed partial class PeriodGrain(
     {
         var symbol = await GrainFactory.GetGrain<ISymbolGrain>(_instrument).GetStatus();
         await SealAsync(symbol.WatermarkUs, [], recheck: true);
+
+        // Everything finished is sealed and current: stop checking, so an idle instrument's grains can deactivate.
+        // The next 1m stream message (a new minute, a correction) activates this grain and the reminder again.
+        if (symbol.WatermarkUs != long.MinValue && FinishedThrough(symbol.WatermarkUs) <= (state.State.SealedThroughMs ?? long.MinValue)
+            && await this.GetReminder(CheckReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+            _checking = false;
+            DeactivateOnIdle();
+        }
     }
 
     /// <summary>A 1m stream message: seals what its watermark finished and re-seals the sealed days it corrected.</summary>
     private async Task OnMinutesAsync(BarEvents message, StreamSequenceToken? token)
     {
+        if (!_checking)
+        {
+            await RegisterCheckAsync(CancellationToken.None);
+        }
+
         var corrected = message.Events.Where(e => e.Kind == BarEventKind.Correction).Select(e => e.Bar.Candle.OpenTimeMs).ToArray();
         var sealedThrough = state.State.SealedThroughMs ?? long.MinValue;
         if (FinishedThrough(message.WatermarkUs) <= sealedThrough && !corrected.Any(t => t < sealedThrough))
@@ -148,18 +172,35 @@ public sealed partial class PeriodGrain(
         return [.. BarComposer.Compose(minutes.Bars, _day, footprintStepTicks: 1).Where(d => d.Candle.OpenTimeMs >= minutes.RetainedFromMs)];
     }
 
-    /// <summary>Sealed days whose 1m bars have since been corrected (a higher revision), among days still wholly retained.</summary>
+    /// <summary>
+    /// Sealed days whose 1m bars have since been corrected (a higher revision), among days still wholly retained.
+    /// Found from the corrected minutes' revisions alone: only the stale days are composed again, so a check that
+    /// finds nothing reads no footprint.
+    /// </summary>
     private async Task<IEnumerable<Bar>> StaleSealedDaysAsync(ISymbolGrain symbol, long sealedThrough)
     {
-        var minutes = await symbol.GetMinuteBars(long.MinValue, sealedThrough);
-        var composed = BarComposer.Compose(minutes.Bars, _day, footprintStepTicks: 1).Where(d => d.Candle.OpenTimeMs >= minutes.RetainedFromMs).ToList();
-        if (composed.Count == 0)
+        var revised = await symbol.GetRevisedMinutes(sealedThrough);
+        var dayRevisions = revised.OpenTimesMs.Zip(revised.Revisions)
+            .GroupBy(m => _day.PeriodOf(m.First))
+            .Where(day => day.Key.StartMs >= revised.RetainedFromMs)
+            .ToDictionary(day => day.Key, day => day.Sum(m => m.Second));
+        if (dayRevisions.Count == 0)
         {
             return [];
         }
 
-        var sealedDays = (await sealedBars.LoadAsync(Series("1d"), composed[0].Candle.OpenTimeMs, sealedThrough, footprints: false)).ToDictionary(d => d.Candle.OpenTimeMs, d => d.Candle.Revision);
-        return composed.Where(d => !sealedDays.TryGetValue(d.Candle.OpenTimeMs, out var revision) || d.Candle.Revision > revision);
+        var first = dayRevisions.Keys.Min(p => p.StartMs);
+        var sealedDays = (await sealedBars.LoadAsync(Series("1d"), first, sealedThrough, footprints: false)).ToDictionary(d => d.Candle.OpenTimeMs, d => d.Candle.Revision);
+        List<Bar> stale = [];
+        foreach (var (day, revision) in dayRevisions)
+        {
+            if (!sealedDays.TryGetValue(day.StartMs, out var sealedRevision) || revision > sealedRevision)
+            {
+                stale.AddRange(await ComposeDaysAsync(symbol, day.StartMs, day.EndMs));
+            }
+        }
+
+        return stale;
     }
 
     /// <summary>Seals every finished week and month holding one of <paramref name="dayOpens"/>, from the sealed days.</summary>

@@ -229,6 +229,28 @@ public sealed partial class SymbolGrain(
         return new BarsPage(builder.BarsBetween(fromMs, toMs), builder.WatermarkUs, builder.RetainedFromMs);
     }
 
+    public async Task<RevisedMinutes> GetRevisedMinutes(long toMs)
+    {
+        var builder = await BuilderAsync();
+        List<long> openTimes = [];
+        List<int> revisions = [];
+        foreach (var bar in builder.ClosedBars)
+        {
+            if (bar.Candle.OpenTimeMs >= toMs)
+            {
+                break;
+            }
+
+            if (bar.Candle.Revision > 0)
+            {
+                openTimes.Add(bar.Candle.OpenTimeMs);
+                revisions.Add(bar.Candle.Revision);
+            }
+        }
+
+        return new RevisedMinutes(openTimes, revisions, builder.RetainedFromMs);
+    }
+
     /// <summary>The timer: closes a live source's quiet minutes and sends a live update held back by the coalescing.</summary>
     private async Task CloseQuietBarsAsync(CancellationToken cancellationToken)
     {

@@ -19,6 +19,11 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>The silo's sealed-bar store, so tests can see what was sealed.</summary>
     public InMemorySealedBarStore SealedBars { get; } = new();
 
+    /// <summary>The sealed-bar store the silo writes through, which fails an upsert when a test asks.</summary>
+    public FaultySealedBarStore SealedWrites { get; }
+
+    public ClusterFixture() => SealedWrites = new FaultySealedBarStore(SealedBars);
+
     /// <summary>The silo's 1m store, which injects faults when a test asks.</summary>
     public FaultyMinuteBarStore MinuteBars { get; } = new();
 
@@ -69,7 +74,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.AddMemoryGrainStorage(CandlesSiloBuilderExtensions.StorageName);
             silo.AddMemoryGrainStorage(CandleStreams.PubSubStore);
             silo.UseInMemoryReminderService();
-            silo.Services.AddSingleton<ISealedBarStore>(SealedBars);
+            silo.Services.AddSingleton<ISealedBarStore>(SealedWrites);
             silo.Services.AddSingleton<Storage.MinuteBars.IMinuteBarStore>(MinuteBars);
             silo.AddCandleGrains(Configuration, o =>
             {

@@ -112,4 +112,30 @@ public class SealingTests(ClusterFixture fixture)
         await fixture.SealedAsync("TEST:DAILY", "1d", "UTC", bars => bars[0].Candle.Revision == 1);
         Assert.Equal([(2L, 1), (1L, 0)], (await days.GetBars(all)).Bars.Select(b => (b.Candle.Trades, b.Candle.Revision)));
     }
+
+    [Fact]
+    public async Task ACorrectionWhoseResealFailedIsResealedByTheReminderFromTheRevisionsAlone()
+    {
+        var grain = await fixture.DefinedAsync("TEST:RESEAL");
+        await grain.Ingest([Buy(10, "2026-04-05T10:00:00Z"), Buy(20, "2026-04-06T10:00:00Z")], live: false);
+        await SealedAsync("TEST:RESEAL", "1d", "UTC", 1);
+
+        // The late tick's re-seal fails (PostgreSQL down): the sealed day keeps its old revision for now.
+        fixture.SealedWrites.FailNextUpsert("TEST:RESEAL", "UTC");
+        await grain.Ingest([Buy(11, "2026-04-05T11:00:00Z")], live: false);
+        await Task.Delay(300);
+        var series = new SealedSeries("TEST:RESEAL", Timeframe.Parse("1d"), "UTC");
+        Assert.Equal(0, (await fixture.SealedBars.LoadAsync(series, long.MinValue, long.MaxValue))[0].Candle.Revision);
+
+        // The reminder finds the day stale from the minutes' revisions and seals it again.
+        var start = fixture.Clock.GetUtcNow();
+        for (var minute = 1; minute <= 3; minute++)
+        {
+            fixture.Clock.SetUtcNow(start.AddMinutes(minute));
+            await Task.Delay(200);
+        }
+
+        var day = (await fixture.SealedAsync("TEST:RESEAL", "1d", "UTC", bars => bars[0].Candle.Revision == 1))[0];
+        Assert.Equal((2L, 10L), (day.Candle.Trades, day.Candle.FirstTradeId));
+    }
 }

@@ -35,4 +35,8 @@ public interface ISymbolGrain : IGrainWithStringKey
     /// <summary>1m bars with <c>fromMs &lt;= open time &lt; toMs</c>, the live one included, with the watermark.</summary>
     [Alias("GetMinuteBars")]
     Task<BarsPage> GetMinuteBars(long fromMs, long toMs);
+
+    /// <summary>The corrected closed 1m bars with <c>open time &lt; toMs</c>: open times and revisions, no footprints.</summary>
+    [Alias("GetRevisedMinutes")]
+    Task<RevisedMinutes> GetRevisedMinutes(long toMs);
 }
