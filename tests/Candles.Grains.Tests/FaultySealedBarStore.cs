@@ -12,6 +12,9 @@ public sealed class FaultySealedBarStore(InMemorySealedBarStore inner) : ISealed
 
     public void FailNextUpsert(string instrument, string zone) => _failNextUpsert[$"{instrument}|{zone}"] = true;
 
+    /// <summary>Whether the failure asked for has happened.</summary>
+    public bool Failed(string instrument, string zone) => !_failNextUpsert.ContainsKey($"{instrument}|{zone}");
+
     public Task UpsertAsync(Instrument instrument, SealedSeries series, IReadOnlyList<Bar> bars, CancellationToken cancellation = default) =>
         _failNextUpsert.TryRemove($"{instrument.Id.Value}|{series.Zone}", out _)
             ? Task.FromException(new TimeoutException($"injected: sealing {instrument.Id} timed out"))

@@ -116,16 +116,14 @@ public class SealingTests(ClusterFixture fixture)
     [Fact]
     public async Task ACorrectionWhoseResealFailedIsResealedByTheReminderFromTheRevisionsAlone()
     {
-        var grain = await fixture.DefinedAsync("TEST:RESEAL");
+        var grain = await fixture.DefinedAsync("TEST:RESEALCHECK");
         await grain.Ingest([Buy(10, "2026-04-05T10:00:00Z"), Buy(20, "2026-04-06T10:00:00Z")], live: false);
-        await SealedAsync("TEST:RESEAL", "1d", "UTC", 1);
+        await SealedAsync("TEST:RESEALCHECK", "1d", "UTC", 1);
 
-        // The late tick's re-seal fails (PostgreSQL down): the sealed day keeps its old revision for now.
-        fixture.SealedWrites.FailNextUpsert("TEST:RESEAL", "UTC");
-        await grain.Ingest([Buy(11, "2026-04-05T11:00:00Z")], live: false);
-        await Task.Delay(300);
-        var series = new SealedSeries("TEST:RESEAL", Timeframe.Parse("1d"), "UTC");
-        Assert.Equal(0, (await fixture.SealedBars.LoadAsync(series, long.MinValue, long.MaxValue))[0].Candle.Revision);
+        // The late tick's re-seal on the stream fails (PostgreSQL down).
+        fixture.SealedWrites.FailNextUpsert("TEST:RESEALCHECK", "UTC");
+        Assert.Equal(1, (await grain.Ingest([Buy(11, "2026-04-05T11:00:00Z")], live: false)).Amended);
+        Assert.True(await ClusterFixture.EventuallyAsync(() => Task.FromResult(fixture.SealedWrites.Failed("TEST:RESEALCHECK", "UTC"))), "the re-seal was never tried");
 
         // The reminder finds the day stale from the minutes' revisions and seals it again.
         var start = fixture.Clock.GetUtcNow();
@@ -135,7 +133,7 @@ public class SealingTests(ClusterFixture fixture)
             await Task.Delay(200);
         }
 
-        var day = (await fixture.SealedAsync("TEST:RESEAL", "1d", "UTC", bars => bars[0].Candle.Revision == 1))[0];
+        var day = (await fixture.SealedAsync("TEST:RESEALCHECK", "1d", "UTC", bars => bars[0].Candle.Revision == 1))[0];
         Assert.Equal((2L, 10L), (day.Candle.Trades, day.Candle.FirstTradeId));
     }
 }
