@@ -28,13 +28,9 @@ public sealed class BarReads(IGrainFactory grains, InstrumentDirectory instrumen
         var read = await shared.ReadAsync($"{endpoint}|{request.TimeframeKey}|{request.Query}", async () =>
         {
             var page = await request.FetchAsync(grains);
-            var levels = step ? page.Bars.Sum(b => (long)b.Footprint.Levels.Length) : 0;
-            if (levels > options.Value.MaxLevelsPerResponse)
+            if (step && ResponseLimits.TooManyLevels(page.Bars, options.Value.MaxLevelsPerResponse) is { } tooMany)
             {
-                return new SharedReads.SharedRead(null, new RequestError(
-                    "too_many_levels",
-                    $"the answer would carry {levels} price levels, more than {options.Value.MaxLevelsPerResponse}: ask for fewer bars (limit, from/to) or a coarser step",
-                    StatusCodes.Status413PayloadTooLarge));
+                return new SharedReads.SharedRead(null, tooMany);
             }
 
             return new SharedReads.SharedRead(JsonSerializer.SerializeToUtf8Bytes(shape(request, page), json.Value.SerializerOptions), null);

@@ -32,6 +32,11 @@ public sealed class CandleGrpcService(IGrainFactory grains, InstrumentDirectory 
     {
         var parsed = await ParseAsync(new BarRequestText(request.Instrument, request.Tf, request.Tz, Ms(request.HasFromMs, request.FromMs), Ms(request.HasToMs, request.ToMs), Limit(request.Limit), request.Step), step: true);
         var page = await parsed.FetchAsync(grains);
+        if (ResponseLimits.TooManyLevels(page.Bars, Options.MaxLevelsPerResponse) is { } tooMany)
+        {
+            throw Refused(tooMany);
+        }
+
         var reply = new FootprintReply { Instrument = parsed.Instrument.Id.Value, Tf = parsed.Timeframe.Name, Tz = parsed.Zone, Step = parsed.StepText };
         reply.Bars.AddRange(page.Bars.Select(b => GrpcBars.Footprint(FootprintJson.From(b, page, parsed.Instrument))));
         return reply;
@@ -40,7 +45,13 @@ public sealed class CandleGrpcService(IGrainFactory grains, InstrumentDirectory 
     public override async Task<HeatmapReply> GetHeatmap(HeatmapRequest request, ServerCallContext context)
     {
         var parsed = await ParseAsync(new BarRequestText(request.Instrument, request.Tf, request.Tz, Ms(request.HasFromMs, request.FromMs), Ms(request.HasToMs, request.ToMs), Limit(request.Limit), request.Step), step: true);
-        var heatmap = HeatmapResponse.From(Heatmap.From((await parsed.FetchAsync(grains)).Bars), parsed.Instrument, parsed.Timeframe.Name, parsed.Zone, parsed.StepText);
+        var bars = (await parsed.FetchAsync(grains)).Bars;
+        if (ResponseLimits.TooManyLevels(bars, Options.MaxLevelsPerResponse) is { } tooMany)
+        {
+            throw Refused(tooMany);
+        }
+
+        var heatmap = HeatmapResponse.From(Heatmap.From(bars), parsed.Instrument, parsed.Timeframe.Name, parsed.Zone, parsed.StepText);
         var reply = new HeatmapReply { Instrument = heatmap.Instrument, Tf = heatmap.Tf, Tz = heatmap.Tz, Step = heatmap.Step };
         reply.Times.AddRange(heatmap.Times);
         reply.Prices.AddRange(heatmap.Prices);
