@@ -116,6 +116,40 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task KillingOneOfTwoSilosMidReplayLosesNothingAndTheOtherServesThroughout()
+    {
+        var (survivor, victim) = (Service(), Service());
+        await survivor.StartAsync();
+        await victim.StartAsync();
+        using var http = survivor.CreateClient();
+        var replay = ReplayAsync(survivor.BaseAddress);
+        await WaitForBarsAsync(http, 1500);
+
+        // The instrument's grains may live on either silo: killing one moves them, and the other answers 503 meanwhile, never 500.
+        victim.Kill();
+        var failover = Stopwatch.StartNew();
+        var statuses = new List<(TimeSpan At, int Status)>();
+        while (!replay.IsCompleted && failover.Elapsed < TimeSpan.FromMinutes(3))
+        {
+            using var response = await http.GetAsync($"api/v1/candles?instrument={Instrument}&tf=1h");
+            statuses.Add((failover.Elapsed, (int)response.StatusCode));
+            await Task.Delay(100);
+        }
+
+        var (exit, replayed) = await replay;
+        Assert.True(exit == 0, replayed);
+        var unavailable = statuses.Where(s => s.Status == 503).Select(s => s.At).DefaultIfEmpty().ToList();
+        output.WriteLine(replayed);
+        output.WriteLine($"reads during the failover: {string.Join(", ", statuses.GroupBy(s => s.Status).Select(g => $"{g.Count()} x {g.Key}"))}; 503 from {unavailable.Min().TotalSeconds:F1} s to {unavailable.Max().TotalSeconds:F1} s after the kill");
+        var statusCodes = statuses.Select(s => s.Status).ToList();
+        Assert.DoesNotContain(500, statusCodes);
+
+        var (again, resent) = await ReplayAsync(survivor.BaseAddress);
+        Assert.True(again == 0, resent);
+        await AssertGoldenAsync(http, "after one of two silos was killed");
+    }
+
+    [Fact]
     public async Task KillingRedisMidReplayLosesNothingOnceTheTapeIsSentAgainEvenAfterARestart()
     {
         var service = Service();
