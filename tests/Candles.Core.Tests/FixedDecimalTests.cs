@@ -34,6 +34,7 @@ public class FixedDecimalTests
     [InlineData("1e5")]
     [InlineData("1,000")]
     [InlineData("1.2.3")]
+    [InlineData("1..5")]
     [InlineData("--1")]
     [InlineData("1-")]
     [InlineData(" 1")]

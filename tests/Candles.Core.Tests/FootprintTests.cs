@@ -37,7 +37,8 @@ public class FootprintTests
     public void GroupingByAStepThatIsNotAMultipleIsRefused()
     {
         var grouped = Levels((100, 1, 0)).GroupBy(10);
-        Assert.Throws<ArgumentOutOfRangeException>(() => grouped.GroupBy(15));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => grouped.GroupBy(15));
+        Assert.Contains("positive multiple of 10 ticks", error.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentOutOfRangeException>(() => grouped.GroupBy(0));
     }
 

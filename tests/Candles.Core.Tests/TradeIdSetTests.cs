@@ -68,8 +68,11 @@ public class TradeIdSetTests
     [InlineData(1, 5, 5, 9)]
     [InlineData(7, 9, 1, 5)]
     [InlineData(1, 5, 3, 4)]
-    public void RestoringRangesThatAreReversedOverlappingOrOutOfOrderIsRefused(long low1, long high1, long low2, long high2) =>
-        Assert.Throws<ArgumentException>(() => TradeIdSet.From([(low1, high1), (low2, high2)]));
+    public void RestoringRangesThatAreReversedOverlappingOrOutOfOrderIsRefused(long low1, long high1, long low2, long high2)
+    {
+        var error = Assert.Throws<ArgumentException>(() => TradeIdSet.From([(low1, high1), (low2, high2)]));
+        Assert.Contains("ascending and disjoint", error.Message, StringComparison.Ordinal);
+    }
 
     private static TradeIdSet SetOf(params long[] ids)
     {
