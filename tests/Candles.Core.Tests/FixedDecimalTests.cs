@@ -107,6 +107,13 @@ public class FixedDecimalTests
     }
 
     [Fact]
+    public void TheSmallest128BitValueFormatsWithAllThirtyNineDigits()
+    {
+        Assert.Equal("-170141183460469231731687303715884105728", FixedDecimal.Format(Int128.MinValue, 0));
+        Assert.Equal("-1.70141183460469231731687303715884105728", FixedDecimal.Format(Int128.MinValue, 38));
+    }
+
+    [Fact]
     public void FormattingIntoASpanTooShortWritesNothingAndSaysSo()
     {
         var text = new char[8];

@@ -175,7 +175,9 @@ public static class FixedDecimal
         }
         else
         {
-            Int128.Abs(value).TryFormat(digits, out count, default, CultureInfo.InvariantCulture);
+            // Negated in UInt128, which holds the magnitude of Int128.MinValue (Int128.Abs throws on it).
+            var magnitude = negative ? UInt128.Zero - (UInt128)value : (UInt128)value;
+            magnitude.TryFormat(digits, out count, default, CultureInfo.InvariantCulture);
         }
 
         var whole = Math.Max(count - scale, 1);
