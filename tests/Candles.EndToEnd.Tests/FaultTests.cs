@@ -65,6 +65,7 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
             }
             catch (HttpRequestException)
             {
+                // Not serving yet, or 503 while the cluster moves the instrument: ask again.
             }
 
             await Task.Delay(20);
@@ -146,6 +147,7 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
 
         var (again, resent) = await ReplayAsync(survivor.BaseAddress);
         Assert.True(again == 0, resent);
+        await WaitForBarsAsync(http, 5000);
         await AssertGoldenAsync(http, "after one of two silos was killed");
     }
 
