@@ -160,6 +160,49 @@ public class BarBuilderTests
     }
 
     [Fact]
+    public void RollingBackRestoresABarAsCommittedHoweverOftenItWasAmendedSince()
+    {
+        var builder = MinuteBuilder(TimeSpan.FromHours(1));
+        builder.Update(Buy(1, "2020-01-01T00:00:10Z", 100));
+        builder.Update(Buy(5, "2020-01-01T00:01:10Z", 100));
+        var committed = builder.Checkpoint();
+        builder.MarkCommitted();
+        var asCommitted = builder.ClosedBars[0].Candle;
+        builder.Update(Sell(2, "2020-01-01T00:00:20Z", 99));
+        builder.Update(Sell(3, "2020-01-01T00:00:30Z", 98));
+        Assert.Equal(2, builder.ClosedBars[0].Candle.Revision);
+        Assert.Equal(asCommitted, Assert.Single(builder.RolledBack(committed).ClosedBars).Candle);
+    }
+
+    [Fact]
+    public void EachCommitIsTheNewPointARollBackReturnsTo()
+    {
+        var builder = MinuteBuilder(TimeSpan.FromHours(1));
+        builder.Update(Buy(1, "2020-01-01T00:00:10Z", 100));
+        builder.Update(Buy(2, "2020-01-01T00:01:10Z", 100));
+        builder.MarkCommitted();
+        builder.Update(Buy(3, "2020-01-01T00:02:10Z", 100));
+        var second = builder.Checkpoint();
+        builder.MarkCommitted();
+        builder.Update(Buy(4, "2020-01-01T00:03:10Z", 100));
+        var rolledBack = builder.RolledBack(second);
+        Assert.Equal([Ms("2020-01-01T00:00:00Z"), Ms("2020-01-01T00:01:00Z")], rolledBack.ClosedBars.Select(b => b.Candle.OpenTimeMs));
+        Assert.Equal(Ms("2020-01-01T00:02:00Z"), rolledBack.LiveBar!.Candle.OpenTimeMs);
+    }
+
+    [Fact]
+    public void ARolledBackBuilderKeepsItsRetention()
+    {
+        var builder = MinuteBuilder(TimeSpan.FromHours(1));
+        builder.Update(Buy(5, "2020-01-01T10:00:10Z", 100));
+        var committed = builder.Checkpoint();
+        builder.MarkCommitted();
+        var rolledBack = builder.RolledBack(committed);
+        Assert.Equal(Ms("2020-01-01T09:00:00Z"), rolledBack.RetainedFromMs);
+        Assert.Equal(TickOutcome.TooOld, rolledBack.Update(Buy(1, "2020-01-01T08:00:00Z", 100)));
+    }
+
+    [Fact]
     public void FlushClosesTheLastBarAndALaterTickInItAmendsIt()
     {
         var builder = MinuteBuilder();

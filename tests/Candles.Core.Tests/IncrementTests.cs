@@ -175,6 +175,8 @@ public class IncrementTests
     [InlineData("123456789012345678901234567890123:X", false)]
     [InlineData("X:12345678901234567890123456789012", true)]
     [InlineData("X:123456789012345678901234567890123", false)]
+    [InlineData("12345678901234567890123456789012:1234567890123456789012345678901", true)]
+    [InlineData("12345678901234567890123456789012:12345678901234567890123456789012", false)]
     public void InstrumentIdIsVenueColonSymbolInUpperCase(string text, bool valid) =>
         Assert.Equal(valid, InstrumentId.TryParse(text, out _, out _));
 

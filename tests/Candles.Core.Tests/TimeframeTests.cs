@@ -62,6 +62,17 @@ public class TimeframeTests
     }
 
     [Theory]
+    [InlineData("US/Eastern", "America/New_York")]
+    [InlineData("Asia/Calcutta", "Asia/Kolkata")]
+    [InlineData("America/New_York", "America/New_York")]
+    [InlineData("UTC", "UTC")]
+    public void AnAliasZoneIsServedUnderItsCanonicalNameButUtcStaysUtc(string name, string canonical)
+    {
+        Assert.True(TimeZones.TryFind(name, out var zone, out _));
+        Assert.Equal(canonical, zone.Id);
+    }
+
+    [Theory]
     [InlineData(null)]
     [InlineData("")]
     public void AMissingTimeZoneNameIsRefused(string? name)
