@@ -176,6 +176,57 @@ public sealed partial class SymbolGrain(
         return report;
     }
 
+    public async Task<FeedPosition> GetFeedPosition()
+    {
+        var builder = await BuilderAsync();
+        var ranges = builder.Checkpoint().AppliedIds;
+        var tail = ranges.Skip(Math.Max(0, ranges.Count - FeedPositionRanges)).ToList();
+        var newest = builder.LiveBar ?? (builder.ClosedBars.Count > 0 ? builder.ClosedBars[^1] : null);
+        return tail.Count == 0
+            ? FeedPosition.None
+            : new FeedPosition([.. tail.Select(r => r.Low)], [.. tail.Select(r => r.High)], newest?.Candle.LastTradeTimeUs ?? long.MinValue);
+    }
+
+    /// <summary>Trade-id ranges a feed position gives: enough for the holes a connector can leave behind.</summary>
+    internal const int FeedPositionRanges = 64;
+
+    public async Task MarkIncomplete(long fromUs, long toUs)
+    {
+        var builder = await BuilderAsync();
+        var held = state.State.Incomplete ?? IncompleteSpans.None;
+        var marked = held.WithMinutes(fromUs, toUs);
+        if (marked.SameAs(held))
+        {
+            return;
+        }
+
+        try
+        {
+            state.State.Incomplete = marked;
+            await state.WriteStateAsync();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            state.State.Incomplete = held;
+            LogCommitFailed(logger, ex, _id);
+            throw new InstrumentUnavailableException($"instrument {_id} could not store the incomplete minutes; retry");
+        }
+
+        LogIncomplete(logger, _id, fromUs, toUs);
+        try
+        {
+            // Cached compositions follow the closed version: they must pick the new spans up even if no bar changed.
+            _closedVersion++;
+            var (startMs, endMs) = IncompleteSpans.MinutesOf(fromUs, toUs);
+            builder.Revise(startMs, endMs);
+            await CommitAsync(checkpoint: true, forcePublish: true);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw Discard(ex);
+        }
+    }
+
     public async Task Flush()
     {
         var builder = await BuilderAsync();
@@ -226,7 +277,7 @@ public sealed partial class SymbolGrain(
     public async Task<BarsPage> GetMinuteBars(long fromMs, long toMs)
     {
         var builder = await BuilderAsync();
-        return new BarsPage(builder.BarsBetween(fromMs, toMs), builder.WatermarkUs, builder.RetainedFromMs);
+        return new BarsPage(builder.BarsBetween(fromMs, toMs), builder.WatermarkUs, builder.RetainedFromMs, state.State.Incomplete);
     }
 
     public async Task<RevisedMinutes> GetRevisedMinutes(long toMs)
@@ -353,7 +404,7 @@ public sealed partial class SymbolGrain(
         {
             if (events.Count == 0)
             {
-                await _stream!.OnNextAsync(new BarEvents(++_sequence, _closedVersion, builder.WatermarkUs, [], builder.RetainedFromMs));
+                await _stream!.OnNextAsync(new BarEvents(++_sequence, _closedVersion, builder.WatermarkUs, [], builder.RetainedFromMs, state.State.Incomplete));
             }
 
             var start = 0;
@@ -368,7 +419,7 @@ public sealed partial class SymbolGrain(
                 IReadOnlyList<BarEvent> chunk = count == 1 && weight > MaxMessageLevels
                     ? [events[start] with { Bar = events[start].Bar with { Footprint = Core.Bars.Footprint.Empty } }]
                     : events.GetRange(start, count);
-                await _stream!.OnNextAsync(new BarEvents(++_sequence, _closedVersion, builder.WatermarkUs, chunk, builder.RetainedFromMs));
+                await _stream!.OnNextAsync(new BarEvents(++_sequence, _closedVersion, builder.WatermarkUs, chunk, builder.RetainedFromMs, state.State.Incomplete));
                 start += count;
             }
         }
@@ -449,6 +500,9 @@ public sealed partial class SymbolGrain(
         // The gateway found it defined, but the store that held the definition lost it (and PostgreSQL has none).
         return _builder ?? throw new InstrumentUnavailableException($"instrument {_id} is not defined here now; define it again or retry");
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instrument {Instrument} misses trades from {FromUs} to {ToUs} (µs) for good; those bars are served as not complete")]
+    private static partial void LogIncomplete(ILogger logger, string instrument, long fromUs, long toUs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Instrument {Instrument} defined: tick {TickSize}, quantity step {QuantityStep}")]
     private static partial void LogDefined(ILogger logger, string instrument, string tickSize, string quantityStep);

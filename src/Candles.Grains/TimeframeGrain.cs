@@ -37,6 +37,7 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
     private long _cachedVersion = long.MinValue;
     private long _cachedSealVersion = long.MinValue;
     private long _cachedRetainedFromMs = long.MinValue;
+    private IncompleteSpans? _cachedIncomplete;
     private List<Bar> _cachedClosed = [];
 
     // Sealed days without footprints, current while the sealer's version is.
@@ -111,9 +112,9 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
         var composed = BarComposer.Compose(minutes.Bars, _schedule, query.FootprintStepTicks);
         var inRange = composed.Where(b => b.Candle.OpenTimeMs >= query.FromMs && b.Candle.OpenTimeMs < query.ToMs).ToList();
         List<Bar> bars = [.. query.HasStart ? inRange.Take(query.Limit) : inRange.Skip(Math.Max(0, inRange.Count - query.Limit))];
-        var page = new BarsPage(bars, minutes.WatermarkUs, minutes.RetainedFromMs);
+        var page = new BarsPage(bars, minutes.WatermarkUs, minutes.RetainedFromMs, minutes.Incomplete);
         var covered = query.HasStart ? _schedule.PeriodOf(query.FromMs).StartMs >= minutes.RetainedFromMs : bars.Count == query.Limit;
-        return covered && bars.All(page.IsComplete) ? page : null;
+        return covered && bars.All(b => b.Candle.OpenTimeMs >= minutes.RetainedFromMs) ? page : null;
     }
 
     private async Task<BarsPage> ComposeAsync(BarsQuery query)
@@ -159,6 +160,7 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
         {
             _cachedClosed = BarComposer.Compose(closed.Bars, _schedule, footprintStepTicks: null);
             _cachedRetainedFromMs = closed.RetainedFromMs;
+            _cachedIncomplete = closed.Incomplete;
         }
         else
         {
@@ -170,6 +172,7 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
 
             _cachedClosed = BarComposer.Compose(MergeDays(_sealedDaysCache, closed, footprints: false), _schedule, footprintStepTicks: null);
             _cachedRetainedFromMs = RetainedFromMs(closed, _sealedDaysCache);
+            _cachedIncomplete = closed.Incomplete;
         }
 
         (_cachedVersion, _cachedSealVersion) = (live.ClosedVersion, sealVersion);
@@ -186,7 +189,7 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
         var start = query.HasStart ? BarIndex.LowerBound(cached, query.FromMs) : query.ToMs == long.MaxValue ? Math.Max(0, cached.Count - query.Limit) : 0;
         var inRange = From(start).Where(b => b.Candle.OpenTimeMs >= query.FromMs && b.Candle.OpenTimeMs < query.ToMs);
         var page = query.HasStart ? inRange.Take(query.Limit) : inRange.TakeLast(query.Limit);
-        return new BarsPage([.. page], WatermarkUs(live), _cachedRetainedFromMs);
+        return new BarsPage([.. page], WatermarkUs(live), _cachedRetainedFromMs, _cachedIncomplete);
 
         IEnumerable<Bar> From(int index)
         {
@@ -247,7 +250,7 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
             var events = _publisher.Next(_cachedClosed, open, watermarkUs, _cachedRetainedFromMs);
             foreach (var chunk in events.Chunk(TimeframePublisher.MaxMessageEvents))
             {
-                await _updates.OnNextAsync(new BarEvents(_publisher.NextSequence(), live.ClosedVersion, watermarkUs, chunk, _cachedRetainedFromMs));
+                await _updates.OnNextAsync(new BarEvents(_publisher.NextSequence(), live.ClosedVersion, watermarkUs, chunk, _cachedRetainedFromMs, _cachedIncomplete));
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -320,7 +323,7 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
 
         var inRange = composed.Where(b => b.Candle.OpenTimeMs >= query.FromMs && b.Candle.OpenTimeMs < query.ToMs).ToList();
         var page = query.HasStart ? inRange.Take(query.Limit) : inRange.Skip(Math.Max(0, inRange.Count - query.Limit));
-        return new BarsPage([.. page], watermarkUs, retainedFromMs);
+        return new BarsPage([.. page], watermarkUs, retainedFromMs, minutes.Incomplete);
     }
 
     /// <summary>

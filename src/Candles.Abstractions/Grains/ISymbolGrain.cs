@@ -24,6 +24,18 @@ public interface ISymbolGrain : IGrainWithStringKey
     [Alias("Ingest")]
     Task<IngestReport> Ingest(Tick[] ticks, bool live);
 
+    /// <summary>The newest trade ids it holds: where a feed connector starting anew resumes.</summary>
+    [Alias("GetFeedPosition")]
+    Task<FeedPosition> GetFeedPosition();
+
+    /// <summary>
+    /// Marks the minutes from the one holding <paramref name="fromUs"/> through the one holding <paramref name="toUs"/>
+    /// as missing trades for good (a feed gap the venue could not fill): every bar overlapping them is served as not
+    /// complete, and closed 1m bars among them go out as corrections. Idempotent.
+    /// </summary>
+    [Alias("MarkIncomplete")]
+    Task MarkIncomplete(long fromUs, long toUs);
+
     /// <summary>Closes the live bar, as at the end of a replay.</summary>
     [Alias("Flush")]
     Task Flush();

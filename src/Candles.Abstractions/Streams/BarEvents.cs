@@ -24,7 +24,7 @@ public sealed record BarEvent(
 /// message of a stream (a new producer activation starts higher), so a gap means messages were lost.
 /// <see cref="ClosedVersion"/> is the producer's closed-bar version after these events, as in
 /// <see cref="Wire.LiveState"/>; <see cref="WatermarkUs"/> closes every bar ending at or before it; bars opening
-/// before <see cref="RetainedFromMs"/> may be partial (see <see cref="Wire.BarsPage.IsComplete"/>).
+/// before <see cref="RetainedFromMs"/> or overlapping <see cref="Incomplete"/> may be partial (see <see cref="Wire.BarsPage.IsComplete"/>).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("candles.BarEvents")]
 public sealed record BarEvents(
@@ -32,4 +32,9 @@ public sealed record BarEvents(
     [property: Id(1)] long ClosedVersion,
     [property: Id(2)] long WatermarkUs,
     [property: Id(3)] IReadOnlyList<BarEvent> Events,
-    [property: Id(4)] long RetainedFromMs = long.MinValue);
+    [property: Id(4)] long RetainedFromMs = long.MinValue,
+    [property: Id(5)] Wire.IncompleteSpans? Incomplete = null)
+{
+    /// <summary>False when the bar's trades may be partial, as <see cref="Wire.BarsPage.IsComplete"/>.</summary>
+    public bool IsComplete(Bar bar) => Wire.BarsPage.IsWhole(bar, RetainedFromMs, Incomplete);
+}

@@ -120,6 +120,26 @@ public sealed class BarBuilder
         }
     }
 
+    /// <summary>
+    /// Raises the revision of the closed bars opening in [<paramref name="fromMs"/>, <paramref name="toMs"/>), as
+    /// corrections: their trades are now known to be partial, and whoever holds them learns it like any correction.
+    /// </summary>
+    public int Revise(long fromMs, long toMs)
+    {
+        var first = IndexOf(fromMs);
+        var count = 0;
+        for (var i = first < 0 ? ~first : first; i < _closed.Count && _closed[i].Candle.OpenTimeMs < toMs; i++, count++)
+        {
+            var old = _closed[i];
+            var revised = old with { Candle = old.Candle with { Revision = old.Candle.Revision + 1 } };
+            _uncommitted.TryAdd(old.Candle.OpenTimeMs, old);
+            _closed[i] = revised;
+            _changes.Add(new BarChange(revised, BarChangeKind.Corrected));
+        }
+
+        return count;
+    }
+
     /// <summary>Everything so far is committed: a later <see cref="RolledBack"/> returns to this point.</summary>
     public void MarkCommitted() => _uncommitted.Clear();
 

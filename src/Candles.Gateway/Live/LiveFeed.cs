@@ -173,7 +173,7 @@ public sealed partial class LiveFeed : IAsyncDisposable
         {
             var closed = e.Kind != BarEventKind.Update;
             var kind = e.Kind == BarEventKind.Correction ? LiveEventKind.Correction : LiveEventKind.Update;
-            var complete = e.Bar.Candle.OpenTimeMs >= message.RetainedFromMs;
+            var complete = message.IsComplete(e.Bar);
             if (footprints is null)
             {
                 events.Add(new LiveEvent(kind, CandleJson.From(e.Bar, closed, complete, _instrument)));

@@ -1,0 +1,72 @@
+namespace Candles.Abstractions.Wire;
+
+/// <summary>
+/// Times an instrument is known to miss trades in (a feed gap its venue could not fill): disjoint half-open
+/// spans <c>[StartsMs[i], EndsMs[i])</c>, ascending, whole minutes. A bar overlapping one is not complete,
+/// whatever its timeframe.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("candles.IncompleteSpans")]
+public sealed record IncompleteSpans(
+    [property: Id(0)] IReadOnlyList<long> StartsMs,
+    [property: Id(1)] IReadOnlyList<long> EndsMs)
+{
+    /// <summary>The most spans kept; past it the oldest are forgotten (they are far older than any retention).</summary>
+    public const int MaxSpans = 4096;
+
+    public static IncompleteSpans None { get; } = new([], []);
+
+    public int Count => StartsMs.Count;
+
+    /// <summary>Whether [<paramref name="startMs"/>, <paramref name="endMs"/>) overlaps a span.</summary>
+    public bool Overlaps(long startMs, long endMs)
+    {
+        // The first span ending after the start: it overlaps if it starts before the end.
+        int low = 0, high = EndsMs.Count;
+        while (low < high)
+        {
+            var middle = (low + high) >>> 1;
+            if (EndsMs[middle] <= startMs)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low < StartsMs.Count && StartsMs[low] < endMs;
+    }
+
+    /// <summary>These spans and the minutes from the one holding <paramref name="fromUs"/> through the one holding <paramref name="toUs"/>.</summary>
+    public IncompleteSpans WithMinutes(long fromUs, long toUs)
+    {
+        var (startMs, endMs) = MinutesOf(fromUs, toUs);
+        List<(long Start, long End)> spans = [.. StartsMs.Zip(EndsMs), (startMs, endMs)];
+        spans.Sort();
+        List<long> starts = [], ends = [];
+        foreach (var (start, end) in spans)
+        {
+            if (ends.Count > 0 && start <= ends[^1])
+            {
+                ends[^1] = Math.Max(ends[^1], end);
+            }
+            else
+            {
+                starts.Add(start);
+                ends.Add(end);
+            }
+        }
+
+        var skip = Math.Max(0, starts.Count - MaxSpans);
+        return new IncompleteSpans([.. starts.Skip(skip)], [.. ends.Skip(skip)]);
+    }
+
+    /// <summary>The whole minutes from the one holding <paramref name="fromUs"/> through the one holding <paramref name="toUs"/>, half-open.</summary>
+    public static (long StartMs, long EndMs) MinutesOf(long fromUs, long toUs) =>
+        (MinuteOf(Math.Min(fromUs, toUs)), MinuteOf(Math.Max(fromUs, toUs)) + 60_000);
+
+    public bool SameAs(IncompleteSpans other) => StartsMs.SequenceEqual(other.StartsMs) && EndsMs.SequenceEqual(other.EndsMs);
+
+    private static long MinuteOf(long timeUs) => Math.DivRem(timeUs, 60_000_000, out var rest) * 60_000 - (rest < 0 ? 60_000 : 0);
+}

@@ -1,0 +1,182 @@
+using Candles.Abstractions.Wire;
+using Candles.Core.Instruments;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+
+namespace Candles.Ingest.Feeds;
+
+/// <summary>
+/// One connection's worth of a venue's instruments (at most its streams-per-connection limit): defines them from
+/// the venue's grids, resumes each where its grain is, and keeps one WebSocket open: reopened with exponential
+/// backoff and jitter when it drops, and replaced before the venue's own cut-off by a new connection opened first.
+/// </summary>
+public sealed partial class FeedConnector(
+    Venue venue,
+    VenueFeedOptions options,
+    IReadOnlyList<string> symbols,
+    ITickTarget target,
+    HttpClient rest,
+    ILogger logger)
+{
+    private readonly Dictionary<string, SymbolFeed> _feeds = new(StringComparer.Ordinal);
+
+    public FeedCounters Counters { get; } = new();
+
+    /// <summary>Reopens a connection until it is confirmed; never gives up.</summary>
+    private readonly ResiliencePipeline _reconnect = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
+            MaxRetryAttempts = int.MaxValue,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromMilliseconds(250),
+            MaxDelay = TimeSpan.FromSeconds(30),
+        })
+        .Build();
+
+    /// <summary>Delivery to an instrument that cannot take ticks now (moving, its store down): retried without end.</summary>
+    private readonly ResiliencePipeline _deliver = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
+            MaxRetryAttempts = int.MaxValue,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromMilliseconds(100),
+            MaxDelay = TimeSpan.FromSeconds(5),
+        })
+        .Build();
+
+    public async Task RunAsync(CancellationToken cancellation)
+    {
+        var instruments = await _reconnect.ExecuteAsync(
+            async token => await venue.GetInstrumentsAsync(rest, symbols, token),
+            cancellation);
+        List<Task> running = [];
+        foreach (var grid in instruments)
+        {
+            var spec = new InstrumentSpec(venue.InstrumentId(grid.Symbol), Increment.Parse(grid.TickSize).ToString(), Increment.Parse(grid.QuantityStep).ToString());
+            var outcome = await _deliver.ExecuteAsync(async token => await target.DefineAsync(spec, token), cancellation);
+            if (outcome == DefineOutcome.Conflict)
+            {
+                LogGridConflict(logger, spec.Id, spec.TickSize, spec.QuantityStep);
+                continue;
+            }
+
+            var position = await _deliver.ExecuteAsync(async token => await target.GetPositionAsync(spec.Id, token), cancellation);
+            var feed = new SymbolFeed(venue, options, grid.Symbol, spec.ToInstrument(), target, rest, Counters, _deliver, logger);
+            _feeds[grid.Symbol] = feed;
+            running.Add(feed.RunAsync(position, cancellation));
+        }
+
+        if (_feeds.Count == 0)
+        {
+            return;
+        }
+
+        running.Add(ConnectAsync(cancellation));
+        await Task.WhenAll(running);
+    }
+
+    private async Task ConnectAsync(CancellationToken cancellation)
+    {
+        var url = venue.StreamUrl(new Uri(options.WebSocketUrl ?? venue.DefaultWebSocketUrl.ToString()), options);
+        var lifetime = options.ConnectionLifetime > TimeSpan.Zero ? options.ConnectionLifetime
+            : venue.ConnectionLimit is { } limit ? limit - TimeSpan.FromMinutes(10) : Timeout.InfiniteTimeSpan;
+        var subscribed = _feeds.Keys.ToList();
+        var session = await OpenAsync(url, subscribed, cancellation);
+        try
+        {
+            while (true)
+            {
+                var due = Task.Delay(lifetime, cancellation);
+                if (await Task.WhenAny(session.Reading, due) == due)
+                {
+                    // Replaced before the venue cuts it: the new connection reads before the old one closes.
+                    await due;
+                    var next = await OpenAsync(url, subscribed, cancellation);
+                    await session.DisposeAsync();
+                    session = next;
+                    Counters.RolledOver();
+                    continue;
+                }
+
+                Counters.Dropped();
+                LogDropped(logger, venue.Name, url);
+                await session.DisposeAsync();
+                session = await OpenAsync(url, subscribed, cancellation);
+                foreach (var feed in _feeds.Values)
+                {
+                    feed.Reconnected();
+                }
+            }
+        }
+        finally
+        {
+            await session.DisposeAsync();
+        }
+    }
+
+    private async Task<FeedSession> OpenAsync(Uri url, List<string> subscribed, CancellationToken cancellation)
+    {
+        var session = await _reconnect.ExecuteAsync(
+            async token => await FeedSession.OpenAsync(venue, options, url, subscribed, Handle, Counters.Unknown, token),
+            cancellation);
+        Counters.Connected();
+        LogConnected(logger, venue.Name, url, subscribed.Count);
+        return session;
+    }
+
+    /// <summary>One message of a connection: its trades go to their instruments; anything else is counted.</summary>
+    private void Handle(ReadOnlyMemory<byte> message)
+    {
+        Counters.Message();
+        List<VenueTrade> trades = [];
+        switch (venue.Parse(message, trades, out var detail))
+        {
+            case FeedMessageKind.Trades:
+                foreach (var trade in trades)
+                {
+                    if (_feeds.TryGetValue(trade.Symbol, out var feed))
+                    {
+                        Counters.Trade();
+                        feed.Offer(trade);
+                    }
+                    else
+                    {
+                        Counters.Unknown();
+                    }
+                }
+
+                break;
+            case FeedMessageKind.Malformed:
+                Counters.Malformed();
+                LogMalformed(logger, venue.Name, message.Length);
+                break;
+            case FeedMessageKind.Unknown:
+                Counters.Unknown();
+                break;
+            case FeedMessageKind.VenueError:
+                Counters.VenueError();
+                LogVenueError(logger, venue.Name, detail);
+                break;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Instrument} is defined with other grids than the venue's (tick {TickSize}, step {QuantityStep}); its feed is not started")]
+    private static partial void LogGridConflict(ILogger logger, string instrument, string tickSize, string quantityStep);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Venue} connected to {Url} for {Count} instrument(s)")]
+    private static partial void LogConnected(ILogger logger, string venue, Uri url, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Venue} connection to {Url} dropped; reconnecting")]
+    private static partial void LogDropped(ILogger logger, string venue, Uri url);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Venue} sent a malformed message ({Bytes} bytes); skipped")]
+    private static partial void LogMalformed(ILogger logger, string venue, int bytes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Venue} reported an error: {Detail}")]
+    private static partial void LogVenueError(ILogger logger, string venue, string? detail);
+}

@@ -1,0 +1,148 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text;
+
+namespace Candles.Ingest.Feeds;
+
+/// <summary>
+/// One WebSocket connection to a venue: connected, subscribed, and confirmed by the venue's first answer before
+/// <see cref="OpenAsync"/> returns. It reads until the venue closes or drops it, or it is disposed; every text
+/// message goes to the handler. WebSocket ping frames go out every keepalive period and an unanswered one drops
+/// the connection; venues that want their own ping get it on the same period.
+/// </summary>
+internal sealed class FeedSession : IAsyncDisposable
+{
+    /// <summary>Longer messages are not a venue's trades: the connection is dropped rather than buffering without end.</summary>
+    public const int MaxMessageBytes = 4 << 20;
+
+    private readonly ClientWebSocket _socket = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Action<ReadOnlyMemory<byte>> _handle;
+    private readonly Action _binary;
+
+    private FeedSession(Action<ReadOnlyMemory<byte>> handle, Action binary) => (_handle, _binary) = (handle, binary);
+
+    /// <summary>Completes when the connection has ended, however.</summary>
+    public Task Reading { get; private set; } = Task.CompletedTask;
+
+    public static async Task<FeedSession> OpenAsync(
+        Venue venue, VenueFeedOptions options, Uri url, IReadOnlyList<string> symbols, Action<ReadOnlyMemory<byte>> handle, Action binary,
+        CancellationToken cancellation)
+    {
+        var session = new FeedSession(handle, binary);
+        try
+        {
+            session._socket.Options.KeepAliveInterval = options.KeepAlivePeriod;
+            session._socket.Options.KeepAliveTimeout = options.ResponseTimeout;
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            timeout.CancelAfter(options.ResponseTimeout);
+            await session._socket.ConnectAsync(url, timeout.Token);
+            session.Reading = session.ReadAsync();
+            foreach (var message in venue.SubscribeMessages(symbols, options))
+            {
+                await session.SendAsync(message, timeout.Token);
+            }
+
+            await session._answered.Task.WaitAsync(timeout.Token);
+            if (venue.KeepAliveMessage is { } ping)
+            {
+                _ = session.PingAsync(ping, options.KeepAlivePeriod);
+            }
+
+            return session;
+        }
+        catch
+        {
+            await session.DisposeAsync();
+            throw;
+        }
+    }
+
+    private Task SendAsync(string text, CancellationToken cancellation) =>
+        _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, cancellation);
+
+    private async Task ReadAsync()
+    {
+        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
+        try
+        {
+            while (_socket.State == WebSocketState.Open)
+            {
+                buffer.ResetWrittenCount();
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    result = await _socket.ReceiveAsync(buffer.GetMemory(16 * 1024), _stop.Token);
+                    buffer.Advance(result.Count);
+                    if (buffer.WrittenCount > MaxMessageBytes)
+                    {
+                        throw new WebSocketException($"a message over {MaxMessageBytes} bytes");
+                    }
+                }
+                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return;
+                }
+
+                _answered.TrySetResult();
+                if (result.MessageType == WebSocketMessageType.Text)
+                {
+                    _handle(buffer.WrittenMemory);
+                }
+                else
+                {
+                    _binary();
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+        {
+            _answered.TrySetException(ex);
+        }
+        finally
+        {
+            _answered.TrySetException(new WebSocketException("the venue closed the connection before answering"));
+        }
+    }
+
+    private async Task PingAsync(string ping, TimeSpan period)
+    {
+        try
+        {
+            using var timer = new PeriodicTimer(period);
+            while (await timer.WaitForNextTickAsync(_stop.Token) && _socket.State == WebSocketState.Open)
+            {
+                await SendAsync(ping, _stop.Token);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // The reader sees the connection end and the connector reconnects.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_socket.State == WebSocketState.Open)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "replaced", timeout.Token);
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+            {
+                // Closing is a courtesy: the connection is dropped below either way.
+            }
+        }
+
+        await _stop.CancelAsync();
+        _socket.Abort();
+        await Reading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _socket.Dispose();
+        _stop.Dispose();
+    }
+}

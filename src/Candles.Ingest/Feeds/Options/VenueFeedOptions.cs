@@ -1,0 +1,42 @@
+namespace Candles.Ingest.Feeds;
+
+/// <summary>One venue's feed: section <c>Candles:Feeds:{Venue}</c>, e.g. <c>Candles__Feeds__Binance__WebSocketUrl</c>.</summary>
+public sealed class VenueFeedOptions
+{
+    /// <summary>The venue's symbols, comma separated: <c>BTCUSDT,ETHUSDT</c> (Coinbase and OKX: <c>BTC-USD</c>).</summary>
+    public string Instruments { get; set; } = string.Empty;
+
+    /// <summary>The WebSocket address; default the venue's public one.</summary>
+    public string? WebSocketUrl { get; set; }
+
+    /// <summary>The REST base address; default the venue's public one.</summary>
+    public string? RestUrl { get; set; }
+
+    /// <summary>Binance only: <c>trade</c> (every trade) or <c>aggTrade</c> (trades aggregated by taker order).</summary>
+    public string Stream { get; set; } = "trade";
+
+    /// <summary>Subscriptions per connection; 0 takes the venue's limit.</summary>
+    public int MaxStreamsPerConnection { get; set; }
+
+    /// <summary>A connection is replaced by a new one (opened first) after this long; 0 takes the venue's rule.</summary>
+    public TimeSpan ConnectionLifetime { get; set; }
+
+    /// <summary>How often the connector pings (WebSocket ping frames, and the venue's own ping where it wants one).</summary>
+    public TimeSpan KeepAlivePeriod { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>A connection that answers neither pings nor subscriptions within this is dropped and reopened.</summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a missing trade id may stay missing (arriving late, or from the other connection) before REST fetches it.</summary>
+    public TimeSpan GapWait { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>At most this many trades are fetched over REST for one gap; the rest is marked incomplete.</summary>
+    public int MaxBackfillTrades { get; set; } = 100_000;
+
+    /// <summary>At most this many ticks go to an instrument's grain in one call.</summary>
+    public int BatchSize { get; set; } = 5_000;
+
+    /// <summary>The configured symbols, trimmed, without empty entries or repeats.</summary>
+    public IReadOnlyList<string> Symbols =>
+        [.. Instruments.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal)];
+}

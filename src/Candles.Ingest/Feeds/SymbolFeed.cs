@@ -1,0 +1,342 @@
+using System.Text;
+using System.Threading.Channels;
+using Candles.Abstractions.Wire;
+using Candles.Core.Instruments;
+using Candles.Core.Ticks;
+using Microsoft.Extensions.Logging;
+using Polly;
+
+namespace Candles.Ingest.Feeds;
+
+/// <summary>
+/// One instrument of a connector: keeps which trade ids it has, drops repeats, turns trades into ticks on the
+/// instrument's grids and delivers them in batches, retrying until the instrument takes them. Ids that a venue
+/// with consecutive ids skipped are fetched over REST after <see cref="VenueFeedOptions.GapWait"/>; after a
+/// reconnect a venue without consecutive ids is asked for everything since the last trade. What the venue no
+/// longer serves is marked incomplete on the instrument.
+/// </summary>
+internal sealed partial class SymbolFeed(
+    Venue venue,
+    VenueFeedOptions options,
+    string symbol,
+    Instrument instrument,
+    ITickTarget target,
+    HttpClient rest,
+    FeedCounters counters,
+    ResiliencePipeline retry,
+    ILogger logger)
+{
+    private readonly Lock _lock = new();
+    private readonly Channel<Tick> _ticks = Channel.CreateUnbounded<Tick>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<bool> _gapSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly List<MissingTrades> _missing = [];
+    private readonly string _instrumentId = instrument.Id.Value;
+    private long? _lastId;
+    private long _lastTimeUs = long.MinValue;
+    private (long AfterId, long AfterTimeUs)? _resumeFrom;
+
+    public string Symbol => symbol;
+
+    /// <summary>Starts delivering and filling gaps from where the instrument is.</summary>
+    public Task RunAsync(FeedPosition position, CancellationToken cancellation)
+    {
+        lock (_lock)
+        {
+            if (position.LastTradeId is { } last)
+            {
+                _lastId = last;
+                _lastTimeUs = position.LastTradeTimeUs;
+                if (venue.ContiguousTradeIds)
+                {
+                    // Holes between the ranges it holds: a connector that died before filling them left them.
+                    for (var i = 1; i < position.RangeLows.Count; i++)
+                    {
+                        _missing.Add(new MissingTrades(position.RangeHighs[i - 1] + 1, position.RangeLows[i] - 1, long.MinValue, long.MinValue));
+                    }
+                }
+                else
+                {
+                    _resumeFrom = (last, position.LastTradeTimeUs);
+                }
+            }
+        }
+
+        if (_missing.Count > 0 || _resumeFrom is not null)
+        {
+            _gapSignal.Writer.TryWrite(true);
+        }
+
+        return Task.WhenAll(DeliverAsync(cancellation), FillGapsAsync(cancellation));
+    }
+
+    /// <summary>A new connection is up: a venue without consecutive ids is asked for what the old one missed.</summary>
+    public void Reconnected()
+    {
+        if (venue.ContiguousTradeIds)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (_lastId is { } last)
+            {
+                _resumeFrom = (last, _lastTimeUs);
+            }
+        }
+
+        _gapSignal.Writer.TryWrite(true);
+    }
+
+    /// <summary>A trade from a live connection.</summary>
+    public void Offer(in VenueTrade trade)
+    {
+        bool accepted, gap = false;
+        lock (_lock)
+        {
+            accepted = venue.ContiguousTradeIds ? AcceptConsecutive(trade, out gap) : AcceptAscending(trade);
+        }
+
+        if (gap)
+        {
+            _gapSignal.Writer.TryWrite(true);
+        }
+
+        if (accepted)
+        {
+            Enqueue(trade);
+        }
+        else
+        {
+            counters.DroppedRepeat();
+        }
+    }
+
+    private bool AcceptConsecutive(in VenueTrade trade, out bool gap)
+    {
+        gap = false;
+        var id = trade.TradeId;
+        if (_lastId is not { } last || id == last + 1)
+        {
+            (_lastId, _lastTimeUs) = (id, trade.TimeUs);
+            return true;
+        }
+
+        if (id > last + 1)
+        {
+            _missing.Add(new MissingTrades(last + 1, id - 1, _lastTimeUs, trade.TimeUs));
+            (_lastId, _lastTimeUs, gap) = (id, trade.TimeUs, true);
+            return true;
+        }
+
+        return Fill(trade);
+    }
+
+    private bool AcceptAscending(in VenueTrade trade)
+    {
+        if (_lastId is { } last && trade.TradeId <= last)
+        {
+            return false;
+        }
+
+        (_lastId, _lastTimeUs) = (trade.TradeId, trade.TimeUs);
+        return true;
+    }
+
+    /// <summary>Takes a trade with an id that was missing, splitting its range; false when it was not missing.</summary>
+    private bool Fill(in VenueTrade trade)
+    {
+        var id = trade.TradeId;
+        var index = _missing.FindIndex(m => m.Contains(id));
+        if (index < 0)
+        {
+            return false;
+        }
+
+        var range = _missing[index];
+        _missing.RemoveAt(index);
+        if (trade.TradeId < range.ToId)
+        {
+            _missing.Insert(index, range with { FromId = trade.TradeId + 1, AfterTimeUs = trade.TimeUs });
+        }
+
+        if (trade.TradeId > range.FromId)
+        {
+            _missing.Insert(index, range with { ToId = trade.TradeId - 1, BeforeTimeUs = trade.TimeUs });
+        }
+
+        return true;
+    }
+
+    private void Enqueue(in VenueTrade trade)
+    {
+        if (ToTick(trade) is { } tick)
+        {
+            _ticks.Writer.TryWrite(tick);
+        }
+        else
+        {
+            counters.OffGrid();
+            LogOffGrid(logger, _instrumentId, trade.TradeId, trade.Price, trade.Quantity);
+        }
+    }
+
+    /// <summary>The trade on the instrument's grids, or null when its price or quantity is not on them.</summary>
+    private Tick? ToTick(in VenueTrade trade)
+    {
+        Span<byte> text = stackalloc byte[64];
+        if (trade.Price.Length > text.Length || trade.Quantity.Length > text.Length)
+        {
+            return null;
+        }
+
+        var length = Encoding.ASCII.GetBytes(trade.Price, text);
+        if (instrument.TickSize.TryParseUnits(text[..length], out var price) != UnitsParse.Ok)
+        {
+            return null;
+        }
+
+        length = Encoding.ASCII.GetBytes(trade.Quantity, text);
+        return instrument.QuantityStep.TryParseUnits(text[..length], out var quantity) == UnitsParse.Ok
+            ? new Tick(trade.TradeId, trade.TimeUs, price, quantity, trade.Side)
+            : null;
+    }
+
+    private async Task DeliverAsync(CancellationToken cancellation)
+    {
+        var reader = _ticks.Reader;
+        List<Tick> batch = new(options.BatchSize);
+        while (await reader.WaitToReadAsync(cancellation))
+        {
+            batch.Clear();
+            while (batch.Count < options.BatchSize && reader.TryRead(out var tick))
+            {
+                batch.Add(tick);
+            }
+
+            var ticks = batch.ToArray();
+            var report = await retry.ExecuteAsync(async token => await target.IngestAsync(_instrumentId, ticks, token), cancellation);
+            counters.Delivered(report);
+        }
+    }
+
+    private async Task FillGapsAsync(CancellationToken cancellation)
+    {
+        await foreach (var _ in _gapSignal.Reader.ReadAllAsync(cancellation))
+        {
+            await Task.Delay(options.GapWait, cancellation);
+            (long AfterId, long AfterTimeUs)? resume;
+            List<MissingTrades> gaps;
+            lock (_lock)
+            {
+                (resume, _resumeFrom) = (_resumeFrom, null);
+                gaps = [.. _missing];
+            }
+
+            if (resume is { } from)
+            {
+                await ResumeAsync(from.AfterId, from.AfterTimeUs, cancellation);
+            }
+
+            foreach (var gap in gaps)
+            {
+                await FillAsync(gap, cancellation);
+            }
+        }
+    }
+
+    /// <summary>Fetches one gap's trades; the ids still missing afterwards are given up and their minutes marked.</summary>
+    private async Task FillAsync(MissingTrades gap, CancellationToken cancellation)
+    {
+        var fetched = 0;
+        try
+        {
+            var range = await venue.GetTradesAsync(rest, symbol, gap.FromId - 1, gap.ToId + 1, options.MaxBackfillTrades, options, cancellation);
+            foreach (var trade in range.Trades)
+            {
+                bool filled;
+                lock (_lock)
+                {
+                    filled = Fill(trade);
+                }
+
+                if (filled)
+                {
+                    Enqueue(trade);
+                    fetched++;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellation.IsCancellationRequested)
+        {
+            LogBackfillFailed(logger, ex, _instrumentId, gap.FromId, gap.ToId);
+        }
+
+        counters.Backfilled(fetched);
+        List<MissingTrades> lost;
+        lock (_lock)
+        {
+            lost = _missing.Where(m => m.FromId >= gap.FromId && m.ToId <= gap.ToId).ToList();
+            _missing.RemoveAll(m => m.FromId >= gap.FromId && m.ToId <= gap.ToId);
+        }
+
+        foreach (var missing in lost)
+        {
+            await MarkIncompleteAsync(missing.AfterTimeUs, missing.BeforeTimeUs, missing.Count, cancellation);
+        }
+    }
+
+    /// <summary>Asks a venue without consecutive ids for the trades after the last one held; what it cannot serve is marked.</summary>
+    private async Task ResumeAsync(long afterId, long afterTimeUs, CancellationToken cancellation)
+    {
+        TradeRange range;
+        try
+        {
+            range = await venue.GetTradesAsync(rest, symbol, afterId, null, options.MaxBackfillTrades, options, cancellation);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellation.IsCancellationRequested)
+        {
+            LogBackfillFailed(logger, ex, _instrumentId, afterId + 1, long.MaxValue);
+            range = new TradeRange([], false);
+        }
+
+        foreach (var trade in range.Trades)
+        {
+            Enqueue(trade);
+        }
+
+        counters.Backfilled(range.Trades.Count);
+        if (!range.Whole)
+        {
+            long beforeUs;
+            lock (_lock)
+            {
+                beforeUs = range.Trades.Count > 0 ? range.Trades[0].TimeUs : _lastTimeUs;
+            }
+
+            await MarkIncompleteAsync(afterTimeUs, beforeUs, 0, cancellation);
+        }
+    }
+
+    private async Task MarkIncompleteAsync(long afterTimeUs, long beforeTimeUs, long trades, CancellationToken cancellation)
+    {
+        counters.Unfilled(trades);
+        var (fromUs, toUs) = (afterTimeUs == long.MinValue ? beforeTimeUs : afterTimeUs, beforeTimeUs == long.MinValue ? afterTimeUs : beforeTimeUs);
+        if (fromUs == long.MinValue)
+        {
+            return;
+        }
+
+        LogUnfilled(logger, _instrumentId, trades, fromUs, toUs);
+        await retry.ExecuteAsync(async token => await target.MarkIncompleteAsync(_instrumentId, fromUs, toUs, token), cancellation);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Instrument}: trade {TradeId} ({Price} x {Quantity}) is off the instrument's grids and was skipped")]
+    private static partial void LogOffGrid(ILogger logger, string instrument, long tradeId, string price, string quantity);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Instrument}: could not fetch trades {FromId}..{ToId} over REST")]
+    private static partial void LogBackfillFailed(ILogger logger, Exception exception, string instrument, long fromId, long toId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Instrument}: {Trades} missed trade(s) cannot be fetched; the minutes from {FromUs} to {ToUs} (µs) are marked incomplete")]
+    private static partial void LogUnfilled(ILogger logger, string instrument, long trades, long fromUs, long toUs);
+}

@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Candles.Ingest.Feeds;
+
+/// <summary>Reading venue JSON: fields that must be there and of the documented type, else the message is malformed.</summary>
+internal static class VenueJson
+{
+    public static bool TryParse(ReadOnlyMemory<byte> message, out JsonDocument? document)
+    {
+        try
+        {
+            document = JsonDocument.Parse(message);
+            return true;
+        }
+        catch (JsonException)
+        {
+            document = null;
+            return false;
+        }
+    }
+
+    /// <summary>A non-empty string property.</summary>
+    public static bool TryString(JsonElement element, string name, out string value)
+    {
+        value = string.Empty;
+        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out var property) || property.ValueKind != JsonValueKind.String)
+        {
+            return false;
+        }
+
+        value = property.GetString()!;
+        return value.Length > 0;
+    }
+
+    /// <summary>An integer given as a JSON number or as a decimal string of digits (OKX and Bybit quote their ids).</summary>
+    public static bool TryInt64(JsonElement element, string name, out long value)
+    {
+        value = 0;
+        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out var property))
+        {
+            return false;
+        }
+
+        return property.ValueKind switch
+        {
+            JsonValueKind.Number => property.TryGetInt64(out value),
+            JsonValueKind.String => long.TryParse(property.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out value),
+            _ => false,
+        };
+    }
+
+    public static bool TryBool(JsonElement element, string name, out bool value)
+    {
+        value = false;
+        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out var property)
+            || property.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            return false;
+        }
+
+        value = property.GetBoolean();
+        return true;
+    }
+
+    /// <summary>An ISO 8601 UTC time with up to microseconds ("2014-11-07T08:19:27.028459Z") as Unix microseconds.</summary>
+    public static bool TryIsoTimeUs(JsonElement element, string name, out long timeUs)
+    {
+        timeUs = 0;
+        if (!TryString(element, name, out var text)
+            || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
+        {
+            return false;
+        }
+
+        timeUs = (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+        return true;
+    }
+}
