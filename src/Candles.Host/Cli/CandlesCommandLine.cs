@@ -19,6 +19,9 @@ public static class CandlesCommandLine
             AggregateCommand.Create(),
             ReplayCommand.Create(),
             MigrateCommand.Create(),
+            ServeCommand.Feed,
+            ServeCommand.Instruments,
+            ServeCommand.FeedRedundancy,
         };
         root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction(ServeCommand.RunAsync);

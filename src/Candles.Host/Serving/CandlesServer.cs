@@ -1,6 +1,7 @@
 using System.Net;
 using Candles.Abstractions.Streams;
 using Candles.Gateway.Hosting;
+using Candles.Grains.Feeds.Hosting;
 using Candles.Grains.Hosting;
 using Candles.Host.Feeds;
 using Candles.Storage.Redis.Hosting;
@@ -12,7 +13,8 @@ namespace Candles.Host.Serving;
 /// <summary>
 /// The composition root of <c>serve</c>. With nothing configured it runs embedded: a localhost silo, in-memory
 /// storage, the gateway on http://localhost:5080 (standard <c>--urls</c> overrides it) with gRPC on port 5081
-/// (<c>Candles:Gateway:GrpcPort</c>), and the simulated feed.
+/// (<c>Candles:Gateway:GrpcPort</c>), and the simulated feed. Exchange feeds run where <c>Candles:Feeds</c> names
+/// instruments (<c>--feed binance --instruments BTCUSDT</c>).
 /// With <c>Candles__Redis</c> set it is a cluster member: Redis clustering, grain storage, reminders, the
 /// streams' pub-sub store and 1m history;
 /// with <c>Candles__Postgres</c> set, sealed bars go to PostgreSQL, whose schema is migrated at start.
@@ -62,6 +64,7 @@ public static class CandlesServer
             }
 
             orleans.AddCandleGrains(builder.Configuration);
+            orleans.AddCandleFeeds(builder.Configuration);
         });
         builder.Services.AddCandlesGateway(builder.Configuration);
         if (silo.Simulator ?? !clustered)

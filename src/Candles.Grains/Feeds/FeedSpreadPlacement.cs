@@ -1,0 +1,31 @@
+using Orleans.Placement;
+using Orleans.Runtime.Placement;
+
+namespace Candles.Grains.Feeds;
+
+/// <summary>
+/// Places feed connectors <c>venue/shard/replica</c> on the compatible silos in address order: a shard's
+/// replicas go to consecutive silos, so A and B never share one while there are two.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("candles.FeedSpreadPlacement")]
+public sealed class FeedSpreadPlacement : PlacementStrategy
+{
+    internal static FeedSpreadPlacement Instance { get; } = new();
+}
+
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
+public sealed class FeedSpreadPlacementAttribute() : PlacementAttribute(FeedSpreadPlacement.Instance);
+
+internal sealed class FeedSpreadPlacementDirector : IPlacementDirector
+{
+    public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
+    {
+        var silos = context.GetCompatibleSilos(target).OrderBy(s => s).ToArray();
+        var key = target.GrainIdentity.Key.ToString() ?? string.Empty;
+        var parts = key.Split('/');
+        var replica = parts.Length == 3 && parts[2].Length == 1 ? parts[2][0] - 'A' : 0;
+        var shard = parts.Length == 3 ? $"{parts[0]}/{parts[1]}" : key;
+        var start = (int)(System.IO.Hashing.XxHash32.HashToUInt32(System.Text.Encoding.UTF8.GetBytes(shard)) % (uint)silos.Length);
+        return Task.FromResult(silos[(start + Math.Max(0, replica)) % silos.Length]);
+    }
+}

@@ -1,0 +1,220 @@
+using Candles.Abstractions.Wire;
+using Candles.Core.Ticks;
+using Candles.Ingest.Feeds;
+using Candles.Ingest.Feeds.Binance;
+using Candles.Testing.FakeVenues;
+
+using static Candles.Ingest.Tests.Feeds.FeedHarness;
+
+namespace Candles.Ingest.Tests.Feeds;
+
+/// <summary>The Binance connector against a fake Binance on loopback speaking the documented wire format.</summary>
+public sealed class BinanceConnectorTests : IAsyncLifetime
+{
+    private const string Symbol = "BTCUSDT";
+    private const long FirstId = 5_000_001;
+    private const long StartUs = 1_772_150_400_000_000;
+
+    private FakeBinance _venue = new();
+    private readonly RecordingTarget _target = new();
+
+    public async Task InitializeAsync() => await StartVenueAsync(new FakeBinance());
+
+    private async Task StartVenueAsync(FakeBinance venue)
+    {
+        _venue = venue;
+        _venue.Listed[Symbol] = ("0.01000000", "0.00001000");
+        await _venue.StartAsync();
+    }
+
+    public async Task DisposeAsync() => await _venue.DisposeAsync();
+
+    /// <summary>Trades <paramref name="from"/>..<paramref name="from"/>+count-1 (offsets from the first id), 10 ms apart, alternating sides.</summary>
+    private static List<FakeTrade> Trades(int from, int count) =>
+        [.. Enumerable.Range(from, count).Select(i => new FakeTrade(Symbol, FirstId + i, StartUs + (i * 10_000L) + 7, $"65{i % 1000:000}.{i % 100:00}", $"0.{i % 90 + 10:00}123", i % 3 != 0))];
+
+    private FeedHarness Connect(Action<VenueFeedOptions>? configure = null) => new(new BinanceVenue(), _venue, _target, [Symbol], configure);
+
+    [Fact]
+    public async Task DefinesTheInstrumentFromExchangeInfoAndDeliversEveryTradeOnItsGrids()
+    {
+        await using var feed = Connect();
+        Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never subscribed");
+        var trades = Trades(0, 500);
+        await _venue.PublishAsync(trades);
+
+        Assert.True(await UntilAsync(() => _target.Count == 500), $"{_target.Count} of 500 ticks arrived");
+        Assert.Equal(new InstrumentSpec("BINANCE:BTCUSDT", "0.01", "0.00001"), _target.Defined["BINANCE:BTCUSDT"]);
+        var byId = _target.Ticks.ToDictionary(t => t.TradeId);
+        foreach (var trade in trades)
+        {
+            var tick = byId[trade.Id];
+            Assert.Equal(trade.TimeUs, tick.TimeUs);
+            Assert.Equal(decimal.Parse(trade.Price, System.Globalization.CultureInfo.InvariantCulture) * 100, tick.Price);
+            Assert.Equal(decimal.Parse(trade.Quantity, System.Globalization.CultureInfo.InvariantCulture) * 100_000, tick.Quantity);
+
+            // m: true (the buyer was the maker) means the aggressor sold.
+            Assert.Equal(trade.TakerBuys ? AggressorSide.Buy : AggressorSide.Sell, tick.Side);
+        }
+
+        var status = feed.Connector.Counters.Snapshot();
+        Assert.Equal((500, 0, 0, 0), (status.Trades, status.Backfilled, status.Drops, status.Malformed));
+    }
+
+    [Fact]
+    public async Task AnswersTheVenuesPingsAndKeepsItsConnection()
+    {
+        await _venue.DisposeAsync();
+        await StartVenueAsync(new FakeBinance { ServerPingInterval = TimeSpan.FromMilliseconds(100) });
+        await using var feed = Connect();
+        Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never subscribed");
+
+        // Thirty ping rounds: a connection that did not answer would be aborted after the second.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await _venue.PublishAsync(Trades(0, 10));
+
+        Assert.True(await UntilAsync(() => _target.Count == 10), $"{_target.Count} of 10 ticks arrived");
+        Assert.Equal(1, _venue.Connections);
+        Assert.Equal(0, feed.Connector.Counters.Snapshot().Drops);
+    }
+
+    [Fact]
+    public async Task AfterADropItReconnectsAndFetchesTheMissedTradesByIdLosingNothing()
+    {
+        await using var feed = Connect();
+        Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never subscribed");
+        await _venue.PublishAsync(Trades(0, 300));
+        Assert.True(await UntilAsync(() => _target.Count == 300), "the first trades never arrived");
+
+        _venue.DropAll();
+        _venue.Happen(Trades(300, 2_500));
+        Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never reconnected");
+        await _venue.PublishAsync(Trades(2_800, 200));
+
+        Assert.True(await UntilAsync(() => _target.Count == 3_000), $"{_target.Count} of 3000 ticks arrived");
+        Assert.Equal(Enumerable.Range(0, 3_000).Select(i => FirstId + i), _target.Ticks.Select(t => t.TradeId).Order());
+        var status = feed.Connector.Counters.Snapshot();
+        Assert.Equal((2_500L, 0L, 1L), (status.Backfilled, status.Unfilled, status.Drops));
+        Assert.Empty(_target.Incomplete);
+
+        // Three pages of at most 1000 from the first missing id.
+        Assert.Equal(3, _venue.RestCalls["/api/v3/historicalTrades"]);
+    }
+
+    [Fact]
+    public async Task TradesTheVenueNoLongerServesAreMarkedIncompleteBetweenTheirNeighbours()
+    {
+        await using var feed = Connect();
+        Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never subscribed");
+        await _venue.PublishAsync(Trades(0, 100));
+        Assert.True(await UntilAsync(() => _target.Count == 100), "the first trades never arrived");
+
+        _venue.DropAll();
+        _venue.Happen(Trades(100, 50));
+        _venue.RestFloorId = FirstId + 130;
+        Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never reconnected");
+        await _venue.PublishAsync(Trades(150, 100));
+
+        Assert.True(await UntilAsync(() => !_target.Incomplete.IsEmpty), "no span was marked incomplete");
+        Assert.True(await UntilAsync(() => _target.Count == 220), $"{_target.Count} of 220 ticks arrived");
+
+        // Ids 100..129 are gone: between trade 99 and trade 130, which REST still had.
+        var span = Assert.Single(_target.Incomplete);
+        Assert.Equal(("BINANCE:BTCUSDT", Trades(99, 1)[0].TimeUs, Trades(130, 1)[0].TimeUs), span);
+        Assert.Equal(30, feed.Connector.Counters.Snapshot().Unfilled);
+    }
+
+    [Fact]
+    public async Task MalformedAndUnknownMessagesAreCountedAndTheConnectionSurvives()
+    {
+        await using var feed = Connect();
+        Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never subscribed");
+        await _venue.SendRawAsync("not json at all");
+        await _venue.SendRawAsync("""{"stream":"btcusdt@trade","data":{"e":"trade","s":"BTCUSDT","t":1,"p":"1.00"}}""");
+        await _venue.SendRawAsync("""{"stream":"btcusdt@trade","data":{"e":"trade","s":"BTCUSDT","t":"x","p":"1.00","q":"1","T":1,"m":true}}""");
+        await _venue.SendRawAsync("""{"stream":"btcusdt@depth","data":{"e":"depthUpdate","s":"BTCUSDT"}}""");
+        await _venue.SendRawAsync("""{"stream":"ethusdt@trade","data":{"e":"trade","s":"ETHUSDT","t":7,"p":"1.00","q":"1","T":1,"m":true}}""");
+        await _venue.SendRawAsync("""{"error":{"code":2,"msg":"Invalid request"},"id":9}""");
+        await _venue.PublishAsync(Trades(0, 10));
+
+        Assert.True(await UntilAsync(() => _target.Count == 10), $"{_target.Count} of 10 ticks arrived");
+        var status = feed.Connector.Counters.Snapshot();
+        Assert.Equal((3L, 2L, 1L, 0L, 1), (status.Malformed, status.Unknown, status.VenueErrors, status.Drops, _venue.Connections));
+    }
+
+    [Fact]
+    public async Task AConnectionIsReplacedBeforeTheVenueCutsItWithNoGapAndNoRepeat()
+    {
+        await using var feed = Connect(o => o.ConnectionLifetime = TimeSpan.FromMilliseconds(700));
+        Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never subscribed");
+        for (var i = 0; i < 30; i++)
+        {
+            await _venue.PublishAsync(Trades(i * 20, 20));
+            await Task.Delay(100);
+        }
+
+        Assert.True(await UntilAsync(() => _target.Count == 600), $"{_target.Count} of 600 ticks arrived");
+        var status = feed.Connector.Counters.Snapshot();
+        Assert.True(status.Rollovers >= 2, $"{status.Rollovers} rollovers");
+        Assert.Equal((0L, 0L, 0), (status.Backfilled, status.Drops, _target.Duplicates));
+        Assert.Equal(status.Rollovers + 1, _venue.Connections);
+    }
+
+    [Fact]
+    public async Task TwoConnectorsFeedingOneInstrumentLoseNothingWhenOneStops()
+    {
+        var a = Connect();
+        await using var b = Connect();
+        Assert.True(await UntilAsync(() => _venue.Subscribed == 2), "both never subscribed");
+        await _venue.PublishAsync(Trades(0, 400));
+        Assert.True(await UntilAsync(() => _target.Count == 400), "the first trades never arrived");
+        await a.DisposeAsync();
+        await _venue.PublishAsync(Trades(400, 400));
+
+        Assert.True(await UntilAsync(() => _target.Count == 800), $"{_target.Count} of 800 ticks arrived");
+        Assert.Equal(Enumerable.Range(0, 800).Select(i => FirstId + i), _target.Ticks.Select(t => t.TradeId).Order());
+
+        // Both delivered the first 400: the instrument dropped one copy of each by trade id.
+        Assert.True(await UntilAsync(() => _target.Duplicates == 400), $"{_target.Duplicates} duplicates");
+    }
+
+    [Fact]
+    public async Task AnInstrumentThatCannotTakeTicksNowGetsThemAgainUntilItDoes()
+    {
+        _target.Refuse(3);
+        await using var feed = Connect();
+        Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never subscribed");
+        await _venue.PublishAsync(Trades(0, 50));
+
+        Assert.True(await UntilAsync(() => _target.Count == 50), $"{_target.Count} of 50 ticks arrived");
+        Assert.True(_target.Calls >= 4, $"{_target.Calls} calls");
+    }
+
+    [Fact]
+    public async Task ItResumesWhereTheInstrumentIsAndFillsTheHolesAnEarlierConnectorLeft()
+    {
+        // The instrument holds ids 0..99 and 110..199: a connector died before fetching 100..109.
+        var held = Trades(0, 100).Concat(Trades(110, 90)).ToList();
+        _target.Seed(held.Select(t => new Tick(t.Id, t.TimeUs, 1, 1, AggressorSide.Buy)));
+        _target.Position = new FeedPosition([FirstId, FirstId + 110], [FirstId + 99, FirstId + 199], Trades(199, 1)[0].TimeUs);
+        _venue.Happen(Trades(0, 250));
+
+        await using var feed = Connect();
+        Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never subscribed");
+        await _venue.PublishAsync(Trades(250, 10));
+
+        // 200..249 happened while no connector ran: the first live trade shows them missing.
+        Assert.True(await UntilAsync(() => _target.Count == 260), $"{_target.Count} of 260 ticks arrived");
+        Assert.Equal(60, feed.Connector.Counters.Snapshot().Backfilled);
+        Assert.Equal(0, _target.Duplicates);
+    }
+
+    [Fact]
+    public async Task ASymbolTheVenueDoesNotListStopsTheConnectorNamingIt()
+    {
+        using var rest = new HttpClient { BaseAddress = _venue.RestUrl };
+        var error = await Assert.ThrowsAsync<UnknownSymbolsException>(() => new BinanceVenue().GetInstrumentsAsync(rest, [Symbol, "NOPEUSDT"], CancellationToken.None));
+        Assert.Equal(["NOPEUSDT"], error.Symbols);
+        Assert.Contains("NOPEUSDT", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+using Candles.Abstractions.Wire;
+using Candles.Core.Ticks;
+using Candles.Ingest.Feeds;
+
+namespace Candles.Ingest.Tests.Feeds;
+
+/// <summary>
+/// The connector's collaborator in these tests: keeps the ticks it is given once per trade id, as an instrument
+/// grain does, and the spans marked incomplete. Can refuse the next calls, as an instrument that is moving does.
+/// </summary>
+internal sealed class RecordingTarget : ITickTarget
+{
+    private readonly ConcurrentDictionary<long, Tick> _ticks = new();
+    private int _refusals;
+
+    public ConcurrentDictionary<string, InstrumentSpec> Defined { get; } = new();
+
+    public ConcurrentQueue<(string Instrument, long FromUs, long ToUs)> Incomplete { get; } = new();
+
+    public int Duplicates;
+
+    public int Calls;
+
+    public FeedPosition Position { get; set; } = FeedPosition.None;
+
+    public IReadOnlyCollection<Tick> Ticks => (IReadOnlyCollection<Tick>)_ticks.Values;
+
+    public int Count => _ticks.Count;
+
+    /// <summary>The next <paramref name="calls"/> ingest calls throw, as an unavailable instrument does.</summary>
+    public void Refuse(int calls) => _refusals = calls;
+
+    public void Seed(IEnumerable<Tick> ticks)
+    {
+        foreach (var tick in ticks)
+        {
+            _ticks[tick.TradeId] = tick;
+        }
+    }
+
+    public Task<DefineOutcome> DefineAsync(InstrumentSpec spec, CancellationToken cancellation) =>
+        Task.FromResult(Defined.TryAdd(spec.Id, spec) ? DefineOutcome.Created : DefineOutcome.Unchanged);
+
+    public Task<FeedPosition> GetPositionAsync(string instrument, CancellationToken cancellation) => Task.FromResult(Position);
+
+    public Task<IngestReport> IngestAsync(string instrument, Tick[] ticks, CancellationToken cancellation)
+    {
+        Interlocked.Increment(ref Calls);
+        if (Interlocked.Decrement(ref _refusals) >= 0)
+        {
+            throw new InstrumentUnavailableException($"{instrument} is moving; retry");
+        }
+
+        var applied = 0;
+        foreach (var tick in ticks)
+        {
+            if (_ticks.TryAdd(tick.TradeId, tick))
+            {
+                applied++;
+            }
+            else
+            {
+                Interlocked.Increment(ref Duplicates);
+            }
+        }
+
+        return Task.FromResult(new IngestReport(ticks.Length, applied, 0, ticks.Length - applied, 0));
+    }
+
+    public Task MarkIncompleteAsync(string instrument, long fromUs, long toUs, CancellationToken cancellation)
+    {
+        Incomplete.Enqueue((instrument, fromUs, toUs));
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,292 @@
+using System.Net.WebSockets;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Candles.Testing.FakeVenues;
+
+/// <summary>
+/// An exchange on loopback that speaks one venue's documented wire format: a WebSocket feed that trades are
+/// published to (every subscribed connection gets each one, as from a real venue) and the REST endpoints for
+/// grids and past trades. Tests script it: publish, let trades happen while nobody is connected, drop every
+/// connection, send garbage, forget old trades (<see cref="RestFloorId"/>).
+/// </summary>
+public abstract class FakeVenue : IAsyncDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly List<FakeSession> _sessions = [];
+    private readonly List<FakeTrade> _history = [];
+    private WebApplication? _app;
+    private int _connections;
+    private int _pings;
+
+    /// <summary>Symbol → (tick size, quantity step): what the venue lists.</summary>
+    public Dictionary<string, (string TickSize, string QuantityStep)> Listed { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Trades with lower ids are no longer served over REST (the venue's history does not reach back that far).</summary>
+    public long RestFloorId { get; set; } = long.MinValue;
+
+    /// <summary>WebSocket ping frames every this long, and a connection that does not answer within twice it is aborted.</summary>
+    public TimeSpan? ServerPingInterval { get; init; }
+
+    /// <summary>The venue closes a connection that sent no application ping for this long (Bybit, OKX).</summary>
+    public TimeSpan? ClientPingRequiredWithin { get; init; }
+
+    public Uri WebSocketUrl { get; private set; } = null!;
+
+    public Uri RestUrl { get; private set; } = null!;
+
+    /// <summary>WebSocket connections accepted so far.</summary>
+    public int Connections => Volatile.Read(ref _connections);
+
+    /// <summary>Application pings received.</summary>
+    public int Pings => Volatile.Read(ref _pings);
+
+    /// <summary>Connections open now that have subscribed.</summary>
+    public int Subscribed
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _sessions.Count(s => s.Symbols.Count > 0);
+            }
+        }
+    }
+
+    /// <summary>REST requests served, by path.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, int> RestCalls { get; } = new();
+
+    protected abstract string WebSocketPath { get; }
+
+    public async Task StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        _app = builder.Build();
+        var options = new WebSocketOptions();
+        if (ServerPingInterval is { } interval)
+        {
+            options.KeepAliveInterval = interval;
+            options.KeepAliveTimeout = interval * 2;
+        }
+
+        _app.UseWebSockets(options);
+        _app.Use(async (context, next) =>
+        {
+            RestCalls.AddOrUpdate(context.Request.Path, 1, (_, n) => n + 1);
+            await next();
+        });
+        _app.Map(WebSocketPath, AcceptAsync);
+        MapRest(_app);
+        await _app.StartAsync();
+        var address = new Uri(_app.Urls.First());
+        WebSocketUrl = new UriBuilder(address) { Scheme = "ws", Path = WebSocketPath }.Uri;
+        RestUrl = address;
+    }
+
+    /// <summary>Trades happen: kept for REST and sent to every connection subscribed to their symbol.</summary>
+    public async Task PublishAsync(IEnumerable<FakeTrade> trades)
+    {
+        foreach (var trade in trades)
+        {
+            FakeSession[] receivers;
+            lock (_lock)
+            {
+                _history.Add(trade);
+                receivers = [.. _sessions.Where(s => s.Symbols.Contains(trade.Symbol))];
+            }
+
+            var message = TradeMessage(trade);
+            foreach (var session in receivers)
+            {
+                await session.SendAsync(message);
+            }
+        }
+    }
+
+    /// <summary>Trades happen while no connection hears of them: only REST can serve them.</summary>
+    public void Happen(IEnumerable<FakeTrade> trades)
+    {
+        lock (_lock)
+        {
+            _history.AddRange(trades);
+        }
+    }
+
+    /// <summary>Every connection is cut without a close handshake, as a network failure would.</summary>
+    public void DropAll()
+    {
+        lock (_lock)
+        {
+            foreach (var session in _sessions)
+            {
+                session.Socket.Abort();
+            }
+
+            _sessions.Clear();
+        }
+    }
+
+    /// <summary>Sends text as is to every open connection.</summary>
+    public async Task SendRawAsync(string text)
+    {
+        FakeSession[] sessions;
+        lock (_lock)
+        {
+            sessions = [.. _sessions];
+        }
+
+        foreach (var session in sessions)
+        {
+            await session.SendAsync(text);
+        }
+    }
+
+    /// <summary>The trades of a symbol REST still serves, ascending by id.</summary>
+    protected List<FakeTrade> History(string symbol)
+    {
+        lock (_lock)
+        {
+            return [.. _history.Where(t => t.Symbol == symbol && t.Id >= RestFloorId)];
+        }
+    }
+
+    /// <summary>The answers to one client message; may subscribe the session.</summary>
+    protected abstract IEnumerable<string> Answer(FakeSession session, string message);
+
+    protected abstract string TradeMessage(FakeTrade trade);
+
+    protected abstract void MapRest(WebApplication app);
+
+    protected void CountPing() => Interlocked.Increment(ref _pings);
+
+    /// <summary>The session hears of these symbols' trades from now on.</summary>
+    protected void Subscribe(FakeSession session, IEnumerable<string> symbols)
+    {
+        lock (_lock)
+        {
+            session.Symbols.UnionWith(symbols);
+        }
+    }
+
+    /// <summary>The newest trade of a symbol, if any happened.</summary>
+    protected FakeTrade? Latest(string symbol)
+    {
+        lock (_lock)
+        {
+            return _history.LastOrDefault(t => t.Symbol == symbol);
+        }
+    }
+
+    private async Task AcceptAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = 400;
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        Interlocked.Increment(ref _connections);
+        var session = new FakeSession(socket, context.Request.Query);
+        lock (_lock)
+        {
+            _sessions.Add(session);
+        }
+
+        try
+        {
+            await ReceiveAsync(session);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+        {
+            // Dropped.
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _sessions.Remove(session);
+            }
+        }
+    }
+
+    private async Task ReceiveAsync(FakeSession session)
+    {
+        var buffer = new byte[64 * 1024];
+        while (session.Socket.State == WebSocketState.Open)
+        {
+            using var idle = new CancellationTokenSource(ClientPingRequiredWithin ?? Timeout.InfiniteTimeSpan);
+            WebSocketReceiveResult result;
+            try
+            {
+                result = await session.Socket.ReceiveAsync(buffer, idle.Token);
+            }
+            catch (OperationCanceledException) when (idle.IsCancellationRequested)
+            {
+                // As the venue does: no ping in time, the connection is closed.
+                session.Socket.Abort();
+                return;
+            }
+
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                await session.Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                return;
+            }
+
+            foreach (var answer in Answer(session, Encoding.UTF8.GetString(buffer, 0, result.Count)))
+            {
+                await session.SendAsync(answer);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        DropAll();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>One connection to a fake venue.</summary>
+public sealed class FakeSession(WebSocket socket, IQueryCollection query)
+{
+    private readonly SemaphoreSlim _send = new(1, 1);
+
+    public WebSocket Socket { get; } = socket;
+
+    public IQueryCollection Query { get; } = query;
+
+    public HashSet<string> Symbols { get; } = new(StringComparer.Ordinal);
+
+    public async Task SendAsync(string text)
+    {
+        await _send.WaitAsync();
+        try
+        {
+            if (Socket.State == WebSocketState.Open)
+            {
+                await Socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException)
+        {
+            // The connection is gone; its reader removes it.
+        }
+        finally
+        {
+            _send.Release();
+        }
+    }
+}
