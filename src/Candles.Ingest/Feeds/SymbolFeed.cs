@@ -224,18 +224,23 @@ internal sealed partial class SymbolFeed(
     {
         await foreach (var _ in _gapSignal.Reader.ReadAllAsync(cancellation))
         {
-            await Task.Delay(options.GapWait, cancellation);
+            // At once: a venue's short history (Bybit's last 60 trades) must still reach back to the last trade held.
             (long AfterId, long AfterTimeUs)? resume;
-            List<MissingTrades> gaps;
             lock (_lock)
             {
                 (resume, _resumeFrom) = (_resumeFrom, null);
-                gaps = [.. _missing];
             }
 
             if (resume is { } from)
             {
                 await ResumeAsync(from.AfterId, from.AfterTimeUs, cancellation);
+            }
+
+            await Task.Delay(options.GapWait, cancellation);
+            List<MissingTrades> gaps;
+            lock (_lock)
+            {
+                gaps = [.. _missing];
             }
 
             foreach (var gap in gaps)

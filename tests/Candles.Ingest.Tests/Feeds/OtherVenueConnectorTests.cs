@@ -1,0 +1,159 @@
+using Candles.Core.Ticks;
+using Candles.Ingest.Feeds;
+using Candles.Ingest.Feeds.Bybit;
+using Candles.Ingest.Feeds.Coinbase;
+using Candles.Ingest.Feeds.Okx;
+using Candles.Testing.FakeVenues;
+
+using static Candles.Ingest.Tests.Feeds.FeedHarness;
+
+namespace Candles.Ingest.Tests.Feeds;
+
+/// <summary>Bybit, Coinbase and OKX connectors against their fakes: normal flow, keepalive, a drop, and what REST can and cannot refill.</summary>
+public sealed class OtherVenueConnectorTests
+{
+    private const long FirstId = 90_000_001;
+    private const long StartUs = 1_772_150_400_000_000;
+
+    public static TheoryData<string> VenueNames => ["Bybit", "Coinbase", "Okx"];
+
+    private static (Venue Venue, FakeVenue Fake, string Symbol) Create(string name, TimeSpan? clientPingWithin = null) => name switch
+    {
+        "Bybit" => (new BybitVenue(), new FakeBybit { ClientPingRequiredWithin = clientPingWithin }, "BTCUSDT"),
+        "Coinbase" => (new CoinbaseVenue(), new FakeCoinbase(), "BTC-USD"),
+        _ => (new OkxVenue(), new FakeOkx { ClientPingRequiredWithin = clientPingWithin }, "BTC-USDT"),
+    };
+
+    /// <summary>Trades 1 ms apart: Bybit and OKX carry milliseconds only.</summary>
+    private static List<FakeTrade> Trades(string symbol, int from, int count) =>
+        [.. Enumerable.Range(from, count).Select(i => new FakeTrade(symbol, FirstId + i, StartUs + (i * 1_000L), $"{40_000 + (i % 500)}.{i % 10}", $"0.{i % 90 + 10:00}1", i % 2 == 0))];
+
+    private static async Task<(FakeVenue Fake, FeedHarness Feed, RecordingTarget Target, string Symbol)> StartAsync(
+        string name, TimeSpan? clientPingWithin = null, Action<VenueFeedOptions>? configure = null)
+    {
+        var (venue, fake, symbol) = Create(name, clientPingWithin);
+        fake.Listed[symbol] = ("0.1", "0.001");
+        await fake.StartAsync();
+        var target = new RecordingTarget();
+        var feed = new FeedHarness(venue, fake, target, [symbol], configure);
+        Assert.True(await UntilAsync(() => fake.Subscribed == 1), $"{name}: never subscribed");
+        return (fake, feed, target, symbol);
+    }
+
+    [Theory]
+    [MemberData(nameof(VenueNames))]
+    public async Task DeliversEveryTradeWithItsTakersSideOnTheVenuesGrids(string name)
+    {
+        var (fake, feed, target, symbol) = await StartAsync(name);
+        await using (fake)
+        await using (feed)
+        {
+            var trades = Trades(symbol, 0, 300);
+            await fake.PublishAsync(trades);
+
+            Assert.True(await UntilAsync(() => target.Count == 300), $"{name}: {target.Count} of 300 ticks arrived");
+            Assert.Equal(("0.1", "0.001"), (target.Defined.Single().Value.TickSize, target.Defined.Single().Value.QuantityStep));
+            var byId = target.Ticks.ToDictionary(t => t.TradeId);
+            foreach (var trade in trades)
+            {
+                var tick = byId[trade.Id];
+                Assert.Equal((trade.TimeUs, trade.TakerBuys ? AggressorSide.Buy : AggressorSide.Sell), (tick.TimeUs, tick.Side));
+                Assert.Equal(decimal.Parse(trade.Price, System.Globalization.CultureInfo.InvariantCulture) * 10, tick.Price);
+                Assert.Equal(decimal.Parse(trade.Quantity, System.Globalization.CultureInfo.InvariantCulture) * 1000, tick.Quantity);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("Bybit")]
+    [InlineData("Okx")]
+    public async Task SendsTheVenuesOwnPingSoTheVenueKeepsTheConnection(string name)
+    {
+        var (fake, feed, target, symbol) = await StartAsync(name, TimeSpan.FromMilliseconds(600), o => o.KeepAlivePeriod = TimeSpan.FromMilliseconds(150));
+        await using (fake)
+        await using (feed)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2.5));
+            await fake.PublishAsync(Trades(symbol, 0, 10));
+
+            Assert.True(await UntilAsync(() => target.Count == 10), $"{name}: {target.Count} of 10 ticks arrived");
+            Assert.True(fake.Pings >= 10, $"{name}: {fake.Pings} pings");
+            Assert.Equal(1, fake.Connections);
+        }
+    }
+
+    [Theory]
+    [InlineData("Bybit")]
+    [InlineData("Okx")]
+    public async Task WithoutItsPingTheVenueClosesTheConnectionAndTheConnectorReconnects(string name)
+    {
+        // The check above can fail: pings slower than the venue's limit get the connection closed.
+        var (fake, feed, _, _) = await StartAsync(name, TimeSpan.FromMilliseconds(300), o => o.KeepAlivePeriod = TimeSpan.FromSeconds(5));
+        await using (fake)
+        await using (feed)
+        {
+            Assert.True(await UntilAsync(() => fake.Connections >= 3), $"{name}: {fake.Connections} connections");
+            Assert.True(feed.Connector.Counters.Snapshot().Drops >= 2);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(VenueNames))]
+    public async Task AfterADropTheTradesItMissedAreFetchedOverRest(string name)
+    {
+        var (fake, feed, target, symbol) = await StartAsync(name);
+        await using (fake)
+        await using (feed)
+        {
+            await fake.PublishAsync(Trades(symbol, 0, 100));
+            Assert.True(await UntilAsync(() => target.Count == 100), $"{name}: the first trades never arrived");
+
+            // Bybit's REST history holds the last 60 trades: a shorter outage is all it can refill.
+            var missed = name == "Bybit" ? 40 : 250;
+            fake.DropAll();
+            fake.Happen(Trades(symbol, 100, missed));
+            Assert.True(await UntilAsync(() => fake.Subscribed == 1), $"{name}: never reconnected");
+
+            // Bybit's ids say nothing of a gap: it asks for the trades since the last one held as soon as it reconnects,
+            // and its 60-trade history must still reach back that far.
+            if (name == "Bybit")
+            {
+                Assert.True(await UntilAsync(() => feed.Connector.Counters.Snapshot().Backfilled >= missed), $"{name}: the missed trades were not fetched");
+            }
+
+            await fake.PublishAsync(Trades(symbol, 100 + missed, 20));
+
+            var total = 120 + missed;
+            Assert.True(await UntilAsync(() => target.Count == total), $"{name}: {target.Count} of {total} ticks arrived");
+            Assert.Equal(Enumerable.Range(0, total).Select(i => FirstId + i), target.Ticks.Select(t => t.TradeId).Order());
+            Assert.Empty(target.Incomplete);
+            Assert.Equal(0, target.Duplicates);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(VenueNames))]
+    public async Task AnOutageLongerThanTheVenuesHistoryIsMarkedIncomplete(string name)
+    {
+        var (fake, feed, target, symbol) = await StartAsync(name);
+        await using (fake)
+        await using (feed)
+        {
+            await fake.PublishAsync(Trades(symbol, 0, 100));
+            Assert.True(await UntilAsync(() => target.Count == 100), $"{name}: the first trades never arrived");
+
+            fake.DropAll();
+            fake.Happen(Trades(symbol, 100, 150));
+            fake.RestFloorId = FirstId + 200;
+            Assert.True(await UntilAsync(() => fake.Subscribed == 1), $"{name}: never reconnected");
+            await fake.PublishAsync(Trades(symbol, 250, 20));
+
+            Assert.True(await UntilAsync(() => !target.Incomplete.IsEmpty), $"{name}: nothing marked incomplete");
+            var (_, fromUs, toUs) = target.Incomplete.First();
+
+            // From the last trade held (99) to a trade after the lost ones: the lost ids 100..199 lie between.
+            Assert.Equal(Trades(symbol, 99, 1)[0].TimeUs, fromUs);
+            Assert.InRange(toUs, Trades(symbol, 200, 1)[0].TimeUs, Trades(symbol, 269, 1)[0].TimeUs);
+        }
+    }
+}
