@@ -17,6 +17,9 @@ internal sealed class ServiceProcess(params string[] settings) : IDisposable
 
     public Uri BaseAddress => new($"http://127.0.0.1:{_httpPort}/");
 
+    /// <summary>The silo-to-silo port: part of this process's silo address.</summary>
+    public int SiloPort => _siloPort;
+
     public HttpClient CreateClient()
     {
         var client = new HttpClient { BaseAddress = BaseAddress };
@@ -39,8 +42,11 @@ internal sealed class ServiceProcess(params string[] settings) : IDisposable
             RedirectStandardError = true,
         };
         _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        // CANDLES_TEST_LOGS names a folder for the processes' console output, for reading a failure afterwards.
+        var logs = Environment.GetEnvironmentVariable("CANDLES_TEST_LOGS");
+        var log = logs is null ? null : TextWriter.Synchronized(new StreamWriter(Path.Combine(logs, $"service-{_httpPort}-{Environment.TickCount64}.log")) { AutoFlush = true });
+        _process.OutputDataReceived += (_, e) => log?.WriteLine(e.Data);
+        _process.ErrorDataReceived += (_, e) => log?.WriteLine(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 

@@ -22,4 +22,9 @@ public sealed record FeedStatus(
     [property: Id(11)] long Rollovers,
     [property: Id(12)] long Applied,
     [property: Id(13)] long Duplicates,
-    [property: Id(14)] long Refused);
+    [property: Id(14)] long Refused)
+{
+    /// <summary>The silo the connector runs on.</summary>
+    [Id(15)]
+    public string Silo { get; init; } = string.Empty;
+}

@@ -6,19 +6,35 @@ namespace Candles.Grains.Feeds;
 /// <summary>
 /// Holds one feed connector to a silo: started by <see cref="Ensure"/>, stopped when the activation ends
 /// (the silo shuts down, or a duplicate activation of a membership change is dropped). Spread over the silos
-/// so that the A and B replicas of a shard run on different ones where there are two.
+/// so that the A and B replicas of a shard run on different ones where there are two: a connector placed while
+/// its silo was alone moves when the cluster grows, and starts again on the silo it belongs on.
 /// </summary>
 [KeepAlive]
 [FeedSpreadPlacement]
-public sealed class FeedGrain(FeedConnectors connectors) : Grain, IFeedGrain
+public sealed class FeedGrain(FeedConnectors connectors, IClusterMembershipService membership, ILocalSiloDetails silo) : Grain, IFeedGrain
 {
-    public Task Ensure(FeedAssignment assignment)
+    /// <summary>A connector stays at least this long where it was placed, so views of the membership that differ for a moment cannot bounce it.</summary>
+    private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(10);
+
+    private readonly long _activatedMs = Environment.TickCount64;
+
+    public async Task Ensure(FeedAssignment assignment)
     {
-        connectors.Ensure(this.GetPrimaryKeyString(), assignment);
-        return Task.CompletedTask;
+        var key = this.GetPrimaryKeyString();
+        var active = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress);
+        if (Environment.TickCount64 - _activatedMs > SettleTime.TotalMilliseconds
+            && FeedSpreadPlacement.Choose(key, active) is { } home && home != silo.SiloAddress)
+        {
+            await connectors.StopAsync(key);
+            DeactivateOnIdle();
+            return;
+        }
+
+        connectors.Ensure(key, assignment);
     }
 
-    public Task<FeedStatus?> GetStatus() => Task.FromResult(connectors.Status(this.GetPrimaryKeyString()));
+    public Task<FeedStatus?> GetStatus() =>
+        Task.FromResult(connectors.Status(this.GetPrimaryKeyString()) is { } status ? status with { Silo = silo.SiloAddress.ToString() } : null);
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
         connectors.StopAsync(this.GetPrimaryKeyString());

@@ -11,6 +11,22 @@ namespace Candles.Grains.Feeds;
 public sealed class FeedSpreadPlacement : PlacementStrategy
 {
     internal static FeedSpreadPlacement Instance { get; } = new();
+
+    /// <summary>The silo a connector belongs on among <paramref name="silos"/>, or null when there is none.</summary>
+    internal static SiloAddress? Choose(string key, IEnumerable<SiloAddress> silos)
+    {
+        var ordered = silos.Order().ToArray();
+        if (ordered.Length == 0)
+        {
+            return null;
+        }
+
+        var parts = key.Split('/');
+        var replica = parts.Length == 3 && parts[2].Length == 1 ? Math.Max(0, parts[2][0] - 'A') : 0;
+        var shard = parts.Length == 3 ? $"{parts[0]}/{parts[1]}" : key;
+        var start = (int)(System.IO.Hashing.XxHash32.HashToUInt32(System.Text.Encoding.UTF8.GetBytes(shard)) % (uint)ordered.Length);
+        return ordered[(start + replica) % ordered.Length];
+    }
 }
 
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
@@ -18,14 +34,7 @@ public sealed class FeedSpreadPlacementAttribute() : PlacementAttribute(FeedSpre
 
 internal sealed class FeedSpreadPlacementDirector : IPlacementDirector
 {
-    public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
-    {
-        var silos = context.GetCompatibleSilos(target).OrderBy(s => s).ToArray();
-        var key = target.GrainIdentity.Key.ToString() ?? string.Empty;
-        var parts = key.Split('/');
-        var replica = parts.Length == 3 && parts[2].Length == 1 ? parts[2][0] - 'A' : 0;
-        var shard = parts.Length == 3 ? $"{parts[0]}/{parts[1]}" : key;
-        var start = (int)(System.IO.Hashing.XxHash32.HashToUInt32(System.Text.Encoding.UTF8.GetBytes(shard)) % (uint)silos.Length);
-        return Task.FromResult(silos[(start + Math.Max(0, replica)) % silos.Length]);
-    }
+    public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context) =>
+        Task.FromResult(FeedSpreadPlacement.Choose(target.GrainIdentity.Key.ToString() ?? string.Empty, context.GetCompatibleSilos(target))
+            ?? throw new OrleansException("no silo to place a feed connector on"));
 }

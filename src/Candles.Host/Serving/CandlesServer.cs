@@ -77,6 +77,7 @@ public static class CandlesServer
         app.UseStatusCodePages();
         app.MapChartPage();
         app.MapCandlesApi(grpcPort);
+        FeedEndpoints.Map(app);
         return app;
     }
 }

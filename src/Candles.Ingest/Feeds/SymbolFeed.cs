@@ -46,6 +46,7 @@ internal sealed partial class SymbolFeed(
             {
                 _lastId = last;
                 _lastTimeUs = position.LastTradeTimeUs;
+                _resumeFrom = (last, position.LastTradeTimeUs);
                 if (venue.ContiguousTradeIds)
                 {
                     // Holes between the ranges it holds: a connector that died before filling them left them.
@@ -53,10 +54,6 @@ internal sealed partial class SymbolFeed(
                     {
                         _missing.Add(new MissingTrades(position.RangeHighs[i - 1] + 1, position.RangeLows[i] - 1, long.MinValue, long.MinValue));
                     }
-                }
-                else
-                {
-                    _resumeFrom = (last, position.LastTradeTimeUs);
                 }
             }
         }
@@ -69,14 +66,12 @@ internal sealed partial class SymbolFeed(
         return Task.WhenAll(DeliverAsync(cancellation), FillGapsAsync(cancellation));
     }
 
-    /// <summary>A new connection is up: a venue without consecutive ids is asked for what the old one missed.</summary>
+    /// <summary>
+    /// A new connection is up: the venue is asked at once for the trades since the last one held, rather than waiting
+    /// for the next live trade to show the gap (a quiet market may not trade for minutes).
+    /// </summary>
     public void Reconnected()
     {
-        if (venue.ContiguousTradeIds)
-        {
-            return;
-        }
-
         lock (_lock)
         {
             if (_lastId is { } last)
@@ -291,9 +286,18 @@ internal sealed partial class SymbolFeed(
         }
     }
 
-    /// <summary>Asks a venue without consecutive ids for the trades after the last one held; what it cannot serve is marked.</summary>
+    /// <summary>
+    /// Asks the venue for the trades after the last one held. With consecutive ids they are taken like live ones, so
+    /// whatever stays missing is a gap like any other; without, what the venue cannot serve is marked here.
+    /// </summary>
     private async Task ResumeAsync(long afterId, long afterTimeUs, CancellationToken cancellation)
     {
+        if (venue.ContiguousTradeIds)
+        {
+            await CatchUpAsync(afterId, cancellation);
+            return;
+        }
+
         TradeRange range;
         try
         {
@@ -321,6 +325,44 @@ internal sealed partial class SymbolFeed(
 
             await MarkIncompleteAsync(afterTimeUs, beforeUs, 0, cancellation);
         }
+    }
+
+    private async Task CatchUpAsync(long afterId, CancellationToken cancellation)
+    {
+        TradeRange range;
+        try
+        {
+            range = await venue.GetTradesAsync(rest, symbol, afterId, null, options.MaxBackfillTrades, options, cancellation);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellation.IsCancellationRequested)
+        {
+            // The next live trade shows the gap, and the gap's own fetch tries again.
+            LogBackfillFailed(logger, ex, _instrumentId, afterId + 1, long.MaxValue);
+            return;
+        }
+
+        var taken = 0;
+        foreach (var trade in range.Trades)
+        {
+            bool accepted, gap;
+            lock (_lock)
+            {
+                accepted = AcceptConsecutive(trade, out gap);
+            }
+
+            if (gap)
+            {
+                _gapSignal.Writer.TryWrite(true);
+            }
+
+            if (accepted)
+            {
+                Enqueue(trade);
+                taken++;
+            }
+        }
+
+        counters.Backfilled(taken);
     }
 
     private async Task MarkIncompleteAsync(long afterTimeUs, long beforeTimeUs, long trades, CancellationToken cancellation)
