@@ -14,4 +14,18 @@ public sealed record FeedPosition(
     public static FeedPosition None { get; } = new([], [], long.MinValue);
 
     public long? LastTradeId => RangeHighs.Count > 0 ? RangeHighs[^1] : null;
+
+    /// <summary>True when every id in [<paramref name="fromId"/>, <paramref name="toId"/>] is held: the ranges are disjoint, so one must hold them all.</summary>
+    public bool Holds(long fromId, long toId)
+    {
+        for (var i = 0; i < RangeLows.Count; i++)
+        {
+            if (RangeLows[i] <= fromId && toId <= RangeHighs[i])
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -19,6 +19,9 @@ public sealed partial class FeedConnector(
     HttpClient rest,
     ILogger logger)
 {
+    /// <summary>How long a reopened connection must last before it counts as up.</summary>
+    private static readonly TimeSpan ReopenProbation = TimeSpan.FromSeconds(1);
+
     private readonly Dictionary<string, SymbolFeed> _feeds = new(StringComparer.Ordinal);
 
     public FeedCounters Counters { get; } = new();
@@ -105,8 +108,13 @@ public sealed partial class FeedConnector(
 
                 Counters.Dropped();
                 LogDropped(logger, venue.Name, url);
+                foreach (var feed in _feeds.Values)
+                {
+                    feed.Disconnected();
+                }
+
                 await session.DisposeAsync();
-                session = await OpenAsync(url, subscribed, cancellation);
+                session = await OpenAsync(url, subscribed, cancellation, probation: ReopenProbation);
                 foreach (var feed in _feeds.Values)
                 {
                     feed.Reconnected();
@@ -119,10 +127,26 @@ public sealed partial class FeedConnector(
         }
     }
 
-    private async Task<FeedSession> OpenAsync(Uri url, List<string> subscribed, CancellationToken cancellation)
+    /// <summary>
+    /// Opens and subscribes a connection, retried with backoff until it is confirmed. With a probation, a connection
+    /// the venue cuts within it (a rate limit, a ban, a refused subscription) is a failed attempt too, so a venue that
+    /// drops every new connection at once is not hammered; its trades in the meantime are taken all the same.
+    /// </summary>
+    private async Task<FeedSession> OpenAsync(Uri url, List<string> subscribed, CancellationToken cancellation, TimeSpan probation = default)
     {
         var session = await _reconnect.ExecuteAsync(
-            async token => await FeedSession.OpenAsync(venue, options, url, subscribed, Handle, Counters.Unknown, token),
+            async token =>
+            {
+                var opened = await FeedSession.OpenAsync(venue, options, url, subscribed, Handle, Counters.Unknown, token);
+                if (probation > TimeSpan.Zero && await Task.WhenAny(opened.Reading, Task.Delay(probation, token)) == opened.Reading)
+                {
+                    await opened.DisposeAsync();
+                    Counters.Dropped();
+                    throw new IOException($"{venue.Name} closed the connection within {probation.TotalSeconds:0.#} s of opening it");
+                }
+
+                return opened;
+            },
             cancellation);
         Counters.Connected();
         LogConnected(logger, venue.Name, url, subscribed.Count);

@@ -34,6 +34,7 @@ internal sealed partial class SymbolFeed(
     private long? _lastId;
     private long _lastTimeUs = long.MinValue;
     private (long AfterId, long AfterTimeUs)? _resumeFrom;
+    private (long AfterId, long AfterTimeUs)? _heldAtDrop;
 
     public string Symbol => symbol;
 
@@ -67,16 +68,30 @@ internal sealed partial class SymbolFeed(
     }
 
     /// <summary>
-    /// A new connection is up: the venue is asked at once for the trades since the last one held, rather than waiting
-    /// for the next live trade to show the gap (a quiet market may not trade for minutes).
+    /// The connection dropped: the last trade held now is where the catch-up starts once a new connection is up. Taken
+    /// before reopening, as live trades on the new connection move the last trade on before the catch-up runs, and a
+    /// venue without consecutive ids would never show the trades between as a gap.
+    /// </summary>
+    public void Disconnected()
+    {
+        lock (_lock)
+        {
+            _heldAtDrop = _lastId is { } last ? (last, _lastTimeUs) : null;
+        }
+    }
+
+    /// <summary>
+    /// A new connection is up: the venue is asked at once for the trades since the last one held at the drop, rather
+    /// than waiting for the next live trade to show the gap (a quiet market may not trade for minutes).
     /// </summary>
     public void Reconnected()
     {
         lock (_lock)
         {
-            if (_lastId is { } last)
+            if (_heldAtDrop is { } held)
             {
-                _resumeFrom = (last, _lastTimeUs);
+                _resumeFrom = _resumeFrom is { } pending && pending.AfterId < held.AfterId ? pending : held;
+                _heldAtDrop = null;
             }
         }
 
@@ -280,6 +295,17 @@ internal sealed partial class SymbolFeed(
             _missing.RemoveAll(m => m.FromId >= gap.FromId && m.ToId <= gap.ToId);
         }
 
+        if (lost.Count > 0)
+        {
+            // Another connector (the B feed of an A/B pair) may have delivered them: minutes that are whole stay unmarked.
+            var position = await retry.ExecuteAsync(async token => await target.GetPositionAsync(_instrumentId, token), cancellation);
+            var held = lost.RemoveAll(m => position.Holds(m.FromId, m.ToId));
+            if (held > 0)
+            {
+                LogHeldElsewhere(logger, _instrumentId, held);
+            }
+        }
+
         foreach (var missing in lost)
         {
             await MarkIncompleteAsync(missing.AfterTimeUs, missing.BeforeTimeUs, missing.Count, cancellation);
@@ -377,6 +403,9 @@ internal sealed partial class SymbolFeed(
         LogUnfilled(logger, _instrumentId, trades, fromUs, toUs);
         await retry.ExecuteAsync(async token => await target.MarkIncompleteAsync(_instrumentId, fromUs, toUs, token), cancellation);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Instrument}: {Count} missed range(s) the venue no longer serves are held already, delivered by another connector")]
+    private static partial void LogHeldElsewhere(ILogger logger, string instrument, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Instrument}: trade {TradeId} ({Price} x {Quantity}) is off the instrument's grids and was skipped")]
     private static partial void LogOffGrid(ILogger logger, string instrument, long tradeId, string price, string quantity);

@@ -125,6 +125,33 @@ public sealed class BinanceConnectorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TradesTheVenueNoLongerServesButAnotherFeedDeliveredAreNotMarkedIncomplete()
+    {
+        // The other connector of an A/B pair stayed connected: the instrument holds what this one missed.
+        _target.PositionFromTicks = true;
+        await using var feed = Connect();
+        Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never subscribed");
+        await _venue.PublishAsync(Trades(0, 100));
+        Assert.True(await UntilAsync(() => _target.Count == 100), "the first trades never arrived");
+
+        _venue.DropAll();
+        _venue.Happen(Trades(100, 50));
+        _target.Seed(Trades(100, 50).Select(t => new Tick(t.Id, t.TimeUs, 1, 1, AggressorSide.Buy)));
+        _venue.RestFloorId = FirstId + 130;
+        Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never reconnected");
+        await _venue.PublishAsync(Trades(150, 100));
+
+        Assert.True(await UntilAsync(() => _target.Count == 250), $"{_target.Count} of 250 ticks arrived");
+        Assert.True(await UntilAsync(() => feed.Connector.Counters.Snapshot().Backfilled >= 20), "the ids REST still had were not fetched");
+
+        // The catch-up after the reconnect, then the missing ids' own fetch; without the other feed they would be marked right after it.
+        Assert.True(await UntilAsync(() => _venue.RestCalls.GetValueOrDefault("/api/v3/historicalTrades") >= 2), "the missing ids were never asked for");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Empty(_target.Incomplete);
+        Assert.Equal(0, feed.Connector.Counters.Snapshot().Unfilled);
+    }
+
+    [Fact]
     public async Task MalformedAndUnknownMessagesAreCountedAndTheConnectionSurvives()
     {
         await using var feed = Connect();

@@ -24,6 +24,9 @@ internal sealed class RecordingTarget : ITickTarget
 
     public FeedPosition Position { get; set; } = FeedPosition.None;
 
+    /// <summary>When set, positions are read from the ticks held (as the grain keeps its trade ids), not <see cref="Position"/>.</summary>
+    public bool PositionFromTicks { get; set; }
+
     public IReadOnlyCollection<Tick> Ticks => (IReadOnlyCollection<Tick>)_ticks.Values;
 
     public int Count => _ticks.Count;
@@ -42,7 +45,32 @@ internal sealed class RecordingTarget : ITickTarget
     public Task<DefineOutcome> DefineAsync(InstrumentSpec spec, CancellationToken cancellation) =>
         Task.FromResult(Defined.TryAdd(spec.Id, spec) ? DefineOutcome.Created : DefineOutcome.Unchanged);
 
-    public Task<FeedPosition> GetPositionAsync(string instrument, CancellationToken cancellation) => Task.FromResult(Position);
+    public Task<FeedPosition> GetPositionAsync(string instrument, CancellationToken cancellation) =>
+        Task.FromResult(PositionFromTicks ? HeldRanges() : Position);
+
+    private FeedPosition HeldRanges()
+    {
+        var ticks = _ticks.Values.OrderBy(t => t.TradeId).ToList();
+        if (ticks.Count == 0)
+        {
+            return FeedPosition.None;
+        }
+
+        List<long> lows = [ticks[0].TradeId], highs = [ticks[0].TradeId];
+        foreach (var id in ticks.Skip(1).Select(t => t.TradeId))
+        {
+            if (id == highs[^1] + 1)
+            {
+                highs[^1] = id;
+            }
+            else
+            {
+                (lows, highs) = ([.. lows, id], [.. highs, id]);
+            }
+        }
+
+        return new FeedPosition(lows, highs, ticks[^1].TimeUs);
+    }
 
     public Task<IngestReport> IngestAsync(string instrument, Tick[] ticks, CancellationToken cancellation)
     {
