@@ -29,6 +29,17 @@ public static class CsvAssert
         Assert.True(expected.Count == actual.Count, $"{what}: {expected.Count - 1} rows expected, {actual.Count - 1} found");
     }
 
+    /// <summary>The tables hold the same rows, cells compared as <see cref="Equal(IReadOnlyList{string}, IReadOnlyList{string}, string)"/> does (numbers by value).</summary>
+    public static bool Same(IReadOnlyList<string> expected, IReadOnlyList<string> actual) =>
+        expected.Count == actual.Count && expected.Zip(actual).All(rows => RowsEqual(rows.First, rows.Second));
+
+    /// <summary>One row each, cells compared by value where both are numbers.</summary>
+    public static bool RowsEqual(string expected, string actual)
+    {
+        var (want, got) = (expected.Split(','), actual.Split(','));
+        return want.Length == got.Length && want.Zip(got).All(cells => CellsEqual(cells.First, cells.Second));
+    }
+
     private static bool CellsEqual(string expected, string actual) =>
         decimal.TryParse(expected, NumberStyles.Number, CultureInfo.InvariantCulture, out var a)
         && decimal.TryParse(actual, NumberStyles.Number, CultureInfo.InvariantCulture, out var b)

@@ -32,9 +32,18 @@ public sealed class FeedSpreadPlacement : PlacementStrategy
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
 public sealed class FeedSpreadPlacementAttribute() : PlacementAttribute(FeedSpreadPlacement.Instance);
 
-internal sealed class FeedSpreadPlacementDirector : IPlacementDirector
+/// <summary>
+/// Chooses among the silos the membership lists as active, as <c>FeedGrain</c> does when it checks where it belongs:
+/// with the placement's own view (silos whose grain manifests this silo has fetched) the two could disagree for
+/// as long as a manifest is missing, and a connector would stop and start again on the same silo every check.
+/// </summary>
+internal sealed class FeedSpreadPlacementDirector(IClusterMembershipService membership) : IPlacementDirector
 {
-    public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context) =>
-        Task.FromResult(FeedSpreadPlacement.Choose(target.GrainIdentity.Key.ToString() ?? string.Empty, context.GetCompatibleSilos(target))
+    public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
+    {
+        var key = target.GrainIdentity.Key.ToString() ?? string.Empty;
+        var active = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToList();
+        return Task.FromResult(FeedSpreadPlacement.Choose(key, active.Count > 0 ? active : context.GetCompatibleSilos(target))
             ?? throw new OrleansException("no silo to place a feed connector on"));
+    }
 }

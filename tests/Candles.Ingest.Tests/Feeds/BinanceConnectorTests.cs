@@ -218,6 +218,22 @@ public sealed class BinanceConnectorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ResumingFurtherBackThanOneBackfillWhileLiveTradesArriveLosesNothing()
+    {
+        // The connector's earlier process died at trade 999 and 15,000 trades happened before this one came up: more than
+        // one backfill of 10,000, so the catch-up and the fill of the gap the first live trade shows must add up.
+        _target.Seed(Trades(0, 1000).Select(t => new Tick(t.Id, t.TimeUs, 1, 1, AggressorSide.Buy)));
+        _target.Position = new FeedPosition([FirstId], [FirstId + 999], Trades(999, 1)[0].TimeUs);
+        _venue.Happen(Trades(1000, 15_000));
+        await using var feed = Connect(o => o.MaxBackfillTrades = 10_000);
+        Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never subscribed");
+        await _venue.PublishAsync(Trades(16_000, 2000));
+
+        Assert.True(await UntilAsync(() => _target.Count == 18_000, TimeSpan.FromSeconds(60)), $"{_target.Count} of 18000 ticks arrived; marked {string.Join(' ', _target.Incomplete)}");
+        Assert.Empty(_target.Incomplete);
+    }
+
+    [Fact]
     public async Task ItResumesWhereTheInstrumentIsAndFillsTheHolesAnEarlierConnectorLeft()
     {
         // The instrument holds ids 0..99 and 110..199: a connector died before fetching 100..109.

@@ -280,9 +280,9 @@ public sealed class FakeSession(WebSocket socket, IQueryCollection query)
                 await Socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException)
+        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
         {
-            // The connection is gone; its reader removes it.
+            // The connection is gone (a killed client's send is cancelled by the server); its reader removes it.
         }
         finally
         {
