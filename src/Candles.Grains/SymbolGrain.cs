@@ -20,7 +20,8 @@ namespace Candles.Grains;
 /// is committed to the 1m store with the builder's checkpoint before the call returns, so an activation
 /// elsewhere or after a restart carries on without losing or repeating a tick. Each commit then goes out on
 /// the instrument's 1m stream (closes and corrections at once, live updates coalesced to one per
-/// <see cref="SymbolGrainOptions.UpdatePeriod"/>), which the sealers and timeframe grains follow.
+/// <see cref="SymbolGrainOptions.UpdatePeriod"/>), which the sealers follow, and is pushed straight to the
+/// timeframe grains that follow it for live observers (no stream agent's polling in a live update's path).
 /// </summary>
 public sealed partial class SymbolGrain(
     [PersistentState("instrument", CandlesSiloBuilderExtensions.StorageName)] IPersistentState<InstrumentState> state,
@@ -43,6 +44,7 @@ public sealed partial class SymbolGrain(
     private MinuteHistory _history = null!;
     private IngestReport _totals = IngestReport.Empty;
     private IAsyncStream<BarEvents>? _stream;
+    private MinuteFollowers _followers = null!;
     private bool _livePending;
     private long _lastPublishedMs;
     private long _publishedWatermarkUs = long.MinValue;
@@ -53,6 +55,7 @@ public sealed partial class SymbolGrain(
         _closedVersion = TimeProvider.System.GetUtcNow().UtcTicks;
         _sequence = _closedVersion;
         _stream = this.MinuteStream(_id);
+        _followers = new MinuteFollowers(GrainFactory);
         _history = new MinuteHistory(store, _id, logger);
 
         // Redis lost (flushed, replaced)? PostgreSQL keeps the grids of every instrument with sealed bars.
@@ -404,7 +407,7 @@ public sealed partial class SymbolGrain(
         {
             if (events.Count == 0)
             {
-                await _stream!.OnNextAsync(new BarEvents(++_sequence, _closedVersion, builder.WatermarkUs, [], builder.RetainedFromMs, state.State.Incomplete));
+                await SendAsync(new BarEvents(++_sequence, _closedVersion, builder.WatermarkUs, [], builder.RetainedFromMs, state.State.Incomplete));
             }
 
             var start = 0;
@@ -419,7 +422,7 @@ public sealed partial class SymbolGrain(
                 IReadOnlyList<BarEvent> chunk = count == 1 && weight > MaxMessageLevels
                     ? [events[start] with { Bar = events[start].Bar with { Footprint = Core.Bars.Footprint.Empty } }]
                     : events.GetRange(start, count);
-                await _stream!.OnNextAsync(new BarEvents(++_sequence, _closedVersion, builder.WatermarkUs, chunk, builder.RetainedFromMs, state.State.Incomplete));
+                await SendAsync(new BarEvents(++_sequence, _closedVersion, builder.WatermarkUs, chunk, builder.RetainedFromMs, state.State.Incomplete));
                 start += count;
             }
         }
@@ -429,6 +432,25 @@ public sealed partial class SymbolGrain(
         }
 
         static int Weight(BarEvent e) => 1 + e.Bar.Footprint.Levels.Length;
+    }
+
+    /// <summary>To the following timeframes first: a live update's path to a chart waits for no stream agent.</summary>
+    private Task SendAsync(BarEvents message)
+    {
+        _followers.Push(message);
+        return _stream!.OnNextAsync(message);
+    }
+
+    public Task FollowMinutes(string timeframeKey)
+    {
+        _followers.Follow(timeframeKey);
+        return Task.CompletedTask;
+    }
+
+    public Task UnfollowMinutes(string timeframeKey)
+    {
+        _followers.Unfollow(timeframeKey);
+        return Task.CompletedTask;
     }
 
     /// <summary>Footprint levels (plus one per bar) in one stream message: about 300 KB serialized at most.</summary>

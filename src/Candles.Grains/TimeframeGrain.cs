@@ -8,7 +8,7 @@ using Candles.Grains.Options;
 using Candles.Storage.Sealed;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Streams;
+using Orleans.Utilities;
 
 namespace Candles.Grains;
 
@@ -17,21 +17,20 @@ namespace Candles.Grains;
 /// bars of a sealed zone are composed from days instead: the sealed days (PostgreSQL) and, for days not sealed
 /// yet or corrected since, days composed from 1m, so they stay exact after the 1m bars are gone.
 /// Candles composed from closed data are cached under the instrument's closed-bar version and the sealer's
-/// version, so a request between changes only folds in the live minute. While asked for, the grain follows
-/// the 1m stream and publishes the timeframe's updates, closes and corrections.
+/// version, so a request between changes only folds in the live minute. While observers (the gateways' live
+/// feeds) follow it, the grain takes the 1m messages pushed by the instrument's grain and pushes the timeframe's
+/// updates, closes and corrections to them; with no observer left it stops following.
 /// </summary>
 public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<SealOptions> seal, ILogger<TimeframeGrain> logger) : Grain, ITimeframeGrain
 {
-    /// <summary>How long the grain keeps following the 1m stream after the last request or watch.</summary>
-    private static readonly TimeSpan FollowFor = TimeSpan.FromMinutes(10);
-
     private string _instrument = string.Empty;
     private BarSchedule _schedule = null!;
     private BarSchedule? _day;
     private SealedSeries? _sealedDays;
     private ISymbolGrain _symbol = null!;
     private IPeriodGrain? _sealer;
-    private IAsyncStream<BarEvents> _updates = null!;
+    private ObserverManager<ILiveBarsObserver> _observers = null!;
+    private long _lastMinuteSequence = long.MinValue;
 
     // Candles composed from closed data, current while both versions are; bars opening before _cachedRetainedFromMs may be partial.
     private long _cachedVersion = long.MinValue;
@@ -45,7 +44,6 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
     private List<Bar> _sealedDaysCache = [];
 
     private TimeframePublisher _publisher = null!;
-    private long _askedAtMs;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -61,9 +59,10 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
             _sealer = GrainFactory.GetGrain<IPeriodGrain>(GrainKeys.Period(instrument, zone));
         }
 
-        _askedAtMs = Environment.TickCount64;
-        _updates = this.GetStreamProvider(CandleStreams.Provider).GetStream<BarEvents>(CandleStreams.Timeframe(key));
-        await this.MinuteStream(instrument).FollowAsync(OnMinutesAsync);
+        _observers = new ObserverManager<ILiveBarsObserver>(ITimeframeGrain.ObserverLease, logger);
+
+        // Subscriptions to the 1m stream kept by the pub-sub store from versions that followed it that way.
+        await this.MinuteStream(instrument).UnfollowAsync();
 
         // The sequence starts from the wall clock, so a new activation never repeats an old one's.
         var (live, sealState) = await CurrentAsync();
@@ -79,17 +78,36 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
         _publisher = new TimeframePublisher(WatermarkUs(live), TimeProvider.System.GetUtcNow().UtcTicks);
     }
 
-    public Task<long> Watch()
+    public Task<long> Watch() => Task.FromResult(_publisher.Sequence);
+
+    public async Task<long> Follow(ILiveBarsObserver observer)
     {
-        _askedAtMs = Environment.TickCount64;
-        return Task.FromResult(_publisher.Sequence);
+        _observers.Subscribe(observer, observer);
+
+        // Every time: the instrument's grain forgets its followers when it is activated anew.
+        await _symbol.FollowMinutes(this.GetPrimaryKeyString());
+        return _publisher.Sequence;
+    }
+
+    public async Task Unfollow(ILiveBarsObserver observer)
+    {
+        _observers.Unsubscribe(observer);
+        if (_observers.Count == 0)
+        {
+            await _symbol.UnfollowMinutes(this.GetPrimaryKeyString());
+        }
+    }
+
+    public Task<int> GetFollowerCount()
+    {
+        _observers.ClearExpired();
+        return Task.FromResult(_observers.Count);
     }
 
     public async Task<TimeframeSnapshot> Snapshot(BarsQuery query) => new(await GetBars(query), _publisher.Sequence);
 
     public async Task<BarsPage> GetBars(BarsQuery query)
     {
-        _askedAtMs = Environment.TickCount64;
         try
         {
             return await ComposeAsync(query);
@@ -223,18 +241,25 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
         _sealedDaysCache.Count == 0 || _sealedDays is null ? live.WatermarkUs : Math.Max(live.WatermarkUs, _sealedDaysCache[^1].Candle.Period.EndMs * 1000);
 
     /// <summary>
-    /// A 1m stream message: publishes this timeframe's bars the watermark closed, the closed bars that changed and
-    /// the open bar if it changed. After <see cref="FollowFor"/> without a request, stops following and deactivates.
+    /// A 1m message: pushes this timeframe's bars the watermark closed, the closed bars that changed and the open bar
+    /// if it changed. One older than the last one taken (a one-way call overtaken) changes nothing: the newer one
+    /// carried the newer state. With no observer left, stops following the instrument.
     /// </summary>
-    private async Task OnMinutesAsync(BarEvents message, StreamSequenceToken? token)
+    public async Task OnMinutes(BarEvents message)
     {
-        if (Environment.TickCount64 - _askedAtMs > FollowFor.TotalMilliseconds)
+        _observers.ClearExpired();
+        if (_observers.Count == 0)
         {
-            await this.MinuteStream(_instrument).UnfollowAsync();
-            DeactivateOnIdle();
+            await _symbol.UnfollowMinutes(this.GetPrimaryKeyString());
             return;
         }
 
+        if (message.Sequence <= _lastMinuteSequence && _lastMinuteSequence - message.Sequence <= OvertakenWindow)
+        {
+            return;
+        }
+
+        _lastMinuteSequence = message.Sequence;
         try
         {
             // A live update carries the instrument's state as of its commit: no call back to the (busy) symbol grain.
@@ -250,7 +275,8 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
             var events = _publisher.Next(_cachedClosed, open, watermarkUs, _cachedRetainedFromMs);
             foreach (var chunk in events.Chunk(TimeframePublisher.MaxMessageEvents))
             {
-                await _updates.OnNextAsync(new BarEvents(_publisher.NextSequence(), live.ClosedVersion, watermarkUs, chunk, _cachedRetainedFromMs, _cachedIncomplete));
+                var next = new BarEvents(_publisher.NextSequence(), live.ClosedVersion, watermarkUs, chunk, _cachedRetainedFromMs, _cachedIncomplete);
+                await _observers.Notify(observer => observer.OnBars(next));
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -361,6 +387,13 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the sealed days of {Timeframe}")]
     private static partial void LogSealedUnavailable(ILogger logger, Exception exception, string timeframe);
+
+    /// <summary>
+    /// How far below the last 1m sequence taken a message counts as overtaken. The instrument grain's sequences rise by
+    /// one per message from its activation's wall-clock ticks, so a new activation (on a silo whose clock may lag) is
+    /// further away than this and is taken.
+    /// </summary>
+    private const long OvertakenWindow = 64;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish the updates of {Timeframe}; subscribers will see a sequence gap")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, string timeframe);

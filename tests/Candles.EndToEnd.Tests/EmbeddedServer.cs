@@ -22,10 +22,9 @@ public class RunningService(params string[] settings) : IAsyncLifetime
     /// <summary>The running host's services, for tests that reach inside (its cluster client).</summary>
     public IServiceProvider Services => _app!.Services;
 
-    /// <summary>The stream a timeframe grain publishes on (<c>INSTRUMENT|TF|ZONE</c>), as this process's cluster client sees it.</summary>
-    public Orleans.Streams.IAsyncStream<Abstractions.Streams.BarEvents> TimeframeStream(string key) =>
-        Services.GetRequiredService<IClusterClient>().GetStreamProvider(Abstractions.Streams.CandleStreams.Provider)
-            .GetStream<Abstractions.Streams.BarEvents>(Abstractions.Streams.CandleStreams.Timeframe(key));
+    /// <summary>A timeframe grain (<c>INSTRUMENT|TF|ZONE</c>), through this process's cluster client.</summary>
+    public Abstractions.Grains.ITimeframeGrain TimeframeGrain(string key) =>
+        Services.GetRequiredService<IClusterClient>().GetGrain<Abstractions.Grains.ITimeframeGrain>(key);
 
     /// <summary><c>ws://</c> address of the live protocol.</summary>
     public Uri WebSocketAddress => new UriBuilder(BaseAddress) { Scheme = "ws", Path = "/ws" }.Uri;

@@ -63,6 +63,14 @@ public class SlowClientTests(TightGateway server) : IClassFixture<TightGateway>
         using var invoker = TinyWindow();
         var deaf = await LiveClient.ConnectAsync(server.WebSocketAddress, invoker, read: false);
         await deaf.SendAsync(new { op = "subscribe", id = 1, instrument, tf = "1m", history = 1, footprint = true });
+        var grain = server.TimeframeGrain($"{instrument}|1m|UTC");
+        var followed = DateTime.UtcNow.AddSeconds(20);
+        while (await grain.GetFollowerCount() == 0 && DateTime.UtcNow < followed)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(1, await grain.GetFollowerCount());
         var start = Ms("2026-06-10T00:00:00Z");
         var ticks = Enumerable.Range(0, 1000).SelectMany(m => Enumerable.Range(0, 120).Select(i =>
             ((long)(m * 120) + i + 1, start + (m * 60_000L) + i, $"{100 + i}.00", "1.000", i % 2 == 0 ? "buy" : "sell"))).ToList();
@@ -72,15 +80,14 @@ public class SlowClientTests(TightGateway server) : IClassFixture<TightGateway>
         }
 
         // Cut off as too slow, it cannot even take the close: after the grace its connection is aborted, and with it
-        // the feed's only subscription, so the gateway's stream subscription ends.
-        var stream = server.TimeframeStream($"{instrument}|1m|UTC");
+        // the feed's only subscription, so the grain stops pushing to this process.
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await stream.GetAllSubscriptionHandles()).Count > 0 && DateTime.UtcNow < deadline)
+        while (await grain.GetFollowerCount() > 0 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100);
         }
 
-        Assert.Empty(await stream.GetAllSubscriptionHandles());
+        Assert.Equal(0, await grain.GetFollowerCount());
         await deaf.DisposeAsync();
     }
 }

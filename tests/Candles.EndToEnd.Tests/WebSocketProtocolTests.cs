@@ -157,12 +157,12 @@ public class WebSocketProtocolTests(TightGateway server) : IClassFixture<TightGa
     }
 
     [Fact]
-    public async Task OneStreamSubscriptionServesEveryClientOfAFeedAndEndsWithTheLast()
+    public async Task OneFollowedFeedServesEveryClientOfAFeedAndEndsWithTheLast()
     {
         const string instrument = "TEST:WSFANOUT";
         await DefineAsync(server.Http, instrument);
         await IngestAsync(server.Http, instrument, [(1, T0, "100.00", "1.000", "buy")]);
-        var stream = server.TimeframeStream($"{instrument}|3m|UTC");
+        var grain = server.TimeframeGrain($"{instrument}|3m|UTC");
         var clients = new List<LiveClient>();
         for (var i = 0; i < 3; i++)
         {
@@ -172,19 +172,19 @@ public class WebSocketProtocolTests(TightGateway server) : IClassFixture<TightGa
             clients.Add(client);
         }
 
-        Assert.Single(await stream.GetAllSubscriptionHandles());
+        Assert.Equal(1, await grain.GetFollowerCount());
         await IngestAsync(server.Http, instrument, [(2, T0 + 1_000, "101.00", "1.000", "buy")]);
         foreach (var client in clients)
         {
             Assert.True(await client.UntilAsync(c => c.Bars["1"][T0].GetProperty("n").GetInt64() == 2, TimeSpan.FromSeconds(10)));
         }
 
-        // One unsubscribes, the others leave by closing: the feed's stream subscription ends with the last.
+        // One unsubscribes, the others leave by closing: the grain stops pushing to this process with the last.
         await clients[0].SendAsync(new { op = "unsubscribe", id = 1 });
         await clients[1].DisposeAsync();
-        Assert.Single(await stream.GetAllSubscriptionHandles());
+        Assert.Equal(1, await grain.GetFollowerCount());
         await clients[2].DisposeAsync();
-        Assert.True(await EventuallyAsync(async () => (await stream.GetAllSubscriptionHandles()).Count == 0));
+        Assert.True(await EventuallyAsync(async () => await grain.GetFollowerCount() == 0));
         await clients[0].DisposeAsync();
     }
 
@@ -208,7 +208,7 @@ public class WebSocketProtocolTests(TightGateway server) : IClassFixture<TightGa
     }
 
     [Fact]
-    public async Task AStreamSubscriptionLostWhileTheGrainPublishesIsReplacedAndAnsweredWithASnapshot()
+    public async Task AFeedTheGrainForgotWhileItPublishesIsFollowedAgainAndAnsweredWithASnapshot()
     {
         const string instrument = "TEST:WSLOST";
         await DefineAsync(server.Http, instrument);
@@ -217,20 +217,17 @@ public class WebSocketProtocolTests(TightGateway server) : IClassFixture<TightGa
         await client.SendAsync(new { op = "subscribe", id = 1, instrument, tf = "2m", history = 5 });
         await client.NextOfTypeAsync("snapshot");
 
-        // The gateway's stream subscription disappears (as with the silo that held it), then a trade comes.
-        var stream = server.TimeframeStream($"{instrument}|2m|UTC");
-        foreach (var handle in await stream.GetAllSubscriptionHandles())
-        {
-            await handle.UnsubscribeAsync();
-        }
+        // The timeframe grain goes with the gateway's registration (as with the silo that held it), then a trade comes.
+        var grain = server.TimeframeGrain($"{instrument}|2m|UTC");
+        await grain.Cast<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
 
         await IngestAsync(server.Http, instrument, [(2, T0 + 1_000, "101.00", "1.000", "sell")]);
         Assert.True(await client.UntilAsync(c => c.Snapshots >= 2 && c.Bars["1"][T0].GetProperty("n").GetInt64() == 2, TimeSpan.FromSeconds(20)), "no snapshot after the lost subscription");
 
-        // And it follows the stream again.
+        // And the grain pushes to it again.
         await IngestAsync(server.Http, instrument, [(3, T0 + 2_000, "102.00", "1.000", "sell")]);
         Assert.True(await client.UntilAsync(c => c.Bars["1"][T0].GetProperty("n").GetInt64() == 3, TimeSpan.FromSeconds(10)));
-        Assert.Single(await stream.GetAllSubscriptionHandles());
+        Assert.Equal(1, await grain.GetFollowerCount());
         AssertContiguous(client, "1");
     }
 

@@ -1,3 +1,4 @@
+using Candles.Abstractions.Grains;
 using Candles.Abstractions.Streams;
 using Candles.Grains.Hosting;
 using Candles.Storage.Sealed;
@@ -56,6 +57,15 @@ public sealed class ClusterFixture : IAsyncLifetime
     }
 
     /// <summary>Follows a stream from the client, collecting what arrives.</summary>
+    /// <summary>Follows a timeframe grain as a gateway's live feed does: its pushes recorded, in order.</summary>
+    public async Task<StreamRecorder> ObserveAsync(string timeframeKey)
+    {
+        var recorder = new StreamRecorder();
+        recorder.Reference = Cluster.Client.CreateObjectReference<ILiveBarsObserver>(recorder);
+        await Cluster.Client.GetGrain<ITimeframeGrain>(timeframeKey).Follow(recorder.Reference);
+        return recorder;
+    }
+
     public async Task<StreamRecorder> RecordAsync(StreamId stream)
     {
         var recorder = new StreamRecorder();
@@ -112,10 +122,13 @@ public sealed class ClusterFixture : IAsyncLifetime
     }
 }
 
-/// <summary>The messages a test stream subscription received, in order.</summary>
-public sealed class StreamRecorder
+/// <summary>The messages a test stream subscription or timeframe observer received, in order.</summary>
+public sealed class StreamRecorder : ILiveBarsObserver
 {
     private readonly List<BarEvents> _messages = [];
+
+    /// <summary>This recorder as a grain observer, when it observes a timeframe grain.</summary>
+    public ILiveBarsObserver? Reference { get; set; }
 
     public IReadOnlyList<BarEvents> Messages
     {
@@ -129,6 +142,8 @@ public sealed class StreamRecorder
     }
 
     public IEnumerable<BarEvent> Events => Messages.SelectMany(m => m.Events);
+
+    public Task OnBars(BarEvents message) => OnNextAsync(message, null);
 
     public Task OnNextAsync(BarEvents message, StreamSequenceToken? token)
     {

@@ -45,13 +45,13 @@ public class StreamTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task ATimeframeStreamCarriesItsOwnUpdatesClosesAndCorrections()
+    public async Task ATimeframeGrainPushesItsOwnUpdatesClosesAndCorrectionsToItsObservers()
     {
         var grain = await DefinedAsync("TEST:STREAMTF");
         var key = GrainKeys.Timeframe("TEST:STREAMTF", Timeframe.Parse("5m"), "UTC");
         var fiveMinutes = fixture.Grains.GetGrain<ITimeframeGrain>(key);
         var before = await fiveMinutes.Watch();
-        var recorder = await fixture.RecordAsync(CandleStreams.Timeframe(key));
+        var recorder = await fixture.ObserveAsync(key);
 
         await grain.Ingest([Buy(1, "2026-01-07T00:00:10Z"), Buy(2, "2026-01-07T00:01:10Z")], live: false);
         await EventsAsync(recorder, 1);
@@ -70,12 +70,11 @@ public class StreamTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task ALongerBarClosesOnTheStreamWhenTheClockPassesItsEndAfterQuietMinutes()
+    public async Task ALongerBarClosesForObserversWhenTheClockPassesItsEndAfterQuietMinutes()
     {
         var grain = await DefinedAsync("TEST:STREAMQUIET");
         var key = GrainKeys.Timeframe("TEST:STREAMQUIET", Timeframe.Parse("5m"), "UTC");
-        await fixture.Grains.GetGrain<ITimeframeGrain>(key).Watch();
-        var recorder = await fixture.RecordAsync(CandleStreams.Timeframe(key));
+        var recorder = await fixture.ObserveAsync(key);
 
         // A live trade in the first minute of a 5m bar; then the clock moves on with no trade at all.
         var bar = fixture.Clock.GetUtcNow().AddHours(1);

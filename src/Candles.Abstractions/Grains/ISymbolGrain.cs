@@ -51,4 +51,17 @@ public interface ISymbolGrain : IGrainWithStringKey
     /// <summary>The corrected closed 1m bars with <c>open time &lt; toMs</c>: open times and revisions, no footprints.</summary>
     [Alias("GetRevisedMinutes")]
     Task<RevisedMinutes> GetRevisedMinutes(long toMs);
+
+    /// <summary>
+    /// Pushes every 1m message to the timeframe grain <paramref name="timeframeKey"/> (<see cref="ITimeframeGrain.OnMinutes"/>)
+    /// for <see cref="FollowerLease"/>; calling again renews it. Not kept across activations: followers renew well within the lease.
+    /// </summary>
+    [Alias("FollowMinutes")]
+    Task FollowMinutes(string timeframeKey);
+
+    [Alias("UnfollowMinutes")]
+    Task UnfollowMinutes(string timeframeKey);
+
+    /// <summary>How long a timeframe stays a follower without calling <see cref="FollowMinutes"/> again.</summary>
+    public static TimeSpan FollowerLease { get; } = TimeSpan.FromMinutes(2);
 }

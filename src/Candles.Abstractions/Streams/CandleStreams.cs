@@ -15,10 +15,5 @@ public static class CandleStreams
     /// <summary>An instrument's 1m bars, keyed by instrument id: live updates, closes and corrections.</summary>
     public const string MinuteNamespace = "candles.1m";
 
-    /// <summary>One timeframe's composed bars, keyed like the timeframe grain (<c>INSTRUMENT|TF|ZONE</c>).</summary>
-    public const string TimeframeNamespace = "candles.tf";
-
     public static StreamId Minutes(string instrumentId) => StreamId.Create(MinuteNamespace, instrumentId);
-
-    public static StreamId Timeframe(string timeframeKey) => StreamId.Create(TimeframeNamespace, timeframeKey);
 }

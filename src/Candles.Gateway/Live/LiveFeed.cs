@@ -6,16 +6,15 @@ using Candles.Core.Bars;
 using Candles.Core.Instruments;
 using Candles.Gateway.Json;
 using Microsoft.Extensions.Logging;
-using Orleans.Streams;
 
 namespace Candles.Gateway.Live;
 
 /// <summary>
-/// One timeframe stream followed by this gateway process and fanned out to every subscription on it. All its work
-/// (stream messages, new subscribers, checks) runs in order on one loop, so a subscriber's snapshot and the
-/// messages after it never cross. Each subscription is current with a stream sequence: a message that skips one
-/// (memory streams are not durable), or a stream that went quiet while the grain kept publishing (the subscription
-/// was lost with a silo), sends those subscribers a fresh snapshot instead.
+/// One timeframe followed by this gateway process (an observer of its grain, renewed at every check) and fanned out
+/// to every subscription on it. All its work (messages, new subscribers, checks) runs in order on one loop, so a
+/// subscriber's snapshot and the messages after it never cross. Each subscription is current with the grain's
+/// sequence: a message that skips one (lost, or a new activation of the grain), or a grain that published while
+/// nothing arrived here (the registration was lost with a silo), sends those subscribers a fresh snapshot instead.
 /// </summary>
 public sealed partial class LiveFeed : IAsyncDisposable
 {
@@ -27,7 +26,8 @@ public sealed partial class LiveFeed : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ITimer _checks;
     private readonly Task _loop;
-    private StreamSubscriptionHandle<BarEvents>? _handle;
+    private readonly Observer _observer;
+    private readonly ILiveBarsObserver _reference;
     private long _lastSequence = long.MinValue;
     private long _seenThrough = long.MinValue;
     private long _suspected = long.MinValue;
@@ -40,14 +40,16 @@ public sealed partial class LiveFeed : IAsyncDisposable
         _client = client;
         _logger = logger;
         _grain = client.GetGrain<ITimeframeGrain>(key.TimeframeKey);
-        Started = SubscribeStreamAsync();
+        _observer = new Observer(this);
+        _reference = client.CreateObjectReference<ILiveBarsObserver>(_observer);
+        Started = FollowAsync();
         _loop = Task.Run(RunAsync);
         _checks = time.CreateTimer(_ => _work.Writer.TryWrite(new CheckDue()), null, checkPeriod, checkPeriod);
     }
 
     public FeedKey Key { get; }
 
-    /// <summary>Completes when the stream subscription is in place; faults if it could not be made.</summary>
+    /// <summary>Completes when the grain follows this feed; faults if it could not be asked to.</summary>
     public Task Started { get; }
 
     /// <summary>Subscribers of this process on this feed; the hub counts them.</summary>
@@ -58,22 +60,11 @@ public sealed partial class LiveFeed : IAsyncDisposable
 
     public void Remove(Subscription subscription) => _work.Writer.TryWrite(new Left(subscription));
 
-    private async Task SubscribeStreamAsync()
-    {
-        var stream = _client.GetStreamProvider(CandleStreams.Provider).GetStream<BarEvents>(CandleStreams.Timeframe(Key.TimeframeKey));
-        _handle = await stream.SubscribeAsync(
-            (message, _) => Post(new Arrived(message)),
-            error => Post(new Resubscribe(error.Message)));
-        // What the grain had published before this subscription is not expected here.
-        _seenThrough = Math.Max(_seenThrough, await _grain.Watch());
-    }
+    /// <summary>What the grain had pushed before it followed this feed is not expected here.</summary>
+    private async Task FollowAsync() => _seenThrough = Math.Max(_seenThrough, await _grain.Follow(_reference));
 
-    /// <summary>Unbounded, so a stream agent never waits on this feed; after the feed ended, items are dropped.</summary>
-    private Task Post(Work work)
-    {
-        _work.Writer.TryWrite(work);
-        return Task.CompletedTask;
-    }
+    /// <summary>Unbounded, so the grain's push never waits on this feed; after the feed ended, items are dropped.</summary>
+    private void Post(Work work) => _work.Writer.TryWrite(work);
 
     private async Task RunAsync()
     {
@@ -87,7 +78,6 @@ public sealed partial class LiveFeed : IAsyncDisposable
                     case Joined a: _subscribers.Add(a.Subscription); await SnapshotAsync([a.Subscription]); break;
                     case Left r: _subscribers.Remove(r.Subscription); break;
                     case CheckDue: await CheckAsync(); break;
-                    case Resubscribe r: await ResubscribeAsync(r.Reason); break;
                 }
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -213,8 +203,8 @@ public sealed partial class LiveFeed : IAsyncDisposable
         Key.StepTicks is null ? CandleJson.From(bar, page, _instrument) : FootprintJson.From(bar, page, _instrument);
 
     /// <summary>
-    /// Keeps the timeframe grain publishing, cuts off clients too far behind, brings up subscribers a failed snapshot
-    /// left behind, and resubscribes when the grain has sent messages that never arrived here by the next check.
+    /// Renews the grain's following of this feed, cuts off clients too far behind, brings up subscribers a failed
+    /// snapshot left behind, and follows anew when the grain has sent messages that never arrived here by the next check.
     /// </summary>
     private async Task CheckAsync()
     {
@@ -223,7 +213,7 @@ public sealed partial class LiveFeed : IAsyncDisposable
             subscription.Outbox.CheckLag();
         }
 
-        var published = await _grain.Watch();
+        var published = await _grain.Follow(_reference);
         var behind = _subscribers.Where(s => s.StreamSequence == long.MinValue).ToList();
         if (behind.Count > 0)
         {
@@ -239,7 +229,7 @@ public sealed partial class LiveFeed : IAsyncDisposable
         // Still short of what the grain had published two checks ago: lost, not merely late on a busy machine.
         if (_suspected != long.MinValue && _seenThrough < _suspected && ++_stalledChecks >= 2)
         {
-            await ResubscribeAsync($"the stream stopped at {_seenThrough} while the grain published {published}");
+            await ResubscribeAsync($"messages stopped at {_seenThrough} while the grain published {published}");
             return;
         }
 
@@ -253,19 +243,7 @@ public sealed partial class LiveFeed : IAsyncDisposable
     {
         LogResubscribing(_logger, Key.TimeframeKey, reason);
         (_suspected, _stalledChecks) = (long.MinValue, 0);
-        if (_handle is not null)
-        {
-            try
-            {
-                await _handle.UnsubscribeAsync();
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                LogWorkFailed(_logger, ex, Key.TimeframeKey);
-            }
-        }
-
-        await SubscribeStreamAsync();
+        await FollowAsync();
         if (_subscribers.Count > 0)
         {
             await SnapshotAsync([.. _subscribers]);
@@ -291,16 +269,26 @@ public sealed partial class LiveFeed : IAsyncDisposable
             subscription.Dispose();
         }
 
-        if (_handle is not null)
+        try
         {
-            try
-            {
-                await _handle.UnsubscribeAsync();
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                LogWorkFailed(_logger, ex, Key.TimeframeKey);
-            }
+            await _grain.Unfollow(_reference);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The grain lets the registration lapse by itself.
+            LogWorkFailed(_logger, ex, Key.TimeframeKey);
+        }
+
+        _client.DeleteObjectReference<ILiveBarsObserver>(_observer);
+    }
+
+    /// <summary>The grain's pushes, queued on the feed's loop.</summary>
+    private sealed class Observer(LiveFeed feed) : ILiveBarsObserver
+    {
+        public Task OnBars(BarEvents message)
+        {
+            feed.Post(new Arrived(message));
+            return Task.CompletedTask;
         }
     }
 
@@ -314,14 +302,12 @@ public sealed partial class LiveFeed : IAsyncDisposable
 
     private sealed record CheckDue : Work;
 
-    private sealed record Resubscribe(string Reason) : Work;
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Live feed {Feed} failed a step; its subscribers get a snapshot at the next check")]
     private static partial void LogWorkFailed(ILogger logger, Exception exception, string feed);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Live feed {Feed} saw a sequence gap; {Count} subscribers get a new snapshot")]
     private static partial void LogGap(ILogger logger, string feed, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Live feed {Feed} resubscribes to its stream: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Live feed {Feed} asks its grain to follow it anew: {Reason}")]
     private static partial void LogResubscribing(ILogger logger, string feed, string reason);
 }
