@@ -18,10 +18,10 @@ namespace Candles.Grains;
 /// One instrument: a thin shell over <see cref="BarBuilder"/>. A live source's quiet minutes close on a
 /// timer at wall clock minus the grace; a replay advances the watermark by event time only. Every change
 /// is committed to the 1m store with the builder's checkpoint before the call returns, so an activation
-/// elsewhere or after a restart carries on without losing or repeating a tick. Each commit then goes out on
-/// the instrument's 1m stream (closes and corrections at once, live updates coalesced to one per
-/// <see cref="SymbolGrainOptions.UpdatePeriod"/>), which the sealers follow, and is pushed straight to the
-/// timeframe grains that follow it for live observers (no stream agent's polling in a live update's path).
+/// elsewhere or after a restart carries on without losing or repeating a tick. Each commit is then pushed straight
+/// to the timeframe grains that follow it for live observers (closes and corrections at once, live updates coalesced
+/// to one per <see cref="SymbolGrainOptions.UpdatePeriod"/>; no stream agent's polling in a live update's path), and
+/// its closes, corrections and watermark minutes go out on the instrument's 1m stream, which the sealers follow.
 /// </summary>
 public sealed partial class SymbolGrain(
     [PersistentState("instrument", CandlesSiloBuilderExtensions.StorageName)] IPersistentState<InstrumentState> state,
@@ -40,6 +40,7 @@ public sealed partial class SymbolGrain(
     // Both start from the activation's wall clock, so a new activation never repeats an old version or sequence.
     private long _closedVersion;
     private long _sequence;
+    private long _streamSequence;
     private BarBuilder? _builder;
     private MinuteHistory _history = null!;
     private IngestReport _totals = IngestReport.Empty;
@@ -54,6 +55,7 @@ public sealed partial class SymbolGrain(
         _id = this.GetPrimaryKeyString();
         _closedVersion = TimeProvider.System.GetUtcNow().UtcTicks;
         _sequence = _closedVersion;
+        _streamSequence = _closedVersion;
         _stream = this.MinuteStream(_id);
         _followers = new MinuteFollowers(GrainFactory);
         _history = new MinuteHistory(store, _id, logger);
@@ -400,6 +402,9 @@ public sealed partial class SymbolGrain(
             events.Add(new BarEvent(BarEventKind.Update, live));
         }
 
+        // The stream's consumers (the sealers) need closes, corrections and the watermark's minutes; a live update alone
+        // goes to the following timeframes only, sparing the stream a footprint per commit.
+        var forStream = _changes.Count > 0 || WatermarkCrossedMinute(builder);
         _livePending = false;
         _lastPublishedMs = Environment.TickCount64;
         _publishedWatermarkUs = builder.WatermarkUs;
@@ -407,7 +412,7 @@ public sealed partial class SymbolGrain(
         {
             if (events.Count == 0)
             {
-                await SendAsync(new BarEvents(++_sequence, _closedVersion, builder.WatermarkUs, [], builder.RetainedFromMs, state.State.Incomplete));
+                await SendAsync(new BarEvents(++_sequence, _closedVersion, builder.WatermarkUs, [], builder.RetainedFromMs, state.State.Incomplete), forStream);
             }
 
             var start = 0;
@@ -422,7 +427,7 @@ public sealed partial class SymbolGrain(
                 IReadOnlyList<BarEvent> chunk = count == 1 && weight > MaxMessageLevels
                     ? [events[start] with { Bar = events[start].Bar with { Footprint = Core.Bars.Footprint.Empty } }]
                     : events.GetRange(start, count);
-                await SendAsync(new BarEvents(++_sequence, _closedVersion, builder.WatermarkUs, chunk, builder.RetainedFromMs, state.State.Incomplete));
+                await SendAsync(new BarEvents(++_sequence, _closedVersion, builder.WatermarkUs, chunk, builder.RetainedFromMs, state.State.Incomplete), forStream);
                 start += count;
             }
         }
@@ -434,11 +439,14 @@ public sealed partial class SymbolGrain(
         static int Weight(BarEvent e) => 1 + e.Bar.Footprint.Levels.Length;
     }
 
-    /// <summary>To the following timeframes first: a live update's path to a chart waits for no stream agent.</summary>
-    private Task SendAsync(BarEvents message)
+    /// <summary>
+    /// To the following timeframes first, so a live update's path to a chart waits for no stream agent; then, if the
+    /// sealers need it, on the stream under the stream's own sequence (+1 per stream message, so gaps stay visible).
+    /// </summary>
+    private Task SendAsync(BarEvents message, bool forStream)
     {
         _followers.Push(message);
-        return _stream!.OnNextAsync(message);
+        return forStream ? _stream!.OnNextAsync(message with { Sequence = ++_streamSequence }) : Task.CompletedTask;
     }
 
     public Task FollowMinutes(string timeframeKey)
