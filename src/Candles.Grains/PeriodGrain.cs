@@ -144,6 +144,7 @@ public sealed partial class PeriodGrain(
             await SealLongerPeriodsAsync(instrument, days.Keys, finishedThrough);
             _version++;
             LogSealed(logger, days.Count, _instrument, _zone);
+            Diagnostics.GrainMetrics.Sealed(days.Count, _zone, finishedThrough > sealedThrough ? (watermarkUs / 1000) - finishedThrough : null);
         }
 
         if (finishedThrough > sealedThrough)

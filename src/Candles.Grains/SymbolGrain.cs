@@ -168,6 +168,7 @@ public sealed partial class SymbolGrain(
 
         var report = new IngestReport(ticks.Length, applied, amended, duplicates, tooOld, outOfBounds);
         _totals = _totals.Add(report);
+        Diagnostics.GrainMetrics.Ingested(report);
         if (tooOld > 0)
         {
             LogRefused(logger, tooOld, _id);
@@ -357,12 +358,16 @@ public sealed partial class SymbolGrain(
             _closedVersion++;
         }
 
+        var closed = _changes.Count(c => c.Kind == BarChangeKind.Closed);
+
         // A bar may close and be corrected in one batch: its latest version is the one to keep.
         var bars = _changes.GroupBy(c => c.Bar.Candle.OpenTimeMs).Select(g => g.Last().Bar).ToList();
         if (await _history.CommitAsync(bars, builder))
         {
             await RestoreDefinitionAsync();
         }
+
+        Diagnostics.GrainMetrics.Committed(closed, _changes.Count - closed);
 
         if (_changes.Any(c => c.Kind == BarChangeKind.Closed) && builder.ClosedBars.Count > 0)
         {
@@ -445,6 +450,7 @@ public sealed partial class SymbolGrain(
     /// </summary>
     private Task SendAsync(BarEvents message, bool forStream)
     {
+        message = message with { CommittedAtMs = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds() };
         _followers.Push(message);
         return forStream ? _stream!.OnNextAsync(message with { Sequence = ++_streamSequence }) : Task.CompletedTask;
     }

@@ -275,7 +275,7 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
             var events = _publisher.Next(_cachedClosed, open, watermarkUs, _cachedRetainedFromMs);
             foreach (var chunk in events.Chunk(TimeframePublisher.MaxMessageEvents))
             {
-                var next = new BarEvents(_publisher.NextSequence(), live.ClosedVersion, watermarkUs, chunk, _cachedRetainedFromMs, _cachedIncomplete);
+                var next = new BarEvents(_publisher.NextSequence(), live.ClosedVersion, watermarkUs, chunk, _cachedRetainedFromMs, _cachedIncomplete, message.CommittedAtMs);
                 await _observers.Notify(observer => observer.OnBars(next));
             }
         }

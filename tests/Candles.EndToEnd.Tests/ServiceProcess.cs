@@ -17,6 +17,9 @@ internal sealed class ServiceProcess(params string[] settings) : IDisposable
 
     public Uri BaseAddress => new($"http://127.0.0.1:{_httpPort}/");
 
+    /// <summary>The gRPC endpoint (HTTP/2 without TLS).</summary>
+    public Uri GrpcAddress => new($"http://127.0.0.1:{_grpcPort}");
+
     /// <summary>The silo-to-silo port: part of this process's silo address.</summary>
     public int SiloPort => _siloPort;
 

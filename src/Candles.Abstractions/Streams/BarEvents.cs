@@ -25,6 +25,7 @@ public sealed record BarEvent(
 /// <see cref="ClosedVersion"/> is the producer's closed-bar version after these events, as in
 /// <see cref="Wire.LiveState"/>; <see cref="WatermarkUs"/> closes every bar ending at or before it; bars opening
 /// before <see cref="RetainedFromMs"/> or overlapping <see cref="Incomplete"/> may be partial (see <see cref="Wire.BarsPage.IsComplete"/>).
+/// <see cref="CommittedAtMs"/> is when the instrument's grain committed the change (wall clock, Unix ms; 0 if unknown), for delivery metrics.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("candles.BarEvents")]
 public sealed record BarEvents(
@@ -33,7 +34,8 @@ public sealed record BarEvents(
     [property: Id(2)] long WatermarkUs,
     [property: Id(3)] IReadOnlyList<BarEvent> Events,
     [property: Id(4)] long RetainedFromMs = long.MinValue,
-    [property: Id(5)] Wire.IncompleteSpans? Incomplete = null)
+    [property: Id(5)] Wire.IncompleteSpans? Incomplete = null,
+    [property: Id(6)] long CommittedAtMs = 0)
 {
     /// <summary>False when the bar's trades may be partial, as <see cref="Wire.BarsPage.IsComplete"/>.</summary>
     public bool IsComplete(Bar bar) => Wire.BarsPage.IsWhole(bar, RetainedFromMs, Incomplete);

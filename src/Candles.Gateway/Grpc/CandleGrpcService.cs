@@ -69,6 +69,7 @@ public sealed class CandleGrpcService(IGrainFactory grains, InstrumentDirectory 
             throw Refused(error!);
         }
 
+        LiveMetrics.ClientConnected("grpc");
         try
         {
             _ = CutOffIfStuckAsync(outbox, context);
@@ -77,6 +78,7 @@ public sealed class CandleGrpcService(IGrainFactory grains, InstrumentDirectory 
         finally
         {
             hub.Unsubscribe(subscription);
+            LiveMetrics.ClientLeft("grpc");
         }
 
         if (outbox.OverflowReason is { } reason)

@@ -71,6 +71,7 @@ public sealed class ClientOutbox(int limit, TimeSpan maxLag, TimeProvider time, 
             if (_queuedLive.TryGetValue(subscription, out var node))
             {
                 node.Value.Event = e;
+                LiveMetrics.LiveUpdateReplaced();
                 return;
             }
 
@@ -117,6 +118,10 @@ public sealed class ClientOutbox(int limit, TimeSpan maxLag, TimeProvider time, 
                     }
 
                     await send(message, message.Subscription?.NextSequence() ?? 0, cancellation);
+                    if (message.Event is { } sent)
+                    {
+                        LiveMetrics.Sent(sent.CommittedAtMs, time.GetUtcNow().ToUnixTimeMilliseconds());
+                    }
                 }
             }
         }
@@ -178,6 +183,7 @@ public sealed class ClientOutbox(int limit, TimeSpan maxLag, TimeProvider time, 
     {
         var lag = time.GetElapsedTime(_queue.First!.Value.EnqueuedAt);
         OverflowReason = $"client too slow: {_queue.Count} messages waiting, the oldest for {lag.TotalSeconds:0.0} s";
+        LiveMetrics.ClientCutOff();
         _queue.Clear();
         _queuedLive.Clear();
     }

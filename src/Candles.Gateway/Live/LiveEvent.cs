@@ -13,11 +13,14 @@ public enum LiveEventKind
 }
 
 /// <summary>One bar change fanned out to every subscriber of a feed, its JSON written once for all of them.</summary>
-public sealed class LiveEvent(LiveEventKind kind, CandleJson bar)
+public sealed class LiveEvent(LiveEventKind kind, CandleJson bar, long committedAtMs = 0)
 {
     private byte[]? _json;
 
     public LiveEventKind Kind { get; } = kind;
+
+    /// <summary>When its instrument's grain committed the change (Unix ms; 0 for snapshot bars).</summary>
+    public long CommittedAtMs { get; } = committedAtMs;
 
     /// <summary>A candle, or a <see cref="FootprintJson"/> for a footprint feed.</summary>
     public CandleJson Bar { get; } = bar;

@@ -139,6 +139,7 @@ public sealed partial class LiveFeed : IAsyncDisposable
         if (behind.Count > 0)
         {
             LogGap(_logger, Key.TimeframeKey, behind.Count);
+            LiveMetrics.Resnapshot(behind.Count, "gap");
             await SnapshotAsync(behind);
         }
     }
@@ -166,11 +167,11 @@ public sealed partial class LiveFeed : IAsyncDisposable
             var complete = message.IsComplete(e.Bar);
             if (footprints is null)
             {
-                events.Add(new LiveEvent(kind, CandleJson.From(e.Bar, closed, complete, _instrument)));
+                events.Add(new LiveEvent(kind, CandleJson.From(e.Bar, closed, complete, _instrument), message.CommittedAtMs));
             }
             else if (footprints.TryGetValue(e.Bar.Candle.OpenTimeMs, out var footprint))
             {
-                events.Add(new LiveEvent(kind, FootprintJson.From(footprint.Bar, closed || footprint.Closed, complete, _instrument)));
+                events.Add(new LiveEvent(kind, FootprintJson.From(footprint.Bar, closed || footprint.Closed, complete, _instrument), message.CommittedAtMs));
             }
             else
             {
@@ -246,6 +247,7 @@ public sealed partial class LiveFeed : IAsyncDisposable
         await FollowAsync();
         if (_subscribers.Count > 0)
         {
+            LiveMetrics.Resnapshot(_subscribers.Count, "lost");
             await SnapshotAsync([.. _subscribers]);
         }
     }

@@ -80,10 +80,13 @@ public sealed class LiveFeedHub(IClusterClient client, InstrumentDirectory instr
             {
                 feed = new LiveFeed(subscription.Key, instrument, client, Time, options.Value.FeedCheckPeriod, _logger);
                 _feeds[subscription.Key] = feed;
+                LiveMetrics.FeedStarted();
             }
 
             feed.References++;
         }
+
+        LiveMetrics.SubscriptionOpened();
 
         try
         {
@@ -107,6 +110,7 @@ public sealed class LiveFeedHub(IClusterClient client, InstrumentDirectory instr
         }
 
         subscription.Dispose();
+        LiveMetrics.SubscriptionEnded();
         LiveFeed? ended = null;
         lock (_feeds)
         {
@@ -116,6 +120,7 @@ public sealed class LiveFeedHub(IClusterClient client, InstrumentDirectory instr
                 if (--feed.References == 0)
                 {
                     _feeds.Remove(subscription.Key);
+                    LiveMetrics.FeedEnded();
                     ended = feed;
                 }
             }

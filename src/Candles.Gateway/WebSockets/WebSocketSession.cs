@@ -38,6 +38,7 @@ internal sealed partial class WebSocketSession : IDisposable
     public async Task RunAsync(CancellationToken cancellation, CancellationToken stopping)
     {
         using var shutdown = stopping.Register(_outbox.Complete);
+        LiveMetrics.ClientConnected("websocket");
         var writer = WriteAsync(cancellation, stopping);
         _ = CutOffIfStuckAsync();
         try
@@ -57,6 +58,7 @@ internal sealed partial class WebSocketSession : IDisposable
 
             _outbox.Complete();
             _receiveEnded.TrySetResult();
+            LiveMetrics.ClientLeft("websocket");
         }
 
         await writer;

@@ -4,6 +4,7 @@ using Candles.Gateway.Hosting;
 using Candles.Grains.Feeds.Hosting;
 using Candles.Grains.Hosting;
 using Candles.Host.Feeds;
+using Candles.Host.Operations;
 using Candles.Storage.Redis.Hosting;
 using Candles.Storage.Sealed.Hosting;
 using StackExchange.Redis;
@@ -67,6 +68,7 @@ public static class CandlesServer
             orleans.AddCandleFeeds(builder.Configuration);
         });
         builder.Services.AddCandlesGateway(builder.Configuration);
+        builder.Services.AddCandlesOperations(redis, postgres);
         if (silo.Simulator ?? !clustered)
         {
             builder.Services.AddHostedService<SimulatedFeed>();
@@ -78,6 +80,7 @@ public static class CandlesServer
         app.MapChartPage();
         app.MapCandlesApi(grpcPort);
         FeedEndpoints.Map(app);
+        app.MapCandlesOperations();
         return app;
     }
 }
