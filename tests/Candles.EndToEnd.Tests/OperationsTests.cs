@@ -60,6 +60,16 @@ public sealed partial class OperationsTests
         var ticks = Enumerable.Range(0, 300).Select(i => ((long)i + 1, day + (i * 1_200L), $"{100 + (i % 7)}.00", "1.000", i % 2 == 0 ? "buy" : "sell")).ToList();
         await IngestAsync(http, instrument, ticks);
         await IngestAsync(http, instrument, ticks, flush: true);
+
+        // A batch with a tick from 2100 is refused whole: its two ticks are counted by the refusal's code.
+        using (var refused = new HttpRequestMessage(HttpMethod.Post, "api/v1/ingest")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { instrument, ticks = new object[] { new { id = 900, t = day, p = "100.00", q = "1.000", side = "buy" }, new { id = 901, t = Ms("2100-01-01T00:00:00Z"), p = "100.00", q = "1.000", side = "buy" } } }),
+        })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, (await http.SendAsync(refused)).StatusCode);
+        }
+
         await using var client = await LiveClient.ConnectAsync(new UriBuilder(service.BaseAddress) { Scheme = "ws", Path = "/ws" }.Uri);
         await client.SendAsync(new { op = "subscribe", id = 1, instrument, tf = "1m", history = 2 });
         await client.NextOfTypeAsync("snapshot");
@@ -71,6 +81,7 @@ public sealed partial class OperationsTests
         Assert.Equal(300, Delta("candles_ticks_total{otel_scope_name=\"Candles.Grains\",outcome=\"applied\"}"));
         Assert.Equal(300, Delta("candles_ticks_total{otel_scope_name=\"Candles.Grains\",outcome=\"duplicate\"}"));
         Assert.Equal(6, Delta("candles_bars_closed_total{otel_scope_name=\"Candles.Grains\"}"));
+        Assert.Equal(2, Delta("candles_ingest_refused_total{code=\"bad_tick_time\",otel_scope_name=\"Candles.Gateway\"}"));
         Assert.Equal(1, after.GetValueOrDefault("candles_live_clients{otel_scope_name=\"Candles.Gateway\",transport=\"websocket\"}"));
         Assert.Equal(1, after.GetValueOrDefault("candles_live_subscriptions{otel_scope_name=\"Candles.Gateway\"}"));
         Assert.Contains(after.Keys, k => k.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal));
@@ -93,11 +104,27 @@ public sealed partial class OperationsTests
 
             var match = Sample().Match(line);
             Assert.True(match.Success, $"not a Prometheus sample: {line}");
-            samples[match.Groups["series"].Value] = double.Parse(match.Groups["value"].Value.Replace("+Inf", "Infinity", StringComparison.Ordinal), CultureInfo.InvariantCulture);
+            samples[Sorted(match.Groups["series"].Value)] = double.Parse(match.Groups["value"].Value.Replace("+Inf", "Infinity", StringComparison.Ordinal), CultureInfo.InvariantCulture);
         }
 
         return samples;
     }
+
+    /// <summary>The series with its labels in name order, so a test names it one way whatever order the exporter writes.</summary>
+    private static string Sorted(string series)
+    {
+        var brace = series.IndexOf('{', StringComparison.Ordinal);
+        if (brace < 0)
+        {
+            return series;
+        }
+
+        var labels = Label().Matches(series[(brace + 1)..^1]).Select(m => m.Value).Order(StringComparer.Ordinal);
+        return $"{series[..brace]}{{{string.Join(',', labels)}}}";
+    }
+
+    [GeneratedRegex("""[a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*"(?=,|$)""")]
+    private static partial Regex Label();
 
     [GeneratedRegex("""^(?<series>[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})?) (?<value>-?([0-9.]+([eE][-+]?[0-9]+)?|NaN|\+Inf|-Inf))( -?[0-9]+)?$""")]
     private static partial Regex Sample();

@@ -47,12 +47,12 @@ public static class TickIngestion
     {
         if (ticks.Count > max)
         {
-            return (null, TooLarge(ticks.Count, max));
+            return (null, IngestMetrics.Refusing(TooLarge(ticks.Count, max), ticks.Count));
         }
 
         return TickParsing.TryConvert(ticks, instrument, out var converted, out var error)
             ? (converted, null)
-            : (null, new RequestError("bad_tick", error!));
+            : (null, IngestMetrics.Refusing(new RequestError("bad_tick", error!), ticks.Count));
     }
 
     /// <summary>
@@ -66,7 +66,7 @@ public static class TickIngestion
         {
             if (TickTime.Refusal(ticks[i].TimeUs, nowUs, limits.MaxFutureSkew) is { } reason)
             {
-                return (null, new RequestError("bad_tick_time", $"tick {i} (id {ticks[i].TradeId}): {reason}"));
+                return (null, IngestMetrics.Refusing(new RequestError("bad_tick_time", $"tick {i} (id {ticks[i].TradeId}): {reason}"), ticks.Length));
             }
         }
 
