@@ -30,8 +30,8 @@ internal sealed class ServiceProcess(params string[] settings) : IDisposable
         return client;
     }
 
-    /// <summary>Starts the process and waits until it serves; returns how long that took.</summary>
-    public async Task<TimeSpan> StartAsync()
+    /// <summary>Starts the process and waits until <paramref name="readyPath"/> answers 2xx; returns how long that took.</summary>
+    public async Task<TimeSpan> StartAsync(string readyPath = "api/v1/instruments")
     {
         var clock = Stopwatch.StartNew();
         var start = new ProcessStartInfo("dotnet",
@@ -59,7 +59,7 @@ internal sealed class ServiceProcess(params string[] settings) : IDisposable
         {
             try
             {
-                using var ready = await client.GetAsync("api/v1/instruments");
+                using var ready = await client.GetAsync(readyPath);
                 if (ready.IsSuccessStatusCode)
                 {
                     return clock.Elapsed;

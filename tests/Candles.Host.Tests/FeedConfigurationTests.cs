@@ -26,6 +26,16 @@ public class FeedConfigurationTests
         Assert.Contains("--feed 'kraken' is not a venue; known: binance, bybit, coinbase, okx", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--Candles:Role=router", "Candles:Role is 'router': give all, silo or gateway")]
+    [InlineData("--Candles:Role=gateway", "Candles:Role=gateway joins a cluster through Redis: set Candles:Redis too")]
+    public async Task ARoleThatCannotRunIsRefusedNamingTheSetting(string setting, string message)
+    {
+        var (exit, error) = await ServeAsync(setting, "--urls", "http://127.0.0.1:0");
+        Assert.Equal(CandlesCommandLine.BadInput, exit);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AFeedWithoutInstrumentsIsRefused()
     {

@@ -18,10 +18,12 @@ public static class OperationsExtensions
 
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(3);
 
-    public static IServiceCollection AddCandlesOperations(this IServiceCollection services, string? redis, string? postgres)
+    /// <summary>Health checks (a silo: active; a gateway-only process: the cluster answers; Redis and PostgreSQL where configured) and metrics.</summary>
+    public static IServiceCollection AddCandlesOperations(this IServiceCollection services, bool silo, string? redis, string? postgres)
     {
-        var checks = services.AddHealthChecks()
-            .AddCheck<SiloActiveHealthCheck>("silo", tags: [ReadyTag]);
+        var checks = silo
+            ? services.AddHealthChecks().AddCheck<SiloActiveHealthCheck>("silo", tags: [ReadyTag])
+            : services.AddHealthChecks().AddCheck<ClusterAnswersHealthCheck>("cluster", tags: [ReadyTag], timeout: CheckTimeout);
         if (!string.IsNullOrWhiteSpace(redis))
         {
             checks.AddRedis(redis, "redis", tags: [ReadyTag], timeout: CheckTimeout);

@@ -27,11 +27,18 @@ public static class CandlesServer
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
-        var grpcPort = GatewayEndpoints.Configure(builder, DefaultUrl);
-
         var silo = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
         var redis = builder.Configuration["Candles:Redis"];
         var clustered = !string.IsNullOrWhiteSpace(redis);
+        var role = ServiceRoles.Parse(builder.Configuration[ServiceRoles.Setting], clustered);
+        var grpcPort = GatewayEndpoints.Configure(builder, DefaultUrl, grpc: role.RunsGateway());
+        if (role == ServiceRole.Gateway)
+        {
+            builder.UseOrleansClient(client => client
+                .Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (silo.ClusterId, silo.ClusterId))
+                .UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis!)));
+            return Finish(builder, role, grpcPort, redis, postgres: null);
+        }
 
         // Registered before the silo, so the schema is migrated before any grain can seal a bar.
         var postgres = builder.Configuration["Candles:Postgres"];
@@ -67,19 +74,42 @@ public static class CandlesServer
             orleans.AddCandleGrains(builder.Configuration);
             orleans.AddCandleFeeds(builder.Configuration);
         });
-        builder.Services.AddCandlesGateway(builder.Configuration);
-        builder.Services.AddCandlesOperations(redis, postgres);
         if (silo.Simulator ?? !clustered)
         {
             builder.Services.AddHostedService<SimulatedFeed>();
         }
 
+        return Finish(builder, role, grpcPort, redis, postgres);
+    }
+
+    /// <summary>The gateway's endpoints where this role serves them; health and metrics in every role.</summary>
+    private static WebApplication Finish(WebApplicationBuilder builder, ServiceRole role, int grpcPort, string? redis, string? postgres)
+    {
+        if (role.RunsGateway())
+        {
+            builder.Services.AddCandlesGateway(builder.Configuration);
+        }
+        else
+        {
+            // The exception handler writes problem details; the gateway registers them with its codes.
+            builder.Services.AddProblemDetails();
+        }
+
+        builder.Services.AddCandlesOperations(role.RunsSilo(), redis, postgres);
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapChartPage();
-        app.MapCandlesApi(grpcPort);
-        FeedEndpoints.Map(app);
+        if (role.RunsGateway())
+        {
+            app.MapChartPage();
+            app.MapCandlesApi(grpcPort);
+        }
+
+        if (role.RunsSilo())
+        {
+            FeedEndpoints.Map(app);
+        }
+
         app.MapCandlesOperations();
         return app;
     }

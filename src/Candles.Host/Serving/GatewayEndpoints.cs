@@ -11,7 +11,8 @@ namespace Candles.Host.Serving;
 /// </summary>
 internal static class GatewayEndpoints
 {
-    public static int Configure(WebApplicationBuilder builder, string defaultUrl)
+    /// <summary>Listens on the HTTP addresses and, when <c>grpc</c> (not in a silo-only process), on the gRPC port; returns that port.</summary>
+    public static int Configure(WebApplicationBuilder builder, string defaultUrl, bool grpc = true)
     {
         // As ASP.NET Core reads them: --urls, then ASPNETCORE_URLS, then ASPNETCORE_HTTP_PORTS (the .NET container images' default).
         var ports = builder.Configuration["HTTP_PORTS"] is { Length: > 0 } httpPorts
@@ -37,7 +38,10 @@ internal static class GatewayEndpoints
                 Listen(kestrel, url.Host, url.Port, HttpProtocols.Http1);
             }
 
-            Listen(kestrel, urls[0].Host, grpcPort, HttpProtocols.Http2);
+            if (grpc)
+            {
+                Listen(kestrel, urls[0].Host, grpcPort, HttpProtocols.Http2);
+            }
         });
         return grpcPort;
     }

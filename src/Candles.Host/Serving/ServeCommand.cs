@@ -51,8 +51,23 @@ public static class ServeCommand
             return Cli.CandlesCommandLine.BadInput;
         }
 
-        await using var app = CandlesServer.Build([.. passThrough, .. feeds]);
-        await app.RunAsync(cancellation);
+        WebApplication app;
+        try
+        {
+            app = CandlesServer.Build([.. passThrough, .. feeds]);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // A setting the composition root refuses (a role, an https address): its message names it.
+            await parse.InvocationConfiguration.Error.WriteLineAsync(ex.Message);
+            return Cli.CandlesCommandLine.BadInput;
+        }
+
+        await using (app)
+        {
+            await app.RunAsync(cancellation);
+        }
+
         return 0;
     }
 
