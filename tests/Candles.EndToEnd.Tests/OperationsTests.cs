@@ -88,6 +88,19 @@ public sealed partial class OperationsTests
         Assert.Contains(after.Keys, k => k.StartsWith("dotnet_", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task TheOrleansDashboardIsServedOnlyWhenConfigured()
+    {
+        using var off = new ServiceProcess("--Candles:Silo:Simulator=false");
+        using var on = new ServiceProcess("--Candles:Silo:Simulator=false", "--Candles:Dashboard:Enabled=true");
+        await Task.WhenAll(off.StartAsync(), on.StartAsync());
+        using var withoutIt = off.CreateClient();
+        using var withIt = on.CreateClient();
+
+        Assert.Equal(HttpStatusCode.NotFound, (await withoutIt.GetAsync("dashboard/")).StatusCode);
+        Assert.Contains("<title>Orleans Dashboard</title>", await withIt.GetStringAsync("dashboard/"), StringComparison.Ordinal);
+    }
+
     /// <summary>Every sample of <c>/metrics</c> by name and labels; fails on any line that is not Prometheus text.</summary>
     private static async Task<Dictionary<string, double>> MetricsAsync(HttpClient http)
     {

@@ -7,6 +7,7 @@ using Candles.Host.Feeds;
 using Candles.Host.Operations;
 using Candles.Storage.Redis.Hosting;
 using Candles.Storage.Sealed.Hosting;
+using Orleans.Dashboard;
 using StackExchange.Redis;
 
 namespace Candles.Host.Serving;
@@ -24,6 +25,9 @@ public static class CandlesServer
 {
     public const string DefaultUrl = "http://localhost:5080";
 
+    /// <summary>The Orleans dashboard at <c>/dashboard</c>: off unless this is true (on every silo, and on a gateway that shows it).</summary>
+    public const string DashboardSetting = "Candles:Dashboard:Enabled";
+
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
@@ -32,12 +36,19 @@ public static class CandlesServer
         var clustered = !string.IsNullOrWhiteSpace(redis);
         var role = ServiceRoles.Parse(builder.Configuration[ServiceRoles.Setting], clustered);
         var grpcPort = GatewayEndpoints.Configure(builder, DefaultUrl, grpc: role.RunsGateway());
+        var dashboard = builder.Configuration.GetValue<bool>(DashboardSetting);
         if (role == ServiceRole.Gateway)
         {
-            builder.UseOrleansClient(client => client
-                .Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (silo.ClusterId, silo.ClusterId))
-                .UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis!)));
-            return Finish(builder, role, grpcPort, redis, postgres: null);
+            builder.UseOrleansClient(client =>
+            {
+                client.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (silo.ClusterId, silo.ClusterId))
+                    .UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis!));
+                if (dashboard)
+                {
+                    client.AddDashboard();
+                }
+            });
+            return Finish(builder, role, grpcPort, redis, postgres: null, dashboard);
         }
 
         // Registered before the silo, so the schema is migrated before any grain can seal a bar.
@@ -73,17 +84,21 @@ public static class CandlesServer
 
             orleans.AddCandleGrains(builder.Configuration);
             orleans.AddCandleFeeds(builder.Configuration);
+            if (dashboard)
+            {
+                orleans.AddDashboard();
+            }
         });
         if (silo.Simulator ?? !clustered)
         {
             builder.Services.AddHostedService<SimulatedFeed>();
         }
 
-        return Finish(builder, role, grpcPort, redis, postgres);
+        return Finish(builder, role, grpcPort, redis, postgres, dashboard);
     }
 
     /// <summary>The gateway's endpoints where this role serves them; health and metrics in every role.</summary>
-    private static WebApplication Finish(WebApplicationBuilder builder, ServiceRole role, int grpcPort, string? redis, string? postgres)
+    private static WebApplication Finish(WebApplicationBuilder builder, ServiceRole role, int grpcPort, string? redis, string? postgres, bool dashboard)
     {
         if (role.RunsGateway())
         {
@@ -111,6 +126,12 @@ public static class CandlesServer
         }
 
         app.MapCandlesOperations();
+        if (dashboard)
+        {
+            // Every silo needs it added for a gateway's dashboard to see the cluster.
+            app.MapOrleansDashboard("/dashboard");
+        }
+
         return app;
     }
 }
