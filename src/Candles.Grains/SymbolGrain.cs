@@ -455,10 +455,10 @@ public sealed partial class SymbolGrain(
         return forStream ? _stream!.OnNextAsync(message with { Sequence = ++_streamSequence }) : Task.CompletedTask;
     }
 
-    public Task FollowMinutes(string timeframeKey)
+    public Task<long> FollowMinutes(string timeframeKey)
     {
         _followers.Follow(timeframeKey);
-        return Task.CompletedTask;
+        return Task.FromResult(_sequence);
     }
 
     public Task UnfollowMinutes(string timeframeKey)

@@ -84,8 +84,15 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
     {
         _observers.Subscribe(observer, observer);
 
-        // Every time: the instrument's grain forgets its followers when it is activated anew.
-        await _symbol.FollowMinutes(this.GetPrimaryKeyString());
+        // Every time: the instrument's grain forgets its followers when it is activated anew, and what it committed
+        // meanwhile (a push lost, or sent to nobody) is caught up here, as no later push may come for a while.
+        var pushed = await _symbol.FollowMinutes(this.GetPrimaryKeyString());
+        if (pushed != _lastMinuteSequence)
+        {
+            _lastMinuteSequence = pushed;
+            await PushAsync(null);
+        }
+
         return _publisher.Sequence;
     }
 
@@ -260,10 +267,19 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
         }
 
         _lastMinuteSequence = message.Sequence;
+        await PushAsync(message);
+    }
+
+    /// <summary>
+    /// Pushes to the observers what changed since the last push: from the 1m message when there is one, else (a
+    /// catch-up) from the instrument's current state.
+    /// </summary>
+    private async Task PushAsync(BarEvents? message)
+    {
         try
         {
             // A live update carries the instrument's state as of its commit: no call back to the (busy) symbol grain.
-            var (live, sealState) = _sealer is null && message.Events.Count > 0 && message.Events[^1] is { Kind: BarEventKind.Update } update
+            var (live, sealState) = _sealer is null && message is { Events.Count: > 0 } && message.Events[^1] is { Kind: BarEventKind.Update } update
                 ? (new LiveState(message.ClosedVersion, update.Bar, message.WatermarkUs), null)
                 : await CurrentAsync();
             await EnsureCachedAsync(live, sealState);
@@ -275,7 +291,7 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
             var events = _publisher.Next(_cachedClosed, open, watermarkUs, _cachedRetainedFromMs);
             foreach (var chunk in events.Chunk(TimeframePublisher.MaxMessageEvents))
             {
-                var next = new BarEvents(_publisher.NextSequence(), live.ClosedVersion, watermarkUs, chunk, _cachedRetainedFromMs, _cachedIncomplete, message.CommittedAtMs);
+                var next = new BarEvents(_publisher.NextSequence(), live.ClosedVersion, watermarkUs, chunk, _cachedRetainedFromMs, _cachedIncomplete, message?.CommittedAtMs ?? 0);
                 await _observers.Notify(observer => observer.OnBars(next));
             }
         }

@@ -81,7 +81,8 @@ public class SlowClientTests(TightGateway server) : IClassFixture<TightGateway>
 
         // Cut off as too slow, it cannot even take the close: after the grace its connection is aborted, and with it
         // the feed's only subscription, so the grain stops pushing to this process.
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        // Well within the grain's observer lease (a minute), so the lease lapsing cannot pass for the feed ending.
+        var deadline = DateTime.UtcNow.AddSeconds(40);
         while (await grain.GetFollowerCount() > 0 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100);

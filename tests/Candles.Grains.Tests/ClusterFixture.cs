@@ -56,7 +56,6 @@ public sealed class ClusterFixture : IAsyncLifetime
         return grain;
     }
 
-    /// <summary>Follows a stream from the client, collecting what arrives.</summary>
     /// <summary>Follows a timeframe grain as a gateway's live feed does: its pushes recorded, in order.</summary>
     public async Task<StreamRecorder> ObserveAsync(string timeframeKey)
     {
@@ -66,6 +65,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         return recorder;
     }
 
+    /// <summary>Follows a stream from the client, collecting what arrives.</summary>
     public async Task<StreamRecorder> RecordAsync(StreamId stream)
     {
         var recorder = new StreamRecorder();

@@ -45,6 +45,47 @@ public class StreamTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task ALiveUpdateAloneGoesToTheFollowingTimeframesButNotOnTheMinuteStream()
+    {
+        var grain = await DefinedAsync("TEST:STREAMLIVE");
+        var stream = await fixture.RecordAsync(CandleStreams.Minutes("TEST:STREAMLIVE"));
+        var observed = await fixture.ObserveAsync(GrainKeys.Timeframe("TEST:STREAMLIVE", Timeframe.Parse("1m"), "UTC"));
+
+        // The first tick enters a minute, the second only changes the live bar, the third closes that minute.
+        await grain.Ingest([Buy(1, "2026-01-08T00:00:10Z")], live: false);
+        await grain.Ingest([Buy(2, "2026-01-08T00:00:20Z")], live: false);
+
+        // Live updates are coalesced to one per update period: the second goes out on the grain's timer.
+        Assert.True(await ClusterFixture.EventuallyAsync(() => Task.FromResult(observed.Events.Any(e => e.Kind == BarEventKind.Update && e.Bar.Candle.Trades == 2))), "the live update never reached the observer");
+        await grain.Ingest([Buy(3, "2026-01-08T00:01:05Z")], live: false);
+        Assert.True(await ClusterFixture.EventuallyAsync(() => Task.FromResult(observed.Events.Any(e => e.Kind == BarEventKind.Close))), "the close never reached the observer");
+        var onStream = await EventsAsync(stream, 3);
+        Assert.Equal(
+            [(BarEventKind.Update, Ms("2026-01-08T00:00:00Z"), 1L, 0), (BarEventKind.Close, Ms("2026-01-08T00:00:00Z"), 2L, 0), (BarEventKind.Update, Ms("2026-01-08T00:01:00Z"), 1L, 0)],
+            onStream);
+    }
+
+    [Fact]
+    public async Task AFollowerTheInstrumentForgotCatchesUpWhenItFollowsAgain()
+    {
+        var grain = await DefinedAsync("TEST:STREAMFORGOT");
+        var key = GrainKeys.Timeframe("TEST:STREAMFORGOT", Timeframe.Parse("5m"), "UTC");
+        var observed = await fixture.ObserveAsync(key);
+        await grain.Ingest([Buy(1, "2026-01-09T00:00:10Z")], live: false);
+        Assert.True(await ClusterFixture.EventuallyAsync(() => Task.FromResult(observed.Events.Any())), "no first update");
+
+        // The instrument's grain is activated anew (as after its silo left): it pushes to nobody until followed again.
+        await grain.Cast<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+        await grain.Ingest([Buy(2, "2026-01-09T00:00:20Z")], live: false);
+        await Task.Delay(300);
+        Assert.DoesNotContain(observed.Events, e => e.Bar.Candle.Trades == 2);
+
+        // The gateway's next check follows again: the commit it missed arrives without waiting for another one.
+        await fixture.Grains.GetGrain<ITimeframeGrain>(key).Follow(observed.Reference!);
+        Assert.True(await ClusterFixture.EventuallyAsync(() => Task.FromResult(observed.Events.Any(e => e.Bar.Candle.Trades == 2))), "the missed commit never arrived");
+    }
+
+    [Fact]
     public async Task ATimeframeGrainPushesItsOwnUpdatesClosesAndCorrectionsToItsObservers()
     {
         var grain = await DefinedAsync("TEST:STREAMTF");

@@ -54,10 +54,11 @@ public interface ISymbolGrain : IGrainWithStringKey
 
     /// <summary>
     /// Pushes every 1m message to the timeframe grain <paramref name="timeframeKey"/> (<see cref="ITimeframeGrain.OnMinutes"/>)
-    /// for <see cref="FollowerLease"/>; calling again renews it. Not kept across activations: followers renew well within the lease.
+    /// for <see cref="FollowerLease"/>; calling again renews it. Not kept across activations: followers renew well within
+    /// the lease. Returns the sequence of the last message pushed, so a follower that did not get it catches up.
     /// </summary>
     [Alias("FollowMinutes")]
-    Task FollowMinutes(string timeframeKey);
+    Task<long> FollowMinutes(string timeframeKey);
 
     [Alias("UnfollowMinutes")]
     Task UnfollowMinutes(string timeframeKey);

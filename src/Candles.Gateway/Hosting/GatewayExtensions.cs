@@ -1,3 +1,4 @@
+using Candles.Abstractions.Grains;
 using Candles.Gateway.Endpoints;
 using Candles.Gateway.Grpc;
 using Candles.Gateway.Live;
@@ -37,7 +38,7 @@ public static class GatewayExtensions
             .Validate(o => o.SlowClientGrace > TimeSpan.Zero, $"{GatewayOptions.Section}:SlowClientGrace must be positive")
             .Validate(o => o.MaxSubscriptionsPerConnection >= 1, $"{GatewayOptions.Section}:MaxSubscriptionsPerConnection must be at least 1")
             .Validate(o => o.MaxClientMessageBytes >= 256, $"{GatewayOptions.Section}:MaxClientMessageBytes must be at least 256")
-            .Validate(o => o.FeedCheckPeriod > TimeSpan.Zero, $"{GatewayOptions.Section}:FeedCheckPeriod must be positive")
+            .Validate(o => o.FeedCheckPeriod > TimeSpan.Zero && o.FeedCheckPeriod <= ITimeframeGrain.ObserverLease / 4, $"{GatewayOptions.Section}:FeedCheckPeriod must be positive and at most a quarter of the timeframe grains' observer lease ({ITimeframeGrain.ObserverLease.TotalSeconds:0} s), which each check renews")
             .ValidateOnStart();
         // Every problem carries a machine code, also those the framework writes (404 route, 405, 415).
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
