@@ -148,6 +148,32 @@ public class BarBuilderTests
     }
 
     [Fact]
+    public void RevisingARangeRaisesTheClosedBarsInItAsCorrectionsAndARollbackUndoesIt()
+    {
+        var builder = MinuteBuilder(TimeSpan.FromHours(1));
+        builder.Update(Buy(1, "2020-01-01T00:00:10Z", 100));
+        builder.Update(Buy(2, "2020-01-01T00:01:10Z", 101));
+        builder.Update(Buy(3, "2020-01-01T00:03:10Z", 102));
+        builder.Update(Buy(4, "2020-01-01T00:04:10Z", 103));
+        var committed = builder.Checkpoint();
+        builder.MarkCommitted();
+        builder.DrainChanges([]);
+        var before = builder.ClosedBars.ToList();
+
+        // [00:01, 00:04): the bars at 00:01 and 00:03; 00:02 has none, 00:00 is before, the live 00:04 after.
+        var from = Ms("2020-01-01T00:01:00Z");
+        Assert.Equal(2, builder.Revise(from, from + (3 * 60_000)));
+        Assert.Equal([0, 1, 1], builder.ClosedBars.Select(b => b.Candle.Revision));
+        List<BarChange> changes = [];
+        builder.DrainChanges(changes);
+        Assert.Equal([(from, BarChangeKind.Corrected), (from + 120_000, BarChangeKind.Corrected)], changes.Select(c => (c.Bar.Candle.OpenTimeMs, c.Kind)));
+        Assert.Equal(0, builder.LiveBar!.Candle.Revision);
+
+        Assert.Equal(0, builder.Revise(from - 3_600_000, from - 60_000));
+        Assert.Equal(before.Select(b => b.Candle), builder.RolledBack(committed).ClosedBars.Select(b => b.Candle));
+    }
+
+    [Fact]
     public void RollingBackWithNothingCommittedLeavesAnEmptyBuilder()
     {
         var builder = MinuteBuilder();
