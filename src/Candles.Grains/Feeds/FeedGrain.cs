@@ -11,7 +11,7 @@ namespace Candles.Grains.Feeds;
 /// </summary>
 [KeepAlive]
 [FeedSpreadPlacement]
-public sealed class FeedGrain(FeedConnectors connectors, IClusterMembershipService membership, ILocalSiloDetails silo) : Grain, IFeedGrain
+public sealed class FeedGrain(FeedConnectors connectors, IClusterMembershipService membership, IClusterManifestProvider manifests, ILocalSiloDetails silo) : Grain, IFeedGrain
 {
     /// <summary>A connector stays at least this long where it was placed, so views of the membership that differ for a moment cannot bounce it.</summary>
     private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(10);
@@ -21,9 +21,9 @@ public sealed class FeedGrain(FeedConnectors connectors, IClusterMembershipServi
     public async Task Ensure(FeedAssignment assignment)
     {
         var key = this.GetPrimaryKeyString();
-        var active = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress);
+        var candidates = FeedSpreadPlacement.Candidates(membership, manifests.Current.Silos.Keys);
         if (Environment.TickCount64 - _activatedMs > SettleTime.TotalMilliseconds
-            && FeedSpreadPlacement.Choose(key, active) is { } home && home != silo.SiloAddress)
+            && FeedSpreadPlacement.Choose(key, candidates) is { } home && home != silo.SiloAddress)
         {
             await connectors.StopAsync(key);
             DeactivateOnIdle();

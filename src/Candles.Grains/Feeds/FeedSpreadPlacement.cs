@@ -12,6 +12,17 @@ public sealed class FeedSpreadPlacement : PlacementStrategy
 {
     internal static FeedSpreadPlacement Instance { get; } = new();
 
+    /// <summary>
+    /// The silos a connector may be placed on: active in the membership, and known to this silo's cluster manifest (the
+    /// placement refuses a silo whose manifest it has not fetched yet). <c>FeedGrain</c> and the placement director both
+    /// choose among these, so they agree, and a connector moves only once its new home can take it.
+    /// </summary>
+    internal static List<SiloAddress> Candidates(IClusterMembershipService membership, IEnumerable<SiloAddress> known)
+    {
+        var active = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToHashSet();
+        return [.. known.Where(active.Contains)];
+    }
+
     /// <summary>The silo a connector belongs on among <paramref name="silos"/>, or null when there is none.</summary>
     internal static SiloAddress? Choose(string key, IEnumerable<SiloAddress> silos)
     {
@@ -33,17 +44,17 @@ public sealed class FeedSpreadPlacement : PlacementStrategy
 public sealed class FeedSpreadPlacementAttribute() : PlacementAttribute(FeedSpreadPlacement.Instance);
 
 /// <summary>
-/// Chooses among the silos the membership lists as active, as <c>FeedGrain</c> does when it checks where it belongs:
-/// with the placement's own view (silos whose grain manifests this silo has fetched) the two could disagree for
-/// as long as a manifest is missing, and a connector would stop and start again on the same silo every check.
+/// Chooses among <see cref="FeedSpreadPlacement.Candidates"/>, as <c>FeedGrain</c> does when it checks where it
+/// belongs: were the two views to differ, a connector would stop and start again on the same silo every check.
 /// </summary>
 internal sealed class FeedSpreadPlacementDirector(IClusterMembershipService membership) : IPlacementDirector
 {
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
         var key = target.GrainIdentity.Key.ToString() ?? string.Empty;
-        var active = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToList();
-        return Task.FromResult(FeedSpreadPlacement.Choose(key, active.Count > 0 ? active : context.GetCompatibleSilos(target))
+        var compatible = context.GetCompatibleSilos(target);
+        var candidates = FeedSpreadPlacement.Candidates(membership, compatible);
+        return Task.FromResult(FeedSpreadPlacement.Choose(key, candidates.Count > 0 ? candidates : compatible)
             ?? throw new OrleansException("no silo to place a feed connector on"));
     }
 }
