@@ -152,6 +152,49 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task StoppingOneOfTwoSilosWithSigtermMidReplayLosesNothingWithoutSendingTheTapeAgain()
+    {
+        var (survivor, leaving) = (Service(), Service());
+        await survivor.StartAsync();
+        await leaving.StartAsync();
+        using var http = survivor.CreateClient();
+        var replay = ReplayAsync(survivor.BaseAddress);
+        await WaitForBarsAsync(http, 1500);
+
+        // A rolling update's step: the silo is told to stop, finishes what it has, and leaves the cluster by itself.
+        var statuses = new List<(TimeSpan At, int Status)>();
+        var reads = Task.Run(async () =>
+        {
+            var clock = Stopwatch.StartNew();
+            while (!replay.IsCompleted && clock.Elapsed < TimeSpan.FromMinutes(3))
+            {
+                using var response = await http.GetAsync($"api/v1/candles?instrument={Instrument}&tf=1h");
+                lock (statuses)
+                {
+                    statuses.Add((clock.Elapsed, (int)response.StatusCode));
+                }
+
+                await Task.Delay(100);
+            }
+        });
+        var (exitCode, took) = leaving.Stop(TimeSpan.FromSeconds(60));
+        Assert.True(exitCode == 0, $"the silo did not stop by itself within 60 s of SIGTERM (exit code {exitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none: killed"})");
+
+        var (exit, replayed) = await replay;
+        await reads;
+        Assert.True(exit == 0, replayed);
+        var unavailable = statuses.Where(s => s.Status == 503).Select(s => s.At).ToList();
+        output.WriteLine($"stopped in {took.TotalSeconds:F1} s; {replayed}");
+        output.WriteLine($"reads meanwhile: {string.Join(", ", statuses.GroupBy(s => s.Status).Select(g => $"{g.Count()} x {g.Key}"))}"
+            + (unavailable.Count == 0 ? string.Empty : $"; 503 from {unavailable.Min().TotalSeconds:F1} s to {unavailable.Max().TotalSeconds:F1} s"));
+        Assert.DoesNotContain(500, statuses.Select(s => s.Status));
+
+        // Nothing re-sent beyond the replay's own retries: a graceful stop loses nothing that was acknowledged.
+        await WaitForBarsAsync(http, 5000);
+        await AssertGoldenAsync(http, "after one of two silos stopped with SIGTERM");
+    }
+
+    [Fact]
     public async Task KillingRedisMidReplayLosesNothingOnceTheTapeIsSentAgainEvenAfterARestart()
     {
         var service = Service();

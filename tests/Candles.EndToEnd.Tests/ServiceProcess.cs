@@ -84,21 +84,31 @@ internal sealed class ServiceProcess(params string[] settings) : IDisposable
         _process = null;
     }
 
-    /// <summary>SIGTERM, and waits for the process to stop by itself.</summary>
-    public void Stop()
+    /// <summary>
+    /// SIGTERM, and waits up to <paramref name="within"/> (default 30 s) for the process to stop by itself, else kills
+    /// it; returns its exit code (null when it had to be killed) and how long it took.
+    /// </summary>
+    public (int? ExitCode, TimeSpan Took) Stop(TimeSpan? within = null)
     {
+        var clock = Stopwatch.StartNew();
         using (var term = Process.Start("kill", ["-TERM", _process!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             term.WaitForExit();
         }
 
-        if (!_process.WaitForExit(30_000))
+        int? exitCode = null;
+        if (_process.WaitForExit(within ?? TimeSpan.FromSeconds(30)))
+        {
+            exitCode = _process.ExitCode;
+        }
+        else
         {
             _process.Kill(entireProcessTree: true);
         }
 
         _process.Dispose();
         _process = null;
+        return (exitCode, clock.Elapsed);
     }
 
     public void Dispose()
