@@ -12,6 +12,7 @@ namespace Candles.EndToEnd.Tests;
 /// surviving process and fetches what it missed over REST. Either way the bars equal the golden files: nothing
 /// lost, nothing counted twice.
 /// </summary>
+[Collection(nameof(AloneOnTheMachine))]
 public sealed class FeedFailoverTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Instrument = "BINANCE:BTCUSDT";
@@ -58,7 +59,7 @@ public sealed class FeedFailoverTests(ITestOutputHelper output) : IAsyncLifetime
 
         // A and B on different processes (a replica placed while its silo was alone moves once the cluster has two).
         var silos = new Dictionary<string, string>();
-        Assert.True(await UntilAsync(async () => (silos = await SilosAsync(http)).Values.Distinct().Count() == 2, TimeSpan.FromSeconds(90)), $"A and B never ran apart: {string.Join(", ", silos)}");
+        Assert.True(await UntilAsync(async () => (silos = await SilosAsync(http)).Values.Distinct().Count() == 2, TimeSpan.FromSeconds(150)), $"A and B never ran apart: {string.Join(", ", silos)}");
         Assert.True(await UntilAsync(() => Task.FromResult(_venue.Subscribed == 2), TimeSpan.FromSeconds(30)), $"{_venue.Subscribed} feeds subscribed, not 2");
 
         var third = _tape.Count / 3;
