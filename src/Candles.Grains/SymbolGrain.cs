@@ -369,7 +369,7 @@ public sealed partial class SymbolGrain(
 
         Diagnostics.GrainMetrics.Committed(closed, _changes.Count - closed);
 
-        if (_changes.Any(c => c.Kind == BarChangeKind.Closed) && builder.ClosedBars.Count > 0)
+        if (closed > 0 && builder.ClosedBars.Count > 0)
         {
             await _history.TrimAsync(builder.ClosedBars[0].Candle.OpenTimeMs);
         }
@@ -410,6 +410,7 @@ public sealed partial class SymbolGrain(
         // The stream's consumers (the sealers) need closes, corrections and the watermark's minutes; a live update alone
         // goes to the following timeframes only, sparing the stream a footprint per commit.
         var forStream = _changes.Count > 0 || WatermarkCrossedMinute(builder);
+        var committedAtMs = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
         _livePending = false;
         _lastPublishedMs = Environment.TickCount64;
         _publishedWatermarkUs = builder.WatermarkUs;
@@ -417,7 +418,7 @@ public sealed partial class SymbolGrain(
         {
             if (events.Count == 0)
             {
-                await SendAsync(new BarEvents(++_sequence, _closedVersion, builder.WatermarkUs, [], builder.RetainedFromMs, state.State.Incomplete), forStream);
+                await SendAsync(new BarEvents(++_sequence, _closedVersion, builder.WatermarkUs, [], builder.RetainedFromMs, state.State.Incomplete, committedAtMs), forStream);
             }
 
             var start = 0;
@@ -432,7 +433,7 @@ public sealed partial class SymbolGrain(
                 IReadOnlyList<BarEvent> chunk = count == 1 && weight > MaxMessageLevels
                     ? [events[start] with { Bar = events[start].Bar with { Footprint = Core.Bars.Footprint.Empty } }]
                     : events.GetRange(start, count);
-                await SendAsync(new BarEvents(++_sequence, _closedVersion, builder.WatermarkUs, chunk, builder.RetainedFromMs, state.State.Incomplete), forStream);
+                await SendAsync(new BarEvents(++_sequence, _closedVersion, builder.WatermarkUs, chunk, builder.RetainedFromMs, state.State.Incomplete, committedAtMs), forStream);
                 start += count;
             }
         }
@@ -450,7 +451,6 @@ public sealed partial class SymbolGrain(
     /// </summary>
     private Task SendAsync(BarEvents message, bool forStream)
     {
-        message = message with { CommittedAtMs = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds() };
         _followers.Push(message);
         return forStream ? _stream!.OnNextAsync(message with { Sequence = ++_streamSequence }) : Task.CompletedTask;
     }

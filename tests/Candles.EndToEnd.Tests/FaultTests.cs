@@ -74,6 +74,21 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
         Assert.Fail($"the replay did not reach {bars} bars within 60 s");
     }
 
+    /// <summary>The status of a 1h read every 100 ms, and when after the start, until the replay ends (3 min at most).</summary>
+    private static async Task<List<(TimeSpan At, int Status)>> ReadWhileAsync(HttpClient http, Task replay)
+    {
+        var clock = Stopwatch.StartNew();
+        var statuses = new List<(TimeSpan At, int Status)>();
+        while (!replay.IsCompleted && clock.Elapsed < TimeSpan.FromMinutes(3))
+        {
+            using var response = await http.GetAsync($"api/v1/candles?instrument={Instrument}&tf=1h");
+            statuses.Add((clock.Elapsed, (int)response.StatusCode));
+            await Task.Delay(100);
+        }
+
+        return statuses;
+    }
+
     /// <summary>Every golden file against what the service serves: candles, footprints and profiles of every timeframe.</summary>
     private static async Task AssertGoldenAsync(HttpClient http, string when)
     {
@@ -148,15 +163,7 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
 
         // The instrument's grains may live on either silo: killing one moves them, and the other answers 503 meanwhile, never 500.
         victim.Kill();
-        var failover = Stopwatch.StartNew();
-        var statuses = new List<(TimeSpan At, int Status)>();
-        while (!replay.IsCompleted && failover.Elapsed < TimeSpan.FromMinutes(3))
-        {
-            using var response = await http.GetAsync($"api/v1/candles?instrument={Instrument}&tf=1h");
-            statuses.Add((failover.Elapsed, (int)response.StatusCode));
-            await Task.Delay(100);
-        }
-
+        var statuses = await ReadWhileAsync(http, replay);
         var (exit, replayed) = await replay;
         Assert.True(exit == 0, replayed);
         var unavailable = statuses.Where(s => s.Status == 503).Select(s => s.At).DefaultIfEmpty().ToList();
@@ -182,26 +189,12 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
         await WaitForBarsAsync(http, 1500);
 
         // A rolling update's step: the silo is told to stop, finishes what it has, and leaves the cluster by itself.
-        var statuses = new List<(TimeSpan At, int Status)>();
-        var reads = Task.Run(async () =>
-        {
-            var clock = Stopwatch.StartNew();
-            while (!replay.IsCompleted && clock.Elapsed < TimeSpan.FromMinutes(3))
-            {
-                using var response = await http.GetAsync($"api/v1/candles?instrument={Instrument}&tf=1h");
-                lock (statuses)
-                {
-                    statuses.Add((clock.Elapsed, (int)response.StatusCode));
-                }
-
-                await Task.Delay(100);
-            }
-        });
+        var reads = Task.Run(() => ReadWhileAsync(http, replay));
         var (exitCode, took) = leaving.Stop(TimeSpan.FromSeconds(60));
         Assert.True(exitCode == 0, $"the silo did not stop by itself within 60 s of SIGTERM (exit code {exitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none: killed"})");
 
         var (exit, replayed) = await replay;
-        await reads;
+        var statuses = await reads;
         Assert.True(exit == 0, replayed);
         var unavailable = statuses.Where(s => s.Status == 503).Select(s => s.At).ToList();
         output.WriteLine($"stopped in {took.TotalSeconds:F1} s; {replayed}");

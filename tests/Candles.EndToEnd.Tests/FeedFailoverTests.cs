@@ -4,6 +4,8 @@ using Candles.Testing;
 using Candles.Testing.FakeVenues;
 using Xunit.Abstractions;
 
+using static Candles.EndToEnd.Tests.Eventually;
+
 namespace Candles.EndToEnd.Tests;
 
 /// <summary>
@@ -174,16 +176,5 @@ public sealed class FeedFailoverTests(ITestOutputHelper output) : IAsyncLifetime
         var ranges = string.Join(' ', stored.Checkpoint?.AppliedIds.Take(20).Select(r => $"[{r.Low}..{r.High}]") ?? []);
         return $"1m bar {openMs}: expected {expected[row]}, served {served[row]}; the tape's ids {ids.Min()}..{ids.Max()}; "
             + $"Redis: bar ids {bar?.FirstTradeId}..{bar?.LastTradeId}, {bar?.Trades} trades, rev {bar?.Revision}; applied {ranges}";
-    }
-
-    private static async Task<bool> UntilAsync(Func<Task<bool>> condition, TimeSpan within)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (!await condition() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200);
-        }
-
-        return await condition();
     }
 }

@@ -7,6 +7,8 @@ using Grpc.Health.V1;
 using Grpc.Net.Client;
 using static Candles.EndToEnd.Tests.ServiceCalls;
 
+using static Candles.EndToEnd.Tests.Eventually;
+
 namespace Candles.EndToEnd.Tests;
 
 /// <summary>
@@ -153,21 +155,5 @@ public sealed partial class OperationsTests
         {
             return 0;
         }
-    }
-
-    private static async Task<bool> UntilAsync(Func<Task<bool>> condition, TimeSpan within)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(250);
-        }
-
-        return await condition();
     }
 }

@@ -11,7 +11,8 @@ public static class LiveMetrics
 {
     public const string MeterName = "Candles.Gateway";
 
-    private static readonly Meter Meter = new(MeterName);
+    /// <summary>The gateway's one meter; ingest refusals (<c>IngestMetrics</c>) are counted on it too.</summary>
+    internal static readonly Meter Meter = new(MeterName);
     private static readonly UpDownCounter<long> Clients = Meter.CreateUpDownCounter<long>("candles.live.clients", "{client}", "Connected live clients (WebSocket connections, gRPC Subscribe calls)");
     private static readonly UpDownCounter<long> Subscriptions = Meter.CreateUpDownCounter<long>("candles.live.subscriptions", "{subscription}", "Open live subscriptions");
     private static readonly UpDownCounter<long> Feeds = Meter.CreateUpDownCounter<long>("candles.live.feeds", "{feed}", "Timeframes this process follows, one per (instrument, timeframe, zone[, step])");

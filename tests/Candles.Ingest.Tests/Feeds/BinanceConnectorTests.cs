@@ -78,15 +78,20 @@ public sealed class BinanceConnectorTests : IAsyncLifetime
         Assert.Equal(0, feed.Connector.Counters.Snapshot().Drops);
     }
 
+    /// <summary>Once subscribed, the first <paramref name="count"/> trades go out live and arrive; then every connection is cut.</summary>
+    private async Task TradeThenDropAsync(int count)
+    {
+        Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never subscribed");
+        await _venue.PublishAsync(Trades(0, count));
+        Assert.True(await UntilAsync(() => _target.Count == count), "the first trades never arrived");
+        _venue.DropAll();
+    }
+
     [Fact]
     public async Task AfterADropItReconnectsAndFetchesTheMissedTradesByIdLosingNothing()
     {
         await using var feed = Connect();
-        Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never subscribed");
-        await _venue.PublishAsync(Trades(0, 300));
-        Assert.True(await UntilAsync(() => _target.Count == 300), "the first trades never arrived");
-
-        _venue.DropAll();
+        await TradeThenDropAsync(300);
         _venue.Happen(Trades(300, 2_500));
         Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never reconnected");
         await _venue.PublishAsync(Trades(2_800, 200));
@@ -105,11 +110,7 @@ public sealed class BinanceConnectorTests : IAsyncLifetime
     public async Task TradesTheVenueNoLongerServesAreMarkedIncompleteBetweenTheirNeighbours()
     {
         await using var feed = Connect();
-        Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never subscribed");
-        await _venue.PublishAsync(Trades(0, 100));
-        Assert.True(await UntilAsync(() => _target.Count == 100), "the first trades never arrived");
-
-        _venue.DropAll();
+        await TradeThenDropAsync(100);
         _venue.Happen(Trades(100, 50));
         _venue.RestFloorId = FirstId + 130;
         Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never reconnected");
@@ -130,11 +131,7 @@ public sealed class BinanceConnectorTests : IAsyncLifetime
         // The other connector of an A/B pair stayed connected: the instrument holds what this one missed.
         _target.PositionFromTicks = true;
         await using var feed = Connect();
-        Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never subscribed");
-        await _venue.PublishAsync(Trades(0, 100));
-        Assert.True(await UntilAsync(() => _target.Count == 100), "the first trades never arrived");
-
-        _venue.DropAll();
+        await TradeThenDropAsync(100);
         _venue.Happen(Trades(100, 50));
         _target.Seed(Trades(100, 50).Select(t => new Tick(t.Id, t.TimeUs, 1, 1, AggressorSide.Buy)));
         _venue.RestFloorId = FirstId + 130;
