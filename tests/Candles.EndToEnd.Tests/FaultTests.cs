@@ -1,6 +1,4 @@
-using System.CommandLine;
 using System.Diagnostics;
-using Candles.Host.Cli;
 using Candles.Testing;
 using Xunit.Abstractions;
 
@@ -36,43 +34,9 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
         return service;
     }
 
-    /// <summary>The replay verb against <paramref name="url"/>, retrying for up to about two minutes.</summary>
-    private static Task<(int Exit, string Output)> ReplayAsync(Uri url) => Task.Run(async () =>
-    {
-        var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        var exit = await CandlesCommandLine.Create().Parse(
-        [
-            "replay", "--file", GoldenFiles.Tape, "--instrument", Instrument, "--tick-size", GoldenFiles.TickSize,
-            "--qty-step", GoldenFiles.QuantityStep, "--url", url.ToString(), "--api-key", RunningService.ApiKey,
-            "--batch", "5000", "--retries", "40", "--retry-max-delay", "3s",
-        ]).InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
-        return (exit, $"{stdout}{stderr}");
-    });
+    private static Task<(int Exit, string Output)> ReplayAsync(Uri url) => GoldenReplay.ReplayAsync(url);
 
-    /// <summary>Waits until the service holds at least <paramref name="bars"/> 1m bars of the tape: the replay is under way.</summary>
-    private static async Task WaitForBarsAsync(HttpClient http, int bars)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                var body = await http.GetStringAsync($"api/v1/candles?instrument={Instrument}&tf=1m&limit=5000");
-                if (System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("candles").GetArrayLength() >= bars)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not serving yet, or 503 while the cluster moves the instrument: ask again.
-            }
-
-            await Task.Delay(20);
-        }
-
-        Assert.Fail($"the replay did not reach {bars} bars within 60 s");
-    }
+    private static Task WaitForBarsAsync(HttpClient http, int bars) => GoldenReplay.WaitForBarsAsync(http, bars);
 
     /// <summary>The status of a 1h read every 100 ms, and when after the start, until the replay ends (3 min at most).</summary>
     private static async Task<List<(TimeSpan At, int Status)>> ReadWhileAsync(HttpClient http, Task replay)
@@ -89,41 +53,7 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
         return statuses;
     }
 
-    /// <summary>Every golden file against what the service serves: candles, footprints and profiles of every timeframe.</summary>
-    private static async Task AssertGoldenAsync(HttpClient http, string when)
-    {
-        foreach (var fileName in GoldenCase.FileNames())
-        {
-            var golden = GoldenCase.Parse(fileName);
-            var expected = File.ReadAllLines(GoldenFiles.PathOf(fileName)).ToList();
-            if (golden.Kind == "candles")
-            {
-                expected = [.. expected.Select(line => string.Join(',', line.Split(',').Take(10)))];
-            }
-
-            CsvAssert.Equal(expected, await ServedAsync(http, golden, expected[0]), $"{fileName} {when}");
-        }
-    }
-
-    /// <summary>
-    /// What REST serves, asked again while it answers 503 (as its Retry-After says): a grain of this timeframe may have
-    /// lived on a silo the cluster has not declared dead yet. Any other failure, or 503 for a minute, fails the test.
-    /// </summary>
-    private static async Task<List<string>> ServedAsync(HttpClient http, GoldenCase golden, string header)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(1);
-        while (true)
-        {
-            try
-            {
-                return await RestRows.ServedAsync(http, Instrument, golden, header);
-            }
-            catch (HttpRequestException ex) when (ex.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(500);
-            }
-        }
-    }
+    private static Task AssertGoldenAsync(HttpClient http, string when) => GoldenRest.AssertAllAsync(http, Instrument, when);
 
     [Fact]
     public async Task KillingTheServiceMidReplayLosesNothingAndCountsNothingTwice()

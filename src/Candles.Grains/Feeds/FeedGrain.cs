@@ -1,5 +1,7 @@
 using Candles.Abstractions.Grains;
 using Candles.Abstractions.Wire;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime.Placement;
 
 namespace Candles.Grains.Feeds;
 
@@ -11,7 +13,9 @@ namespace Candles.Grains.Feeds;
 /// </summary>
 [KeepAlive]
 [FeedSpreadPlacement]
-public sealed class FeedGrain(FeedConnectors connectors, IClusterMembershipService membership, IClusterManifestProvider manifests, ILocalSiloDetails silo) : Grain, IFeedGrain
+public sealed partial class FeedGrain(
+    FeedConnectors connectors, IClusterMembershipService membership, IClusterManifestProvider manifests, ILocalSiloDetails silo, ILogger<FeedGrain> logger)
+    : Grain, IFeedGrain
 {
     /// <summary>A connector stays at least this long where it was placed, so views of the membership that differ for a moment cannot bounce it.</summary>
     private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(10);
@@ -25,8 +29,12 @@ public sealed class FeedGrain(FeedConnectors connectors, IClusterMembershipServi
         if (Environment.TickCount64 - _activatedMs > SettleTime.TotalMilliseconds
             && FeedSpreadPlacement.Choose(key, candidates) is { } home && home != silo.SiloAddress)
         {
+            // Moved by the silo that holds it, to the silo it names: a plain deactivation would leave the new home to
+            // whichever silo calls next, whose view of the cluster may still place it here.
+            LogMoving(logger, key, silo.SiloAddress, home);
             await connectors.StopAsync(key);
-            DeactivateOnIdle();
+            RequestContext.Set(IPlacementDirector.PlacementHintKey, home);
+            MigrateOnIdle();
             return;
         }
 
@@ -38,4 +46,7 @@ public sealed class FeedGrain(FeedConnectors connectors, IClusterMembershipServi
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
         connectors.StopAsync(this.GetPrimaryKeyString());
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Feed connector {Key} moves from {Silo} to {Home}")]
+    private static partial void LogMoving(ILogger logger, string key, SiloAddress silo, SiloAddress home);
 }

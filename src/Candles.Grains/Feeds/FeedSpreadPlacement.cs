@@ -45,16 +45,24 @@ public sealed class FeedSpreadPlacementAttribute() : PlacementAttribute(FeedSpre
 
 /// <summary>
 /// Chooses among <see cref="FeedSpreadPlacement.Candidates"/>, as <c>FeedGrain</c> does when it checks where it
-/// belongs: were the two views to differ, a connector would stop and start again on the same silo every check.
+/// belongs: were the two views to differ, a connector would stop and start again on the same silo every check. A
+/// connector that moves names its new home in the placement hint, which comes first. The runtime's own list of
+/// compatible silos is not used while there are candidates: Orleans 10.4 can keep a stale copy of it after a silo
+/// joins (fixed upstream later), which placed a connector back on the silo it had just left, for minutes.
 /// </summary>
-internal sealed class FeedSpreadPlacementDirector(IClusterMembershipService membership) : IPlacementDirector
+internal sealed class FeedSpreadPlacementDirector(IClusterMembershipService membership, IClusterManifestProvider manifests) : IPlacementDirector
 {
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
+        var candidates = FeedSpreadPlacement.Candidates(membership, manifests.Current.Silos.Keys);
+        if (target.RequestContextData is { } data && data.TryGetValue(IPlacementDirector.PlacementHintKey, out var value)
+            && value is SiloAddress hint && candidates.Contains(hint))
+        {
+            return Task.FromResult(hint);
+        }
+
         var key = target.GrainIdentity.Key.ToString() ?? string.Empty;
-        var compatible = context.GetCompatibleSilos(target);
-        var candidates = FeedSpreadPlacement.Candidates(membership, compatible);
-        return Task.FromResult(FeedSpreadPlacement.Choose(key, candidates.Count > 0 ? candidates : compatible)
+        return Task.FromResult(FeedSpreadPlacement.Choose(key, candidates.Count > 0 ? candidates : context.GetCompatibleSilos(target))
             ?? throw new OrleansException("no silo to place a feed connector on"));
     }
 }
