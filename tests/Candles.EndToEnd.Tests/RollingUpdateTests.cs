@@ -117,6 +117,17 @@ public sealed class RollingUpdateTests(ITestOutputHelper output) : IAsyncLifetim
         }
 
         output.WriteLine($"snapshots per client (two subscriptions each): {string.Join(", ", _clients.Select(c => c.Snapshots))}");
+
+        // The gateway's own turn: SIGTERM closes every client with a reason that sends it elsewhere, then the process exits.
+        var (gatewayExit, gatewayStopped) = gateway.Stop(TimeSpan.FromSeconds(30));
+        Assert.True(gatewayExit == 0, "the gateway did not stop by itself within 30 s of SIGTERM");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"gateway stopped in {gatewayStopped.TotalSeconds:F1} s"));
+        foreach (var client in _clients)
+        {
+            Assert.True(await client.ClosedByServerAsync(TimeSpan.FromSeconds(5)), "a client was not closed by the gateway");
+            Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.EndpointUnavailable, client.CloseStatus);
+            Assert.Contains("reconnect", client.CloseReason, StringComparison.Ordinal);
+        }
     }
 
     /// <summary>Each client's bars of <paramref name="tf"/> equal REST's, all closed, under sequences 1, 2, 3, … without a hole.</summary>
