@@ -8,6 +8,7 @@ using Candles.Host.Serving;
 using Candles.Ingest.Feeds;
 using Candles.Testing;
 using Microsoft.AspNetCore.Builder;
+using Orleans.Hosting.Kubernetes;
 using YamlDotNet.RepresentationModel;
 
 namespace Candles.Host.Tests;
@@ -23,6 +24,13 @@ public sealed class KubernetesManifestTests
 
     /// <summary>The configuration keys the application reads, from its options classes and its composition root.</summary>
     private static readonly HashSet<string> Keys = BuildKeys();
+
+    /// <summary>The environment names Orleans' Kubernetes hosting reads.</summary>
+    private static readonly HashSet<string> KubernetesHostingNames =
+    [
+        KubernetesHostingOptions.PodNameEnvironmentVariable, KubernetesHostingOptions.PodNamespaceEnvironmentVariable, KubernetesHostingOptions.PodIPEnvironmentVariable,
+        KubernetesHostingOptions.ClusterIdEnvironmentVariable, KubernetesHostingOptions.ServiceIdEnvironmentVariable,
+    ];
 
     private static HashSet<string> BuildKeys()
     {
@@ -71,9 +79,18 @@ public sealed class KubernetesManifestTests
                 }
             }
 
+            // Orleans' Kubernetes hosting, where a container turns it on, reads the pod's identity from the environment.
+            var kubernetes = string.Equals(settings.GetValueOrDefault("Candles__Silo__Kubernetes"), "true", StringComparison.OrdinalIgnoreCase);
             foreach (var setting in settings.Keys)
             {
-                Assert.True(Keys.Contains(ConfigurationKey(setting)), $"{name}: {setting} is not a setting of the application ({ConfigurationKey(setting)})");
+                Assert.True(
+                    Keys.Contains(ConfigurationKey(setting)) || (kubernetes && KubernetesHostingNames.Contains(setting)),
+                    $"{name}: {setting} is not a setting of the application ({ConfigurationKey(setting)})");
+            }
+
+            if (kubernetes)
+            {
+                AssertKubernetesHosting(documents, workload, container, settings);
             }
 
             // Every container port is a port the process is configured to listen on, and each of those is declared.
@@ -105,6 +122,34 @@ public sealed class KubernetesManifestTests
                 Assert.Contains(Text(port, "targetPort"), names);
             }
         }
+    }
+
+    /// <summary>
+    /// A container with Orleans' Kubernetes hosting gets every name it reads, each from the downward API (its labels from
+    /// the pod's own), and runs under a service account whose role may get, list, watch and patch pods.
+    /// </summary>
+    private static void AssertKubernetesHosting(List<YamlMappingNode> documents, YamlMappingNode workload, YamlMappingNode container, Dictionary<string, string?> settings)
+    {
+        Assert.All(KubernetesHostingNames, n => Assert.True(settings.ContainsKey(n), $"{n} is not given to the silo"));
+        var template = Map(Map(workload, "spec"), "template");
+        var labels = Map(Map(template, "metadata"), "labels").Children.ToDictionary(c => c.Key.ToString(), c => c.Value.ToString());
+        foreach (var env in Sequence(container, "env").Where(e => KubernetesHostingNames.Contains(Text(e, "name"))))
+        {
+            var path = Text(Map(Map(env, "valueFrom"), "fieldRef"), "fieldPath");
+            if (path.StartsWith("metadata.labels['", StringComparison.Ordinal))
+            {
+                Assert.True(labels.ContainsKey(path["metadata.labels['".Length..^2]), $"{Text(env, "name")} reads {path}, which the pod does not carry");
+            }
+        }
+
+        Assert.Equal(labels[KubernetesHostingOptions.ClusterIdLabel], labels[KubernetesHostingOptions.ServiceIdLabel]);
+        var account = Text(Map(template, "spec"), "serviceAccountName");
+        Assert.Contains(documents, d => Kind(d) == "ServiceAccount" && Text(Map(d, "metadata"), "name") == account);
+        var binding = Assert.Single(documents, d => Kind(d) == "RoleBinding" && Sequence(d, "subjects").Any(s => Text(s, "name") == account));
+        var role = Assert.Single(documents, d => Kind(d) == "Role" && Text(Map(d, "metadata"), "name") == Text(Map(binding, "roleRef"), "name"));
+        var verbs = Sequence(role, "rules").Where(r => ((YamlSequenceNode)r.Children["resources"]).Children.Any(x => x.ToString() == "pods"))
+            .SelectMany(r => ((YamlSequenceNode)r.Children["verbs"]).Children.Select(v => v.ToString())).ToHashSet();
+        Assert.Superset(verbs, new HashSet<string> { "get", "list", "watch", "patch" });
     }
 
     [Fact]

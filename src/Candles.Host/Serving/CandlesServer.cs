@@ -67,7 +67,23 @@ public static class CandlesServer
             if (clustered)
             {
                 orleans.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (silo.ClusterId, silo.ClusterId));
-                orleans.ConfigureEndpoints(IPAddress.Parse(silo.AdvertisedAddress), silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: true);
+                if (silo.Kubernetes)
+                {
+                    // The pod's IP is advertised and every address listened on; the ids come from the pod (after ours, so they win).
+                    // The address is set here: Orleans' own default (the first address it resolves) runs before the package's.
+                    var podIp = Environment.GetEnvironmentVariable(Orleans.Hosting.Kubernetes.KubernetesHostingOptions.PodIPEnvironmentVariable);
+                    orleans.Configure<Orleans.Configuration.EndpointOptions>(o =>
+                    {
+                        (o.SiloPort, o.GatewayPort) = (silo.SiloPort, silo.GatewayPort);
+                        o.AdvertisedIPAddress = IPAddress.TryParse(podIp, out var address) ? address : o.AdvertisedIPAddress;
+                    });
+                    orleans.UseKubernetesHosting();
+                }
+                else
+                {
+                    orleans.ConfigureEndpoints(IPAddress.Parse(silo.AdvertisedAddress), silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: true);
+                }
+
                 orleans.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis!));
                 orleans.AddRedisGrainStorage(CandlesSiloBuilderExtensions.StorageName, o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis!));
                 orleans.AddRedisGrainStorage(CandleStreams.PubSubStore, o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis!));

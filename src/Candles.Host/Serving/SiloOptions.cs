@@ -20,6 +20,15 @@ public sealed class SiloOptions
     /// <summary>Cluster and service id: silos with the same ids form one cluster.</summary>
     public string ClusterId { get; set; } = "candles";
 
+    /// <summary>
+    /// Orleans' Kubernetes hosting (cluster mode): the silo takes its name, namespace and advertised address from the pod
+    /// (<c>POD_NAME</c>, <c>POD_NAMESPACE</c>, <c>POD_IP</c>) and its cluster and service ids from <c>ORLEANS_CLUSTER_ID</c>
+    /// and <c>ORLEANS_SERVICE_ID</c>, in place of <see cref="AdvertisedAddress"/> and <see cref="ClusterId"/>; a silo whose
+    /// pod Kubernetes deletes is declared dead at once, without waiting for missed probes. The pod's service account must
+    /// be allowed to get, list, watch and patch pods (<c>infra/k8s/base/rbac.yaml</c>).
+    /// </summary>
+    public bool Kubernetes { get; set; }
+
     /// <summary>Whether the simulated SIM: feed runs (default: in embedded mode only).</summary>
     public bool? Simulator { get; set; }
 }
