@@ -96,26 +96,29 @@ internal static class IngestEndpoints
         return (ticks, error is null ? null : Problems.From(error));
     }
 
-    private static async Task<(Tick[]? Ticks, IResult? Problem)> ReadCsvAsync(HttpRequest http, Instrument instrument, int max, CancellationToken cancellation)
-    {
-        // The reader is synchronous; the body is buffered first (Kestrel's body size limit bounds it).
-        using var buffer = new MemoryStream();
-        await http.Body.CopyToAsync(buffer, cancellation);
-        buffer.Position = 0;
-        using var reader = new BinanceTradeCsvReader(buffer, instrument);
-        var ticks = new List<Tick>();
-        while (reader.TryRead(out var tick))
-        {
-            if (ticks.Count == max)
+    /// <summary>
+    /// The ticks of a CSV body, parsed as it arrives: a batch is refused at its first tick too many, without waiting for
+    /// the rest of the body or holding it. The reader is synchronous, so it runs on a pool thread of its own.
+    /// </summary>
+    private static Task<(Tick[]? Ticks, IResult? Problem)> ReadCsvAsync(HttpRequest http, Instrument instrument, int max, CancellationToken cancellation) =>
+        Task.Run<(Tick[]?, IResult?)>(
+            () =>
             {
-                return (null, TooLarge(max + 1, max));
-            }
+                using var reader = new BinanceTradeCsvReader(http.BodyReader.AsStream(leaveOpen: true), instrument);
+                var ticks = new List<Tick>();
+                while (reader.TryRead(out var tick))
+                {
+                    if (ticks.Count == max)
+                    {
+                        return (null, TooLarge(max + 1, max));
+                    }
 
-            ticks.Add(tick);
-        }
+                    ticks.Add(tick);
+                }
 
-        return reader.Error is { } error ? (null, Problems.BadRequest("bad_tick", $"csv {error}")) : ([.. ticks], null);
-    }
+                return reader.Error is { } error ? (null, Problems.BadRequest("bad_tick", $"csv {error}")) : ([.. ticks], null);
+            },
+            cancellation);
 
     private static IResult TooLarge(int count, int max) => Problems.From(TickIngestion.TooLarge(count, max));
 }
