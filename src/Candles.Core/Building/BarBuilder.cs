@@ -20,6 +20,7 @@ public sealed class BarBuilder
     private readonly BarSchedule _schedule;
     private readonly BarBuilderOptions? _options;
     private readonly long? _retentionMs;
+    private readonly bool _footprints;
 
     // The closed bars' versions before their first change since the last commit (null: the bar was not there),
     // so the changes of a commit that failed can be undone without reading the store back.
@@ -46,6 +47,7 @@ public sealed class BarBuilder
         _schedule = schedule;
         _options = options;
         _retentionMs = (long?)(options ?? BarBuilderOptions.Default).Retention?.TotalMilliseconds;
+        _footprints = (options ?? BarBuilderOptions.Default).Footprints;
     }
 
     /// <summary>The watermark in Unix microseconds; <see cref="long.MinValue"/> before the first tick.</summary>
@@ -94,7 +96,10 @@ public sealed class BarBuilder
 
         _applied.Add(tick.TradeId);
         _live.Add(tick);
-        _liveFootprint.Add(tick);
+        if (_footprints)
+        {
+            _liveFootprint.Add(tick);
+        }
 
         WatermarkUs = Math.Max(WatermarkUs, tick.TimeUs);
         _appliedCount++;
@@ -261,7 +266,11 @@ public sealed class BarBuilder
         }
 
         candle.Add(tick);
-        footprint.Add(tick);
+        if (_footprints)
+        {
+            footprint.Add(tick);
+        }
+
         var amended = new Bar(candle.ToCandle(period, revision), footprint.ToFootprint());
         _uncommitted.TryAdd(period.StartMs, index >= 0 ? _closed[index] : null);
         if (index >= 0)

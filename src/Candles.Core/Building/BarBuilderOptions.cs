@@ -11,4 +11,10 @@ public sealed record BarBuilderOptions
     /// old tape is kept.
     /// </summary>
     public TimeSpan? Retention { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// Whether bars carry their footprints (the default). Off where only candles are wanted (the <c>aggregate</c> verb
+    /// writing candles), so no footprint is built only to be dropped: every bar then has <see cref="Bars.Footprint.Empty"/>.
+    /// </summary>
+    public bool Footprints { get; init; } = true;
 }

@@ -19,7 +19,7 @@ public static class OfflineAggregation
     public static int Run(AggregateRequest request, TextWriter output, TextWriter error)
     {
         var clock = Stopwatch.StartNew();
-        var builder = new BarBuilder(BarSchedule.For(Timeframe.OneMinute, DateTimeZone.Utc), new BarBuilderOptions { Retention = null });
+        var builder = new BarBuilder(BarSchedule.For(Timeframe.OneMinute, DateTimeZone.Utc), new BarBuilderOptions { Retention = null, Footprints = request.Output != AggregateOutput.Candles });
         using (var reader = BinanceTradeCsvReader.Open(request.File, request.Instrument))
         {
             while (reader.TryRead(out var tick))
