@@ -571,4 +571,28 @@ public class BarBuilderCheckpointTests
         Assert.Equal(TickOutcome.Amended, restored.Update(TestTicks.Buy(11, "2026-03-01T10:04:10Z", 100)));
         Assert.Equal(1, Assert.Single(restored.ClosedBars).Candle.Revision);
     }
+
+    [Fact]
+    public void FootprintsStayExactWhenAWideBarIsFollowedByNarrowOnesAndAWideOneAgain()
+    {
+        // A wide bar grows the level window; the narrow bar after it gives the window back; the next wide bar grows it again.
+        var builder = MinuteBuilder();
+        var spans = new[] { ("2026-03-01T10:00:", 3000L), ("2026-03-01T10:01:", 3L), ("2026-03-01T10:02:", 5000L), ("2026-03-01T10:03:", 1L) };
+        long id = 0;
+        foreach (var (minute, span) in spans)
+        {
+            builder.Update(Buy(++id, minute + "01Z", 100_000));
+            builder.Update(Sell(++id, minute + "02Z", 100_000 + span, 2));
+            builder.Update(Buy(++id, minute + "03Z", 100_000 + (span / 2), 3));
+        }
+
+        builder.Flush();
+        var footprints = builder.ClosedBars.Select(b => string.Join(' ', b.Footprint.Levels.Select(l => $"{l.Price}:{l.BuyVolume}/{l.SellVolume}/{l.Trades}"))).ToList();
+        Assert.Equal(
+            [
+                "100000:1/0/1 101500:3/0/1 103000:0/2/1", "100000:1/0/1 100001:3/0/1 100003:0/2/1",
+                "100000:1/0/1 102500:3/0/1 105000:0/2/1", "100000:4/0/2 100001:0/2/1",
+            ],
+            footprints);
+    }
 }

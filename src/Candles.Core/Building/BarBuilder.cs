@@ -30,8 +30,9 @@ public sealed class BarBuilder
     private readonly List<BarChange> _changes = [];
     private readonly FootprintAccumulator _liveFootprint = new();
 
-    // Reused by every late tick: amending a bar must not allocate a fresh level window each time.
-    private readonly FootprintAccumulator _amendFootprint = new();
+    // Made at the first late tick, then reused: amending a bar must not allocate a fresh level window each time,
+    // and an instrument that never gets one does not carry it.
+    private FootprintAccumulator? _amendFootprint;
     private CandleAccumulator _live;
     private BarPeriod _livePeriod;
     private long _liveStartUs;
@@ -254,7 +255,7 @@ public sealed class BarBuilder
 
         var index = IndexOf(period.StartMs);
         var candle = default(CandleAccumulator);
-        var footprint = _amendFootprint;
+        var footprint = _amendFootprint ??= new FootprintAccumulator();
         footprint.Clear();
         var revision = 1;
         if (index >= 0)

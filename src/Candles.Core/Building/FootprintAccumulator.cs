@@ -16,7 +16,8 @@ internal sealed class FootprintAccumulator
 {
     private const int MaxDenseLevels = 4096;
 
-    private Slot[] _window = new Slot[512];
+    private const int InitialWindow = 64;
+    private Slot[] _window = new Slot[InitialWindow];
     private long _windowStart;
     private int _low = int.MaxValue;
     private int _high = -1;
@@ -113,7 +114,13 @@ internal sealed class FootprintAccumulator
 
     public void Clear()
     {
-        if (_high >= 0)
+        // A window one wide bar grew is given back once the bars are narrow again: an instrument keeps its
+        // accumulators for as long as it lives.
+        if (_window.Length > 1024 && (_high < 0 || _high - _low + 1 <= _window.Length / 16))
+        {
+            _window = new Slot[InitialWindow];
+        }
+        else if (_high >= 0)
         {
             Array.Clear(_window, _low, _high - _low + 1);
         }
@@ -212,6 +219,7 @@ internal sealed class FootprintAccumulator
         }
     }
 
+    [StructLayout(LayoutKind.Sequential, Pack = 8)]
     private struct Slot
     {
         public Int128 Buy;

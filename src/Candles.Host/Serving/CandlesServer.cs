@@ -98,6 +98,10 @@ public static class CandlesServer
                 orleans.UseInMemoryReminderService();
             }
 
+            // Idle grains go after IdleDeactivation; the collector looks at least four times within that age.
+            var idle = silo.IdleDeactivation < TimeSpan.FromSeconds(10) ? TimeSpan.FromSeconds(10) : silo.IdleDeactivation;
+            orleans.Configure<Orleans.Configuration.GrainCollectionOptions>(o =>
+                (o.CollectionAge, o.CollectionQuantum) = (idle, idle / 4 < o.CollectionQuantum ? idle / 4 : o.CollectionQuantum));
             orleans.AddCandleGrains(builder.Configuration);
             orleans.AddCandleFeeds(builder.Configuration);
             if (dashboard)

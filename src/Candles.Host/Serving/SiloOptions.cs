@@ -29,6 +29,12 @@ public sealed class SiloOptions
     /// </summary>
     public bool Kubernetes { get; set; }
 
+    /// <summary>
+    /// How long a grain may sit unused before it is deactivated and its memory given back (an instrument nobody trades
+    /// or reads keeps only its state in Redis). At least 10 seconds; Orleans' own default is 15 minutes.
+    /// </summary>
+    public TimeSpan IdleDeactivation { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Whether the simulated SIM: feed runs (default: in embedded mode only).</summary>
     public bool? Simulator { get; set; }
 }
