@@ -321,6 +321,14 @@ public sealed partial class SymbolGrain(
             if (state.State.Live)
             {
                 _builder.Scan(LiveWatermarkUs());
+
+                // A live bar closes by the wall clock, so the grain stays until it has, even when nothing calls it
+                // meanwhile. A replayed instrument's bar closes by its ticks alone: it does not hold the grain.
+                if (_builder.LiveEndMs is { } endMs)
+                {
+                    var open = TimeSpan.FromMilliseconds(endMs - clock.GetUtcNow().ToUnixTimeMilliseconds()) + _options.Grace + _options.ScanPeriod;
+                    DelayDeactivation(open > TimeSpan.Zero ? open : _options.ScanPeriod);
+                }
             }
 
             await CommitAsync(checkpoint: false, forcePublish: true);

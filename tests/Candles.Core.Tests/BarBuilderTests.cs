@@ -595,4 +595,22 @@ public class BarBuilderCheckpointTests
             ],
             footprints);
     }
+
+    [Fact]
+    public void TheLevelWindowAWideBarGrewIsGivenBackAfterANarrowOne()
+    {
+        var accumulator = new FootprintAccumulator();
+        var initial = accumulator.WindowLength;
+        accumulator.Add(Buy(1, "2026-03-01T10:00:01Z", 100_000));
+        accumulator.Add(Buy(2, "2026-03-01T10:00:02Z", 103_000));
+        Assert.Equal(2, accumulator.ToFootprint().Levels.Length);
+        accumulator.Clear();
+        var grown = accumulator.WindowLength;
+        Assert.True(grown > 1024, $"a 3,000-level bar left a window of {grown} slots");
+
+        accumulator.Add(Sell(3, "2026-03-01T10:01:01Z", 100_000, 2));
+        Assert.Equal("100000:0/2/1", string.Join(' ', accumulator.ToFootprint().Levels.Select(l => $"{l.Price}:{l.BuyVolume}/{l.SellVolume}/{l.Trades}")));
+        accumulator.Clear();
+        Assert.Equal(initial, accumulator.WindowLength);
+    }
 }

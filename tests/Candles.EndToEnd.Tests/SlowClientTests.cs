@@ -32,6 +32,17 @@ public class SlowClientTests(TightGateway server) : IClassFixture<TightGateway>
         await fast.SendAsync(new { op = "subscribe", id = 1, instrument, tf = "1m", history = 5000 });
         await fast.NextOfTypeAsync("snapshot");
 
+        // Both feeds (footprint and plain) follow the timeframe grain before the ticks come: a feed that followed after
+        // the last batch would have nothing to send the slow client, which could then never fall behind.
+        var grain = server.TimeframeGrain($"{instrument}|1m|UTC");
+        var followed = DateTime.UtcNow.AddSeconds(20);
+        while (await grain.GetFollowerCount() < 2 && DateTime.UtcNow < followed)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(2, await grain.GetFollowerCount());
+
         // 3,000 minutes of 120 price levels each: every close is a footprint bar of several kilobytes for the slow client.
         // Batches of 100 minutes: each is a burst of 100 closes, which a client that reads takes well within the 500 allowed.
         var start = Ms("2026-06-01T00:00:00Z");

@@ -60,6 +60,27 @@ public sealed class StreamedIngestTests : IAsyncLifetime
         Assert.Equal(MaxTicks, JsonDocument.Parse(await accepted.Content.ReadAsStringAsync()).RootElement.GetProperty("applied").GetInt32());
     }
 
+    [Fact]
+    public async Task AGzipCsvBodyIsTakenAsThePlainOneIs()
+    {
+        const string instrument = "TEST:GZIPPED";
+        await DefineAsync(_service.Http, instrument);
+        var t0 = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds();
+        var lines = string.Concat(Enumerable.Range(1, 10).Select(i => string.Create(CultureInfo.InvariantCulture, $"{i},100.00,1.000,100.0,{t0 + i},False,True\n")));
+        using var packed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(Encoding.ASCII.GetBytes(lines));
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/v1/ingest?instrument={instrument}") { Content = new ByteArrayContent(packed.ToArray()) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+        request.Headers.Add("X-Api-Key", RunningService.ApiKey);
+        using var response = await _service.Http.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        Assert.Equal(10, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("applied").GetInt32());
+    }
+
     /// <summary>The response's head and as much body as comes, waiting at most <paramref name="within"/> for its first bytes.</summary>
     private static async Task<string> ReadResponseAsync(NetworkStream stream, TimeSpan within)
     {

@@ -20,7 +20,7 @@ public sealed class KubernetesHostingTests
         [KubernetesHostingOptions.PodNamespaceEnvironmentVariable] = "trading",
         [KubernetesHostingOptions.PodIPEnvironmentVariable] = "10.244.1.17",
         [KubernetesHostingOptions.ClusterIdEnvironmentVariable] = "prod-a",
-        [KubernetesHostingOptions.ServiceIdEnvironmentVariable] = "prod-a",
+        [KubernetesHostingOptions.ServiceIdEnvironmentVariable] = "prod-service",
     };
 
     private static IServiceProvider Services(bool kubernetes) => CandlesServer.Build(
@@ -45,7 +45,7 @@ public sealed class KubernetesHostingTests
             Assert.Equal((11112, 30002), (endpoints.SiloPort, endpoints.GatewayPort));
             Assert.Equal(new IPEndPoint(IPAddress.Any, 11112), endpoints.SiloListeningEndpoint);
             var cluster = services.GetRequiredService<IOptions<ClusterOptions>>().Value;
-            Assert.Equal(("prod-a", "prod-a"), (cluster.ClusterId, cluster.ServiceId));
+            Assert.Equal(("prod-a", "prod-service"), (cluster.ClusterId, cluster.ServiceId));
             Assert.Equal("candles-silo-7d9f4-x2k8q", services.GetRequiredService<IOptions<Orleans.Configuration.SiloOptions>>().Value.SiloName);
         }
         finally

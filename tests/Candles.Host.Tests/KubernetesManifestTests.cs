@@ -110,6 +110,11 @@ public sealed class KubernetesManifestTests
             }
         }
 
+        // Silos and gateways find each other under one cluster id: every candles pod carries the same one.
+        var clusterIds = candles.Select(x => Map(Map(Map(Map(x.Workload, "spec"), "template"), "metadata"), "labels").Children
+            .Single(l => l.Key.ToString() == KubernetesHostingOptions.ClusterIdLabel).Value.ToString()).Distinct().ToList();
+        Assert.Single(clusterIds);
+
         // Each service's target ports are named ports of the pods it selects.
         foreach (var service in documents.Where(d => Kind(d) == "Service"))
         {

@@ -252,7 +252,7 @@ internal static class LiveLoad
         return isUpdate && t >= 0 && n > 0 ? (t, n) : null;
     }
 
-    private static double Cpu(int? pid)
+    internal static double Cpu(int? pid)
     {
         if (pid is not { } p)
         {

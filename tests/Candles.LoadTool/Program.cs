@@ -78,4 +78,4 @@ latency.SetAction(async (parse, cancellation) =>
     return 0;
 });
 
-return await new RootCommand("Load tool for Orleans.Candles.") { tape, latency, Candles.LoadTool.LiveLoad.Create(), Candles.LoadTool.VersusDuckDb.Create(), Candles.LoadTool.Capacity.Create() }.Parse(args).InvokeAsync();
+return await new RootCommand("Load tool for Orleans.Candles.") { tape, latency, Candles.LoadTool.LiveLoad.Create(), Candles.LoadTool.VersusDuckDb.Create(), Candles.LoadTool.Capacity.Create(), Candles.LoadTool.IngestLoad.Create() }.Parse(args).InvokeAsync();

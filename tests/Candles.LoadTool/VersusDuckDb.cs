@@ -150,7 +150,12 @@ internal static class VersusDuckDb
         {
             var name = $"candles_{tf}_UTC.csv";
             var expected = Path.Combine(golden, name);
-            if (File.Exists(expected) && !Candles.Testing.CsvAssert.Same(File.ReadAllLines(expected), File.ReadAllLines(Path.Combine(output, name))))
+            if (!File.Exists(expected))
+            {
+                Console.Error.WriteLine($"{expected} does not exist: nothing to compare {who}'s {name} with");
+                same = false;
+            }
+            else if (!Candles.Testing.CsvAssert.Same(File.ReadAllLines(expected), File.ReadAllLines(Path.Combine(output, name))))
             {
                 Console.Error.WriteLine($"{who}: {name} differs from the golden file");
                 same = false;

@@ -64,6 +64,9 @@ public sealed class BarBuilder
     public long? LastOpenTimeMs => _hasLive ? _livePeriod.StartMs : _closed.Count > 0 ? _closed[^1].Candle.OpenTimeMs : null;
 
     /// <summary>A snapshot of the bar still forming, or null when none is.</summary>
+    /// <summary>When the live bar ends (Unix ms), or null when there is none.</summary>
+    public long? LiveEndMs => _hasLive ? _livePeriod.EndMs : null;
+
     public Bar? LiveBar => _hasLive ? new Bar(_live.ToCandle(_livePeriod, 0), _liveFootprint.ToFootprint()) : null;
 
     public BuilderCounters Counters => new(_appliedCount, _amended, _duplicates, _tooOld);

@@ -32,6 +32,9 @@ internal sealed class FootprintAccumulator
 
     public long StepTicks { get; }
 
+    /// <summary>Slots in the dense window: what the accumulator holds between bars.</summary>
+    internal int WindowLength => _window.Length;
+
     public bool IsEmpty => _high < 0 && _wide.Count == 0;
 
     /// <summary>Adds one trade (or a level's totals) at a price in ticks; the price is floored to the grid.</summary>

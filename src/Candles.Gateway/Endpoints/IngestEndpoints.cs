@@ -97,28 +97,77 @@ internal static class IngestEndpoints
     }
 
     /// <summary>
-    /// The ticks of a CSV body, parsed as it arrives: a batch is refused at its first tick too many, without waiting for
-    /// the rest of the body or holding it. The reader is synchronous, so it runs on a pool thread of its own.
+    /// The ticks of a CSV body. A plain body is read without holding a thread and its lines counted as they come: one
+    /// with a tick too many is refused at that line, without waiting for or holding the rest. A gzip body (told by its
+    /// magic bytes) can only be counted once inflated, so it is read whole first, within Kestrel's body size limit.
     /// </summary>
-    private static Task<(Tick[]? Ticks, IResult? Problem)> ReadCsvAsync(HttpRequest http, Instrument instrument, int max, CancellationToken cancellation) =>
-        Task.Run<(Tick[]?, IResult?)>(
-            () =>
+    private static async Task<(Tick[]? Ticks, IResult? Problem)> ReadCsvAsync(HttpRequest http, Instrument instrument, int max, CancellationToken cancellation)
+    {
+        using var buffer = new MemoryStream();
+        var body = http.BodyReader;
+        var (lines, allowed, previous) = (0L, (long)max, (byte)'\n');
+        bool? gzip = null;
+        while (true)
+        {
+            var read = await body.ReadAsync(cancellation);
+            foreach (var segment in read.Buffer)
             {
-                using var reader = new BinanceTradeCsvReader(http.BodyReader.AsStream(leaveOpen: true), instrument);
-                var ticks = new List<Tick>();
-                while (reader.TryRead(out var tick))
+                var span = segment.Span;
+                if (gzip is null && span.Length > 0)
                 {
-                    if (ticks.Count == max)
-                    {
-                        return (null, TooLarge(max + 1, max));
-                    }
-
-                    ticks.Add(tick);
+                    // A header line (tolerated first) starts with a letter, a trade with its id.
+                    gzip = span[0] == 0x1f;
+                    allowed = char.IsAsciiDigit((char)span[0]) ? max : max + 1;
                 }
 
-                return reader.Error is { } error ? (null, Problems.BadRequest("bad_tick", $"csv {error}")) : ([.. ticks], null);
-            },
-            cancellation);
+                if (gzip == false)
+                {
+                    lines += CountLines(span, ref previous);
+                }
+
+                buffer.Write(span);
+            }
+
+            body.AdvanceTo(read.Buffer.End);
+            if (lines > allowed)
+            {
+                return (null, TooLarge(max + 1, max));
+            }
+
+            if (read.IsCompleted)
+            {
+                break;
+            }
+        }
+
+        buffer.Position = 0;
+        using var reader = new BinanceTradeCsvReader(buffer, instrument);
+        var ticks = new List<Tick>();
+        while (reader.TryRead(out var tick))
+        {
+            if (ticks.Count == max)
+            {
+                return (null, TooLarge(max + 1, max));
+            }
+
+            ticks.Add(tick);
+        }
+
+        return reader.Error is { } error ? (null, Problems.BadRequest("bad_tick", $"csv {error}")) : ([.. ticks], null);
+    }
+
+    /// <summary>Lines ended in <paramref name="bytes"/> that hold something (blank lines are not counted).</summary>
+    private static int CountLines(ReadOnlySpan<byte> bytes, ref byte previous)
+    {
+        var count = 0;
+        foreach (var b in bytes)
+        {
+            count += b == '\n' && previous is not (byte)'\n' and not (byte)'\r' ? 1 : 0;
+            previous = b;
+        }
+
+        return count;
+    }
 
     private static IResult TooLarge(int count, int max) => Problems.From(TickIngestion.TooLarge(count, max));
 }

@@ -1,0 +1,156 @@
+using System.Buffers.Text;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Candles.LoadTool;
+
+/// <summary>
+/// <c>ingest</c>: as many ticks as a running service takes, over N fresh instruments, through its REST ingest (CSV
+/// batches of historical trades, as <c>replay</c> sends them), for a bounded time. Each instrument's tape is written
+/// on the fly (ids ascending, one trade a millisecond, a random walk of prices): nothing is held in memory. Reports
+/// ticks/s every 10 s and overall, the service's CPU and resident memory, and the time from the last batch sent to its
+/// answer (how far behind the service runs).
+/// </summary>
+internal static class IngestLoad
+{
+    public static Command Create()
+    {
+        var command = new Command("ingest", "Ingest as fast as a service on this machine takes it, over N instruments, for a bounded time.");
+        var url = new Option<string>("--url") { DefaultValueFactory = _ => "http://127.0.0.1:5080", Description = "the service's HTTP address (loopback)" };
+        var key = new Option<string>("--api-key") { Required = true };
+        var instruments = new Option<int>("--instruments") { DefaultValueFactory = _ => 100 };
+        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 5000, Description = "ticks per request" };
+        var connections = new Option<int>("--connections") { DefaultValueFactory = _ => 8, Description = "requests in flight at once" };
+        var seconds = new Option<int>("--seconds") { DefaultValueFactory = _ => 60 };
+        var pid = new Option<int?>("--server-pid") { Description = "report this process's CPU and resident memory" };
+        foreach (var option in new Option[] { url, key, instruments, batch, connections, seconds, pid })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction((parse, cancellation) => RunAsync(
+            new Uri(parse.GetValue(url)!), parse.GetRequiredValue(key), Math.Clamp(parse.GetValue(instruments), 1, 10_000), Math.Clamp(parse.GetValue(batch), 1, 100_000),
+            Math.Clamp(parse.GetValue(connections), 1, 256), Math.Clamp(parse.GetValue(seconds), 1, 3600), parse.GetValue(pid), cancellation));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(Uri url, string apiKey, int instruments, int batch, int connections, int seconds, int? pid, CancellationToken cancellation)
+    {
+        if (!url.IsLoopback)
+        {
+            Console.Error.WriteLine("ingest only loads a service on this machine (a loopback URL)");
+            return 2;
+        }
+
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections }) { BaseAddress = url, Timeout = TimeSpan.FromMinutes(2) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        var run = DateTimeOffset.UtcNow.ToUnixTimeSeconds() % 1_000_000;
+        var tapes = Enumerable.Range(0, instruments).Select(i => new Tape($"LOAD:I{run}N{i:D4}", i)).ToArray();
+        foreach (var tape in tapes)
+        {
+            using var define = await http.PutAsync($"api/v1/instruments/{tape.Instrument}", new StringContent("{\"tickSize\":\"0.01\",\"qtyStep\":\"0.001\"}", Encoding.UTF8, "application/json"), cancellation);
+            define.EnsureSuccessStatusCode();
+        }
+
+        Console.WriteLine($"{instruments} instruments, batches of {batch} ticks, {connections} requests in flight, {seconds} s");
+        long accepted = 0;
+        var cpuBefore = pid is { } p0 ? LiveLoad.Cpu(p0) : 0;
+        var clock = Stopwatch.StartNew();
+        var lastAnswer = new long[connections];
+        var report = Task.Run(async () =>
+        {
+            long before = 0;
+            for (var window = 1; clock.Elapsed.TotalSeconds < seconds; window++)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(10) * window - clock.Elapsed, cancellation).ContinueWith(_ => { }, TaskScheduler.Default);
+                var now = Interlocked.Read(ref accepted);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds,5:F0} s: {(now - before) / 10.0,12:N0} ticks/s"));
+                before = now;
+            }
+        }, cancellation);
+
+        // Each sender takes the instruments i ≡ its number (mod connections) in turn: one batch in flight per instrument.
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(sender => Task.Run(async () =>
+        {
+            var mine = tapes.Where((_, i) => i % connections == sender).ToArray();
+            for (var turn = 0; clock.Elapsed.TotalSeconds < seconds && mine.Length > 0; turn++)
+            {
+                var tape = mine[turn % mine.Length];
+                using var content = new ByteArrayContent(tape.Next(batch));
+                content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+                var sent = clock.ElapsedMilliseconds;
+                using var response = await http.PostAsync($"api/v1/ingest?instrument={tape.Instrument}", content, cancellation);
+                response.EnsureSuccessStatusCode();
+                lastAnswer[sender] = clock.ElapsedMilliseconds - sent;
+                Interlocked.Add(ref accepted, batch);
+            }
+        }, cancellation)));
+        var elapsed = clock.Elapsed.TotalSeconds;
+        await report;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"ingested {accepted / elapsed:N0} ticks/s over {elapsed:F0} s ({accepted:N0} ticks); the last batches were answered in {lastAnswer.Max()} ms at most"));
+        if (pid is { } serverPid)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"server: {(LiveLoad.Cpu(serverPid) - cpuBefore) / elapsed * 100:F0} % CPU (of one core), {LiveLoad.Rss(serverPid) / 1048576.0:F0} MiB resident"));
+        }
+
+        return 0;
+    }
+
+    /// <summary>One instrument's endless tape in Binance's CSV layout: one trade a millisecond from a week ago.</summary>
+    private sealed class Tape(string instrument, int seed)
+    {
+        private readonly Random _random = new(seed);
+        private long _id;
+        private long _timeUs = (DateTimeOffset.UtcNow.AddDays(-6).ToUnixTimeMilliseconds() / 60_000 * 60_000) * 1000;
+        private long _price = 6_500_000;
+
+        public string Instrument { get; } = instrument;
+
+        /// <summary>The next <paramref name="count"/> trades: <c>id,price,qty,quote,time_us,is_buyer_maker,True</c>.</summary>
+        public byte[] Next(int count)
+        {
+            var buffer = new byte[count * 64];
+            var at = 0;
+            for (var i = 0; i < count; i++)
+            {
+                _price = Math.Max(100, _price + _random.Next(-2, 3));
+                _timeUs += 1000;
+                var quantity = _random.Next(1, 5000);
+                at += Write(buffer.AsSpan(at), ++_id, ',');
+                at += WriteScaled(buffer.AsSpan(at), _price, 2, ',');
+                at += WriteScaled(buffer.AsSpan(at), quantity, 3, ',');
+                at += WriteScaled(buffer.AsSpan(at), _price * quantity, 5, ',');
+                at += Write(buffer.AsSpan(at), _timeUs, ',');
+                var maker = (quantity & 1) == 0 ? "True,True\n"u8 : "False,True\n"u8;
+                maker.CopyTo(buffer.AsSpan(at));
+                at += maker.Length;
+            }
+
+            return buffer[..at];
+        }
+
+        private static int Write(Span<byte> into, long value, char then)
+        {
+            Utf8Formatter.TryFormat(value, into, out var written);
+            into[written] = (byte)then;
+            return written + 1;
+        }
+
+        /// <summary><paramref name="units"/> / 10^<paramref name="scale"/> with exactly that many decimals.</summary>
+        private static int WriteScaled(Span<byte> into, long units, int scale, char then)
+        {
+            var power = (long)Math.Pow(10, scale);
+            Utf8Formatter.TryFormat(units / power, into, out var written);
+            into[written++] = (byte)'.';
+            Utf8Formatter.TryFormat(units % power, into[written..], out var fraction, new System.Buffers.StandardFormat('D', (byte)scale));
+            written += fraction;
+            into[written] = (byte)then;
+            return written + 1;
+        }
+    }
+}
