@@ -11,7 +11,7 @@ namespace Candles.LoadTool;
 /// <c>ingest</c>: as many ticks as a running service takes, over N fresh instruments, through its REST ingest (CSV
 /// batches of historical trades, as <c>replay</c> sends them), for a bounded time. Each instrument's tape is written
 /// on the fly (ids ascending, one trade a millisecond, a random walk of prices): nothing is held in memory. Reports
-/// ticks/s every 10 s and overall, the service's CPU and resident memory, and the time from the last batch sent to its
+/// ticks/s applied (as the service's answers count them) every 10 s and overall, the service's CPU and resident memory, and the time from the last batch sent to its
 /// answer (how far behind the service runs).
 /// </summary>
 internal static class IngestLoad
@@ -57,13 +57,14 @@ internal static class IngestLoad
 
         Console.WriteLine($"{instruments} instruments, batches of {batch} ticks, {connections} requests in flight, {seconds} s");
         long accepted = 0;
+        long refused = 0;
         var cpuBefore = pid is { } p0 ? LiveLoad.Cpu(p0) : 0;
         var clock = Stopwatch.StartNew();
         var lastAnswer = new long[connections];
         var report = Task.Run(async () =>
         {
             long before = 0;
-            for (var window = 1; clock.Elapsed.TotalSeconds < seconds; window++)
+            for (var window = 1; window * 10 <= seconds; window++)
             {
                 await Task.Delay(TimeSpan.FromSeconds(10) * window - clock.Elapsed, cancellation).ContinueWith(_ => { }, TaskScheduler.Default);
                 var now = Interlocked.Read(ref accepted);
@@ -85,13 +86,16 @@ internal static class IngestLoad
                 using var response = await http.PostAsync($"api/v1/ingest?instrument={tape.Instrument}", content, cancellation);
                 response.EnsureSuccessStatusCode();
                 lastAnswer[sender] = clock.ElapsedMilliseconds - sent;
-                Interlocked.Add(ref accepted, batch);
+                using var report = await System.Text.Json.JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellation), cancellationToken: cancellation);
+                var applied = report.RootElement.GetProperty("applied").GetInt32();
+                Interlocked.Add(ref accepted, applied);
+                Interlocked.Add(ref refused, batch - applied);
             }
         }, cancellation)));
         var elapsed = clock.Elapsed.TotalSeconds;
         await report;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"ingested {accepted / elapsed:N0} ticks/s over {elapsed:F0} s ({accepted:N0} ticks); the last batches were answered in {lastAnswer.Max()} ms at most"));
+            $"ingested {accepted / elapsed:N0} ticks/s over {elapsed:F0} s ({accepted:N0} ticks applied, {refused:N0} not); the last batches were answered in {lastAnswer.Max()} ms at most"));
         if (pid is { } serverPid)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -114,7 +118,7 @@ internal static class IngestLoad
         /// <summary>The next <paramref name="count"/> trades: <c>id,price,qty,quote,time_us,is_buyer_maker,True</c>.</summary>
         public byte[] Next(int count)
         {
-            var buffer = new byte[count * 64];
+            var buffer = new byte[count * 96];
             var at = 0;
             for (var i = 0; i < count; i++)
             {
