@@ -1,3 +1,3 @@
 using Candles.Host.Cli;
 
-return await CandlesCommandLine.Create().Parse(args).InvokeAsync();
+return await CandlesCommandLine.For(args).Parse(args).InvokeAsync();

@@ -27,4 +27,11 @@ public static class CandlesCommandLine
         root.SetAction(ServeCommand.RunAsync);
         return root;
     }
+
+    /// <summary>
+    /// The verbs for <paramref name="args"/>: <c>aggregate</c> alone when that is what runs (an offline run is timed with
+    /// its start-up, and building the service's verbs costs it tens of milliseconds of JIT), else all of them.
+    /// </summary>
+    public static RootCommand For(string[] args) =>
+        args is ["aggregate", ..] ? new RootCommand("Orleans.Candles: trade ticks to candles, footprints and volume profiles.") { AggregateCommand.Create() } : Create();
 }
