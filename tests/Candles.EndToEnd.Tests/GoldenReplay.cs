@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using Candles.Host.Cli;
 using Candles.Testing;
 
@@ -43,5 +44,31 @@ internal static class GoldenReplay
         }
 
         Assert.Fail($"the replay did not reach {bars} bars within 60 s");
+    }
+
+    /// <summary>
+    /// The status of a 1h read every 100 ms, and when on <paramref name="clock"/>, until <paramref name="replay"/> ends
+    /// (5 min at most); 0 where no answer came (the connection refused).
+    /// </summary>
+    public static async Task<List<(TimeSpan At, int Status)>> ReadWhileAsync(HttpClient http, Task replay, Stopwatch clock)
+    {
+        var statuses = new List<(TimeSpan At, int Status)>();
+        while (!replay.IsCompleted && clock.Elapsed < TimeSpan.FromMinutes(5))
+        {
+            var at = clock.Elapsed;
+            try
+            {
+                using var response = await http.GetAsync($"api/v1/candles?instrument={ReplayedGoldenService.Instrument}&tf=1h");
+                statuses.Add((at, (int)response.StatusCode));
+            }
+            catch (HttpRequestException)
+            {
+                statuses.Add((at, 0));
+            }
+
+            await Task.Delay(100);
+        }
+
+        return statuses;
     }
 }

@@ -79,7 +79,7 @@ public sealed class RollingUpdateTests(ITestOutputHelper output) : IAsyncLifetim
         var replay = GoldenReplay.ReplayAsync(gateway.BaseAddress, "--rate", "9000");
         var replayEnded = replay.ContinueWith(_ => clock.Elapsed, TaskScheduler.Default);
         await GoldenReplay.WaitForBarsAsync(http, 500);
-        var reads = Task.Run(() => ReadWhileAsync(http, replay, clock));
+        var reads = Task.Run(() => GoldenReplay.ReadWhileAsync(http, replay, clock));
 
         var steps = new List<(TimeSpan At, TimeSpan Stopped, TimeSpan Back)>();
         foreach (var silo in silos)
@@ -149,28 +149,5 @@ public sealed class RollingUpdateTests(ITestOutputHelper output) : IAsyncLifetim
             var sequences = client.Sequences[id];
             Assert.Equal(Enumerable.Range(1, sequences.Count).Select(i => (long)i), sequences);
         }
-    }
-
-    /// <summary>The status of a 1h read through the gateway every 100 ms, and when, until the replay ends (0: no answer).</summary>
-    private static async Task<List<(TimeSpan At, int Status)>> ReadWhileAsync(HttpClient http, Task replay, Stopwatch clock)
-    {
-        var statuses = new List<(TimeSpan At, int Status)>();
-        while (!replay.IsCompleted && clock.Elapsed < TimeSpan.FromMinutes(5))
-        {
-            var at = clock.Elapsed;
-            try
-            {
-                using var response = await http.GetAsync($"api/v1/candles?instrument={Instrument}&tf=1h");
-                statuses.Add((at, (int)response.StatusCode));
-            }
-            catch (HttpRequestException)
-            {
-                statuses.Add((at, 0));
-            }
-
-            await Task.Delay(100);
-        }
-
-        return statuses;
     }
 }

@@ -43,14 +43,12 @@ internal static class Capacity
     private static async Task<int> RunAsync(
         Uri url, string apiKey, int pid, string tape, string tickSize, string qtyStep, int liquid, int quiet, int idleWait, bool gcHeap, CancellationToken cancellation)
     {
-        if (!url.IsLoopback)
+        using var http = LoadTarget.Client("capacity", url, apiKey, timeout: TimeSpan.FromMinutes(5));
+        if (http is null)
         {
-            Console.Error.WriteLine("capacity only measures a service on this machine (a loopback URL)");
             return 2;
         }
 
-        using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromMinutes(5) };
-        http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
         var run = DateTimeOffset.UtcNow.ToUnixTimeSeconds() % 1_000_000;
         var start = await MeasureAsync(pid, gcHeap, cancellation);
         Console.WriteLine($"service at start: {start}");
@@ -61,7 +59,7 @@ internal static class Capacity
             for (var i = 0; i < liquid; i++)
             {
                 var instrument = $"LOAD:C{run}L{i}";
-                await DefineAsync(http, instrument, tickSize, qtyStep, cancellation);
+                await LoadTarget.DefineAsync(http, instrument, tickSize, qtyStep, cancellation);
                 for (var at = 0; at < lines.Count; at += 20_000)
                 {
                     var batch = string.Join('\n', lines.Skip(at).Take(20_000)) + "\n";
@@ -83,7 +81,7 @@ internal static class Capacity
             await Parallel.ForEachAsync(Enumerable.Range(0, quiet), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellation }, async (i, token) =>
             {
                 var instrument = $"LOAD:C{run}Q{i}";
-                await DefineAsync(http, instrument, tickSize, qtyStep, token);
+                await LoadTarget.DefineAsync(http, instrument, tickSize, qtyStep, token);
                 var ticks = Enumerable.Range(0, 7 * 24).Select(h => new { id = h + 1, t = now - ((7 * 24 - h) * 3_600_000L), p = "100.00", q = "0.01000", side = h % 2 == 0 ? "buy" : "sell" });
                 using var response = await http.PostAsJsonAsync("api/v1/ingest", new { instrument, flush = true, ticks }, token);
                 response.EnsureSuccessStatusCode();
@@ -113,12 +111,6 @@ internal static class Capacity
         }
 
         return lines;
-    }
-
-    private static async Task DefineAsync(HttpClient http, string instrument, string tickSize, string qtyStep, CancellationToken cancellation)
-    {
-        using var response = await http.PutAsJsonAsync($"api/v1/instruments/{instrument}", new { tickSize, qtyStep }, cancellation);
-        response.EnsureSuccessStatusCode();
     }
 
     /// <summary>The server's resident memory once it has stopped moving much (10 s at most), after its pending work.</summary>

@@ -3,7 +3,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text;
 
 namespace Candles.LoadTool;
 
@@ -39,20 +38,17 @@ internal static class IngestLoad
 
     private static async Task<int> RunAsync(Uri url, string apiKey, int instruments, int batch, int connections, int seconds, int? pid, CancellationToken cancellation)
     {
-        if (!url.IsLoopback)
+        using var http = LoadTarget.Client("ingest", url, apiKey, new SocketsHttpHandler { MaxConnectionsPerServer = connections });
+        if (http is null)
         {
-            Console.Error.WriteLine("ingest only loads a service on this machine (a loopback URL)");
             return 2;
         }
 
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections }) { BaseAddress = url, Timeout = TimeSpan.FromMinutes(2) };
-        http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
         var run = DateTimeOffset.UtcNow.ToUnixTimeSeconds() % 1_000_000;
         var tapes = Enumerable.Range(0, instruments).Select(i => new Tape($"LOAD:I{run}N{i:D4}", i)).ToArray();
         foreach (var tape in tapes)
         {
-            using var define = await http.PutAsync($"api/v1/instruments/{tape.Instrument}", new StringContent("{\"tickSize\":\"0.01\",\"qtyStep\":\"0.001\"}", Encoding.UTF8, "application/json"), cancellation);
-            define.EnsureSuccessStatusCode();
+            await LoadTarget.DefineAsync(http, tape.Instrument, "0.01", "0.001", cancellation);
         }
 
         Console.WriteLine($"{instruments} instruments, batches of {batch} ticks, {connections} requests in flight, {seconds} s");

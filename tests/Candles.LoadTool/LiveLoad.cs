@@ -57,12 +57,10 @@ internal static class LiveLoad
         // Fresh instruments each run, as trade ids start at 1 again.
         var run = DateTimeOffset.UtcNow.ToUnixTimeSeconds() % 1_000_000;
         var ids = Enumerable.Range(0, s.Instruments).Select(i => $"LOAD:R{run}I{i:D4}").ToArray();
-        using var http = new HttpClient { BaseAddress = s.Http };
+        using var http = LoadTarget.Client("live", s.Http, s.ApiKey)!;
         foreach (var id in ids)
         {
-            using var define = new HttpRequestMessage(HttpMethod.Put, $"api/v1/instruments/{id}") { Content = new StringContent("{\"tickSize\":\"0.01\",\"qtyStep\":\"0.001\"}", Encoding.UTF8, "application/json") };
-            define.Headers.Add("X-Api-Key", s.ApiKey);
-            (await http.SendAsync(define, cancellation)).EnsureSuccessStatusCode();
+            await LoadTarget.DefineAsync(http, id, "0.01", "0.001", cancellation);
         }
 
         var sent = new SentBatches();

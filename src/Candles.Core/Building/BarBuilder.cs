@@ -63,10 +63,10 @@ public sealed class BarBuilder
     /// <summary>The open time of the newest bar (the live one if any), or null before the first tick.</summary>
     public long? LastOpenTimeMs => _hasLive ? _livePeriod.StartMs : _closed.Count > 0 ? _closed[^1].Candle.OpenTimeMs : null;
 
-    /// <summary>A snapshot of the bar still forming, or null when none is.</summary>
     /// <summary>When the live bar ends (Unix ms), or null when there is none.</summary>
     public long? LiveEndMs => _hasLive ? _livePeriod.EndMs : null;
 
+    /// <summary>A snapshot of the bar still forming, or null when none is.</summary>
     public Bar? LiveBar => _hasLive ? new Bar(_live.ToCandle(_livePeriod, 0), _liveFootprint.ToFootprint()) : null;
 
     public BuilderCounters Counters => new(_appliedCount, _amended, _duplicates, _tooOld);

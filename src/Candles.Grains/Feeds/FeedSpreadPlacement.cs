@@ -55,8 +55,7 @@ internal sealed class FeedSpreadPlacementDirector(IClusterMembershipService memb
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
         var candidates = FeedSpreadPlacement.Candidates(membership, manifests.Current.Silos.Keys);
-        if (target.RequestContextData is { } data && data.TryGetValue(IPlacementDirector.PlacementHintKey, out var value)
-            && value is SiloAddress hint && candidates.Contains(hint))
+        if (IPlacementDirector.GetPlacementHint(target.RequestContextData, [.. candidates]) is { } hint)
         {
             return Task.FromResult(hint);
         }

@@ -11,9 +11,11 @@ public static class CandlesCommandLine
     /// <summary>Exit code for input a user can fix: a bad file, a bad option value.</summary>
     public const int BadInput = 2;
 
+    private const string Description = "Orleans.Candles: trade ticks to candles, footprints and volume profiles.";
+
     public static RootCommand Create()
     {
-        var root = new RootCommand("Orleans.Candles: trade ticks to candles, footprints and volume profiles. With no verb: serve.")
+        var root = new RootCommand($"{Description} With no verb: serve.")
         {
             ServeCommand.Create(),
             AggregateCommand.Create(),
@@ -33,5 +35,5 @@ public static class CandlesCommandLine
     /// its start-up, and building the service's verbs costs it tens of milliseconds of JIT), else all of them.
     /// </summary>
     public static RootCommand For(string[] args) =>
-        args is ["aggregate", ..] ? new RootCommand("Orleans.Candles: trade ticks to candles, footprints and volume profiles.") { AggregateCommand.Create() } : Create();
+        args is ["aggregate", ..] ? new RootCommand(Description) { AggregateCommand.Create() } : Create();
 }
