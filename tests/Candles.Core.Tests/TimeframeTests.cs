@@ -61,6 +61,17 @@ public class TimeframeTests
         Assert.Equal("America-New_York", TimeZones.FileSafeName(zone));
     }
 
+    [Fact]
+    public void UtcIsTheSameZoneAsTheTzDatabasesUtc()
+    {
+        Assert.True(TimeZones.TryFind("UTC", out var zone, out _));
+        var tzdb = NodaTime.DateTimeZoneProviders.Tzdb["UTC"];
+        Assert.Equal(tzdb.Id, zone.Id);
+        Assert.Equal(tzdb.MinOffset, zone.MinOffset);
+        Assert.Equal(tzdb.MaxOffset, zone.MaxOffset);
+        Assert.Equal(zone.MinOffset, zone.MaxOffset);
+    }
+
     [Theory]
     [InlineData("US/Eastern", "America/New_York")]
     [InlineData("Asia/Calcutta", "Asia/Kolkata")]

@@ -11,9 +11,11 @@ public static class TimeZones
     public static bool TryFind(string? name, [NotNullWhen(true)] out DateTimeZone? zone, [NotNullWhen(false)] out string? error)
     {
         // An alias (US/Eastern) is served under its canonical name (America/New_York), so one zone has one name;
-        // UTC stays UTC rather than Etc/UTC.
+        // UTC stays UTC rather than Etc/UTC, and is NodaTime's own UTC: the tz database (tens of milliseconds to load)
+        // is only read for a zone that needs it.
         zone = string.IsNullOrEmpty(name) ? null
-            : name != "UTC" && TzdbDateTimeZoneSource.Default.CanonicalIdMap.TryGetValue(name, out var canonical) ? DateTimeZoneProviders.Tzdb.GetZoneOrNull(canonical)
+            : name == DateTimeZone.Utc.Id ? DateTimeZone.Utc
+            : TzdbDateTimeZoneSource.Default.CanonicalIdMap.TryGetValue(name, out var canonical) ? DateTimeZoneProviders.Tzdb.GetZoneOrNull(canonical)
             : DateTimeZoneProviders.Tzdb.GetZoneOrNull(name);
         error = zone is null ? $"time zone '{name}' is not an IANA zone name such as UTC or America/New_York" : null;
         return zone is not null;
