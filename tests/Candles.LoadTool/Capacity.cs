@@ -28,20 +28,22 @@ internal static class Capacity
         var liquid = new Option<int>("--liquid") { DefaultValueFactory = _ => 3 };
         var quiet = new Option<int>("--quiet") { DefaultValueFactory = _ => 2000 };
         var gcHeap = new Option<bool>("--gc-heap") { Description = "also report the managed heap after a full collection (dotnet-gcdump)" };
+        var days = new Option<int>("--days") { DefaultValueFactory = _ => 0, Description = "fill this many days of each liquid instrument's history: the tape repeated back to back, later copies shifted in time and trade id (0: the tape as it is)" };
         var idle = new Option<int>("--idle-wait") { DefaultValueFactory = _ => 0, Description = "seconds to wait for the quiet instruments to be deactivated (the service's Candles:Silo:IdleDeactivation and more)" };
-        foreach (var option in new Option[] { url, key, pid, tape, tickSize, qtyStep, liquid, quiet, idle, gcHeap })
+        foreach (var option in new Option[] { url, key, pid, tape, tickSize, qtyStep, liquid, quiet, idle, days, gcHeap })
         {
             command.Options.Add(option);
         }
 
         command.SetAction((parse, cancellation) => RunAsync(
             new Uri(parse.GetValue(url)!), parse.GetRequiredValue(key), parse.GetRequiredValue(pid), parse.GetRequiredValue(tape), parse.GetValue(tickSize)!,
-            parse.GetValue(qtyStep)!, Math.Clamp(parse.GetValue(liquid), 0, 100), Math.Clamp(parse.GetValue(quiet), 0, 100_000), Math.Clamp(parse.GetValue(idle), 0, 3600), parse.GetValue(gcHeap), cancellation));
+            parse.GetValue(qtyStep)!, Math.Clamp(parse.GetValue(liquid), 0, 100), Math.Clamp(parse.GetValue(quiet), 0, 100_000), Math.Clamp(parse.GetValue(idle), 0, 3600),
+            Math.Clamp(parse.GetValue(days), 0, 366), parse.GetValue(gcHeap), cancellation));
         return command;
     }
 
     private static async Task<int> RunAsync(
-        Uri url, string apiKey, int pid, string tape, string tickSize, string qtyStep, int liquid, int quiet, int idleWait, bool gcHeap, CancellationToken cancellation)
+        Uri url, string apiKey, int pid, string tape, string tickSize, string qtyStep, int liquid, int quiet, int idleWait, int days, bool gcHeap, CancellationToken cancellation)
     {
         using var http = LoadTarget.Client("capacity", url, apiKey, timeout: TimeSpan.FromMinutes(5));
         if (http is null)
@@ -55,7 +57,8 @@ internal static class Capacity
 
         if (liquid > 0)
         {
-            var lines = ReadLines(tape);
+            var lines = days > 0 ? Repeated(ReadLines(tape), days) : ReadLines(tape);
+            var spanDays = TimeSpan.FromMilliseconds(SpanMs(lines)).TotalDays;
             for (var i = 0; i < liquid; i++)
             {
                 var instrument = $"LOAD:C{run}L{i}";
@@ -71,7 +74,7 @@ internal static class Capacity
             }
 
             var withLiquid = await MeasureAsync(pid, gcHeap, cancellation);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{liquid} liquid instruments ({lines.Count:N0} trades each): {withLiquid}; each {withLiquid.Minus(start, liquid)}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{liquid} liquid instruments ({lines.Count:N0} trades each over {spanDays:F2} days): {withLiquid}; each {withLiquid.Minus(start, liquid)}"));
             start = withLiquid;
         }
 
@@ -111,6 +114,60 @@ internal static class Capacity
         }
 
         return lines;
+    }
+
+    /// <summary>
+    /// The tape back to back until it covers <paramref name="days"/> days from its first trade, cut there: each copy is
+    /// shifted by the tape's length in whole days and its trade ids by the tape's id range, so every copy's trades are
+    /// new trades at the same times of day.
+    /// </summary>
+    private static List<string> Repeated(List<string> tape, int days)
+    {
+        var trades = tape.Select(TapeTrade.Parse).ToList();
+        var first = trades.Min(t => t.TimeMs);
+        var shiftDays = Math.Max(1, (long)Math.Ceiling((trades.Max(t => t.TimeMs) - first + 1) / 86_400_000.0));
+        var idRange = trades.Max(t => t.Id) - trades.Min(t => t.Id) + 1;
+        var end = first + (days * 86_400_000L);
+        var lines = new List<string>();
+        for (var copy = 0L; first + (copy * shiftDays * 86_400_000L) < end; copy++)
+        {
+            foreach (var trade in trades)
+            {
+                var shifted = trade.Shifted(copy * shiftDays * 86_400_000L, copy * idRange);
+                if (shifted.TimeMs < end)
+                {
+                    lines.Add(shifted.Line);
+                }
+            }
+        }
+
+        return lines;
+    }
+
+    private static long SpanMs(List<string> lines) =>
+        lines.Count == 0 ? 0 : TapeTrade.Parse(lines[^1]).TimeMs - TapeTrade.Parse(lines[0]).TimeMs;
+
+    /// <summary>A Binance trades line with its id and time (ms or µs, as the file gives them) pulled out.</summary>
+    private sealed record TapeTrade(long Id, long Time, bool Micros, string[] Fields)
+    {
+        public long TimeMs => Micros ? Time / 1000 : Time;
+
+        public string Line => string.Join(',', Fields);
+
+        public static TapeTrade Parse(string line)
+        {
+            var fields = line.Split(',');
+            var time = long.Parse(fields[4], CultureInfo.InvariantCulture);
+            return new TapeTrade(long.Parse(fields[0], CultureInfo.InvariantCulture), time, time >= 100_000_000_000_000, fields);
+        }
+
+        public TapeTrade Shifted(long byMs, long byId)
+        {
+            var fields = (string[])Fields.Clone();
+            fields[0] = (Id + byId).ToString(CultureInfo.InvariantCulture);
+            fields[4] = (Time + (Micros ? byMs * 1000 : byMs)).ToString(CultureInfo.InvariantCulture);
+            return new TapeTrade(Id + byId, Time + (Micros ? byMs * 1000 : byMs), Micros, fields);
+        }
     }
 
     /// <summary>The server's resident memory once it has stopped moving much (10 s at most), after its pending work.</summary>
