@@ -84,8 +84,9 @@ public static class OfflineAggregation
         {
             return GCSettings.LatencyMode != GCLatencyMode.NoGCRegion && GC.TryStartNoGCRegion(NoCollectionBudget, disallowFullBlockingGC: true);
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentOutOfRangeException)
         {
+            // Another run opened one in between, or this collector's regions cannot hold the budget.
             return false;
         }
     }

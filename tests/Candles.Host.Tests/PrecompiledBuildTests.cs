@@ -1,0 +1,41 @@
+using System.Reflection;
+using System.Reflection.PortableExecutable;
+using Candles.Testing;
+
+namespace Candles.Host.Tests;
+
+/// <summary>
+/// A Release build of the host is ReadyToRun: the SDK's precompilation runs after the build (Candles.Host.csproj), so
+/// `dotnet candles.dll aggregate` starts without waiting for the JIT (docs/PERFORMANCE.md). A Debug build is not.
+/// </summary>
+public sealed class PrecompiledBuildTests
+{
+    [Theory]
+    [InlineData("candles.dll")]
+    [InlineData("Candles.Core.dll")]
+    [InlineData("Candles.Ingest.dll")]
+    [InlineData("System.CommandLine.dll")]
+    [InlineData("NodaTime.dll")]
+    public void TheHostsReleaseOutputIsPrecompiled(string assembly)
+    {
+        var configuration = typeof(PrecompiledBuildTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
+        var path = Path.Combine(GoldenFiles.RepositoryRoot, "src", "Candles.Host", "bin", configuration, "net10.0", assembly);
+        Assert.True(File.Exists(path), $"{path} was not built");
+
+        Assert.Equal(configuration == "Release", IsReadyToRun(path));
+    }
+
+    [Fact]
+    public void AnIlOnlyAssemblyIsToldApart()
+    {
+        // This test project is never precompiled: the check above can say no.
+        Assert.False(IsReadyToRun(typeof(PrecompiledBuildTests).Assembly.Location));
+    }
+
+    private static bool IsReadyToRun(string path)
+    {
+        using var file = File.OpenRead(path);
+        using var pe = new PEReader(file);
+        return pe.PEHeaders.CorHeader is { ManagedNativeHeaderDirectory.Size: > 0 };
+    }
+}
