@@ -66,10 +66,12 @@ public class TimeframeTests
     {
         Assert.True(TimeZones.TryFind("UTC", out var zone, out _));
         var tzdb = NodaTime.DateTimeZoneProviders.Tzdb["UTC"];
+        Assert.Equal(tzdb, zone);
         Assert.Equal(tzdb.Id, zone.Id);
-        Assert.Equal(tzdb.MinOffset, zone.MinOffset);
-        Assert.Equal(tzdb.MaxOffset, zone.MaxOffset);
         Assert.Equal(zone.MinOffset, zone.MaxOffset);
+        var instant = NodaTime.Instant.FromUnixTimeSeconds(1_772_150_400);
+        Assert.Equal(tzdb.GetZoneInterval(instant).Name, zone.GetZoneInterval(instant).Name);
+        Assert.Equal(tzdb.AtStartOfDay(new NodaTime.LocalDate(2026, 3, 8)), zone.AtStartOfDay(new NodaTime.LocalDate(2026, 3, 8)));
     }
 
     [Theory]

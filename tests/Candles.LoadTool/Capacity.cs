@@ -123,7 +123,7 @@ internal static class Capacity
     /// </summary>
     private static List<string> Repeated(List<string> tape, int days)
     {
-        var trades = tape.Select(TapeTrade.Parse).ToList();
+        var trades = tape.Where(line => line.Length > 0 && char.IsAsciiDigit(line[0])).Select(TapeTrade.Parse).ToList();
         var first = trades.Min(t => t.TimeMs);
         var shiftDays = Math.Max(1, (long)Math.Ceiling((trades.Max(t => t.TimeMs) - first + 1) / 86_400_000.0));
         var idRange = trades.Max(t => t.Id) - trades.Min(t => t.Id) + 1;

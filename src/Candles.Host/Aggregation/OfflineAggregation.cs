@@ -74,9 +74,11 @@ public static class OfflineAggregation
     }
 
     /// <summary>
-    /// A run over a day or a week of trades allocates a few MB; collections it does not need cost it 10-20 ms of its
-    /// ~200 (docs/PERFORMANCE.md). A no-GC region spares them; a long run outgrows the region, which then simply ends.
-    /// The region is process-wide: when one is already open (another run in this process), this run goes without.
+    /// A run over a few days of trades allocates little (13 MB for the golden tape's 466 k trades); the collections
+    /// the server collector's first small budgets make of it cost 9-18 ms of a ~300 ms run (docs/PERFORMANCE.md). A
+    /// no-GC region spares them; a long run outgrows the region, which then simply ends. The region is process-wide:
+    /// when one is already open (another run in this process), this run goes without, and a run whose own region
+    /// ended may close another's on its way out, which costs that run time, never a result.
     /// </summary>
     private static bool TryPauseCollections()
     {
