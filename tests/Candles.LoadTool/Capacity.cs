@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
-using System.IO.Compression;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
+using Candles.Core.Instruments;
+using Candles.Core.Ticks;
+using Candles.Ingest.Replay;
 
 namespace Candles.LoadTool;
 
@@ -16,11 +18,12 @@ namespace Candles.LoadTool;
 /// </summary>
 internal static class Capacity
 {
+    private const long DayUs = 86_400_000_000;
+
     public static Command Create()
     {
-        var command = new Command("capacity", "Measure the resident memory liquid and quiet instruments cost a service on this machine.");
-        var url = new Option<string>("--url") { DefaultValueFactory = _ => "http://127.0.0.1:5080", Description = "the service's HTTP address (loopback)" };
-        var key = new Option<string>("--api-key") { Required = true };
+        var url = LoadTarget.Url();
+        var key = LoadTarget.ApiKey();
         var pid = new Option<int>("--server-pid") { Required = true };
         var tape = new Option<string>("--tape") { Required = true, Description = "a Binance trades CSV (.csv.gz) for the liquid instruments" };
         var tickSize = new Option<string>("--tick-size") { DefaultValueFactory = _ => "0.01" };
@@ -30,10 +33,7 @@ internal static class Capacity
         var gcHeap = new Option<bool>("--gc-heap") { Description = "also report the managed heap after a full collection (dotnet-gcdump)" };
         var days = new Option<int>("--days") { DefaultValueFactory = _ => 0, Description = "fill this many days of each liquid instrument's history: the tape repeated back to back, later copies shifted in time and trade id (0: the tape as it is)" };
         var idle = new Option<int>("--idle-wait") { DefaultValueFactory = _ => 0, Description = "seconds to wait for the quiet instruments to be deactivated (the service's Candles:Silo:IdleDeactivation and more)" };
-        foreach (var option in new Option[] { url, key, pid, tape, tickSize, qtyStep, liquid, quiet, idle, days, gcHeap })
-        {
-            command.Options.Add(option);
-        }
+        var command = new Command("capacity", "Measure the resident memory liquid and quiet instruments cost a service on this machine.") { url, key, pid, tape, tickSize, qtyStep, liquid, quiet, idle, days, gcHeap };
 
         command.SetAction((parse, cancellation) => RunAsync(
             new Uri(parse.GetValue(url)!), parse.GetRequiredValue(key), parse.GetRequiredValue(pid), parse.GetRequiredValue(tape), parse.GetValue(tickSize)!,
@@ -57,24 +57,31 @@ internal static class Capacity
 
         if (liquid > 0)
         {
-            var lines = days > 0 ? Repeated(ReadLines(tape), days) : ReadLines(tape);
-            var spanDays = TimeSpan.FromMilliseconds(SpanMs(lines)).TotalDays;
+            var grid = new Instrument(InstrumentId.Parse("LOAD:TAPE"), Increment.Parse(tickSize), Increment.Parse(qtyStep));
+            var ticks = days > 0 ? Repeated(ReadTicks(tape, grid), days) : ReadTicks(tape, grid);
+            var spanDays = (ticks.Max(t => t.TimeUs) - ticks.Min(t => t.TimeUs)) / (double)DayUs;
+            var batches = ticks.Chunk(20_000).ToList();
+            var writer = new BinanceTradeCsvWriter(grid);
             for (var i = 0; i < liquid; i++)
             {
                 var instrument = $"LOAD:C{run}L{i}";
                 await LoadTarget.DefineAsync(http, instrument, tickSize, qtyStep, cancellation);
-                for (var at = 0; at < lines.Count; at += 20_000)
+                for (var b = 0; b < batches.Count; b++)
                 {
-                    var batch = string.Join('\n', lines.Skip(at).Take(20_000)) + "\n";
-                    var last = at + 20_000 >= lines.Count;
-                    using var content = new StringContent(batch, Encoding.ASCII, "text/csv");
-                    using var response = await http.PostAsync($"api/v1/ingest?instrument={instrument}&flush={(last ? "true" : "false")}", content, cancellation);
+                    foreach (var tick in batches[b])
+                    {
+                        writer.Append(tick);
+                    }
+
+                    using var content = new ByteArrayContent(writer.TakeBytes());
+                    content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+                    using var response = await http.PostAsync($"api/v1/ingest?instrument={instrument}&flush={(b == batches.Count - 1 ? "true" : "false")}", content, cancellation);
                     response.EnsureSuccessStatusCode();
                 }
             }
 
             var withLiquid = await MeasureAsync(pid, gcHeap, cancellation);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{liquid} liquid instruments ({lines.Count:N0} trades each over {spanDays:F2} days): {withLiquid}; each {withLiquid.Minus(start, liquid)}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{liquid} liquid instruments ({ticks.Count:N0} trades each over {spanDays:F2} days): {withLiquid}; each {withLiquid.Minus(start, liquid)}"));
             start = withLiquid;
         }
 
@@ -103,17 +110,17 @@ internal static class Capacity
         return 0;
     }
 
-    private static List<string> ReadLines(string path)
+    /// <summary>The tape's trades, read as the service's own replay reads them; a bad line stops the run.</summary>
+    private static List<Tick> ReadTicks(string path, Instrument grid)
     {
-        using var file = File.OpenRead(path);
-        using var text = new StreamReader(path.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(file, CompressionMode.Decompress) : file);
-        var lines = new List<string>();
-        while (text.ReadLine() is { } line)
+        using var reader = BinanceTradeCsvReader.Open(path, grid);
+        var ticks = new List<Tick>();
+        while (reader.TryRead(out var tick))
         {
-            lines.Add(line);
+            ticks.Add(tick);
         }
 
-        return lines;
+        return reader.Error is { } error ? throw new InvalidDataException($"{path}: {error}") : ticks;
     }
 
     /// <summary>
@@ -121,63 +128,30 @@ internal static class Capacity
     /// shifted by the tape's length in whole days and its trade ids by the tape's id range, so every copy's trades are
     /// new trades at the same times of day.
     /// </summary>
-    private static List<string> Repeated(List<string> tape, int days)
+    private static List<Tick> Repeated(List<Tick> tape, int days)
     {
-        var trades = tape.Where(line => line.Length > 0 && char.IsAsciiDigit(line[0])).Select(TapeTrade.Parse).ToList();
-        var first = trades.Min(t => t.TimeMs);
-        var shiftDays = Math.Max(1, (long)Math.Ceiling((trades.Max(t => t.TimeMs) - first + 1) / 86_400_000.0));
-        var idRange = trades.Max(t => t.Id) - trades.Min(t => t.Id) + 1;
-        var end = first + (days * 86_400_000L);
-        var lines = new List<string>();
-        for (var copy = 0L; first + (copy * shiftDays * 86_400_000L) < end; copy++)
+        var first = tape.Min(t => t.TimeUs);
+        var shiftUs = Math.Max(1, (long)Math.Ceiling((tape.Max(t => t.TimeUs) - first + 1) / (double)DayUs)) * DayUs;
+        var idRange = tape.Max(t => t.TradeId) - tape.Min(t => t.TradeId) + 1;
+        var end = first + (days * DayUs);
+        var ticks = new List<Tick>();
+        for (var copy = 0L; first + (copy * shiftUs) < end; copy++)
         {
-            foreach (var trade in trades)
-            {
-                var shifted = trade.Shifted(copy * shiftDays * 86_400_000L, copy * idRange);
-                if (shifted.TimeMs < end)
-                {
-                    lines.Add(shifted.Line);
-                }
-            }
+            var (byUs, byId) = (copy * shiftUs, copy * idRange);
+            ticks.AddRange(tape.Select(t => t with { TradeId = t.TradeId + byId, TimeUs = t.TimeUs + byUs }).Where(t => t.TimeUs < end));
         }
 
-        return lines;
-    }
-
-    private static long SpanMs(List<string> lines) =>
-        lines.Count == 0 ? 0 : TapeTrade.Parse(lines[^1]).TimeMs - TapeTrade.Parse(lines[0]).TimeMs;
-
-    /// <summary>A Binance trades line with its id and time (ms or µs, as the file gives them) pulled out.</summary>
-    private sealed record TapeTrade(long Id, long Time, bool Micros, string[] Fields)
-    {
-        public long TimeMs => Micros ? Time / 1000 : Time;
-
-        public string Line => string.Join(',', Fields);
-
-        public static TapeTrade Parse(string line)
-        {
-            var fields = line.Split(',');
-            var time = long.Parse(fields[4], CultureInfo.InvariantCulture);
-            return new TapeTrade(long.Parse(fields[0], CultureInfo.InvariantCulture), time, time >= 100_000_000_000_000, fields);
-        }
-
-        public TapeTrade Shifted(long byMs, long byId)
-        {
-            var fields = (string[])Fields.Clone();
-            fields[0] = (Id + byId).ToString(CultureInfo.InvariantCulture);
-            fields[4] = (Time + (Micros ? byMs * 1000 : byMs)).ToString(CultureInfo.InvariantCulture);
-            return new TapeTrade(Id + byId, Time + (Micros ? byMs * 1000 : byMs), Micros, fields);
-        }
+        return ticks;
     }
 
     /// <summary>The server's resident memory once it has stopped moving much (10 s at most), after its pending work.</summary>
     private static async Task<long> SettledRssAsync(int pid, CancellationToken cancellation)
     {
-        var last = LiveLoad.Rss(pid);
+        var last = LoadTarget.Rss(pid);
         for (var i = 0; i < 10; i++)
         {
             await Task.Delay(1000, cancellation);
-            var now = LiveLoad.Rss(pid);
+            var now = LoadTarget.Rss(pid);
             if (Math.Abs(now - last) < 1 << 20)
             {
                 return now;

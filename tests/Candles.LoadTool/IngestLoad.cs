@@ -1,8 +1,10 @@
-using System.Buffers.Text;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
+using Candles.Core.Instruments;
+using Candles.Core.Ticks;
+using Candles.Ingest.Replay;
 
 namespace Candles.LoadTool;
 
@@ -15,20 +17,19 @@ namespace Candles.LoadTool;
 /// </summary>
 internal static class IngestLoad
 {
+    private const string TickSize = "0.01";
+    private const string QtyStep = "0.001";
+
     public static Command Create()
     {
-        var command = new Command("ingest", "Ingest as fast as a service on this machine takes it, over N instruments, for a bounded time.");
-        var url = new Option<string>("--url") { DefaultValueFactory = _ => "http://127.0.0.1:5080", Description = "the service's HTTP address (loopback)" };
-        var key = new Option<string>("--api-key") { Required = true };
+        var url = LoadTarget.Url();
+        var key = LoadTarget.ApiKey();
         var instruments = new Option<int>("--instruments") { DefaultValueFactory = _ => 100 };
         var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 5000, Description = "ticks per request" };
         var connections = new Option<int>("--connections") { DefaultValueFactory = _ => 8, Description = "requests in flight at once" };
         var seconds = new Option<int>("--seconds") { DefaultValueFactory = _ => 60 };
-        var pid = new Option<int?>("--server-pid") { Description = "report this process's CPU and resident memory" };
-        foreach (var option in new Option[] { url, key, instruments, batch, connections, seconds, pid })
-        {
-            command.Options.Add(option);
-        }
+        var pid = LoadTarget.ServerPid();
+        var command = new Command("ingest", "Ingest as fast as a service on this machine takes it, over N instruments, for a bounded time.") { url, key, instruments, batch, connections, seconds, pid };
 
         command.SetAction((parse, cancellation) => RunAsync(
             new Uri(parse.GetValue(url)!), parse.GetRequiredValue(key), Math.Clamp(parse.GetValue(instruments), 1, 10_000), Math.Clamp(parse.GetValue(batch), 1, 100_000),
@@ -48,13 +49,13 @@ internal static class IngestLoad
         var tapes = Enumerable.Range(0, instruments).Select(i => new Tape($"LOAD:I{run}N{i:D4}", i)).ToArray();
         foreach (var tape in tapes)
         {
-            await LoadTarget.DefineAsync(http, tape.Instrument, "0.01", "0.001", cancellation);
+            await LoadTarget.DefineAsync(http, tape.Instrument, TickSize, QtyStep, cancellation);
         }
 
         Console.WriteLine($"{instruments} instruments, batches of {batch} ticks, {connections} requests in flight, {seconds} s");
         long accepted = 0;
         long refused = 0;
-        var cpuBefore = pid is { } p0 ? LiveLoad.Cpu(p0) : 0;
+        var cpuBefore = LoadTarget.Cpu(pid);
         var clock = Stopwatch.StartNew();
         var lastAnswer = new long[connections];
         var report = Task.Run(async () =>
@@ -94,8 +95,7 @@ internal static class IngestLoad
             $"ingested {accepted / elapsed:N0} ticks/s over {elapsed:F0} s ({accepted:N0} ticks applied, {refused:N0} not); the last batches were answered in {lastAnswer.Max()} ms at most"));
         if (pid is { } serverPid)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"server: {(LiveLoad.Cpu(serverPid) - cpuBefore) / elapsed * 100:F0} % CPU (of one core), {LiveLoad.Rss(serverPid) / 1048576.0:F0} MiB resident"));
+            Console.WriteLine(LoadTarget.Usage(serverPid, LoadTarget.Cpu(serverPid) - cpuBefore, elapsed));
         }
 
         return 0;
@@ -104,53 +104,27 @@ internal static class IngestLoad
     /// <summary>One instrument's endless tape in Binance's CSV layout: one trade a millisecond from a week ago.</summary>
     private sealed class Tape(string instrument, int seed)
     {
+        private static readonly Instrument Grid = new(InstrumentId.Parse("LOAD:TAPE"), Increment.Parse(TickSize), Increment.Parse(QtyStep));
         private readonly Random _random = new(seed);
+        private readonly BinanceTradeCsvWriter _writer = new(Grid);
         private long _id;
         private long _timeUs = (DateTimeOffset.UtcNow.AddDays(-6).ToUnixTimeMilliseconds() / 60_000 * 60_000) * 1000;
         private long _price = 6_500_000;
 
         public string Instrument { get; } = instrument;
 
-        /// <summary>The next <paramref name="count"/> trades: <c>id,price,qty,quote,time_us,is_buyer_maker,True</c>.</summary>
+        /// <summary>The next <paramref name="count"/> trades as CSV lines (<see cref="BinanceTradeCsvWriter"/>).</summary>
         public byte[] Next(int count)
         {
-            var buffer = new byte[count * 96];
-            var at = 0;
             for (var i = 0; i < count; i++)
             {
                 _price = Math.Max(100, _price + _random.Next(-2, 3));
                 _timeUs += 1000;
                 var quantity = _random.Next(1, 5000);
-                at += Write(buffer.AsSpan(at), ++_id, ',');
-                at += WriteScaled(buffer.AsSpan(at), _price, 2, ',');
-                at += WriteScaled(buffer.AsSpan(at), quantity, 3, ',');
-                at += WriteScaled(buffer.AsSpan(at), _price * quantity, 5, ',');
-                at += Write(buffer.AsSpan(at), _timeUs, ',');
-                var maker = (quantity & 1) == 0 ? "True,True\n"u8 : "False,True\n"u8;
-                maker.CopyTo(buffer.AsSpan(at));
-                at += maker.Length;
+                _writer.Append(new Tick(++_id, _timeUs, _price, quantity, (quantity & 1) == 0 ? AggressorSide.Sell : AggressorSide.Buy));
             }
 
-            return buffer[..at];
-        }
-
-        private static int Write(Span<byte> into, long value, char then)
-        {
-            Utf8Formatter.TryFormat(value, into, out var written);
-            into[written] = (byte)then;
-            return written + 1;
-        }
-
-        /// <summary><paramref name="units"/> / 10^<paramref name="scale"/> with exactly that many decimals.</summary>
-        private static int WriteScaled(Span<byte> into, long units, int scale, char then)
-        {
-            var power = (long)Math.Pow(10, scale);
-            Utf8Formatter.TryFormat(units / power, into, out var written);
-            into[written++] = (byte)'.';
-            Utf8Formatter.TryFormat(units % power, into[written..], out var fraction, new System.Buffers.StandardFormat('D', (byte)scale));
-            written += fraction;
-            into[written] = (byte)then;
-            return written + 1;
+            return _writer.TakeBytes();
         }
     }
 }

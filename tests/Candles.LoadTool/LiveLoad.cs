@@ -20,10 +20,9 @@ internal static class LiveLoad
 {
     public static Command Create()
     {
-        var command = new Command("live", "Ingest live ticks and measure delivery to WebSocket subscribers of a service on this machine.");
-        var url = new Option<string>("--url") { DefaultValueFactory = _ => "http://127.0.0.1:5080", Description = "the gateway's HTTP address (loopback)" };
+        var url = LoadTarget.Url("the gateway's HTTP address (loopback)");
         var grpc = new Option<string>("--grpc") { DefaultValueFactory = _ => "http://127.0.0.1:5081", Description = "the gateway's gRPC address (loopback)" };
-        var key = new Option<string>("--api-key") { Required = true };
+        var key = LoadTarget.ApiKey();
         var instruments = new Option<int>("--instruments") { DefaultValueFactory = _ => 100 };
         var rate = new Option<int>("--rate") { DefaultValueFactory = _ => 100_000, Description = "ticks per second over all instruments" };
         var batchMs = new Option<int>("--batch-ms") { DefaultValueFactory = _ => 20, Description = "each instrument gets one batch this often" };
@@ -31,11 +30,8 @@ internal static class LiveLoad
         var slow = new Option<int>("--slow-clients") { DefaultValueFactory = _ => 0, Description = "extra clients that subscribe and never read" };
         var tf = new Option<string>("--tf") { DefaultValueFactory = _ => "1m" };
         var seconds = new Option<int>("--seconds") { DefaultValueFactory = _ => 30 };
-        var pid = new Option<int?>("--server-pid") { Description = "report this process's CPU and resident memory" };
-        foreach (var option in new Option[] { url, grpc, key, instruments, rate, batchMs, clients, slow, tf, seconds, pid })
-        {
-            command.Options.Add(option);
-        }
+        var pid = LoadTarget.ServerPid();
+        var command = new Command("live", "Ingest live ticks and measure delivery to WebSocket subscribers of a service on this machine.") { url, grpc, key, instruments, rate, batchMs, clients, slow, tf, seconds, pid };
 
         command.SetAction((parse, cancellation) => RunAsync(
             new Settings(new Uri(parse.GetValue(url)!), new Uri(parse.GetValue(grpc)!), parse.GetRequiredValue(key), parse.GetValue(instruments), parse.GetValue(rate),
@@ -86,7 +82,7 @@ internal static class LiveLoad
 
         Console.WriteLine($"{s.Clients} clients (+{s.SlowClients} that never read) on {s.Instruments} instruments; ingesting {s.Rate} ticks/s for {s.Seconds} s");
         await Task.Delay(1000, cancellation);
-        var cpuBefore = Cpu(s.ServerPid);
+        var cpuBefore = LoadTarget.Cpu(s.ServerPid);
         Interlocked.Exchange(ref delivered, 0);
         lock (latency)
         {
@@ -98,7 +94,7 @@ internal static class LiveLoad
         var elapsed = clock.Elapsed.TotalSeconds;
         await Task.Delay(500, cancellation);
         var messages = Interlocked.Read(ref delivered);
-        var cpu = Cpu(s.ServerPid) - cpuBefore;
+        var cpu = LoadTarget.Cpu(s.ServerPid) - cpuBefore;
         stop.Cancel();
         foreach (var socket in sockets)
         {
@@ -122,7 +118,7 @@ internal static class LiveLoad
 
         if (s.ServerPid is { } serverPid)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"server: {cpu / elapsed * 100:F0} % CPU (of one core), {Rss(serverPid) / 1048576.0:F0} MiB resident"));
+            Console.WriteLine(LoadTarget.Usage(serverPid, cpu, elapsed));
         }
 
         return 0;
@@ -249,20 +245,6 @@ internal static class LiveLoad
 
         return isUpdate && t >= 0 && n > 0 ? (t, n) : null;
     }
-
-    internal static double Cpu(int? pid)
-    {
-        if (pid is not { } p)
-        {
-            return 0;
-        }
-
-        var fields = File.ReadAllText($"/proc/{p}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
-    }
-
-    internal static long Rss(int pid) =>
-        long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
 }
 
 /// <summary>When each batch was sent, by instrument, 1m bar and the bar's trade count after it (1m: one bar per minute).</summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Candles.Core.Instruments;
 using DuckDB.NET.Data;
 
 namespace Candles.LoadTool;
@@ -18,7 +19,6 @@ internal static class VersusDuckDb
 
     public static Command Create()
     {
-        var command = new Command("versus-duckdb", "Time the aggregate verb against DuckDB on the same tape and candle rollups, turn about.");
         var file = new Option<string>("--file") { Required = true, Description = "a Binance trades CSV (.csv or .csv.gz)" };
         var candles = new Option<string>("--candles") { Required = true, Description = "the built candles.dll" };
         var tickSize = new Option<string>("--tick-size") { DefaultValueFactory = _ => "0.01" };
@@ -26,10 +26,7 @@ internal static class VersusDuckDb
         var timeframes = new Option<string>("--tf") { DefaultValueFactory = _ => GoldenTimeframes };
         var runs = new Option<int>("--runs") { DefaultValueFactory = _ => 10 };
         var golden = new Option<string?>("--golden") { Description = "a folder of golden candles_<tf>_UTC.csv files both outputs must equal" };
-        foreach (var option in new Option[] { file, candles, tickSize, qtyStep, timeframes, runs, golden })
-        {
-            command.Options.Add(option);
-        }
+        var command = new Command("versus-duckdb", "Time the aggregate verb against DuckDB on the same tape and candle rollups, turn about.") { file, candles, tickSize, qtyStep, timeframes, runs, golden };
 
         command.SetAction(parse => Run(
             Path.GetFullPath(parse.GetRequiredValue(file)), Path.GetFullPath(parse.GetRequiredValue(candles)), parse.GetValue(tickSize)!, parse.GetValue(qtyStep)!,
@@ -39,13 +36,14 @@ internal static class VersusDuckDb
 
     private static int Run(string file, string candles, string tickSize, string qtyStep, string[] timeframes, int runs, string? golden)
     {
+        var (priceScale, qtyScale) = (Increment.Parse(tickSize).Scale, Increment.Parse(qtyStep).Scale);
         var ours = Directory.CreateTempSubdirectory("candles-ours-");
         var theirs = Directory.CreateTempSubdirectory("candles-duckdb-");
         try
         {
             // One of each first (warming the file cache and DuckDB's library), and the outputs checked.
             Aggregate(candles, file, tickSize, qtyStep, timeframes, ours.FullName);
-            DuckDb(file, Scale(tickSize), Scale(qtyStep), timeframes, theirs.FullName);
+            DuckDb(file, priceScale, qtyScale, timeframes, theirs.FullName);
             if (golden is not null && !(SameAsGolden(golden, ours.FullName, timeframes, "aggregate") & SameAsGolden(golden, theirs.FullName, timeframes, "DuckDB")))
             {
                 return 1;
@@ -55,7 +53,7 @@ internal static class VersusDuckDb
             for (var i = 0; i < runs; i++)
             {
                 oursMs.Add(Aggregate(candles, file, tickSize, qtyStep, timeframes, ours.FullName));
-                theirsMs.Add(DuckDb(file, Scale(tickSize), Scale(qtyStep), timeframes, theirs.FullName));
+                theirsMs.Add(DuckDb(file, priceScale, qtyScale, timeframes, theirs.FullName));
             }
 
             Console.WriteLine($"{Path.GetFileName(file)}, {timeframes.Length} timeframes, {runs} runs each, turn about, {Environment.ProcessorCount} cores");
@@ -164,8 +162,6 @@ internal static class VersusDuckDb
 
         return same;
     }
-
-    private static int Scale(string increment) => increment.Contains('.', StringComparison.Ordinal) ? increment.Length - increment.IndexOf('.', StringComparison.Ordinal) - 1 : 0;
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 

@@ -18,14 +18,16 @@ public sealed class BinanceTradeCsvWriter(Instrument instrument)
 
     public void Append(in Tick tick)
     {
-        _text.Append(tick.TradeId.ToString(CultureInfo.InvariantCulture)).Append(',');
-        instrument.TickSize.TryFormat(tick.Price, _cell, out var written);
+        tick.TradeId.TryFormat(_cell, out var written, default, CultureInfo.InvariantCulture);
+        _text.Append(_cell, 0, written).Append(',');
+        instrument.TickSize.TryFormat(tick.Price, _cell, out written);
         _text.Append(_cell, 0, written).Append(',');
         instrument.QuantityStep.TryFormat(tick.Quantity, _cell, out written);
         _text.Append(_cell, 0, written).Append(',');
         instrument.TryFormatQuoteVolume((Int128)tick.Price * tick.Quantity, _cell, out written);
         _text.Append(_cell, 0, written).Append(',');
-        _text.Append(tick.TimeUs.ToString(CultureInfo.InvariantCulture)).Append(tick.Side == AggressorSide.Sell ? ",True,True\n" : ",False,True\n");
+        tick.TimeUs.TryFormat(_cell, out written, default, CultureInfo.InvariantCulture);
+        _text.Append(_cell, 0, written).Append(tick.Side == AggressorSide.Sell ? ",True,True\n" : ",False,True\n");
         Count++;
     }
 
