@@ -21,8 +21,8 @@ public sealed class IdleDeactivationTests
     [Fact]
     public void ByDefaultAGrainStaysFifteenMinutesAndNothingShorterThanTenSecondsIsTaken()
     {
-        Assert.Equal(TimeSpan.FromMinutes(15), Collection().CollectionAge);
-        Assert.Equal(TimeSpan.FromMinutes(1), Collection().CollectionQuantum);
+        var defaults = Collection();
+        Assert.Equal((TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(1)), (defaults.CollectionAge, defaults.CollectionQuantum));
         Assert.Equal(TimeSpan.FromSeconds(10), Collection("--Candles:Silo:IdleDeactivation=00:00:01").CollectionAge);
     }
 }

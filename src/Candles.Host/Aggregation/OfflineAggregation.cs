@@ -35,7 +35,8 @@ public static class OfflineAggregation
 
     private static int Run(AggregateRequest request, TextWriter output, TextWriter error, Stopwatch clock)
     {
-        var builder = new BarBuilder(BarSchedule.For(Timeframe.OneMinute, DateTimeZone.Utc), new BarBuilderOptions { Retention = null, Footprints = request.Output != AggregateOutput.Candles });
+        var footprints = request.Output != AggregateOutput.Candles;
+        var builder = new BarBuilder(BarSchedule.For(Timeframe.OneMinute, DateTimeZone.Utc), new BarBuilderOptions { Retention = null, Footprints = footprints });
         using (var reader = BinanceTradeCsvReader.Open(request.File, request.Instrument))
         {
             while (reader.TryRead(out var tick))
@@ -52,7 +53,7 @@ public static class OfflineAggregation
 
         builder.Flush();
         var minuteBars = builder.ClosedBars;
-        var footprintStep = request.Output == AggregateOutput.Candles ? (long?)null : request.StepTicks;
+        var footprintStep = footprints ? request.StepTicks : (long?)null;
         var written = new string[request.Timeframes.Count];
         Parallel.For(0, request.Timeframes.Count, i =>
         {
