@@ -289,22 +289,7 @@ public sealed partial class SymbolGrain(
     public async Task<RevisedMinutes> GetRevisedMinutes(long toMs)
     {
         var builder = await BuilderAsync();
-        List<long> openTimes = [];
-        List<int> revisions = [];
-        foreach (var bar in builder.ClosedBars)
-        {
-            if (bar.Candle.OpenTimeMs >= toMs)
-            {
-                break;
-            }
-
-            if (bar.Candle.Revision > 0)
-            {
-                openTimes.Add(bar.Candle.OpenTimeMs);
-                revisions.Add(bar.Candle.Revision);
-            }
-        }
-
+        var (openTimes, revisions) = builder.RevisedBefore(toMs);
         return new RevisedMinutes(openTimes, revisions, builder.RetainedFromMs);
     }
 
@@ -379,7 +364,7 @@ public sealed partial class SymbolGrain(
 
         if (closed > 0 && builder.ClosedBars.Count > 0)
         {
-            await _history.TrimAsync(builder.ClosedBars[0].Candle.OpenTimeMs);
+            await _history.TrimAsync(builder.FirstOpenTimeMs!.Value);
         }
 
         if (_changes.Count > 0 || forcePublish || (_livePending && Environment.TickCount64 - _lastPublishedMs >= _options.UpdatePeriod.TotalMilliseconds))

@@ -32,4 +32,40 @@ public class BuilderProperties
             && candlesOnly.ClosedBars.All(b => ReferenceEquals(b.Footprint, Footprint.Empty))
             && full.ClosedBars.All(b => b.Footprint.Levels.Length > 0);
     }
+
+    [Property]
+    public bool HoldingOldBarsPackedChangesNoOutcomeBarRevisionOrRollback(Tape tape, int seed)
+    {
+        // Late ticks amend and insert bars deep in the packed part; the retention drops the oldest; a commit midway.
+        var random = new Random(seed);
+        var ticks = tape.Ticks.Concat(tape.Ticks.Where(_ => random.Next(8) == 0)).Select((t, i) => (t, Key: i + random.Next(400))).OrderBy(x => x.Key).Select(x => x.t).ToList();
+        var schedule = BarSchedule.For(Timeframe.OneMinute, DateTimeZone.Utc);
+        var retention = TimeSpan.FromHours(6);
+        BarBuilder[] builders = [.. new int?[] { null, 0, 2 }.Select(window => new BarBuilder(schedule, new BarBuilderOptions { Retention = retention, UnpackedBars = window }))];
+        for (var i = 0; i < ticks.Count; i++)
+        {
+            if (i == ticks.Count / 2)
+            {
+                foreach (var builder in builders)
+                {
+                    builder.MarkCommitted();
+                }
+            }
+
+            var outcomes = builders.Select(b => b.Update(ticks[i])).Distinct().Count();
+            if (outcomes != 1)
+            {
+                return false;
+            }
+        }
+
+        var reference = builders[0];
+        return builders.Skip(1).All(b =>
+            b.ClosedBars.SequenceEqual(reference.ClosedBars, Same)
+            && b.RevisedBefore(long.MaxValue).OpenTimesMs.SequenceEqual(reference.RevisedBefore(long.MaxValue).OpenTimesMs)
+            && b.RevisedBefore(long.MaxValue).Revisions.SequenceEqual(reference.RevisedBefore(long.MaxValue).Revisions)
+            && b.RolledBack(null).ClosedBars.SequenceEqual(reference.RolledBack(null).ClosedBars, Same));
+    }
+
+    private static readonly EqualityComparer<Bar> Same = EqualityComparer<Bar>.Create((a, b) => PackedBarTests.BarsEqual(a!, b!));
 }

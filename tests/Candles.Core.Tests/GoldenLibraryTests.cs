@@ -3,6 +3,7 @@ using Candles.Core.Bars;
 using Candles.Core.Building;
 using Candles.Core.Composition;
 using Candles.Core.Instruments;
+using Candles.Core.Ticks;
 using Candles.Core.Timeframes;
 using Candles.Ingest.Replay;
 using Candles.Testing;
@@ -39,6 +40,23 @@ public class GoldenLibraryTests
         };
         var expected = File.ReadAllLines(GoldenFiles.PathOf(fileName));
         CsvAssert.Equal(expected, [expected[0], .. rows], fileName);
+    }
+
+    /// <summary>The golden tape's 1m bars, built once per test run (held packed but for the newest, as the service holds them).</summary>
+    internal static IReadOnlyList<Bar> GoldenMinutes() => MinuteBars.Value;
+
+    /// <summary>The golden tape's ticks in file order.</summary>
+    internal static List<Tick> GoldenTicks()
+    {
+        using var reader = BinanceTradeCsvReader.Open(GoldenFiles.Tape, Btc);
+        List<Tick> ticks = [];
+        while (reader.TryRead(out var tick))
+        {
+            ticks.Add(tick);
+        }
+
+        Assert.Null(reader.Error);
+        return ticks;
     }
 
     private static IReadOnlyList<Bar> BuildMinuteBars()

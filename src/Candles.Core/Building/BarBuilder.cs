@@ -26,7 +26,7 @@ public sealed class BarBuilder
     // so the changes of a commit that failed can be undone without reading the store back.
     private readonly Dictionary<long, Bar?> _uncommitted = [];
     private TradeIdSet _applied = new();
-    private readonly List<Bar> _closed = [];
+    private readonly ClosedBarList _closed;
     private readonly List<BarChange> _changes = [];
     private readonly FootprintAccumulator _liveFootprint = new();
 
@@ -49,6 +49,7 @@ public sealed class BarBuilder
         _options = options;
         _retentionMs = (long?)(options ?? BarBuilderOptions.Default).Retention?.TotalMilliseconds;
         _footprints = (options ?? BarBuilderOptions.Default).Footprints;
+        _closed = new ClosedBarList((options ?? BarBuilderOptions.Default).UnpackedBars);
     }
 
     /// <summary>The watermark in Unix microseconds; <see cref="long.MinValue"/> before the first tick.</summary>
@@ -58,10 +59,10 @@ public sealed class BarBuilder
     public IReadOnlyList<Bar> ClosedBars => _closed;
 
     /// <summary>The open time of the oldest retained bar (closed or live), or null before the first tick.</summary>
-    public long? FirstOpenTimeMs => _closed.Count > 0 ? _closed[0].Candle.OpenTimeMs : _hasLive ? _livePeriod.StartMs : null;
+    public long? FirstOpenTimeMs => _closed.Count > 0 ? _closed.OpenTimeMs(0) : _hasLive ? _livePeriod.StartMs : null;
 
     /// <summary>The open time of the newest bar (the live one if any), or null before the first tick.</summary>
-    public long? LastOpenTimeMs => _hasLive ? _livePeriod.StartMs : _closed.Count > 0 ? _closed[^1].Candle.OpenTimeMs : null;
+    public long? LastOpenTimeMs => _hasLive ? _livePeriod.StartMs : _closed.Count > 0 ? _closed.OpenTimeMs(_closed.Count - 1) : null;
 
     /// <summary>When the live bar ends (Unix ms), or null when there is none.</summary>
     public long? LiveEndMs => _hasLive ? _livePeriod.EndMs : null;
@@ -137,7 +138,7 @@ public sealed class BarBuilder
     {
         var first = IndexOf(fromMs);
         var count = 0;
-        for (var i = first < 0 ? ~first : first; i < _closed.Count && _closed[i].Candle.OpenTimeMs < toMs; i++, count++)
+        for (var i = first < 0 ? ~first : first; i < _closed.Count && _closed.OpenTimeMs(i) < toMs; i++, count++)
         {
             var old = _closed[i];
             var revised = old with { Candle = old.Candle with { Revision = old.Candle.Revision + 1 } };
@@ -189,7 +190,11 @@ public sealed class BarBuilder
             WatermarkUs = checkpoint.WatermarkUs,
             _applied = TradeIdSet.From(checkpoint.AppliedIds),
         };
-        builder._closed.AddRange(closed);
+        foreach (var bar in closed)
+        {
+            builder._closed.Add(bar);
+        }
+
         if (checkpoint.Live is { } live && (closed.Count == 0 || live.Candle.OpenTimeMs > closed[^1].Candle.OpenTimeMs))
         {
             builder.StartLive(live.Candle.Period);
@@ -219,6 +224,22 @@ public sealed class BarBuilder
         }
 
         return bars;
+    }
+
+    /// <summary>The open times and revisions of the closed bars opening before <paramref name="toMs"/> that were amended or revised.</summary>
+    public (List<long> OpenTimesMs, List<int> Revisions) RevisedBefore(long toMs)
+    {
+        (List<long> openTimes, List<int> revisions) = ([], []);
+        for (var i = 0; i < _closed.Count && _closed.OpenTimeMs(i) < toMs; i++)
+        {
+            if (_closed.Revision(i) > 0)
+            {
+                openTimes.Add(_closed.OpenTimeMs(i));
+                revisions.Add(_closed.Revision(i));
+            }
+        }
+
+        return (openTimes, revisions);
     }
 
     /// <summary>Moves the closes and corrections since the last call into <paramref name="into"/>, oldest first.</summary>
@@ -261,9 +282,9 @@ public sealed class BarBuilder
         var footprint = _amendFootprint ??= new FootprintAccumulator();
         footprint.Clear();
         var revision = 1;
-        if (index >= 0)
+        var old = index >= 0 ? _closed[index] : null;
+        if (old is not null)
         {
-            var old = _closed[index];
             candle.Add(old.Candle);
             footprint.Add(old.Footprint);
             revision = old.Candle.Revision + 1;
@@ -276,7 +297,7 @@ public sealed class BarBuilder
         }
 
         var amended = new Bar(candle.ToCandle(period, revision), footprint.ToFootprint());
-        _uncommitted.TryAdd(period.StartMs, index >= 0 ? _closed[index] : null);
+        _uncommitted.TryAdd(period.StartMs, old);
         if (index >= 0)
         {
             _closed[index] = amended;
@@ -297,7 +318,7 @@ public sealed class BarBuilder
     {
         var cutoff = RetentionStartMs();
         var count = 0;
-        while (count < _closed.Count && _closed[count].Candle.OpenTimeMs < cutoff)
+        while (count < _closed.Count && _closed.OpenTimeMs(count) < cutoff)
         {
             count++;
         }
@@ -306,7 +327,10 @@ public sealed class BarBuilder
         {
             for (var i = 0; i < count; i++)
             {
-                _uncommitted.TryAdd(_closed[i].Candle.OpenTimeMs, _closed[i]);
+                if (!_uncommitted.ContainsKey(_closed.OpenTimeMs(i)))
+                {
+                    _uncommitted.Add(_closed.OpenTimeMs(i), _closed[i]);
+                }
             }
 
             _closed.RemoveRange(0, count);
@@ -331,7 +355,7 @@ public sealed class BarBuilder
             return long.MinValue;
         }
 
-        var newest = _hasLive ? _livePeriod.StartMs : _closed.Count > 0 ? _closed[^1].Candle.OpenTimeMs : long.MinValue;
+        var newest = _hasLive ? _livePeriod.StartMs : _closed.Count > 0 ? _closed.OpenTimeMs(_closed.Count - 1) : long.MinValue;
         return newest == long.MinValue ? long.MinValue : newest - retention;
     }
 
@@ -342,7 +366,7 @@ public sealed class BarBuilder
         while (low <= high)
         {
             var mid = (low + high) >>> 1;
-            var at = _closed[mid].Candle.OpenTimeMs;
+            var at = _closed.OpenTimeMs(mid);
             if (at == startMs)
             {
                 return mid;

@@ -17,4 +17,11 @@ public sealed record BarBuilderOptions
     /// writing candles), so no footprint is built only to be dropped: every bar then has <see cref="Bars.Footprint.Empty"/>.
     /// </summary>
     public bool Footprints { get; init; } = true;
+
+    /// <summary>
+    /// How many of the newest closed bars are held as objects; older ones are held packed (<see cref="Bars.PackedBar"/>,
+    /// about a sixth of the memory) and unpacked when read. Null holds every bar as an object: a run that reads each
+    /// bar many times and keeps none (the <c>aggregate</c> verb).
+    /// </summary>
+    public int? UnpackedBars { get; init; } = 60;
 }

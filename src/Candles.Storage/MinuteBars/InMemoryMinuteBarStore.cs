@@ -4,7 +4,7 @@ using Candles.Core.Building;
 
 namespace Candles.Storage.MinuteBars;
 
-/// <summary>The embedded mode's store: bars in this process only, gone when it stops.</summary>
+/// <summary>The embedded mode's store: bars in this process only (packed, <see cref="PackedBar"/>), gone when it stops.</summary>
 public sealed class InMemoryMinuteBarStore : IMinuteBarStore
 {
     private readonly ConcurrentDictionary<string, Series> _instruments = new(StringComparer.Ordinal);
@@ -22,7 +22,7 @@ public sealed class InMemoryMinuteBarStore : IMinuteBarStore
 
             foreach (var bar in bars)
             {
-                series.Bars[bar.Candle.OpenTimeMs] = bar;
+                series.Bars[bar.Candle.OpenTimeMs] = PackedBar.Pack(bar);
             }
 
             series.Checkpoint = checkpoint ?? series.Checkpoint;
@@ -45,7 +45,7 @@ public sealed class InMemoryMinuteBarStore : IMinuteBarStore
             series.Bars.Clear();
             foreach (var bar in bars)
             {
-                series.Bars[bar.Candle.OpenTimeMs] = bar;
+                series.Bars[bar.Candle.OpenTimeMs] = PackedBar.Pack(bar);
             }
 
             (series.Checkpoint, series.Revision) = (checkpoint, written);
@@ -75,7 +75,16 @@ public sealed class InMemoryMinuteBarStore : IMinuteBarStore
 
         lock (series)
         {
-            return Task.FromResult<IReadOnlyList<Bar>>([.. series.Bars.Values.Where(b => b.Candle.OpenTimeMs >= fromMs && b.Candle.OpenTimeMs < toMs)]);
+            List<Bar> bars = [];
+            foreach (var (openTimeMs, packed) in series.Bars)
+            {
+                if (openTimeMs >= fromMs && openTimeMs < toMs)
+                {
+                    bars.Add(PackedBar.Unpack(packed));
+                }
+            }
+
+            return Task.FromResult<IReadOnlyList<Bar>>(bars);
         }
     }
 
@@ -97,7 +106,8 @@ public sealed class InMemoryMinuteBarStore : IMinuteBarStore
 
     private sealed class Series
     {
-        public SortedList<long, Bar> Bars { get; } = [];
+        /// <summary>The bars by open time, packed: this store holds an instrument's whole retention.</summary>
+        public SortedList<long, byte[]> Bars { get; } = [];
 
         public BuilderCheckpoint? Checkpoint { get; set; }
 

@@ -1,0 +1,79 @@
+using Candles.Core.Bars;
+using Candles.Core.Building;
+using Candles.Core.Timeframes;
+using FsCheck.Xunit;
+using NodaTime;
+
+namespace Candles.Core.Tests;
+
+public class PackedBarTests
+{
+    [Property(MaxTest = 500)]
+    public bool AnyBarUnpacksToItselfWhateverItsNumbers(
+        long start, long length, long open, long high, long low, long close, long buyHigh, ulong buyLow, long sell, long quoteHigh,
+        long trades, long firstId, long lastId, long firstUs, long lastUs, int revision, long step, long[] prices, long[] volumes)
+    {
+        // Every field at any 64- or 128-bit value, even one no real bar has: packing never bends a number.
+        var quote = ((Int128)quoteHigh << 64) | 12345;
+        var candle = new Candle(
+            new BarPeriod(start, start + length), open, high, low, close, ((Int128)buyHigh << 64) | buyLow, sell, quote, trades, firstId, firstUs, lastId, lastUs, revision);
+        var levels = prices.Select((price, i) => new PriceLevel(price, volumes.Length == 0 ? 0 : (Int128)volumes[i % volumes.Length] << (i % 70), -i, i + 1)).ToArray();
+        var bar = new Bar(candle, Footprint.FromSortedLevels(levels, step));
+
+        var unpacked = PackedBar.Unpack(PackedBar.Pack(bar));
+
+        return unpacked.Candle == candle && unpacked.Footprint.StepTicks == step && unpacked.Footprint.Levels.SequenceEqual(levels);
+    }
+
+    [Fact]
+    public void AGoldenMinutePacksIntoAFractionOfItsObjects()
+    {
+        var bars = GoldenLibraryTests.GoldenMinutes();
+        var packed = bars.Sum(bar => (long)PackedBar.Pack(bar).Length);
+        var levels = bars.Sum(bar => (long)bar.Footprint.Levels.Length);
+
+        // As objects a minute is a Candle (160 bytes), a Bar and a Footprint (32 each) and 48 bytes a level.
+        var asObjects = (bars.Count * (160 + 32 + 32 + 24)) + (levels * 48);
+        Assert.True(packed * 4 < asObjects, $"{bars.Count} minutes pack into {packed} bytes against {asObjects} as objects");
+        Assert.Equal(bars, bars.Select(bar => PackedBar.Unpack(PackedBar.Pack(bar))), BarsEqual);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(5)]
+    public void TruncatedOrOverlongBytesAreRefusedNotMisread(int cut)
+    {
+        var bar = GoldenLibraryTests.GoldenMinutes()[100];
+        var bytes = PackedBar.Pack(bar);
+
+        Assert.Throws<FormatException>(() => PackedBar.Unpack(bytes.AsSpan(0, bytes.Length - 1 - cut)));
+        Assert.Throws<FormatException>(() => PackedBar.Unpack([.. bytes, 0]));
+        Assert.Throws<FormatException>(() => PackedBar.Unpack([.. Enumerable.Repeat((byte)0xFF, 11 + cut)]));
+    }
+
+    [Fact]
+    public void ABuilderHoldsOnlyItsNewestBarsAsObjectsAndReadsTheOthersUnchanged()
+    {
+        var ticks = GoldenLibraryTests.GoldenTicks().Take(40_000).ToList();
+        var schedule = BarSchedule.For(Timeframe.OneMinute, DateTimeZone.Utc);
+        var objects = new BarBuilder(schedule, new BarBuilderOptions { Retention = null, UnpackedBars = null });
+        var packed = new BarBuilder(schedule, new BarBuilderOptions { Retention = null, UnpackedBars = 3 });
+        foreach (var tick in ticks)
+        {
+            objects.Update(tick);
+            packed.Update(tick);
+        }
+
+        Assert.True(packed.ClosedBars.Count > 100);
+        Assert.Equal(objects.ClosedBars, packed.ClosedBars, BarsEqual);
+
+        // Reads of the same old bar are fresh objects (unpacked each time), of a newest one the same object.
+        Assert.NotSame(packed.ClosedBars[0], packed.ClosedBars[0]);
+        Assert.Same(packed.ClosedBars[^1], packed.ClosedBars[^1]);
+        Assert.Same(objects.ClosedBars[0], objects.ClosedBars[0]);
+    }
+
+    internal static bool BarsEqual(Bar a, Bar b) =>
+        a.Candle == b.Candle && a.Footprint.StepTicks == b.Footprint.StepTicks && a.Footprint.Levels.SequenceEqual(b.Footprint.Levels);
+}
