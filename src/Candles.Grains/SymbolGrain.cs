@@ -441,11 +441,24 @@ public sealed partial class SymbolGrain(
     /// <summary>
     /// To the following timeframes first, so a live update's path to a chart waits for no stream agent; then, if the
     /// sealers need it, on the stream under the stream's own sequence (+1 per stream message, so gaps stay visible).
+    /// The stream carries candles only: the sealers compose days from this grain's bars and read no footprint from a
+    /// message, and a replay's closes would otherwise fill the stream cache's pooled blocks with levels for half an hour.
     /// </summary>
     private Task SendAsync(BarEvents message, bool forStream)
     {
         _followers.Push(message);
-        return forStream ? _stream!.OnNextAsync(message with { Sequence = ++_streamSequence }) : Task.CompletedTask;
+        if (!forStream)
+        {
+            return Task.CompletedTask;
+        }
+
+        List<BarEvent> candles = new(message.Events.Count);
+        foreach (var e in message.Events)
+        {
+            candles.Add(e.Bar.Footprint.Levels.IsEmpty ? e : e with { Bar = e.Bar with { Footprint = Core.Bars.Footprint.Empty } });
+        }
+
+        return _stream!.OnNextAsync(message with { Sequence = ++_streamSequence, Events = candles });
     }
 
     public Task<long> FollowMinutes(string timeframeKey)

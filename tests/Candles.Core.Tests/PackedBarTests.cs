@@ -20,9 +20,12 @@ public class PackedBarTests
         var levels = prices.Select((price, i) => new PriceLevel(price, volumes.Length == 0 ? 0 : (Int128)volumes[i % volumes.Length] << (i % 70), -i, i + 1)).ToArray();
         var bar = new Bar(candle, Footprint.FromSortedLevels(levels, step));
 
-        var unpacked = PackedBar.Unpack(PackedBar.Pack(bar));
+        var packed = PackedBar.Pack(bar);
+        var unpacked = PackedBar.Unpack(packed);
+        var candleOnly = PackedBar.Unpack(packed, footprint: false);
 
-        return unpacked.Candle == candle && unpacked.Footprint.StepTicks == step && unpacked.Footprint.Levels.SequenceEqual(levels);
+        return unpacked.Candle == candle && unpacked.Footprint.StepTicks == step && unpacked.Footprint.Levels.SequenceEqual(levels)
+            && candleOnly.Candle == candle && ReferenceEquals(candleOnly.Footprint, Footprint.Empty);
     }
 
     [Fact]

@@ -58,7 +58,10 @@ public static class PackedBar
         }
     }
 
-    public static Bar Unpack(ReadOnlySpan<byte> bytes)
+    public static Bar Unpack(ReadOnlySpan<byte> bytes) => Unpack(bytes, footprint: true);
+
+    /// <summary>The bar, with its footprint or, when <paramref name="footprint"/> is false, <see cref="Footprint.Empty"/> without reading its levels.</summary>
+    public static Bar Unpack(ReadOnlySpan<byte> bytes, bool footprint)
     {
         var r = new Reader(bytes);
         var startMs = r.Long();
@@ -74,6 +77,11 @@ public static class PackedBar
         var firstUs = (startMs * 1000) + r.Long();
         var lastUs = firstUs + r.Long();
         var candle = new Candle(period, open, high, low, close, buy, sell, quote, trades, firstId, firstUs, lastId, lastUs, (int)r.Long());
+        if (!footprint)
+        {
+            return new Bar(candle, Footprint.Empty);
+        }
+
         var step = r.Long();
         var levels = new PriceLevel[r.Long()];
         var price = low;

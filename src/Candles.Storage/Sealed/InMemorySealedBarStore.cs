@@ -4,10 +4,10 @@ using Candles.Core.Instruments;
 
 namespace Candles.Storage.Sealed;
 
-/// <summary>The embedded mode's sealed bars: in this process only.</summary>
+/// <summary>The embedded mode's sealed bars: in this process only, packed (<see cref="PackedBar"/>): a month's footprint has thousands of levels.</summary>
 public sealed class InMemorySealedBarStore : ISealedBarStore
 {
-    private readonly ConcurrentDictionary<SealedSeries, SortedList<long, Bar>> _series = new();
+    private readonly ConcurrentDictionary<SealedSeries, SortedList<long, byte[]>> _series = new();
     private readonly ConcurrentDictionary<string, Instrument> _instruments = new(StringComparer.Ordinal);
 
     public Task<Instrument?> FindInstrumentAsync(string instrumentId, CancellationToken cancellation = default) =>
@@ -24,7 +24,7 @@ public sealed class InMemorySealedBarStore : ISealedBarStore
         {
             foreach (var bar in bars)
             {
-                list[bar.Candle.OpenTimeMs] = bar;
+                list[bar.Candle.OpenTimeMs] = PackedBar.Pack(bar);
             }
         }
 
@@ -40,8 +40,16 @@ public sealed class InMemorySealedBarStore : ISealedBarStore
 
         lock (list)
         {
-            var bars = list.Values.Where(b => b.Candle.OpenTimeMs >= fromMs && b.Candle.OpenTimeMs < toMs);
-            return Task.FromResult<IReadOnlyList<Bar>>([.. footprints ? bars : bars.Select(b => b with { Footprint = Footprint.Empty })]);
+            List<Bar> bars = [];
+            foreach (var (openTimeMs, packed) in list)
+            {
+                if (openTimeMs >= fromMs && openTimeMs < toMs)
+                {
+                    bars.Add(PackedBar.Unpack(packed, footprints));
+                }
+            }
+
+            return Task.FromResult<IReadOnlyList<Bar>>(bars);
         }
     }
 }
