@@ -56,14 +56,15 @@ public static class CandlesSiloBuilderExtensions
     }
 
     /// <summary>
-    /// How often the stream agents look for new messages by default: Orleans' 100 ms would delay every live update
-    /// by up to that much on top of the coalescing. A live update crosses two streams (1m, then its timeframe).
+    /// How often the stream agents look for new messages by default: Orleans' own 100 ms. Only the sealers read the 1m
+    /// stream (live updates are pushed to the timeframe grains and on to the gateways), and a seal may wait that long;
+    /// agents polling every 10 ms cost an idle silo 2.6 MB/s of garbage and the memory the collector keeps for it.
     /// </summary>
-    public static readonly TimeSpan QueuePollPeriod = TimeSpan.FromMilliseconds(10);
+    public static readonly TimeSpan QueuePollPeriod = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Configuration key of how far past the wall clock a tick may be, shared by the gateway's ingest checks.</summary>
     public const string MaxFutureSkewKey = "Candles:Ingest:MaxFutureSkew";
 
-    /// <summary>Configuration key of the poll period: shorter cuts tick-to-client latency for some idle CPU.</summary>
+    /// <summary>Configuration key of the stream agents' poll period: shorter lets a sealer start sooner, for idle CPU.</summary>
     public const string PollPeriodKey = "Candles:Streams:PollPeriod";
 }

@@ -109,6 +109,8 @@ public static class CandlesServer
                 orleans.AddDashboard();
             }
         });
+        builder.Services.Configure<SiloOptions>(builder.Configuration.GetSection(SiloOptions.Section));
+        builder.Services.AddHostedService<MemoryReleaseService>();
         if (silo.Simulator ?? !clustered)
         {
             builder.Services.AddHostedService<SimulatedFeed>();

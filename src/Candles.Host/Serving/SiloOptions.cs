@@ -35,6 +35,12 @@ public sealed class SiloOptions
     /// </summary>
     public TimeSpan IdleDeactivation { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// How often the silo checks whether a burst of ingest (a replay, a backfill) left the collector holding memory the
+    /// process no longer uses, and gives it back (<see cref="Operations.MemoryRelease"/>). Zero turns it off.
+    /// </summary>
+    public TimeSpan MemoryReleaseCheck { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Whether the simulated SIM: feed runs (default: in embedded mode only).</summary>
     public bool? Simulator { get; set; }
 }
