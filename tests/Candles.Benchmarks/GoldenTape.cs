@@ -45,9 +45,10 @@ public static class GoldenTape
 
     public static IReadOnlyList<Bar> MinuteBars => LazyMinuteBars.Value;
 
-    public static IReadOnlyList<Bar> Build(Tick[] ticks)
+    /// <summary>The tape's 1m bars as a builder holds them: the newest <paramref name="unpackedBars"/> as objects, the rest packed (null: all objects).</summary>
+    public static IReadOnlyList<Bar> Build(Tick[] ticks, int? unpackedBars = 60)
     {
-        var builder = new BarBuilder(BarSchedule.For(Timeframe.OneMinute, DateTimeZone.Utc), new BarBuilderOptions { Retention = null });
+        var builder = new BarBuilder(BarSchedule.For(Timeframe.OneMinute, DateTimeZone.Utc), new BarBuilderOptions { Retention = null, UnpackedBars = unpackedBars });
         foreach (var tick in ticks)
         {
             builder.Update(tick);

@@ -33,17 +33,20 @@ internal static class Capacity
         var gcHeap = new Option<bool>("--gc-heap") { Description = "also report the managed heap after a full collection (dotnet-gcdump)" };
         var days = new Option<int>("--days") { DefaultValueFactory = _ => 0, Description = "fill this many days of each liquid instrument's history: the tape repeated back to back, later copies shifted in time and trade id (0: the tape as it is)" };
         var idle = new Option<int>("--idle-wait") { DefaultValueFactory = _ => 0, Description = "seconds to wait for the quiet instruments to be deactivated (the service's Candles:Silo:IdleDeactivation and more)" };
-        var command = new Command("capacity", "Measure the resident memory liquid and quiet instruments cost a service on this machine.") { url, key, pid, tape, tickSize, qtyStep, liquid, quiet, idle, days, gcHeap };
+        var warmUp = new Option<int>("--warm-up") { DefaultValueFactory = _ => 0, Description = "liquid instruments loaded first and not counted, so the measured ones pay no one-time cost of the process (code compiled, pools filled)" };
+        var settle = new Option<int>("--settle") { DefaultValueFactory = _ => 0, Description = "seconds to wait after each load before measuring, as a user would look later (the service gives back memory left over from a burst at its next check, Candles:Silo:MemoryReleaseCheck)" };
+        var command = new Command("capacity", "Measure the resident memory liquid and quiet instruments cost a service on this machine.") { url, key, pid, tape, tickSize, qtyStep, liquid, quiet, idle, days, gcHeap, warmUp, settle };
 
         command.SetAction((parse, cancellation) => RunAsync(
             new Uri(parse.GetValue(url)!), parse.GetRequiredValue(key), parse.GetRequiredValue(pid), parse.GetRequiredValue(tape), parse.GetValue(tickSize)!,
             parse.GetValue(qtyStep)!, Math.Clamp(parse.GetValue(liquid), 0, 100), Math.Clamp(parse.GetValue(quiet), 0, 100_000), Math.Clamp(parse.GetValue(idle), 0, 3600),
-            Math.Clamp(parse.GetValue(days), 0, 366), parse.GetValue(gcHeap), cancellation));
+            Math.Clamp(parse.GetValue(days), 0, 366), parse.GetValue(gcHeap), Math.Clamp(parse.GetValue(warmUp), 0, 100), Math.Clamp(parse.GetValue(settle), 0, 3600), cancellation));
         return command;
     }
 
     private static async Task<int> RunAsync(
-        Uri url, string apiKey, int pid, string tape, string tickSize, string qtyStep, int liquid, int quiet, int idleWait, int days, bool gcHeap, CancellationToken cancellation)
+        Uri url, string apiKey, int pid, string tape, string tickSize, string qtyStep, int liquid, int quiet, int idleWait, int days, bool gcHeap, int warmUp, int settle,
+        CancellationToken cancellation)
     {
         using var http = LoadTarget.Client("capacity", url, apiKey, timeout: TimeSpan.FromMinutes(5));
         if (http is null)
@@ -52,36 +55,28 @@ internal static class Capacity
         }
 
         var run = DateTimeOffset.UtcNow.ToUnixTimeSeconds() % 1_000_000;
+        var grid = new Instrument(InstrumentId.Parse("LOAD:TAPE"), Increment.Parse(tickSize), Increment.Parse(qtyStep));
+        var ticks = liquid + warmUp > 0 ? (days > 0 ? Repeated(ReadTicks(tape, grid), days) : ReadTicks(tape, grid)) : [];
+        var batches = ticks.Chunk(20_000).ToList();
+        var spanDays = ticks.Count == 0 ? 0 : (ticks.Max(t => t.TimeUs) - ticks.Min(t => t.TimeUs)) / (double)DayUs;
+        if (warmUp > 0)
+        {
+            var before = await MeasureAsync(pid, gcHeap, cancellation);
+            await LoadLiquidAsync(http, $"LOAD:C{run}W", warmUp, batches, grid, cancellation);
+            await Task.Delay(TimeSpan.FromSeconds(settle), cancellation);
+            var warm = await MeasureAsync(pid, gcHeap, cancellation);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"service at start: {before}; after {warmUp} liquid instruments to warm it up (not counted): {warm}"));
+        }
+
         var start = await MeasureAsync(pid, gcHeap, cancellation);
-        Console.WriteLine($"service at start: {start}");
+        Console.WriteLine(warmUp > 0 ? $"counted from: {start}" : $"service at start: {start}");
 
         if (liquid > 0)
         {
-            var grid = new Instrument(InstrumentId.Parse("LOAD:TAPE"), Increment.Parse(tickSize), Increment.Parse(qtyStep));
-            var ticks = days > 0 ? Repeated(ReadTicks(tape, grid), days) : ReadTicks(tape, grid);
-            var spanDays = (ticks.Max(t => t.TimeUs) - ticks.Min(t => t.TimeUs)) / (double)DayUs;
-            var batches = ticks.Chunk(20_000).ToList();
-            var writer = new BinanceTradeCsvWriter(grid);
-            for (var i = 0; i < liquid; i++)
-            {
-                var instrument = $"LOAD:C{run}L{i}";
-                await LoadTarget.DefineAsync(http, instrument, tickSize, qtyStep, cancellation);
-                for (var b = 0; b < batches.Count; b++)
-                {
-                    foreach (var tick in batches[b])
-                    {
-                        writer.Append(tick);
-                    }
-
-                    using var content = new ByteArrayContent(writer.TakeBytes());
-                    content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-                    using var response = await http.PostAsync($"api/v1/ingest?instrument={instrument}&flush={(b == batches.Count - 1 ? "true" : "false")}", content, cancellation);
-                    response.EnsureSuccessStatusCode();
-                }
-            }
-
+            await LoadLiquidAsync(http, $"LOAD:C{run}L", liquid, batches, grid, cancellation);
+            await Task.Delay(TimeSpan.FromSeconds(settle), cancellation);
             var withLiquid = await MeasureAsync(pid, gcHeap, cancellation);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{liquid} liquid instruments ({ticks.Count:N0} trades each over {spanDays:F2} days): {withLiquid}; each {withLiquid.Minus(start, liquid)}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{liquid} liquid instruments ({ticks.Count:N0} trades each over {spanDays:F2} days){(settle > 0 ? $", {settle} s later" : string.Empty)}: {withLiquid}; each {withLiquid.Minus(start, liquid)}"));
             start = withLiquid;
         }
 
@@ -108,6 +103,29 @@ internal static class Capacity
         }
 
         return 0;
+    }
+
+    /// <summary>Defines <paramref name="count"/> instruments and replays the whole tape into each, one after the other, as the <c>replay</c> verb sends it.</summary>
+    private static async Task LoadLiquidAsync(HttpClient http, string prefix, int count, List<Tick[]> batches, Instrument grid, CancellationToken cancellation)
+    {
+        var writer = new BinanceTradeCsvWriter(grid);
+        for (var i = 0; i < count; i++)
+        {
+            var instrument = $"{prefix}{i}";
+            await LoadTarget.DefineAsync(http, instrument, grid.TickSize.ToString(), grid.QuantityStep.ToString(), cancellation);
+            for (var b = 0; b < batches.Count; b++)
+            {
+                foreach (var tick in batches[b])
+                {
+                    writer.Append(tick);
+                }
+
+                using var content = new ByteArrayContent(writer.TakeBytes());
+                content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+                using var response = await http.PostAsync($"api/v1/ingest?instrument={instrument}&flush={(b == batches.Count - 1 ? "true" : "false")}", content, cancellation);
+                response.EnsureSuccessStatusCode();
+            }
+        }
     }
 
     /// <summary>The tape's trades, read as the service's own replay reads them; a bad line stops the run.</summary>

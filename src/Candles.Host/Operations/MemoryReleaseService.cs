@@ -27,7 +27,7 @@ public sealed partial class MemoryReleaseService(IOptions<SiloOptions> options, 
                 var (info, allocated) = (GC.GetGCMemoryInfo(), GC.GetTotalAllocatedBytes());
                 var live = info.HeapSizeBytes - info.FragmentedBytes;
                 LogChecked(logger, info.TotalCommittedBytes >> 20, live >> 20, allocated >> 20);
-                if (release.ShouldRelease(info.TotalCommittedBytes, live, allocated))
+                if (release.ShouldRelease(info.TotalCommittedBytes, live, allocated, TimeSpan.FromTicks(clock.GetTimestamp() * TimeSpan.TicksPerSecond / clock.TimestampFrequency)))
                 {
                     var started = clock.GetTimestamp();
                     GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
