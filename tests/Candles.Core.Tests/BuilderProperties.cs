@@ -36,7 +36,8 @@ public class BuilderProperties
     [Property]
     public bool HoldingOldBarsPackedChangesNoOutcomeBarRevisionOrRollback(Tape tape, int seed)
     {
-        // Late ticks amend and insert bars deep in the packed part; the retention drops the oldest; a commit midway.
+        // Late ticks amend and insert bars deep in the packed part; the retention drops the oldest; a revision a third of the
+        // way in and a commit midway, rolled back to at the end.
         var random = new Random(seed);
         var ticks = tape.Ticks.Concat(tape.Ticks.Where(_ => random.Next(8) == 0)).Select((t, i) => (t, Key: i + random.Next(400))).OrderBy(x => x.Key).Select(x => x.t).ToList();
         var schedule = BarSchedule.For(Timeframe.OneMinute, DateTimeZone.Utc);
@@ -49,6 +50,16 @@ public class BuilderProperties
                 foreach (var builder in builders)
                 {
                     builder.MarkCommitted();
+                }
+            }
+
+            if (i == ticks.Count / 3)
+            {
+                // An hour before this tick revised, as a gap found in the feed does.
+                var ms = ticks[i].TimeUs / 1000;
+                if (builders.Select(b => b.Revise(ms - 3_600_000, ms)).Distinct().Count() != 1)
+                {
+                    return false;
                 }
             }
 

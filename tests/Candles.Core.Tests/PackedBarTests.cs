@@ -11,21 +11,43 @@ public class PackedBarTests
     [Property(MaxTest = 500)]
     public bool AnyBarUnpacksToItselfWhateverItsNumbers(
         long start, long length, long open, long high, long low, long close, long buyHigh, ulong buyLow, long sell, long quoteHigh,
-        long trades, long firstId, long lastId, long firstUs, long lastUs, int revision, long step, long[] prices, long[] volumes)
+        long trades, long firstId, long lastId, long firstUs, long lastUs, int revision, long step, long[] prices, long[] volumes, byte shift)
     {
-        // Every field at any 64- or 128-bit value, even one no real bar has: packing never bends a number.
-        var quote = ((Int128)quoteHigh << 64) | 12345;
+        // Every field at any 64- or 128-bit magnitude, even one no real bar has (FsCheck's numbers are small, so each is
+        // shifted left by up to 63 bits): packing never bends a number, and differences that wrap around unwrap exactly.
+        long Wide(long value, int by) => value << ((shift + by) % 64);
+        var quote = ((Int128)Wide(quoteHigh, 1) << 64) | (ulong)Wide(trades, 2);
         var candle = new Candle(
-            new BarPeriod(start, start + length), open, high, low, close, ((Int128)buyHigh << 64) | buyLow, sell, quote, trades, firstId, firstUs, lastId, lastUs, revision);
-        var levels = prices.Select((price, i) => new PriceLevel(price, volumes.Length == 0 ? 0 : (Int128)volumes[i % volumes.Length] << (i % 70), -i, i + 1)).ToArray();
-        var bar = new Bar(candle, Footprint.FromSortedLevels(levels, step));
+            new BarPeriod(Wide(start, 3), Wide(start, 3) + Wide(length, 4)), Wide(open, 5), Wide(high, 6), Wide(low, 7), Wide(close, 8),
+            ((Int128)Wide(buyHigh, 9) << 64) | buyLow, Wide(sell, 10), quote, Wide(trades, 11), Wide(firstId, 12), Wide(firstUs, 13),
+            Wide(lastId, 14), Wide(lastUs, 15), revision);
+        var levels = prices.Select((price, i) => new PriceLevel(
+            Wide(price, i), volumes.Length == 0 ? 0 : (Int128)Wide(volumes[i % volumes.Length], i) << (i % 70), -i, Wide(i + 1, i))).ToArray();
+        return RoundTrips(new Bar(candle, Footprint.FromSortedLevels(levels, Wide(step, 16))));
+    }
 
+    [Fact]
+    public void TheExtremesOfEveryFieldUnpackToThemselves()
+    {
+        Int128[] volumes = [Int128.MinValue, Int128.MaxValue, (Int128)long.MinValue - 1, (Int128)ulong.MaxValue + 1, 0];
+        long[] longs = [long.MinValue, long.MaxValue, -1, 0];
+        foreach (var a in longs)
+        {
+            foreach (var v in volumes)
+            {
+                var candle = new Candle(new BarPeriod(a, -a), a, -a, a, long.MaxValue, v, -v, v, a, a, -a, long.MinValue, a, int.MinValue);
+                Assert.True(RoundTrips(new Bar(candle, Footprint.FromSortedLevels([new PriceLevel(a, v, v, a), new PriceLevel(-a, -v, 0, long.MaxValue)], a))));
+            }
+        }
+    }
+
+    private static bool RoundTrips(Bar bar)
+    {
         var packed = PackedBar.Pack(bar);
         var unpacked = PackedBar.Unpack(packed);
         var candleOnly = PackedBar.Unpack(packed, footprint: false);
 
-        return unpacked.Candle == candle && unpacked.Footprint.StepTicks == step && unpacked.Footprint.Levels.SequenceEqual(levels)
-            && candleOnly.Candle == candle && ReferenceEquals(candleOnly.Footprint, Footprint.Empty);
+        return BarsEqual(unpacked, bar) && candleOnly.Candle == bar.Candle && ReferenceEquals(candleOnly.Footprint, Footprint.Empty);
     }
 
     [Fact]

@@ -10,6 +10,9 @@ namespace Candles.Host.Operations;
 /// </summary>
 public sealed partial class MemoryReleaseService(IOptions<SiloOptions> options, TimeProvider clock, ILogger<MemoryReleaseService> logger) : BackgroundService
 {
+    /// <summary>The longest period between checks: a longer setting is taken as this.</summary>
+    public static readonly TimeSpan MaximumCheck = TimeSpan.FromDays(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var period = options.Value.MemoryReleaseCheck;
@@ -18,8 +21,8 @@ public sealed partial class MemoryReleaseService(IOptions<SiloOptions> options, 
             return;
         }
 
-        var release = new MemoryRelease();
-        using var timer = new PeriodicTimer(period, clock);
+        var (release, started) = (new MemoryRelease(), clock.GetTimestamp());
+        using var timer = new PeriodicTimer(period < MaximumCheck ? period : MaximumCheck, clock);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -27,11 +30,11 @@ public sealed partial class MemoryReleaseService(IOptions<SiloOptions> options, 
                 var (info, allocated) = (GC.GetGCMemoryInfo(), GC.GetTotalAllocatedBytes());
                 var live = info.HeapSizeBytes - info.FragmentedBytes;
                 LogChecked(logger, info.TotalCommittedBytes >> 20, live >> 20, allocated >> 20);
-                if (release.ShouldRelease(info.TotalCommittedBytes, live, allocated, TimeSpan.FromTicks(clock.GetTimestamp() * TimeSpan.TicksPerSecond / clock.TimestampFrequency)))
+                if (release.ShouldRelease(info.TotalCommittedBytes, live, allocated, clock.GetElapsedTime(started)))
                 {
-                    var started = clock.GetTimestamp();
+                    var collecting = clock.GetTimestamp();
                     GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-                    var (after, took) = (GC.GetGCMemoryInfo(), clock.GetElapsedTime(started).TotalMilliseconds);
+                    var (after, took) = (GC.GetGCMemoryInfo(), clock.GetElapsedTime(collecting).TotalMilliseconds);
                     LogReleased(logger, info.TotalCommittedBytes >> 20, after.TotalCommittedBytes >> 20, (after.HeapSizeBytes - after.FragmentedBytes) >> 20, took);
                 }
             }

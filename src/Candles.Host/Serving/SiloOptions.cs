@@ -37,7 +37,7 @@ public sealed class SiloOptions
 
     /// <summary>
     /// How often the silo checks whether a burst of ingest (a replay, a backfill) left the collector holding memory the
-    /// process no longer uses, and gives it back (<see cref="Operations.MemoryRelease"/>). Zero turns it off.
+    /// process no longer uses, and gives it back (<see cref="Operations.MemoryRelease"/>). Zero turns it off; at most a day.
     /// </summary>
     public TimeSpan MemoryReleaseCheck { get; set; } = TimeSpan.FromSeconds(20);
 

@@ -83,11 +83,9 @@ public sealed class RedisMinuteBarStore(IConnectionMultiplexer redis, RedisMinut
         RedisKey staged = $"{keys.Staged}:{written}";
         var database = Database;
         await database.KeyDeleteAsync(staged);
-        for (var start = 0; start < bars.Count; start += RewriteChunk)
+        foreach (var chunk in bars.Chunk(RewriteChunk))
         {
-            var entries = bars.Skip(start).Take(RewriteChunk)
-                .Select(b => new SortedSetEntry(BarCodec.Encode(b), b.Candle.OpenTimeMs))
-                .ToArray();
+            var entries = chunk.Select(b => new SortedSetEntry(BarCodec.Encode(b), b.Candle.OpenTimeMs)).ToArray();
             await database.SortedSetAddAsync(staged, entries);
             await database.KeyExpireAsync(staged, StagedLifetime);
         }
