@@ -371,6 +371,19 @@ public sealed partial class SymbolGrain(
         {
             await PublishAsync(builder);
         }
+
+        // Published: the builder holds these bars (old ones packed), so a replay's last batch is not kept here as well.
+        ReleaseChanges(_changes);
+    }
+
+    /// <summary>Empties a list of changes, and gives back its array when a big batch grew it.</summary>
+    private static void ReleaseChanges(List<BarChange> changes)
+    {
+        changes.Clear();
+        if (changes.Capacity > 256)
+        {
+            changes.TrimExcess();
+        }
     }
 
     /// <summary>

@@ -45,10 +45,13 @@ public static class GoldenTape
 
     public static IReadOnlyList<Bar> MinuteBars => LazyMinuteBars.Value;
 
-    /// <summary>The tape's 1m bars as a builder holds them: the newest <paramref name="unpackedBars"/> as objects, the rest packed (null: all objects).</summary>
-    public static IReadOnlyList<Bar> Build(Tick[] ticks, int? unpackedBars = 60)
+    /// <summary>The tape's 1m bars, every one an object (as the benchmarks have always measured them).</summary>
+    public static IReadOnlyList<Bar> Build(Tick[] ticks) => Build(ticks, unpackedSpan: null);
+
+    /// <summary>The tape's 1m bars as a builder holds them: bars opening within <paramref name="unpackedSpan"/> of the newest as objects, the rest packed (null: all objects).</summary>
+    public static IReadOnlyList<Bar> Build(Tick[] ticks, TimeSpan? unpackedSpan)
     {
-        var builder = new BarBuilder(BarSchedule.For(Timeframe.OneMinute, DateTimeZone.Utc), new BarBuilderOptions { Retention = null, UnpackedBars = unpackedBars });
+        var builder = new BarBuilder(BarSchedule.For(Timeframe.OneMinute, DateTimeZone.Utc), new BarBuilderOptions { Retention = null, UnpackedSpan = unpackedSpan });
         foreach (var tick in ticks)
         {
             builder.Update(tick);

@@ -1,18 +1,19 @@
 using System.Globalization;
+using Candles.Core.Building;
 
 namespace Candles.Benchmarks;
 
 /// <summary>
 /// <c>retained</c>: the managed memory the golden tape's 1m bars hold once built (candles and tick footprints), measured
 /// by the garbage collector after full collections, and what that comes to for 7 days of the same trading: as an
-/// instrument's grain holds them (the newest 60 as objects, the rest packed) and with every bar an object.
+/// instrument's grain holds them (the newest hour as objects, the rest packed) and with every bar an object.
 /// </summary>
 public static class RetainedMemory
 {
     public static void Report()
     {
         var ticks = GoldenTape.Ticks;
-        foreach (var (form, unpacked) in new[] { ("as the service holds them (newest 60 objects, the rest packed)", (int?)60), ("every bar an object", null) })
+        foreach (var (form, unpacked) in new[] { ("as the service holds them (the newest hour objects, the rest packed)", BarBuilderOptions.Default.UnpackedSpan), ("every bar an object", null) })
         {
             var before = GC.GetTotalMemory(forceFullCollection: true);
             var bars = GoldenTape.Build(ticks, unpacked);

@@ -42,7 +42,7 @@ public class BuilderProperties
         var ticks = tape.Ticks.Concat(tape.Ticks.Where(_ => random.Next(8) == 0)).Select((t, i) => (t, Key: i + random.Next(400))).OrderBy(x => x.Key).Select(x => x.t).ToList();
         var schedule = BarSchedule.For(Timeframe.OneMinute, DateTimeZone.Utc);
         var retention = TimeSpan.FromHours(6);
-        BarBuilder[] builders = [.. new int?[] { null, 0, 2 }.Select(window => new BarBuilder(schedule, new BarBuilderOptions { Retention = retention, UnpackedBars = window }))];
+        BarBuilder[] builders = [.. new TimeSpan?[] { null, TimeSpan.Zero, TimeSpan.FromMinutes(2) }.Select(window => new BarBuilder(schedule, new BarBuilderOptions { Retention = retention, UnpackedSpan = window }))];
         for (var i = 0; i < ticks.Count; i++)
         {
             if (i == ticks.Count / 2)

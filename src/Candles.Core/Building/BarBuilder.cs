@@ -49,7 +49,7 @@ public sealed class BarBuilder
         _options = options;
         _retentionMs = (long?)(options ?? BarBuilderOptions.Default).Retention?.TotalMilliseconds;
         _footprints = (options ?? BarBuilderOptions.Default).Footprints;
-        _closed = new ClosedBarList((options ?? BarBuilderOptions.Default).UnpackedBars);
+        _closed = new ClosedBarList((options ?? BarBuilderOptions.Default).UnpackedSpan);
     }
 
     /// <summary>The watermark in Unix microseconds; <see cref="long.MinValue"/> before the first tick.</summary>
@@ -151,7 +151,16 @@ public sealed class BarBuilder
     }
 
     /// <summary>Everything so far is committed: a later <see cref="RolledBack"/> returns to this point.</summary>
-    public void MarkCommitted() => _uncommitted.Clear();
+    public void MarkCommitted()
+    {
+        // A replay batch records thousands of versions here; the table is not kept at that size for a quiet instrument.
+        var large = _uncommitted.Count > 256;
+        _uncommitted.Clear();
+        if (large)
+        {
+            _uncommitted.TrimExcess();
+        }
+    }
 
     /// <summary>
     /// A builder in the state of the last <see cref="MarkCommitted"/>: the closed bars as they were then, with
@@ -247,6 +256,10 @@ public sealed class BarBuilder
     {
         into.AddRange(_changes);
         _changes.Clear();
+        if (_changes.Capacity > 256)
+        {
+            _changes.TrimExcess();
+        }
     }
 
     private void StartLive(BarPeriod period)

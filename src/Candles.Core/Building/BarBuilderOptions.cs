@@ -19,9 +19,9 @@ public sealed record BarBuilderOptions
     public bool Footprints { get; init; } = true;
 
     /// <summary>
-    /// How many of the newest closed bars are held as objects; older ones are held packed (<see cref="Bars.PackedBar"/>,
-    /// about a sixth of the memory) and unpacked when read. Null holds every bar as an object: a run that reads each
-    /// bar many times and keeps none (the <c>aggregate</c> verb).
+    /// Closed bars opening within this span of the newest one are held as objects; older ones are held packed
+    /// (<see cref="Bars.PackedBar"/>, a quarter of the memory) and unpacked when read. Null holds every bar as an object:
+    /// a run that reads each bar many times and keeps none (the <c>aggregate</c> verb).
     /// </summary>
-    public int? UnpackedBars { get; init; } = 60;
+    public TimeSpan? UnpackedSpan { get; init; } = TimeSpan.FromHours(1);
 }

@@ -4,24 +4,25 @@ using Candles.Core.Bars;
 namespace Candles.Core.Building;
 
 /// <summary>
-/// A builder's closed bars, ascending by open time. The newest <c>unpacked</c> bars are held as objects, where
-/// late ticks and live requests touch them; older ones are held as <see cref="PackedBar"/> bytes and unpacked on
-/// read, so a week of minutes costs a sixth of the memory. Null keeps every bar as an object.
+/// A builder's closed bars, ascending by open time. Bars opening within <c>unpacked</c> of the newest one are held as
+/// objects, where late ticks and live requests touch them; older ones are held as <see cref="PackedBar"/> bytes and
+/// unpacked on read, so a week of minutes costs a quarter of the memory, and an instrument that trades once an hour
+/// holds one bar as an object. Null keeps every bar as an object.
 /// </summary>
-internal sealed class ClosedBarList(int? unpacked) : IReadOnlyList<Bar>
+internal sealed class ClosedBarList(TimeSpan? unpacked) : IReadOnlyList<Bar>
 {
+    private readonly long? _unpackedMs = (long?)unpacked?.TotalMilliseconds;
     private readonly List<Entry> _entries = [];
+
+    // Every entry before this index is packed; entries from it on opened within the window when they were last looked at.
+    private int _packedCount;
 
     public int Count => _entries.Count;
 
     public Bar this[int index]
     {
         get => _entries[index].Bar;
-        set
-        {
-            _entries[index] = Hold(value, index);
-            PackOldest();
-        }
+        set => _entries[index] = Hold(value, index < _packedCount);
     }
 
     /// <summary>The open time of the bar at <paramref name="index"/>, without unpacking it.</summary>
@@ -32,17 +33,23 @@ internal sealed class ClosedBarList(int? unpacked) : IReadOnlyList<Bar>
 
     public void Add(Bar bar)
     {
-        _entries.Add(Hold(bar, _entries.Count));
-        PackOldest();
+        _entries.Add(Hold(bar, packed: false));
+        PackOutOfWindow();
     }
 
     public void Insert(int index, Bar bar)
     {
-        _entries.Insert(index, Hold(bar, index));
-        PackOldest();
+        var packed = index < _packedCount;
+        _entries.Insert(index, Hold(bar, packed));
+        _packedCount += packed ? 1 : 0;
+        PackOutOfWindow();
     }
 
-    public void RemoveRange(int index, int count) => _entries.RemoveRange(index, count);
+    public void RemoveRange(int index, int count)
+    {
+        _entries.RemoveRange(index, count);
+        _packedCount -= Math.Clamp(_packedCount - index, 0, count);
+    }
 
     public IEnumerator<Bar> GetEnumerator()
     {
@@ -54,23 +61,23 @@ internal sealed class ClosedBarList(int? unpacked) : IReadOnlyList<Bar>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    private bool Packs(int index) => unpacked is { } window && index < _entries.Count - window;
+    private static Entry Hold(Bar bar, bool packed) =>
+        new(bar.Candle.OpenTimeMs, bar.Candle.Revision, packed ? PackedBar.Pack(bar) : bar);
 
-    private Entry Hold(Bar bar, int index) =>
-        new(bar.Candle.OpenTimeMs, bar.Candle.Revision, Packs(index) ? PackedBar.Pack(bar) : bar);
-
-    /// <summary>
-    /// The bar that has just left the unpacked window, packed. One bar leaves it per bar added or inserted, so
-    /// every bar outside it is packed.
-    /// </summary>
-    private void PackOldest()
+    /// <summary>Packs the bars that the newest bar has left behind by more than the window, oldest first.</summary>
+    private void PackOutOfWindow()
     {
-        if (unpacked is { } window && _entries.Count > window)
+        if (_unpackedMs is not { } window || _entries.Count == 0)
         {
-            var index = _entries.Count - window - 1;
-            if (_entries[index].Item is Bar bar)
+            return;
+        }
+
+        var before = _entries[^1].OpenTimeMs - window;
+        for (; _packedCount < _entries.Count && _entries[_packedCount].OpenTimeMs < before; _packedCount++)
+        {
+            if (_entries[_packedCount].Item is Bar bar)
             {
-                _entries[index] = _entries[index] with { Item = PackedBar.Pack(bar) };
+                _entries[_packedCount] = _entries[_packedCount] with { Item = PackedBar.Pack(bar) };
             }
         }
     }

@@ -36,7 +36,7 @@ public static class OfflineAggregation
     private static int Run(AggregateRequest request, TextWriter output, TextWriter error, Stopwatch clock)
     {
         var footprints = request.Output != AggregateOutput.Candles;
-        var builder = new BarBuilder(BarSchedule.For(Timeframe.OneMinute, DateTimeZone.Utc), new BarBuilderOptions { Retention = null, Footprints = footprints, UnpackedBars = null });
+        var builder = new BarBuilder(BarSchedule.For(Timeframe.OneMinute, DateTimeZone.Utc), new BarBuilderOptions { Retention = null, Footprints = footprints, UnpackedSpan = null });
         using (var reader = BinanceTradeCsvReader.Open(request.File, request.Instrument))
         {
             while (reader.TryRead(out var tick))
