@@ -286,6 +286,12 @@ public sealed partial class SymbolGrain(
         return new BarsPage(builder.BarsBetween(fromMs, toMs), builder.WatermarkUs, builder.RetainedFromMs, state.State.Incomplete);
     }
 
+    public async Task<BarsPage> GetMinuteCandles(long fromMs, long toMs)
+    {
+        var builder = await BuilderAsync();
+        return new BarsPage(builder.BarsBetween(fromMs, toMs, footprints: false), builder.WatermarkUs, builder.RetainedFromMs, state.State.Incomplete);
+    }
+
     public async Task<RevisedMinutes> GetRevisedMinutes(long toMs)
     {
         var builder = await BuilderAsync();

@@ -180,7 +180,7 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
             return;
         }
 
-        var closed = await _symbol.GetMinuteBars(long.MinValue, live.Live?.Candle.OpenTimeMs ?? long.MaxValue);
+        var closed = await _symbol.GetMinuteCandles(long.MinValue, live.Live?.Candle.OpenTimeMs ?? long.MaxValue);
         if (_sealedDays is null)
         {
             _cachedClosed = BarComposer.Compose(closed.Bars, _schedule, footprintStepTicks: null);

@@ -101,6 +101,11 @@ public class PackedBarTests
         }
 
         Assert.Same(objects.ClosedBars[0], objects.ClosedBars[0]);
+
+        // Candles only (the live bar last): the same candles; packed bars without their levels, the newest as they are.
+        var candles = packed.BarsBetween(long.MinValue, long.MaxValue, footprints: false);
+        Assert.Equal(objects.BarsBetween(long.MinValue, long.MaxValue).Select(b => b.Candle), candles.Select(b => b.Candle));
+        Assert.All(candles, b => Assert.Equal(b.Candle.OpenTimeMs < newest - 180_000, ReferenceEquals(b.Footprint, Footprint.Empty)));
     }
 
     internal static bool BarsEqual(Bar a, Bar b) =>

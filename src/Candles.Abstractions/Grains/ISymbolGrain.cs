@@ -48,6 +48,13 @@ public interface ISymbolGrain : IGrainWithStringKey
     [Alias("GetMinuteBars")]
     Task<BarsPage> GetMinuteBars(long fromMs, long toMs);
 
+    /// <summary>
+    /// As <see cref="GetMinuteBars"/>, but a bar may come without its footprint (<see cref="Core.Bars.Footprint.Empty"/>):
+    /// for compositions of candles only, which so skip unpacking and copying the levels of old minutes.
+    /// </summary>
+    [Alias("GetMinuteCandles")]
+    Task<BarsPage> GetMinuteCandles(long fromMs, long toMs);
+
     /// <summary>The corrected closed 1m bars with <c>open time &lt; toMs</c>: open times and revisions, no footprints.</summary>
     [Alias("GetRevisedMinutes")]
     Task<RevisedMinutes> GetRevisedMinutes(long toMs);

@@ -214,8 +214,12 @@ public sealed class BarBuilder
         return builder;
     }
 
-    /// <summary>Closed bars and the live bar with <c>fromMs &lt;= open time &lt; toMs</c>, ascending.</summary>
-    public List<Bar> BarsBetween(long fromMs, long toMs)
+    /// <summary>
+    /// Closed bars and the live bar with <c>fromMs &lt;= open time &lt; toMs</c>, ascending. Without
+    /// <paramref name="footprints"/>, a packed bar comes with <see cref="Footprint.Empty"/> (its levels are not unpacked),
+    /// the others as they are.
+    /// </summary>
+    public List<Bar> BarsBetween(long fromMs, long toMs, bool footprints = true)
     {
         var first = IndexOf(fromMs);
         first = first < 0 ? ~first : first;
@@ -224,7 +228,7 @@ public sealed class BarBuilder
         var bars = new List<Bar>(Math.Max(0, end - first) + 1);
         for (var i = first; i < end; i++)
         {
-            bars.Add(_closed[i]);
+            bars.Add(footprints ? _closed[i] : _closed.WithoutPackedFootprint(i));
         }
 
         if (_hasLive && _livePeriod.StartMs >= fromMs && _livePeriod.StartMs < toMs)

@@ -25,6 +25,10 @@ internal sealed class ClosedBarList(TimeSpan? unpacked) : IReadOnlyList<Bar>
         set => _entries[index] = Hold(value, index < _packedCount);
     }
 
+    /// <summary>The bar at <paramref name="index"/> as it is held, or, if packed, its candle with <see cref="Footprint.Empty"/>.</summary>
+    public Bar WithoutPackedFootprint(int index) =>
+        _entries[index].Item as Bar ?? PackedBar.Unpack((byte[])_entries[index].Item, footprint: false);
+
     /// <summary>The open time of the bar at <paramref name="index"/>, without unpacking it.</summary>
     public long OpenTimeMs(int index) => _entries[index].OpenTimeMs;
 
