@@ -47,7 +47,10 @@ public class PackedBarTests
         var unpacked = PackedBar.Unpack(packed);
         var candleOnly = PackedBar.Unpack(packed, footprint: false);
 
-        return BarsEqual(unpacked, bar) && candleOnly.Candle == bar.Candle && ReferenceEquals(candleOnly.Footprint, Footprint.Empty);
+        var footprint = PackedBar.UnpackFootprint(PackedBar.PackFootprint(bar.Footprint, bar.Candle.Low), bar.Candle.Low);
+
+        return BarsEqual(unpacked, bar) && candleOnly.Candle == bar.Candle && ReferenceEquals(candleOnly.Footprint, Footprint.Empty)
+            && footprint.StepTicks == bar.Footprint.StepTicks && footprint.Levels.SequenceEqual(bar.Footprint.Levels);
     }
 
     [Fact]
@@ -75,6 +78,9 @@ public class PackedBarTests
         Assert.Throws<FormatException>(() => PackedBar.Unpack(bytes.AsSpan(0, bytes.Length - 1 - cut)));
         Assert.Throws<FormatException>(() => PackedBar.Unpack([.. bytes, 0]));
         Assert.Throws<FormatException>(() => PackedBar.Unpack([.. Enumerable.Repeat((byte)0xFF, 11 + cut)]));
+        var footprint = PackedBar.PackFootprint(bar.Footprint, bar.Candle.Low);
+        Assert.Throws<FormatException>(() => PackedBar.UnpackFootprint(footprint.AsSpan(0, footprint.Length - 1 - cut), bar.Candle.Low));
+        Assert.Throws<FormatException>(() => PackedBar.UnpackFootprint([.. footprint, 0], bar.Candle.Low));
     }
 
     [Fact]

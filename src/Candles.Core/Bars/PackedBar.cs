@@ -17,9 +17,7 @@ public static class PackedBar
     public static byte[] Pack(Bar bar)
     {
         var c = bar.Candle;
-        var levels = bar.Footprint.Levels;
-        var size = MaxHeaderBytes + (levels.Length * MaxLevelBytes);
-        var rented = ArrayPool<byte>.Shared.Rent(size);
+        var rented = ArrayPool<byte>.Shared.Rent(MaxHeaderBytes + (bar.Footprint.Levels.Length * MaxLevelBytes));
         try
         {
             var w = new Writer(rented);
@@ -38,24 +36,50 @@ public static class PackedBar
             w.Signed(c.FirstTradeTimeUs - (c.Period.StartMs * 1000));
             w.Signed(c.LastTradeTimeUs - c.FirstTradeTimeUs);
             w.Signed(c.Revision);
-            w.Signed(bar.Footprint.StepTicks);
-            w.Signed(levels.Length);
-            var price = c.Low;
-            foreach (var level in levels)
-            {
-                w.Signed(level.Price - price);
-                w.Signed(level.BuyVolume);
-                w.Signed(level.SellVolume);
-                w.Signed(level.Trades);
-                price = level.Price;
-            }
-
+            WriteLevels(ref w, bar.Footprint, c.Low);
             return rented.AsSpan(0, w.Length).ToArray();
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(rented);
         }
+    }
+
+    /// <summary>
+    /// A footprint's levels alone, their prices counted from <paramref name="basePrice"/> (the low of the candle that
+    /// holds them, kept beside them); <see cref="Footprint.Empty"/> packs to no bytes at all.
+    /// </summary>
+    public static byte[] PackFootprint(Footprint footprint, long basePrice)
+    {
+        if (ReferenceEquals(footprint, Footprint.Empty))
+        {
+            return [];
+        }
+
+        var rented = ArrayPool<byte>.Shared.Rent((2 * 10) + (footprint.Levels.Length * MaxLevelBytes));
+        try
+        {
+            var w = new Writer(rented);
+            WriteLevels(ref w, footprint, basePrice);
+            return rented.AsSpan(0, w.Length).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>The footprint <see cref="PackFootprint"/> packed against the same <paramref name="basePrice"/>.</summary>
+    public static Footprint UnpackFootprint(ReadOnlySpan<byte> bytes, long basePrice)
+    {
+        if (bytes.IsEmpty)
+        {
+            return Footprint.Empty;
+        }
+
+        var r = new Reader(bytes);
+        var footprint = ReadLevels(ref r, basePrice);
+        return r.AtEnd ? footprint : throw new FormatException($"a packed footprint has {bytes.Length - r.Position} bytes left over");
     }
 
     public static Bar Unpack(ReadOnlySpan<byte> bytes) => Unpack(bytes, footprint: true);
@@ -82,21 +106,37 @@ public static class PackedBar
             return new Bar(candle, Footprint.Empty);
         }
 
+        var levels = ReadLevels(ref r, low);
+        return r.AtEnd ? new Bar(candle, levels) : throw new FormatException($"a packed bar at {startMs} has {bytes.Length - r.Position} bytes left over");
+    }
+
+    private static void WriteLevels(ref Writer w, Footprint footprint, long basePrice)
+    {
+        w.Signed(footprint.StepTicks);
+        w.Signed(footprint.Levels.Length);
+        var price = basePrice;
+        foreach (var level in footprint.Levels)
+        {
+            w.Signed(level.Price - price);
+            w.Signed(level.BuyVolume);
+            w.Signed(level.SellVolume);
+            w.Signed(level.Trades);
+            price = level.Price;
+        }
+    }
+
+    private static Footprint ReadLevels(ref Reader r, long basePrice)
+    {
         var step = r.Long();
         var levels = new PriceLevel[r.Long()];
-        var price = low;
+        var price = basePrice;
         for (var i = 0; i < levels.Length; i++)
         {
             price += r.Long();
             levels[i] = new PriceLevel(price, r.Int128(), r.Int128(), r.Long());
         }
 
-        if (!r.AtEnd)
-        {
-            throw new FormatException($"a packed bar at {startMs} has {bytes.Length - r.Position} bytes left over");
-        }
-
-        return new Bar(candle, Footprint.FromSortedLevels(levels, step));
+        return Footprint.FromSortedLevels(levels, step);
     }
 
     private ref struct Writer(Span<byte> bytes)

@@ -216,8 +216,8 @@ public sealed class BarBuilder
 
     /// <summary>
     /// Closed bars and the live bar with <c>fromMs &lt;= open time &lt; toMs</c>, ascending. Without
-    /// <paramref name="footprints"/>, a packed bar comes with <see cref="Footprint.Empty"/> (its levels are not unpacked),
-    /// the others as they are.
+    /// <paramref name="footprints"/>, a bar whose footprint is packed comes with <see cref="Footprint.Empty"/> (its levels
+    /// are not unpacked), the others as they are.
     /// </summary>
     public List<Bar> BarsBetween(long fromMs, long toMs, bool footprints = true)
     {

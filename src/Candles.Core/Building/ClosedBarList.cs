@@ -5,9 +5,9 @@ namespace Candles.Core.Building;
 
 /// <summary>
 /// A builder's closed bars, ascending by open time. Bars opening within <c>unpacked</c> of the newest one are held as
-/// objects, where late ticks and live requests touch them; older ones are held as <see cref="PackedBar"/> bytes and
-/// unpacked on read, so a week of minutes costs a quarter of the memory, and an instrument that trades once an hour
-/// holds one bar as an object. Null keeps every bar as an object.
+/// objects, where late ticks and live requests touch them; older ones keep their candle and hold their footprint as
+/// <see cref="PackedBar.PackFootprint"/> bytes, unpacked on read. A week of minutes so costs 40 % of the memory, while
+/// a composition of candles (a timeframe grain's at every closed minute) reads no level. Null keeps every bar as an object.
 /// </summary>
 internal sealed class ClosedBarList(TimeSpan? unpacked) : IReadOnlyList<Bar>
 {
@@ -26,14 +26,13 @@ internal sealed class ClosedBarList(TimeSpan? unpacked) : IReadOnlyList<Bar>
     }
 
     /// <summary>The bar at <paramref name="index"/> as it is held, or, if packed, its candle with <see cref="Footprint.Empty"/>.</summary>
-    public Bar WithoutPackedFootprint(int index) =>
-        _entries[index].Item as Bar ?? PackedBar.Unpack((byte[])_entries[index].Item, footprint: false);
+    public Bar WithoutPackedFootprint(int index) => _entries[index].Item as Bar ?? new Bar(_entries[index].Candle, Footprint.Empty);
 
     /// <summary>The open time of the bar at <paramref name="index"/>, without unpacking it.</summary>
-    public long OpenTimeMs(int index) => _entries[index].OpenTimeMs;
+    public long OpenTimeMs(int index) => _entries[index].Candle.Period.StartMs;
 
     /// <summary>The revision of the bar at <paramref name="index"/>, without unpacking it.</summary>
-    public int Revision(int index) => _entries[index].Revision;
+    public int Revision(int index) => _entries[index].Candle.Revision;
 
     public void Add(Bar bar)
     {
@@ -65,8 +64,9 @@ internal sealed class ClosedBarList(TimeSpan? unpacked) : IReadOnlyList<Bar>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    private static Entry Hold(Bar bar, bool packed) =>
-        new(bar.Candle.OpenTimeMs, bar.Candle.Revision, packed ? PackedBar.Pack(bar) : bar);
+    private static Entry Hold(Bar bar, bool packed) => new(bar.Candle, packed ? Pack(bar) : bar);
+
+    private static byte[] Pack(Bar bar) => PackedBar.PackFootprint(bar.Footprint, bar.Candle.Low);
 
     /// <summary>Packs the bars that the newest bar has left behind by more than the window, oldest first.</summary>
     private void PackOutOfWindow()
@@ -76,22 +76,21 @@ internal sealed class ClosedBarList(TimeSpan? unpacked) : IReadOnlyList<Bar>
             return;
         }
 
-        var before = _entries[^1].OpenTimeMs - window;
-        for (; _packedCount < _entries.Count && _entries[_packedCount].OpenTimeMs < before; _packedCount++)
+        var before = OpenTimeMs(_entries.Count - 1) - window;
+        for (; _packedCount < _entries.Count && OpenTimeMs(_packedCount) < before; _packedCount++)
         {
             if (_entries[_packedCount].Item is Bar bar)
             {
-                _entries[_packedCount] = _entries[_packedCount] with { Item = PackedBar.Pack(bar) };
+                _entries[_packedCount] = _entries[_packedCount] with { Item = Pack(bar) };
             }
         }
     }
 
-    /// <summary>A bar's open time and revision, which searches and the sealer read, and the bar or its packed bytes.</summary>
-    /// <param name="OpenTimeMs">The bar's open time, Unix ms.</param>
-    /// <param name="Revision">The bar's revision.</param>
-    /// <param name="Item">The <see cref="Bar"/>, or its <see cref="PackedBar"/> bytes.</param>
-    private readonly record struct Entry(long OpenTimeMs, int Revision, object Item)
+    /// <summary>A bar's candle, which searches, the sealer and compositions of candles read, and the bar or its packed footprint.</summary>
+    /// <param name="Candle">The bar's candle.</param>
+    /// <param name="Item">The <see cref="Bar"/>, or its footprint's <see cref="PackedBar.PackFootprint"/> bytes.</param>
+    private readonly record struct Entry(Candle Candle, object Item)
     {
-        public Bar Bar => Item as Bar ?? PackedBar.Unpack((byte[])Item);
+        public Bar Bar => Item as Bar ?? new Bar(Candle, PackedBar.UnpackFootprint((byte[])Item, Candle.Low));
     }
 }
