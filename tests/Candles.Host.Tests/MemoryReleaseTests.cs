@@ -38,8 +38,8 @@ public class MemoryReleaseTests
     }
 
     [Theory]
-    [InlineData(50, 20, 1)]      // 30 MiB unused (more than half the live heap): below the minimum
-    [InlineData(400, 310, 1)]    // 90 MiB unused but less than half the live heap
+    [InlineData(50, 20, 1)]      // 30 MiB unused (more than a quarter of the live heap): below the minimum
+    [InlineData(400, 330, 1)]    // 70 MiB unused but less than a quarter of the live heap
     [InlineData(400, 60, 90)]    // 340 MiB unused, but 90 MiB allocated since the last check: still busy
     public void NothingIsReleasedWhenLittleIsUnusedOrTheProcessIsBusy(long committedMiB, long liveMiB, long allocatedSinceMiB)
     {

@@ -4,8 +4,8 @@ namespace Candles.Host.Operations;
 /// When to give the system back what the collector holds beyond the live heap: after a burst (a replay, a backfill)
 /// the collector keeps the memory its garbage needed, several times the history it left behind, and a node holding
 /// thousands of instruments pays for that in resident memory. The memory is released when, at a check, more than
-/// <see cref="MinimumUnusedBytes"/> and more than half the live heap is committed but unused (so the collection, whose
-/// cost follows the live heap, frees at least half as much), the process allocated less than a quarter of that since
+/// <see cref="MinimumUnusedBytes"/> and more than a quarter of the live heap is committed but unused (so the collection,
+/// whose cost follows the live heap, frees at least a quarter as much), the process allocated less than a quarter of that since
 /// the last check (the burst is over), and the last release is <see cref="MinimumInterval"/> old: steady trading, which
 /// allocates all the time, pays for such a collection at most that often.
 /// </summary>
@@ -30,7 +30,7 @@ public sealed class MemoryRelease
         var since = _allocatedAtLastCheck < 0 ? long.MaxValue : allocatedBytes - _allocatedAtLastCheck;
         _allocatedAtLastCheck = allocatedBytes;
         var unused = committedBytes - liveBytes;
-        var release = unused > MinimumUnusedBytes && unused > liveBytes / 2 && since < unused / 4 && !(now - _lastRelease < MinimumInterval);
+        var release = unused > MinimumUnusedBytes && unused > liveBytes / 4 && since < unused / 4 && !(now - _lastRelease < MinimumInterval);
         _lastRelease = release ? now : _lastRelease;
         return release;
     }
