@@ -114,6 +114,34 @@ public class PackedBarTests
         Assert.All(candles, b => Assert.Equal(b.Candle.OpenTimeMs < newest - 180_000, ReferenceEquals(b.Footprint, Footprint.Empty)));
     }
 
+    [Fact]
+    public void ALateTickKeepsAnOldBarPackedAndARecentOneAnObject()
+    {
+        var builder = new BarBuilder(TestTicks.Schedule("1m"), new BarBuilderOptions { Retention = null, UnpackedSpan = TimeSpan.FromMinutes(30) });
+        for (var m = 0; m < 120; m += 2)
+        {
+            builder.Update(TestTicks.Buy(m + 1, $"2026-03-01T{10 + (m / 60):00}:{m % 60:00}:00Z", 100));
+        }
+
+        builder.Flush();
+        var count = builder.ClosedBars.Count;
+
+        // Late ticks: one into an old minute, one into an old gap (a bar inserted), one into a recent gap.
+        builder.Update(TestTicks.Sell(1_000, "2026-03-01T10:02:30Z", 99));
+        builder.Update(TestTicks.Sell(1_001, "2026-03-01T10:05:30Z", 98));
+        builder.Update(TestTicks.Sell(1_002, "2026-03-01T11:55:30Z", 97));
+
+        Assert.Equal(count + 2, builder.ClosedBars.Count);
+        var newest = builder.ClosedBars[^1].Candle.OpenTimeMs;
+        for (var i = 0; i < builder.ClosedBars.Count; i++)
+        {
+            var bar = builder.ClosedBars[i];
+            Assert.Equal(bar.Candle.OpenTimeMs >= newest - (30 * 60_000), ReferenceEquals(bar, builder.ClosedBars[i]));
+        }
+
+        Assert.Equal([2L, 1, 1], new[] { "10:02", "10:05", "11:55" }.Select(t => builder.ClosedBars.Single(b => b.Candle.OpenTimeMs == TestTicks.Ms($"2026-03-01T{t}:00Z")).Footprint.Levels.Sum(l => l.Trades)));
+    }
+
     internal static bool BarsEqual(Bar a, Bar b) =>
         a.Candle == b.Candle && a.Footprint.StepTicks == b.Footprint.StepTicks && a.Footprint.Levels.SequenceEqual(b.Footprint.Levels);
 }

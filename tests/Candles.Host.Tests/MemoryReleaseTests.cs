@@ -37,6 +37,16 @@ public class MemoryReleaseTests
         Assert.True(release.ShouldRelease(400 * MiB, 60 * MiB, 3_002 * MiB, At(20 + 300)));
     }
 
+    [Fact]
+    public void AQuarterOfTheLiveHeapUnusedIsWorthReleasing()
+    {
+        // 100 MiB unused beside 240 MiB live: more than a quarter of it, less than a half.
+        var release = new MemoryRelease();
+        release.ShouldRelease(340 * MiB, 240 * MiB, 1_000 * MiB, At(0));
+
+        Assert.True(release.ShouldRelease(340 * MiB, 240 * MiB, 1_001 * MiB, At(20)));
+    }
+
     [Theory]
     [InlineData(50, 20, 1)]      // 30 MiB unused (more than a quarter of the live heap): below the minimum
     [InlineData(400, 330, 1)]    // 70 MiB unused but less than a quarter of the live heap
