@@ -45,11 +45,11 @@ public static class GoldenTape
 
     public static IReadOnlyList<Bar> MinuteBars => LazyMinuteBars.Value;
 
-    /// <summary>The tape's 1m bars, every one an object (as the benchmarks have always measured them).</summary>
-    public static IReadOnlyList<Bar> Build(Tick[] ticks) => Build(ticks, unpackedSpan: null);
+    /// <summary>The tape's 1m bars, every one an object unless <paramref name="unpackedSpan"/> (as the service holds them) is given.</summary>
+    public static IReadOnlyList<Bar> Build(Tick[] ticks, TimeSpan? unpackedSpan = null) => Builder(ticks, unpackedSpan).ClosedBars;
 
-    /// <summary>The tape's 1m bars as a builder holds them: bars opening within <paramref name="unpackedSpan"/> of the newest as objects, the rest packed (null: all objects).</summary>
-    public static IReadOnlyList<Bar> Build(Tick[] ticks, TimeSpan? unpackedSpan)
+    /// <summary>A builder fed the whole tape and flushed: bars opening within <paramref name="unpackedSpan"/> of the newest as objects, older footprints packed (null: all objects).</summary>
+    public static BarBuilder Builder(Tick[] ticks, TimeSpan? unpackedSpan)
     {
         var builder = new BarBuilder(BarSchedule.For(Timeframe.OneMinute, DateTimeZone.Utc), new BarBuilderOptions { Retention = null, UnpackedSpan = unpackedSpan });
         foreach (var tick in ticks)
@@ -58,6 +58,6 @@ public static class GoldenTape
         }
 
         builder.Flush();
-        return builder.ClosedBars;
+        return builder;
     }
 }

@@ -22,8 +22,8 @@ public class MinuteReadBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _objects = Builder(unpackedSpan: null);
-        _packed = Builder(BarBuilderOptions.Default.UnpackedSpan);
+        _objects = GoldenTape.Builder(GoldenTape.Ticks, unpackedSpan: null);
+        _packed = GoldenTape.Builder(GoldenTape.Ticks, BarBuilderOptions.Default.UnpackedSpan);
     }
 
     [Benchmark(Baseline = true)]
@@ -34,16 +34,4 @@ public class MinuteReadBenchmarks
 
     [Benchmark]
     public int PackedReadAsCandlesComposedInto1h() => BarComposer.Compose(_packed.BarsBetween(long.MinValue, long.MaxValue, footprints: false), _hour, footprintStepTicks: null).Count;
-
-    private static BarBuilder Builder(TimeSpan? unpackedSpan)
-    {
-        var builder = new BarBuilder(BarSchedule.For(Timeframe.OneMinute, DateTimeZone.Utc), new BarBuilderOptions { Retention = null, UnpackedSpan = unpackedSpan });
-        foreach (var tick in GoldenTape.Ticks)
-        {
-            builder.Update(tick);
-        }
-
-        builder.Flush();
-        return builder;
-    }
 }

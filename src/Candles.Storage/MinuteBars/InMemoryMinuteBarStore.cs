@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Candles.Core.Bars;
 using Candles.Core.Building;
+using Candles.Storage.Encoding;
 
 namespace Candles.Storage.MinuteBars;
 
@@ -75,16 +76,7 @@ public sealed class InMemoryMinuteBarStore : IMinuteBarStore
 
         lock (series)
         {
-            List<Bar> bars = [];
-            foreach (var (openTimeMs, packed) in series.Bars)
-            {
-                if (openTimeMs >= fromMs && openTimeMs < toMs)
-                {
-                    bars.Add(PackedBar.Unpack(packed));
-                }
-            }
-
-            return Task.FromResult<IReadOnlyList<Bar>>(bars);
+            return Task.FromResult<IReadOnlyList<Bar>>(PackedSeries.Between(series.Bars, fromMs, toMs));
         }
     }
 

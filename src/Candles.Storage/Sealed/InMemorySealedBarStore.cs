@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Candles.Core.Bars;
 using Candles.Core.Instruments;
+using Candles.Storage.Encoding;
 
 namespace Candles.Storage.Sealed;
 
@@ -40,16 +41,7 @@ public sealed class InMemorySealedBarStore : ISealedBarStore
 
         lock (list)
         {
-            List<Bar> bars = [];
-            foreach (var (openTimeMs, packed) in list)
-            {
-                if (openTimeMs >= fromMs && openTimeMs < toMs)
-                {
-                    bars.Add(PackedBar.Unpack(packed, footprints));
-                }
-            }
-
-            return Task.FromResult<IReadOnlyList<Bar>>(bars);
+            return Task.FromResult<IReadOnlyList<Bar>>(PackedSeries.Between(list, fromMs, toMs, footprints));
         }
     }
 }
