@@ -19,6 +19,9 @@ public class RunningService(params string[] settings) : IAsyncLifetime
     /// <summary>The gRPC endpoint (HTTP/2 without TLS).</summary>
     public Uri GrpcAddress { get; } = new($"http://127.0.0.1:{LoopbackPorts.Free()}");
 
+    /// <summary>More services for the host, registered last (a fault to inject).</summary>
+    protected Action<IServiceCollection>? ExtraServices { get; init; }
+
     /// <summary>The running host's services, for tests that reach inside (its cluster client).</summary>
     public IServiceProvider Services => _app!.Services;
 
@@ -41,7 +44,7 @@ public class RunningService(params string[] settings) : IAsyncLifetime
             $"--Candles:Gateway:GrpcPort={GrpcAddress.Port}",
             "--Logging:LogLevel:Default=Warning",
             .. settings,
-        ]);
+        ], ExtraServices);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Urls.First());
         Http = new HttpClient { BaseAddress = BaseAddress };

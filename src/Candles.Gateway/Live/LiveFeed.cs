@@ -99,6 +99,7 @@ public sealed partial class LiveFeed : IAsyncDisposable
         _seenThrough = Math.Max(_seenThrough, message.Sequence);
         List<Subscription> behind = [];
         List<LiveEvent>? events = null;
+        var built = false;
         foreach (var subscription in _subscribers)
         {
             if (message.Sequence <= subscription.StreamSequence)
@@ -112,9 +113,15 @@ public sealed partial class LiveFeed : IAsyncDisposable
                 continue;
             }
 
-            events ??= await ToLiveEventsAsync(message);
+            if (!built)
+            {
+                events = await TryToLiveEventsAsync(message);
+                built = true;
+            }
+
             if (events is null)
             {
+                // What this message said cannot be sent: a snapshot brings these subscribers past it.
                 behind.Add(subscription);
                 continue;
             }
@@ -141,6 +148,20 @@ public sealed partial class LiveFeed : IAsyncDisposable
             LogGap(_logger, Key.TimeframeKey, behind.Count);
             LiveMetrics.Resnapshot(behind.Count, "gap");
             await SnapshotAsync(behind);
+        }
+    }
+
+    /// <summary>The message's bars as sent to clients, or null when they cannot be had (logged).</summary>
+    private async Task<List<LiveEvent>?> TryToLiveEventsAsync(BarEvents message)
+    {
+        try
+        {
+            return await ToLiveEventsAsync(message);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogWorkFailed(_logger, ex, Key.TimeframeKey);
+            return null;
         }
     }
 

@@ -28,7 +28,9 @@ public static class CandlesServer
     /// <summary>The Orleans dashboard at <c>/dashboard</c>: off unless this is true (on every silo, and on a gateway that shows it).</summary>
     public const string DashboardSetting = "Candles:Dashboard:Enabled";
 
-    public static WebApplication Build(string[] args)
+    /// <param name="args">The command line: settings as <c>--Section:Key=value</c>.</param>
+    /// <param name="services">More services, registered last (a test's fault injection).</param>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         var silo = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
@@ -48,7 +50,7 @@ public static class CandlesServer
                     client.AddDashboard();
                 }
             });
-            return Finish(builder, role, grpcPort, redis, postgres: null, dashboard);
+            return Finish(builder, role, grpcPort, redis, postgres: null, dashboard, services);
         }
 
         // Registered before the silo, so the schema is migrated before any grain can seal a bar.
@@ -116,11 +118,11 @@ public static class CandlesServer
             builder.Services.AddHostedService<SimulatedFeed>();
         }
 
-        return Finish(builder, role, grpcPort, redis, postgres, dashboard);
+        return Finish(builder, role, grpcPort, redis, postgres, dashboard, services);
     }
 
     /// <summary>The gateway's endpoints where this role serves them; health and metrics in every role.</summary>
-    private static WebApplication Finish(WebApplicationBuilder builder, ServiceRole role, int grpcPort, string? redis, string? postgres, bool dashboard)
+    private static WebApplication Finish(WebApplicationBuilder builder, ServiceRole role, int grpcPort, string? redis, string? postgres, bool dashboard, Action<IServiceCollection>? services)
     {
         if (role.RunsGateway())
         {
@@ -133,6 +135,7 @@ public static class CandlesServer
         }
 
         builder.Services.AddCandlesOperations(role.RunsSilo(), redis, postgres);
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
