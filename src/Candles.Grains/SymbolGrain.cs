@@ -277,7 +277,7 @@ public sealed partial class SymbolGrain(
     public async Task<LiveState> GetLiveState()
     {
         var builder = await BuilderAsync();
-        return new LiveState(_closedVersion, builder.LiveBar, builder.WatermarkUs);
+        return new LiveState(_closedVersion, builder.LiveBar, builder.WatermarkUs, _sequence);
     }
 
     public async Task<BarsPage> GetMinuteBars(long fromMs, long toMs)

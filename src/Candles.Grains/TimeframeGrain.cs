@@ -279,9 +279,17 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
         try
         {
             // A live update carries the instrument's state as of its commit: no call back to the (busy) symbol grain.
-            var (live, sealState) = _sealer is null && message is { Events.Count: > 0 } && message.Events[^1] is { Kind: BarEventKind.Update } update
-                ? (new LiveState(message.ClosedVersion, update.Bar, message.WatermarkUs), null)
+            var fromMessage = _sealer is null && message is { Events.Count: > 0 } && message.Events[^1] is { Kind: BarEventKind.Update };
+            var (live, sealState) = fromMessage
+                ? (new LiveState(message!.ClosedVersion, message.Events[^1].Bar, message.WatermarkUs, message.Sequence), null)
                 : await CurrentAsync();
+            if (!fromMessage)
+            {
+                // The state read may be newer than messages still on their way here: pushed after it, they would take
+                // the bars back to an older state (the live bar, or a bar closed here, reopened), so they are passed over.
+                _lastMinuteSequence = Math.Max(_lastMinuteSequence, live.Sequence);
+            }
+
             await EnsureCachedAsync(live, sealState);
             var watermarkUs = WatermarkUs(live);
             var (replaceLast, append) = FoldLive(live);

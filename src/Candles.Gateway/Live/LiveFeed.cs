@@ -302,7 +302,8 @@ public sealed partial class LiveFeed : IAsyncDisposable
             LogWorkFailed(_logger, ex, Key.TimeframeKey);
         }
 
-        _client.DeleteObjectReference<ILiveBarsObserver>(_observer);
+        // The reference, not the observer: the client keeps what it registered until told which reference to drop.
+        _client.DeleteObjectReference<ILiveBarsObserver>(_reference);
     }
 
     /// <summary>The grain's pushes, queued on the feed's loop.</summary>

@@ -10,7 +10,7 @@ namespace Candles.Gateway.Live;
 /// The live feeds of this gateway process: one per <see cref="FeedKey"/>, made by its first subscriber and ended
 /// when its last one leaves. WebSocket and gRPC subscriptions both come here.
 /// </summary>
-public sealed class LiveFeedHub(IClusterClient client, InstrumentDirectory instruments, IOptions<GatewayOptions> options, TimeProvider time, ILoggerFactory loggers) : IAsyncDisposable
+public sealed partial class LiveFeedHub(IClusterClient client, InstrumentDirectory instruments, IOptions<GatewayOptions> options, TimeProvider time, ILoggerFactory loggers) : IAsyncDisposable
 {
     private readonly Dictionary<FeedKey, LiveFeed> _feeds = [];
     private readonly ILogger _logger = loggers.CreateLogger<LiveFeed>();
@@ -128,7 +128,20 @@ public sealed class LiveFeedHub(IClusterClient client, InstrumentDirectory instr
 
         if (ended is not null)
         {
-            _ = ended.DisposeAsync().AsTask();
+            _ = EndAsync(ended);
+        }
+    }
+
+    /// <summary>Ends a feed no subscriber is left on; what fails is logged, never thrown at whoever left last.</summary>
+    private async Task EndAsync(LiveFeed feed)
+    {
+        try
+        {
+            await feed.DisposeAsync();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogEndFailed(_logger, ex, feed.Key.TimeframeKey);
         }
     }
 
@@ -143,7 +156,10 @@ public sealed class LiveFeedHub(IClusterClient client, InstrumentDirectory instr
 
         foreach (var feed in feeds)
         {
-            await feed.DisposeAsync();
+            await EndAsync(feed);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Live feed {Feed} did not end cleanly")]
+    private static partial void LogEndFailed(ILogger logger, Exception exception, string feed);
 }

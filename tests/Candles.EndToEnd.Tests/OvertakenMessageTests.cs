@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using Candles.Abstractions.Grains;
+using Candles.Abstractions.Streams;
+using Microsoft.Extensions.DependencyInjection;
+
+using static Candles.EndToEnd.Tests.ServiceCalls;
+
+namespace Candles.EndToEnd.Tests;
+
+/// <summary>Once armed, holds back the 1m messages an instrument pushes to its timeframe grains: messages on their way.</summary>
+public sealed class MinuteMessageTrap : IIncomingGrainCallFilter
+{
+    private volatile bool _armed;
+
+    public ConcurrentQueue<BarEvents> Held { get; } = new();
+
+    public void Arm() => _armed = true;
+
+    public void Disarm() => _armed = false;
+
+    public Task Invoke(IIncomingGrainCallContext context)
+    {
+        if (_armed && context.InterfaceMethod?.Name == nameof(ITimeframeGrain.OnMinutes) && context.Request.GetArgument(0) is BarEvents message)
+        {
+            Held.Enqueue(message);
+            return Task.CompletedTask;
+        }
+
+        return context.Invoke();
+    }
+}
+
+public sealed class TrappingGateway : RunningService
+{
+    public TrappingGateway()
+        : base(TightGateway.Settings) =>
+        ExtraServices = services => services.AddSingleton<IIncomingGrainCallFilter>(Trap);
+
+    public MinuteMessageTrap Trap { get; } = new();
+}
+
+/// <summary>
+/// A timeframe grain reads the instrument's current state when a 1m message does not carry it (a correction alone).
+/// That state may be newer than messages still on their way; arriving after it, they must not take the bars back.
+/// </summary>
+public class OvertakenMessageTests(TrappingGateway server) : IClassFixture<TrappingGateway>
+{
+    private static readonly long T0 = Ms("2026-05-04T10:00:00Z");
+
+    private sealed class Recorder : ILiveBarsObserver
+    {
+        public ConcurrentQueue<BarEvents> Messages { get; } = new();
+
+        public Task OnBars(BarEvents message)
+        {
+            Messages.Enqueue(message);
+            return Task.CompletedTask;
+        }
+    }
+
+    private static async Task<bool> Until(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        return condition();
+    }
+
+    [Fact]
+    public async Task MessagesOlderThanAStateAlreadyPushedDoNotTakeTheLiveBarBack()
+    {
+        const string instrument = "TEST:OVERTAKEN";
+        await DefineAsync(server.Http, instrument);
+        await IngestAsync(server.Http, instrument, [(1, T0 + 10_000, "100.00", "1.000", "buy")]);
+        var client = server.Services.GetRequiredService<IClusterClient>();
+        var recorder = new Recorder();
+        var observer = client.CreateObjectReference<ILiveBarsObserver>(recorder);
+        var grain = server.TimeframeGrain($"{instrument}|1m|UTC");
+        await grain.Follow(observer);
+
+        // Four messages held on their way: minute 0 closes as minute 1 starts; a late trade corrects minute 0 (a
+        // message without the live bar); two more trades of minute 1.
+        server.Trap.Arm();
+        await IngestAsync(server.Http, instrument, [(2, T0 + 70_000, "101.00", "1.000", "buy")]);
+        await IngestAsync(server.Http, instrument, [(3, T0 + 20_000, "99.00", "1.000", "sell")]);
+        await IngestAsync(server.Http, instrument, [(4, T0 + 80_000, "102.00", "1.000", "buy")]);
+
+        // Apart by more than the instrument's coalescing of live updates (100 ms), so each is a message of its own.
+        await Task.Delay(300);
+        await IngestAsync(server.Http, instrument, [(5, T0 + 90_000, "103.00", "1.000", "buy")]);
+        Assert.True(await Until(() => server.Trap.Held.Count == 4), $"{server.Trap.Held.Count} messages held");
+        server.Trap.Disarm();
+        var held = server.Trap.Held.ToList();
+        Assert.True(held.Count == 4, $"{held.Count} messages held: " + string.Join(" | ", held.Select(m => $"{m.Sequence}: " + string.Join(", ", m.Events.Select(e => $"{e.Kind} {e.Bar.Candle.OpenTimeMs - T0} n={e.Bar.Candle.Trades}")))));
+        Assert.DoesNotContain(held[1].Events, e => e.Kind == BarEventKind.Update);
+
+        // The first two arrive: the correction makes the grain read the state (minute 1 at 3 trades). Then the two
+        // overtaken ones arrive: they carry minute 1 at 2 and at 3 trades.
+        foreach (var message in held)
+        {
+            await grain.OnMinutes(message);
+        }
+
+        await Task.Delay(500);
+        var liveUpdates = recorder.Messages.SelectMany(m => m.Events)
+            .Where(e => e.Kind == BarEventKind.Update && e.Bar.Candle.OpenTimeMs == T0 + 60_000)
+            .Select(e => e.Bar.Candle.Trades).ToList();
+        Assert.Equal(3, liveUpdates[^1]);
+
+        // Without passing over the overtaken messages: 1, 3, 2, 3.
+        Assert.Equal(liveUpdates.Order(), liveUpdates);
+
+        // Minute 0 never goes back either: its trades only grow, and once closed it is never live again.
+        var minuteZero = recorder.Messages.SelectMany(m => m.Events).Where(e => e.Bar.Candle.OpenTimeMs == T0).ToList();
+        Assert.Equal(minuteZero.Select(e => e.Bar.Candle.Trades).Order(), minuteZero.Select(e => e.Bar.Candle.Trades));
+        Assert.Equal(2, minuteZero[^1].Bar.Candle.Trades);
+        Assert.DoesNotContain(minuteZero.SkipWhile(e => e.Kind == BarEventKind.Update), e => e.Kind == BarEventKind.Update);
+        client.DeleteObjectReference<ILiveBarsObserver>(observer);
+    }
+}
