@@ -61,7 +61,10 @@ public sealed class CandleGrpcService(IGrainFactory grains, InstrumentDirectory 
 
     public override async Task Subscribe(SubscribeRequest request, IServerStreamWriter<SubscribeEvent> responseStream, ServerCallContext context)
     {
-        var outbox = new ClientOutbox(Options.ClientQueueLimit, Options.ClientMaxLag, hub.Time, (message, sequence, token) => new ValueTask(responseStream.WriteAsync(GrpcBars.Event(message, sequence), token)));
+        // The one subscription of the call refused on the way (a snapshot over the level limit) ends the call with the reason.
+        var outbox = new ClientOutbox(Options.ClientQueueLimit, Options.ClientMaxLag, hub.Time, (message, sequence, token) => message.Kind == OutgoingKind.Error
+            ? throw Refused(new RequestError(message.Code!, message.Message!, message.Status))
+            : new ValueTask(responseStream.WriteAsync(GrpcBars.Event(message, sequence), token)));
         var args = new SubscribeArguments(request.Instrument, request.Tf, request.Tz, request.HasHistory ? request.History : null, request.Footprint, request.Step.Length > 0 ? request.Step : null);
         var (subscription, error) = await hub.OpenAsync("0", args, outbox);
         if (subscription is null)

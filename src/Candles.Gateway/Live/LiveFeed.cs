@@ -5,6 +5,7 @@ using Candles.Abstractions.Wire;
 using Candles.Core.Bars;
 using Candles.Core.Instruments;
 using Candles.Gateway.Json;
+using Candles.Gateway.Requests;
 using Microsoft.Extensions.Logging;
 
 namespace Candles.Gateway.Live;
@@ -28,13 +29,27 @@ public sealed partial class LiveFeed : IAsyncDisposable
     private readonly Task _loop;
     private readonly Observer _observer;
     private readonly ILiveBarsObserver _reference;
+    private readonly int _maxLevels;
+    private readonly Action<Subscription, RequestError>? _refuse;
     private long _lastSequence = long.MinValue;
     private long _seenThrough = long.MinValue;
     private long _suspected = long.MinValue;
     private int _stalledChecks;
 
-    public LiveFeed(FeedKey key, Instrument instrument, IClusterClient client, TimeProvider time, TimeSpan checkPeriod, ILogger logger)
+    /// <param name="key">The timeframe followed, and the footprint step if it is a footprint feed.</param>
+    /// <param name="instrument">Its instrument, for the JSON of its bars.</param>
+    /// <param name="client">The cluster client that reaches the timeframe's grain.</param>
+    /// <param name="time">The clock of the checks.</param>
+    /// <param name="checkPeriod">How often the grain's following is renewed and lost messages are looked for.</param>
+    /// <param name="logger">Where failed steps are logged.</param>
+    /// <param name="maxLevels">The most footprint levels one subscriber's snapshot may hold (<see cref="Options.GatewayOptions.MaxLevelsPerResponse"/>).</param>
+    /// <param name="refuse">Ends a subscription whose snapshot would hold more, telling the client why.</param>
+    public LiveFeed(
+        FeedKey key, Instrument instrument, IClusterClient client, TimeProvider time, TimeSpan checkPeriod, ILogger logger,
+        int maxLevels = int.MaxValue, Action<Subscription, RequestError>? refuse = null)
     {
+        _maxLevels = maxLevels;
+        _refuse = refuse;
         Key = key;
         _instrument = instrument;
         _client = client;
@@ -203,7 +218,11 @@ public sealed partial class LiveFeed : IAsyncDisposable
         return events;
     }
 
-    /// <summary>One read of the timeframe for all these subscribers (the longest history asked), each given its tail.</summary>
+    /// <summary>
+    /// One read of the timeframe for all these subscribers (the longest history asked, plus the live bar), each given
+    /// its tail: its history of closed bars and the live bar if there is one. A footprint snapshot over the level
+    /// limit is not sent: that subscription is refused with the reason.
+    /// </summary>
     private async Task SnapshotAsync(List<Subscription> subscriptions)
     {
         foreach (var s in subscriptions)
@@ -211,13 +230,22 @@ public sealed partial class LiveFeed : IAsyncDisposable
             s.StreamSequence = long.MinValue;
         }
 
-        var history = Math.Max(1, subscriptions.Max(s => s.History));
+        var history = subscriptions.Max(s => s.History) + 1;
         var snapshot = await _grain.Snapshot(new BarsQuery(long.MinValue, long.MaxValue, history, Key.StepTicks));
-        List<LiveEvent> bars = [.. snapshot.Page.Bars.Select(b => new LiveEvent(LiveEventKind.Update, ToJson(b, snapshot.Page)))];
+        var page = snapshot.Page.Bars;
+        List<LiveEvent> bars = [.. page.Select(b => new LiveEvent(LiveEventKind.Update, ToJson(b, snapshot.Page)))];
+        var live = bars.Count > 0 && !bars[^1].Bar.Closed ? 1 : 0;
         foreach (var subscription in subscriptions)
         {
+            var count = Math.Min(bars.Count, subscription.History + live);
+            if (Key.StepTicks is not null && ResponseLimits.TooManyLevels(page.Skip(page.Count - count), _maxLevels) is { } tooMany)
+            {
+                _refuse?.Invoke(subscription, tooMany);
+                continue;
+            }
+
             subscription.StreamSequence = snapshot.Sequence;
-            subscription.Snapshot(bars.GetRange(Math.Max(0, bars.Count - subscription.History), Math.Min(bars.Count, subscription.History)));
+            subscription.Snapshot(bars.GetRange(bars.Count - count, count));
         }
     }
 

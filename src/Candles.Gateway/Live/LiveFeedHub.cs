@@ -78,7 +78,7 @@ public sealed partial class LiveFeedHub(IClusterClient client, InstrumentDirecto
         {
             if (!_feeds.TryGetValue(subscription.Key, out feed!))
             {
-                feed = new LiveFeed(subscription.Key, instrument, client, Time, options.Value.FeedCheckPeriod, _logger);
+                feed = new LiveFeed(subscription.Key, instrument, client, Time, options.Value.FeedCheckPeriod, _logger, options.Value.MaxLevelsPerResponse, Refuse);
                 _feeds[subscription.Key] = feed;
                 LiveMetrics.FeedStarted();
             }
@@ -99,6 +99,16 @@ public sealed partial class LiveFeedHub(IClusterClient client, InstrumentDirecto
         }
 
         feed.Add(subscription);
+    }
+
+    /// <summary>
+    /// Ends a subscription its feed cannot serve (a footprint snapshot over the level limit) with an error that says
+    /// why: <c>bad_request</c> on WebSocket, <c>ResourceExhausted</c> on gRPC, as the same read over REST is refused.
+    /// </summary>
+    private void Refuse(Subscription subscription, RequestError error)
+    {
+        subscription.Outbox.Enqueue(Outgoing.ForError(subscription.IdJson, "bad_request", error.Message, error.Status));
+        Unsubscribe(subscription);
     }
 
     /// <summary>Ends the subscription; the feed ends with its last one.</summary>

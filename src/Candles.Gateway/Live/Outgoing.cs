@@ -41,14 +41,20 @@ public sealed class Outgoing
 
     public string? Message { get; private init; }
 
+    public int Status { get; private init; }
+
     public static Outgoing ForSnapshot(Subscription subscription, IReadOnlyList<LiveEvent> bars) =>
         new(OutgoingKind.Snapshot, subscription, null) { Snapshot = bars };
 
     public static Outgoing ForEvent(Subscription subscription, LiveEvent e) =>
         new(e.Kind == LiveEventKind.Correction ? OutgoingKind.Correction : OutgoingKind.Update, subscription, null) { Event = e };
 
-    public static Outgoing ForError(string? idJson, string code, string message) =>
-        new(OutgoingKind.Error, null, idJson) { Code = code, Message = message };
+    /// <param name="idJson">The id the client gave the request, as JSON, if it gave one.</param>
+    /// <param name="code">The machine code (DESIGN §3).</param>
+    /// <param name="message">What was wrong, for a person.</param>
+    /// <param name="status">The HTTP status of the same refusal over REST, for transports that map it (gRPC).</param>
+    public static Outgoing ForError(string? idJson, string code, string message, int status = 400) =>
+        new(OutgoingKind.Error, null, idJson) { Code = code, Message = message, Status = status };
 
     public static Outgoing ForPong(string? idJson) => new(OutgoingKind.Pong, null, idJson);
 }

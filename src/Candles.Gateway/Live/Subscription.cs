@@ -18,7 +18,7 @@ public sealed class Subscription(string idJson, FeedKey key, int history, Client
 
     public FeedKey Key { get; } = key;
 
-    /// <summary>How many bars the snapshot holds, the live bar included.</summary>
+    /// <summary>How many closed bars the snapshot holds before the live bar (DESIGN §3: history plus the live bar).</summary>
     public int History { get; } = history;
 
     public ClientOutbox Outbox { get; } = outbox;

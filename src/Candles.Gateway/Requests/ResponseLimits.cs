@@ -7,7 +7,7 @@ namespace Candles.Gateway.Requests;
 public static class ResponseLimits
 {
     /// <summary><c>too_many_levels</c> (413) if <paramref name="bars"/> carry more than <paramref name="maxLevels"/> price levels, else null.</summary>
-    public static RequestError? TooManyLevels(IReadOnlyList<Bar> bars, int maxLevels)
+    public static RequestError? TooManyLevels(IEnumerable<Bar> bars, int maxLevels)
     {
         var levels = bars.Sum(b => (long)b.Footprint.Levels.Length);
         return levels <= maxLevels ? null : new RequestError(

@@ -221,7 +221,7 @@ internal sealed partial class WebSocketSession : IDisposable
             return;
         }
 
-        if (_subscriptions.ContainsKey(id))
+        if (_subscriptions.TryGetValue(id, out var existing) && existing.Active)
         {
             _outbox.Enqueue(Outgoing.ForError(id, "bad_request", $"subscription {id} exists already; unsubscribe it first"));
             return;
