@@ -126,6 +126,7 @@ public sealed class CandleGrpcService(IGrainFactory grains, InstrumentDirectory 
             reply.Amended += report.Amended;
             reply.Duplicates += report.Duplicates;
             reply.TooOld += report.TooOld;
+            reply.OutOfBounds += report.OutOfBounds;
         }
 
         return reply;
