@@ -190,7 +190,7 @@ public sealed class LiveClient : IAsyncDisposable
         }
     }
 
-    /// <summary>What a chart does: a snapshot puts its bars in, an update or correction replaces its bar.</summary>
+    /// <summary>What a chart does: a snapshot replaces everything it had (DESIGN §3), an update or correction replaces its bar.</summary>
     private void Apply(JsonElement message)
     {
         var type = message.GetProperty("type").GetString();
@@ -205,6 +205,7 @@ public sealed class LiveClient : IAsyncDisposable
         if (type == "snapshot")
         {
             Snapshots++;
+            bars.Clear();
             foreach (var bar in message.GetProperty("candles").EnumerateArray())
             {
                 bars[bar.GetProperty("t").GetInt64()] = bar;

@@ -69,7 +69,7 @@ public class SubscriptionTests
     }
 
     [Fact]
-    public async Task WithNoIntervalEveryChangeIsSent()
+    public async Task WithNoIntervalNothingIsHeldBackAndAnUpdateStillWaitingIsReplacedByTheNewest()
     {
         var outbox = new ClientOutbox(100, TimeSpan.FromSeconds(10), _time, _log.SendAsync);
         using var subscription = new Subscription("1", Key, 10, outbox, TimeSpan.Zero, _time);
