@@ -14,10 +14,18 @@ public sealed class FootprintReadFault : IIncomingGrainCallFilter
 
     public int Fired => Volatile.Read(ref _fired);
 
+    /// <summary>The footprint reads asked of timeframe grains: open times from, to.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<(long From, long To)> Reads { get; } = new();
+
     public void FailNext() => Interlocked.Exchange(ref _armed, 1);
 
     public Task Invoke(IIncomingGrainCallContext context)
     {
+        if (context.InterfaceMethod?.Name == nameof(ITimeframeGrain.GetBars) && context.Request.GetArgument(0) is BarsQuery { FootprintStepTicks: not null } query)
+        {
+            Reads.Enqueue((query.FromMs, query.ToMs));
+        }
+
         if (context.InterfaceMethod?.Name == nameof(ITimeframeGrain.GetBars) && context.Request.GetArgument(0) is BarsQuery { FootprintStepTicks: not null }
             && Interlocked.Exchange(ref _armed, 0) == 1)
         {
@@ -73,5 +81,28 @@ public class FeedReadFaultTests(FaultyReadGateway server) : IClassFixture<Faulty
         Assert.Equal(2, client.Snapshots);
         var sequences = client.Sequences["\"f\""];
         Assert.Equal(Enumerable.Range(1, sequences.Count).Select(i => (long)i), sequences);
+    }
+
+    [Fact]
+    public async Task ACorrectionOfAnOldBarAndTheLiveOneAreReadApart()
+    {
+        const string instrument = "TEST:FPAPART";
+        await DefineAsync(server.Http, instrument);
+        await IngestAsync(server.Http, instrument, [(1, T0 + 10_000, "100.00", "1.000", "buy"), (2, T0 + (40 * 60_000), "101.00", "1.000", "buy")]);
+        await using var client = await LiveClient.ConnectAsync(server.WebSocketAddress);
+        await client.SendAsync(new { op = "subscribe", id = "a", instrument, tf = "1m", history = 100, footprint = true, step = "0.01" });
+        Assert.True(await client.UntilAsync(c => c.Snapshots == 1, TimeSpan.FromSeconds(10)), "no snapshot");
+
+        // One batch: a late trade of minute 0 and a live one of minute 40, 40 bars apart.
+        server.Fault.Reads.Clear();
+        await IngestAsync(server.Http, instrument, [(3, T0 + 20_000, "99.00", "1.000", "sell"), (4, T0 + (40 * 60_000) + 5_000, "102.00", "1.000", "buy")]);
+        Assert.True(
+            await client.UntilAsync(c => c.Bars["\"a\""][T0].GetProperty("n").GetInt64() == 2 && c.Bars["\"a\""][T0 + (40 * 60_000)].GetProperty("n").GetInt64() == 2, TimeSpan.FromSeconds(10)),
+            "the correction or the live update never arrived");
+        Assert.Equal(1, client.Snapshots);
+        Assert.Equal(["99.00", "100.00"], client.Bars["\"a\""][T0].GetProperty("levels").EnumerateArray().Select(l => l.GetProperty("p").GetString()));
+        var reads = server.Fault.Reads.ToList();
+        Assert.NotEmpty(reads);
+        Assert.All(reads, r => Assert.True(r.To - r.From <= 60_000, $"a read of {(r.To - r.From) / 60_000.0:0.#} minutes: {reads.Count} reads"));
     }
 }

@@ -166,6 +166,9 @@ public sealed partial class LiveFeed : IAsyncDisposable
         }
     }
 
+    /// <summary>Bars of one message opening at most this far apart have their footprints read together: 16 bars (40 days for calendar bars).</summary>
+    private long ReadTogetherMs => Key.Timeframe.IsIntraday ? 16 * Key.Timeframe.LengthMs : 40 * 86_400_000L;
+
     /// <summary>The message's bars as sent to clients, or null when they cannot be had (logged).</summary>
     private async Task<List<LiveEvent>?> TryToLiveEventsAsync(BarEvents message)
     {
@@ -189,10 +192,26 @@ public sealed partial class LiveFeed : IAsyncDisposable
         Dictionary<long, (Bar Bar, bool Closed)>? footprints = null;
         if (Key.StepTicks is not null && message.Events.Count > 0)
         {
-            var from = message.Events.Min(e => e.Bar.Candle.OpenTimeMs);
-            var to = message.Events.Max(e => e.Bar.Candle.OpenTimeMs) + 1;
-            var page = await _grain.GetBars(new BarsQuery(from, to, int.MaxValue, Key.StepTicks));
-            footprints = page.Bars.ToDictionary(b => b.Candle.OpenTimeMs, b => (b, page.IsClosed(b)));
+            // Bars close together in one read; a correction of an old bar beside the live one in a read of its own,
+            // so the grain does not compose every footprint between them.
+            footprints = [];
+            List<long> times = [.. message.Events.Select(e => e.Bar.Candle.OpenTimeMs).Distinct().Order()];
+            var first = 0;
+            for (var i = 1; i <= times.Count; i++)
+            {
+                if (i < times.Count && times[i] - times[i - 1] <= ReadTogetherMs)
+                {
+                    continue;
+                }
+
+                var page = await _grain.GetBars(new BarsQuery(times[first], times[i - 1] + 1, int.MaxValue, Key.StepTicks));
+                foreach (var bar in page.Bars)
+                {
+                    footprints[bar.Candle.OpenTimeMs] = (bar, page.IsClosed(bar));
+                }
+
+                first = i;
+            }
         }
 
         List<LiveEvent> events = new(message.Events.Count);
