@@ -430,7 +430,7 @@ public sealed partial class SymbolGrain(
         {
             if (events.Count == 0)
             {
-                await SendAsync(new BarEvents(++_sequence, _closedVersion, builder.WatermarkUs, [], builder.RetainedFromMs, state.State.Incomplete, committedAtMs), forStream);
+                await SendAsync(new BarEvents(++_sequence, _closedVersion, builder.WatermarkUs, [], builder.RetainedFromMs, state.State.Incomplete, committedAtMs, EndsCommit: true), forStream);
             }
 
             var start = 0;
@@ -445,7 +445,8 @@ public sealed partial class SymbolGrain(
                 IReadOnlyList<BarEvent> chunk = count == 1 && weight > MaxMessageLevels
                     ? [events[start] with { Bar = events[start].Bar with { Footprint = Core.Bars.Footprint.Empty } }]
                     : events.GetRange(start, count);
-                await SendAsync(new BarEvents(++_sequence, _closedVersion, builder.WatermarkUs, chunk, builder.RetainedFromMs, state.State.Incomplete, committedAtMs), forStream);
+                var last = start + count == events.Count;
+                await SendAsync(new BarEvents(++_sequence, _closedVersion, builder.WatermarkUs, chunk, builder.RetainedFromMs, state.State.Incomplete, committedAtMs, last), forStream);
                 start += count;
             }
         }

@@ -39,6 +39,11 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
     private IncompleteSpans? _cachedIncomplete;
     private List<Bar> _cachedClosed = [];
 
+    // The newest minute the cached composition holds, and the 1m message it is current with: the next message, if it
+    // holds a whole commit, is folded in rather than the whole 1m history read again.
+    private long _cachedThroughMinuteMs = long.MinValue;
+    private long _cachedAtSequence = long.MinValue;
+
     // Sealed days without footprints, current while the sealer's version is.
     private long _sealedDaysVersion = long.MinValue;
     private List<Bar> _sealedDaysCache = [];
@@ -171,16 +176,27 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
     private static long RetainedFromMs(BarsPage minutes, IReadOnlyList<Bar> sealedDays) =>
         sealedDays.Count == 0 ? minutes.RetainedFromMs : Math.Min(minutes.RetainedFromMs, sealedDays[0].Candle.OpenTimeMs);
 
-    /// <summary>Recomposes the closed candles if the 1m bars or the sealed days changed since they were cached.</summary>
-    private async Task EnsureCachedAsync(LiveState live, SealState? sealState)
+    /// <summary>
+    /// Brings the closed candles up to date if the 1m bars or the sealed days changed since they were cached: by
+    /// folding in the 1m message that follows the one the cache is current with, else by recomposing them all.
+    /// </summary>
+    private async Task EnsureCachedAsync(LiveState live, SealState? sealState, BarEvents? message = null)
     {
         var sealVersion = sealState?.Version ?? long.MinValue;
         if (live.ClosedVersion == _cachedVersion && sealVersion == _cachedSealVersion)
+        {
+            // No closed bar changed since: the cache is as current with this message (or read) as with its own.
+            _cachedAtSequence = Math.Max(_cachedAtSequence, message?.Sequence ?? live.Sequence);
+            return;
+        }
+
+        if (message is not null && await TryFoldAsync(message))
         {
             return;
         }
 
         var closed = await _symbol.GetMinuteCandles(long.MinValue, live.Live?.Candle.OpenTimeMs ?? long.MaxValue);
+        (_cachedThroughMinuteMs, _cachedAtSequence) = (closed.Bars.Count > 0 ? closed.Bars[^1].Candle.OpenTimeMs : long.MinValue, message?.Sequence ?? live.Sequence);
         if (_sealedDays is null)
         {
             _cachedClosed = BarComposer.Compose(closed.Bars, _schedule, footprintStepTicks: null);
@@ -201,6 +217,73 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
         }
 
         (_cachedVersion, _cachedSealVersion) = (live.ClosedVersion, sealVersion);
+    }
+
+    /// <summary>
+    /// Folds a 1m message into the cached candles, when it is the next one after the message they are current with
+    /// and holds a whole commit (so the cache is then exactly as of its version): the minutes it closed (the live bar
+    /// closing, always the newest) extend the last bar or start the next; bars the retention cut are recomposed from
+    /// the minutes left. A new list, so the publisher still compares every bar. False, changing nothing, when the
+    /// message needs the whole history read again: a correction, a gap, a part of a commit, sealed days.
+    /// </summary>
+    private async Task<bool> TryFoldAsync(BarEvents message)
+    {
+        if (_sealedDays is not null || !message.EndsCommit || message.Sequence != _cachedAtSequence + 1
+            || message.Events.Any(e => e.Kind == BarEventKind.Correction))
+        {
+            return false;
+        }
+
+        List<Bar> bars = [.. _cachedClosed];
+        var through = _cachedThroughMinuteMs;
+        foreach (var minute in message.Events.Where(e => e.Kind == BarEventKind.Close).Select(e => e.Bar).OrderBy(b => b.Candle.OpenTimeMs))
+        {
+            if (minute.Candle.OpenTimeMs <= through)
+            {
+                // Already held: the cache was read after this minute closed.
+                continue;
+            }
+
+            var last = bars.Count > 0 ? bars[^1] : null;
+            if (last is not null && last.Candle.Period.Contains(minute.Candle.OpenTimeMs))
+            {
+                bars[^1] = BarComposer.Compose([last, minute], _schedule, footprintStepTicks: null)[0];
+            }
+            else if (last is null || last.Candle.Period.EndMs <= minute.Candle.OpenTimeMs)
+            {
+                bars.Add(BarComposer.Compose([minute], _schedule, footprintStepTicks: null)[0]);
+            }
+            else
+            {
+                return false;
+            }
+
+            through = minute.Candle.OpenTimeMs;
+        }
+
+        var retainedFromMs = Math.Max(_cachedRetainedFromMs, message.RetainedFromMs);
+        if (retainedFromMs > _cachedRetainedFromMs)
+        {
+            bars.RemoveRange(0, bars.FindIndex(b => b.Candle.Period.EndMs > retainedFromMs) is var kept and >= 0 ? kept : bars.Count);
+            if (bars.Count > 0 && bars[0].Candle.OpenTimeMs < retainedFromMs)
+            {
+                // The first bar lost minutes: composed anew from those still held.
+                var head = await _symbol.GetMinuteCandles(retainedFromMs, bars[0].Candle.Period.EndMs);
+                var recomposed = BarComposer.Compose(head.Bars, _schedule, footprintStepTicks: null);
+                if (recomposed.Count > 0 && recomposed[0].Candle.OpenTimeMs == bars[0].Candle.OpenTimeMs)
+                {
+                    bars[0] = recomposed[0];
+                }
+                else
+                {
+                    bars.RemoveAt(0);
+                }
+            }
+        }
+
+        (_cachedClosed, _cachedThroughMinuteMs, _cachedRetainedFromMs, _cachedIncomplete) = (bars, through, retainedFromMs, message.Incomplete);
+        (_cachedVersion, _cachedAtSequence) = (message.ClosedVersion, message.Sequence);
+        return true;
     }
 
     /// <summary>
@@ -290,7 +373,7 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
                 _lastMinuteSequence = Math.Max(_lastMinuteSequence, live.Sequence);
             }
 
-            await EnsureCachedAsync(live, sealState);
+            await EnsureCachedAsync(live, sealState, fromMessage ? message : null);
             var watermarkUs = WatermarkUs(live);
             var (replaceLast, append) = FoldLive(live);
 
