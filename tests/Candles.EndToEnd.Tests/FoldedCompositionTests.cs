@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using Candles.Abstractions.Grains;
-using Candles.Abstractions.Streams;
 using Candles.Abstractions.Wire;
 using Candles.Core.Bars;
 using Candles.Core.Composition;
@@ -48,17 +46,6 @@ public class FoldedCompositionTests(ShortRetentionService server) : IClassFixtur
 {
     private static readonly long T0 = Ms("2026-05-04T10:00:00Z");
 
-    private sealed class Follower : ILiveBarsObserver
-    {
-        public ConcurrentQueue<BarEvents> Messages { get; } = new();
-
-        public Task OnBars(BarEvents message)
-        {
-            Messages.Enqueue(message);
-            return Task.CompletedTask;
-        }
-    }
-
     private static (long T, long O, long H, long L, long C, Int128 Bv, Int128 Sv, Int128 Qv, long N, int Rev) Shape(Candle c) =>
         (c.OpenTimeMs, c.Open, c.High, c.Low, c.Close, c.BuyVolume, c.SellVolume, c.QuoteVolume, c.Trades, c.Revision);
 
@@ -83,7 +70,7 @@ public class FoldedCompositionTests(ShortRetentionService server) : IClassFixtur
         await DefineAsync(server.Http, instrument);
         await IngestAsync(server.Http, instrument, [(1, T0 + 1_000, "100.00", "1.000", "buy")]);
         var client = server.Services.GetRequiredService<IClusterClient>();
-        var follower = new Follower();
+        var follower = new RecordingObserver();
         var reference = client.CreateObjectReference<ILiveBarsObserver>(follower);
         var grain = server.TimeframeGrain($"{instrument}|15m|UTC");
         await grain.Follow(reference);

@@ -47,17 +47,6 @@ public class OvertakenMessageTests(TrappingGateway server) : IClassFixture<Trapp
 {
     private static readonly long T0 = Ms("2026-05-04T10:00:00Z");
 
-    private sealed class Recorder : ILiveBarsObserver
-    {
-        public ConcurrentQueue<BarEvents> Messages { get; } = new();
-
-        public Task OnBars(BarEvents message)
-        {
-            Messages.Enqueue(message);
-            return Task.CompletedTask;
-        }
-    }
-
     private static async Task<bool> Until(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
@@ -76,7 +65,7 @@ public class OvertakenMessageTests(TrappingGateway server) : IClassFixture<Trapp
         await DefineAsync(server.Http, instrument);
         await IngestAsync(server.Http, instrument, [(1, T0 + 10_000, "100.00", "1.000", "buy")]);
         var client = server.Services.GetRequiredService<IClusterClient>();
-        var recorder = new Recorder();
+        var recorder = new RecordingObserver();
         var observer = client.CreateObjectReference<ILiveBarsObserver>(recorder);
         var grain = server.TimeframeGrain($"{instrument}|1m|UTC");
         await grain.Follow(observer);
