@@ -190,7 +190,7 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
             return;
         }
 
-        if (message is not null && await TryFoldAsync(message))
+        if (message is not null && await TryFoldAsync(message, live.Live?.Candle.OpenTimeMs ?? long.MaxValue))
         {
             return;
         }
@@ -226,7 +226,9 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
     /// the minutes left. A new list, so the publisher still compares every bar. False, changing nothing, when the
     /// message needs the whole history read again: a correction, a gap, a part of a commit, sealed days.
     /// </summary>
-    private async Task<bool> TryFoldAsync(BarEvents message)
+    /// <param name="message">The 1m message.</param>
+    /// <param name="liveOpenMs">The live minute as of the message: it is not a closed minute, so no bar holds it here.</param>
+    private async Task<bool> TryFoldAsync(BarEvents message, long liveOpenMs)
     {
         if (_sealedDays is not null || !message.EndsCommit || message.Sequence != _cachedAtSequence + 1
             || message.Events.Any(e => e.Kind == BarEventKind.Correction))
@@ -267,8 +269,9 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
             bars.RemoveRange(0, bars.FindIndex(b => b.Candle.Period.EndMs > retainedFromMs) is var kept and >= 0 ? kept : bars.Count);
             if (bars.Count > 0 && bars[0].Candle.OpenTimeMs < retainedFromMs)
             {
-                // The first bar lost minutes: composed anew from those still held.
-                var head = await _symbol.GetMinuteCandles(retainedFromMs, bars[0].Candle.Period.EndMs);
+                // The first bar lost minutes: composed anew from the closed ones still held (it may be the last bar too,
+                // holding the live minute's period: the live minute is folded in when served, not here).
+                var head = await _symbol.GetMinuteCandles(retainedFromMs, Math.Min(bars[0].Candle.Period.EndMs, liveOpenMs));
                 var recomposed = BarComposer.Compose(head.Bars, _schedule, footprintStepTicks: null);
                 if (recomposed.Count > 0 && recomposed[0].Candle.OpenTimeMs == bars[0].Candle.OpenTimeMs)
                 {
@@ -373,7 +376,10 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
                 _lastMinuteSequence = Math.Max(_lastMinuteSequence, live.Sequence);
             }
 
-            await EnsureCachedAsync(live, sealState, fromMessage ? message : null);
+            // Folded when the state is the message's own: carried by it, or read with no message sent after it (a close
+            // by the scan or a flush, with no live update after it), so no closed minute is missing beside the live one.
+            var foldable = message is not null && (fromMessage || live.Sequence == message.Sequence);
+            await EnsureCachedAsync(live, sealState, foldable ? message : null);
             var watermarkUs = WatermarkUs(live);
             var (replaceLast, append) = FoldLive(live);
 

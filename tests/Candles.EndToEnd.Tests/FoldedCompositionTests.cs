@@ -1,4 +1,5 @@
 using Candles.Abstractions.Grains;
+using Candles.Abstractions.Streams;
 using Candles.Abstractions.Wire;
 using Candles.Core.Bars;
 using Candles.Core.Composition;
@@ -63,23 +64,28 @@ public class FoldedCompositionTests(ShortRetentionService server) : IClassFixtur
         return (served, expected);
     }
 
-    [Fact]
-    public async Task WhatAFollowedGrainFoldsEqualsACompositionFromScratch()
+    /// <param name="tf">15m; and 2h, longer than the retention, so the bar the retention cuts is the live one's too.</param>
+    /// <param name="instrument">One of its own for each timeframe.</param>
+    [Theory]
+    [InlineData("15m", "TEST:FOLD15")]
+    [InlineData("2h", "TEST:FOLD2H")]
+    public async Task WhatAFollowedGrainFoldsEqualsACompositionFromScratch(string tf, string instrument)
     {
-        const string instrument = "TEST:FOLD";
         await DefineAsync(server.Http, instrument);
         await IngestAsync(server.Http, instrument, [(1, T0 + 1_000, "100.00", "1.000", "buy")]);
         var client = server.Services.GetRequiredService<IClusterClient>();
         var follower = new RecordingObserver();
         var reference = client.CreateObjectReference<ILiveBarsObserver>(follower);
-        var grain = server.TimeframeGrain($"{instrument}|15m|UTC");
+        var grain = server.TimeframeGrain($"{instrument}|{tf}|UTC");
         await grain.Follow(reference);
-        var schedule = BarSchedule.For(Timeframe.Parse("15m"), NodaTime.DateTimeZone.Utc);
+        var schedule = BarSchedule.For(Timeframe.Parse(tf), NodaTime.DateTimeZone.Utc);
         var readsBefore = server.Reads.Count;
 
         // 90 minutes, a batch a minute (each closes the minute before); every 10th batch also brings a late trade of
-        // a closed minute, and minutes 40-42 come in one batch.
+        // a closed minute, minutes 40-42 come in one batch, and minutes 20, 50 and 80 are closed by a flush (a close
+        // with no live minute after it).
         var id = 1L;
+        List<long> sent = [T0 + 1_000];
         const int batches = 88;
         for (var minute = 1; minute < 90; minute++)
         {
@@ -97,7 +103,8 @@ public class FoldedCompositionTests(ShortRetentionService server) : IClassFixtur
                 ticks.Add((++id, at - (4 * 60_000L) + 30_000, "97.00", "3.000", "sell"));
             }
 
-            await IngestAsync(server.Http, instrument, ticks);
+            await IngestAsync(server.Http, instrument, ticks, flush: minute % 30 == 20);
+            sent.AddRange(ticks.Select(t => t.Item2));
             if (minute % 15 == 0)
             {
                 var (midServed, midExpected) = await UntilEqualAsync(instrument, grain, schedule);
@@ -109,7 +116,13 @@ public class FoldedCompositionTests(ShortRetentionService server) : IClassFixtur
         Assert.Equal(expected.Select(b => Shape(b.Candle)), served.Select(b => Shape(b.Candle)));
 
         // The retention cut the oldest minutes: the first bar served is partial, as composed from those left.
-        Assert.True(served[0].Candle.OpenTimeMs >= T0 + (15 * 60_000L), $"the first bar opens at minute {(served[0].Candle.OpenTimeMs - T0) / 60_000}");
+        var first = served[0].Candle;
+        var traded = sent.Count(ms => ms >= first.Period.StartMs && ms < first.Period.EndMs);
+        Assert.True(first.Trades < traded, $"the first bar holds {first.Trades} of the {traded} trades in its period");
+
+        // And what was pushed last of the open bar is that bar.
+        var pushed = follower.Messages.SelectMany(m => m.Events).Last(e => e.Kind == BarEventKind.Update);
+        Assert.Equal(Shape(expected[^1].Candle), Shape(pushed.Bar.Candle));
 
         // Folded, not read: the whole 1m history was read for the late trades (9) and a few times besides, not per minute.
         var reads = server.Reads.Count - readsBefore;
