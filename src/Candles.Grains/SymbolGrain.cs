@@ -289,7 +289,7 @@ public sealed partial class SymbolGrain(
     public async Task<BarsPage> GetMinuteCandles(long fromMs, long toMs)
     {
         var builder = await BuilderAsync();
-        return new BarsPage(builder.BarsBetween(fromMs, toMs, footprints: false), builder.WatermarkUs, builder.RetainedFromMs, state.State.Incomplete);
+        return new BarsPage(builder.BarsBetween(fromMs, toMs, footprints: false, live: false), builder.WatermarkUs, builder.RetainedFromMs, state.State.Incomplete);
     }
 
     public async Task<RevisedMinutes> GetRevisedMinutes(long toMs)

@@ -269,9 +269,9 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
             bars.RemoveRange(0, bars.FindIndex(b => b.Candle.Period.EndMs > retainedFromMs) is var kept and >= 0 ? kept : bars.Count);
             if (bars.Count > 0 && bars[0].Candle.OpenTimeMs < retainedFromMs)
             {
-                // The first bar lost minutes: composed anew from the closed ones still held (it may be the last bar too,
-                // holding the live minute's period: the live minute is folded in when served, not here).
-                var head = await _symbol.GetMinuteCandles(retainedFromMs, Math.Min(bars[0].Candle.Period.EndMs, liveOpenMs));
+                // The first bar lost minutes: composed anew from the closed ones still held, up to the last one folded (it
+                // may be the last bar too: the live minute is folded in when served, not here).
+                var head = await _symbol.GetMinuteCandles(retainedFromMs, Math.Min(bars[0].Candle.Period.EndMs, Math.Min(liveOpenMs, through + 1)));
                 var recomposed = BarComposer.Compose(head.Bars, _schedule, footprintStepTicks: null);
                 if (recomposed.Count > 0 && recomposed[0].Candle.OpenTimeMs == bars[0].Candle.OpenTimeMs)
                 {
@@ -378,7 +378,7 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
 
             // Folded when the state is the message's own: carried by it, or read with no message sent after it (a close
             // by the scan or a flush, with no live update after it), so no closed minute is missing beside the live one.
-            var foldable = message is not null && (fromMessage || live.Sequence == message.Sequence);
+            var foldable = message is not null && (fromMessage || (live.Sequence == message.Sequence && live.ClosedVersion == message.ClosedVersion));
             await EnsureCachedAsync(live, sealState, foldable ? message : null);
             var watermarkUs = WatermarkUs(live);
             var (replaceLast, append) = FoldLive(live);

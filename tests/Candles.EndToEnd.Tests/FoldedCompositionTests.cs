@@ -127,6 +127,16 @@ public class FoldedCompositionTests(ShortRetentionService server) : IClassFixtur
         // Folded, not read: the whole 1m history was read for the late trades (9) and a few times besides, not per minute.
         var reads = server.Reads.Count - readsBefore;
         Assert.True(reads < batches / 3, $"{reads} reads of the whole 1m history for {batches} batches");
+
+        // A close with no live update after it (a flush here, the scan's on a live feed) is folded as well: the grain
+        // reads the state, finds no message after this one, and reads nothing more.
+        var readsBeforeFlush = server.Reads.Count;
+        await IngestAsync(server.Http, instrument, [(++id, T0 + (89 * 60_000L) + 50_000, "100.75", "1.000", "buy")], flush: true);
+        await Task.Delay(500);
+        Assert.Equal(readsBeforeFlush, server.Reads.Count);
+        var (flushedServed, flushedExpected) = await UntilEqualAsync(instrument, grain, schedule);
+        Assert.Equal(flushedExpected.Select(b => Shape(b.Candle)), flushedServed.Select(b => Shape(b.Candle)));
+        Assert.Equal(readsBeforeFlush, server.Reads.Count);
         GC.KeepAlive(follower);
         client.DeleteObjectReference<ILiveBarsObserver>(reference);
     }

@@ -49,8 +49,9 @@ public interface ISymbolGrain : IGrainWithStringKey
     Task<BarsPage> GetMinuteBars(long fromMs, long toMs);
 
     /// <summary>
-    /// As <see cref="GetMinuteBars"/>, but a bar may come without its footprint (<see cref="Core.Bars.Footprint.Empty"/>):
-    /// for compositions of candles only, which so skip unpacking and copying the levels of old minutes.
+    /// The closed minutes only (never the live one, which may have opened since the caller read the live state), and a
+    /// bar may come without its footprint (<see cref="Core.Bars.Footprint.Empty"/>): for compositions of candles only,
+    /// which so skip unpacking and copying the levels of old minutes and fold the live minute in themselves.
     /// </summary>
     [Alias("GetMinuteCandles")]
     Task<BarsPage> GetMinuteCandles(long fromMs, long toMs);

@@ -215,11 +215,11 @@ public sealed class BarBuilder
     }
 
     /// <summary>
-    /// Closed bars and the live bar with <c>fromMs &lt;= open time &lt; toMs</c>, ascending. Without
-    /// <paramref name="footprints"/>, a bar whose footprint is packed comes with <see cref="Footprint.Empty"/> (its levels
-    /// are not unpacked), the others as they are.
+    /// Closed bars and (unless not <paramref name="live"/>) the live bar with <c>fromMs &lt;= open time &lt; toMs</c>,
+    /// ascending. Without <paramref name="footprints"/>, a bar whose footprint is packed comes with
+    /// <see cref="Footprint.Empty"/> (its levels are not unpacked), the others as they are.
     /// </summary>
-    public List<Bar> BarsBetween(long fromMs, long toMs, bool footprints = true)
+    public List<Bar> BarsBetween(long fromMs, long toMs, bool footprints = true, bool live = true)
     {
         var first = IndexOf(fromMs);
         first = first < 0 ? ~first : first;
@@ -231,7 +231,7 @@ public sealed class BarBuilder
             bars.Add(footprints ? _closed[i] : _closed.WithoutPackedFootprint(i));
         }
 
-        if (_hasLive && _livePeriod.StartMs >= fromMs && _livePeriod.StartMs < toMs)
+        if (live && _hasLive && _livePeriod.StartMs >= fromMs && _livePeriod.StartMs < toMs)
         {
             bars.Add(LiveBar!);
         }
