@@ -195,7 +195,9 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
             return;
         }
 
-        var closed = await _symbol.GetMinuteCandles(long.MinValue, live.Live?.Candle.OpenTimeMs ?? long.MaxValue);
+        // The minutes closed as of the state read: before its live minute or, with none live, before its watermark's
+        // minute. A minute opened and closed since (the two reads are apart) is left to the messages that report it.
+        var closed = await _symbol.GetMinuteCandles(long.MinValue, live.Live?.Candle.OpenTimeMs ?? ClosedBeforeMs(live.WatermarkUs));
         (_cachedThroughMinuteMs, _cachedAtSequence) = (closed.Bars.Count > 0 ? closed.Bars[^1].Candle.OpenTimeMs : long.MinValue, message?.Sequence ?? live.Sequence);
         if (_sealedDays is null)
         {
@@ -218,6 +220,9 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
 
         (_cachedVersion, _cachedSealVersion) = (live.ClosedVersion, sealVersion);
     }
+
+    /// <summary>The start of the watermark's minute: every minute closed at that watermark opened before it (it ended at or before the watermark).</summary>
+    private static long ClosedBeforeMs(long watermarkUs) => watermarkUs <= 0 ? long.MinValue : watermarkUs / 60_000_000 * 60_000;
 
     /// <summary>
     /// Folds a 1m message into the cached candles, when it is the next one after the message they are current with

@@ -1,0 +1,90 @@
+using Candles.Abstractions.Grains;
+using Microsoft.Extensions.DependencyInjection;
+
+using static Candles.EndToEnd.Tests.ServiceCalls;
+
+namespace Candles.EndToEnd.Tests;
+
+/// <summary>Once armed, holds a timeframe grain's next read of a whole 1m history until released: the gap between its two reads.</summary>
+public sealed class MinuteReadGate : IOutgoingGrainCallFilter
+{
+    private readonly TaskCompletionSource _paused = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _armed;
+
+    public Task Paused => _paused.Task;
+
+    public void Arm() => Interlocked.Exchange(ref _armed, 1);
+
+    public void Release() => _released.TrySetResult();
+
+    public async Task Invoke(IOutgoingGrainCallContext context)
+    {
+        if (context.InterfaceMethod?.Name == nameof(ISymbolGrain.GetMinuteCandles) && context.Request.GetArgument(0) is long.MinValue
+            && Interlocked.Exchange(ref _armed, 0) == 1)
+        {
+            _paused.TrySetResult();
+            await _released.Task;
+        }
+
+        await context.Invoke();
+    }
+}
+
+public sealed class GatedReadService : RunningService
+{
+    public GatedReadService()
+        : base(TightGateway.Settings) =>
+        ExtraServices = services => services.AddSingleton<IOutgoingGrainCallFilter>(Gate);
+
+    public MinuteReadGate Gate { get; } = new();
+}
+
+/// <summary>
+/// A timeframe grain reads the instrument's state, then its closed minutes: two calls, between which the instrument
+/// goes on. A minute that opens and closes in between must not be taken into the cache under the older state, where
+/// the live update that follows would count it again.
+/// </summary>
+public class MinuteReadRaceTests(GatedReadService server) : IClassFixture<GatedReadService>
+{
+    private static readonly long T0 = Ms("2026-05-04T10:00:00Z");
+
+    [Fact]
+    public async Task AMinuteThatOpensAndClosesBetweenTheTwoReadsIsCountedOnce()
+    {
+        const string instrument = "TEST:READRACE";
+        await DefineAsync(server.Http, instrument);
+        await IngestAsync(server.Http, instrument, [(1, T0 + 10_000, "100.00", "1.000", "buy")]);
+        var client = server.Services.GetRequiredService<IClusterClient>();
+        var follower = new RecordingObserver();
+        var reference = client.CreateObjectReference<ILiveBarsObserver>(follower);
+        var grain = server.TimeframeGrain($"{instrument}|5m|UTC");
+        await grain.Follow(reference);
+
+        // Minute 0 closed by a flush: no live minute.
+        await IngestAsync(server.Http, instrument, [(2, T0 + 20_000, "101.00", "1.000", "buy")], flush: true);
+        await Task.Delay(300);
+
+        // A late trade of minute 0 makes the grain read everything again; its read of the minutes is held while minute
+        // 1 opens (3 trades) and closes (a trade of minute 2).
+        server.Gate.Arm();
+        await IngestAsync(server.Http, instrument, [(3, T0 + 30_000, "99.00", "1.000", "sell")]);
+        await server.Gate.Paused.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // Apart by more than the instrument's coalescing of live updates (100 ms), so minute 1's update is a message.
+        await Task.Delay(300);
+        await IngestAsync(server.Http, instrument, [(4, T0 + 61_000, "102.00", "1.000", "buy"), (5, T0 + 62_000, "102.00", "1.000", "buy"), (6, T0 + 63_000, "103.00", "1.000", "buy")]);
+        await Task.Delay(300);
+        await IngestAsync(server.Http, instrument, [(7, T0 + 125_000, "104.00", "1.000", "buy")]);
+        server.Gate.Release();
+        await Task.Delay(500);
+
+        // 7 trades in the 5m bar, never more in any push.
+        var updates = follower.Messages.SelectMany(m => m.Events).Where(e => e.Bar.Candle.OpenTimeMs == T0).Select(e => e.Bar.Candle.Trades).ToList();
+        Assert.True(updates.All(n => n <= 7), $"pushed trade counts {string.Join(", ", updates)}");
+        Assert.Equal(7, updates[^1]);
+        Assert.Equal(7, Assert.Single((await grain.GetBars(new Abstractions.Wire.BarsQuery(long.MinValue, long.MaxValue, 10, null))).Bars).Candle.Trades);
+        GC.KeepAlive(follower);
+        client.DeleteObjectReference<ILiveBarsObserver>(reference);
+    }
+}
