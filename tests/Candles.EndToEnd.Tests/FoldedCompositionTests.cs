@@ -74,10 +74,8 @@ public class FoldedCompositionTests(ShortRetentionService server) : IClassFixtur
         await DefineAsync(server.Http, instrument);
         await IngestAsync(server.Http, instrument, [(1, T0 + 1_000, "100.00", "1.000", "buy")]);
         var client = server.Services.GetRequiredService<IClusterClient>();
-        var follower = new RecordingObserver();
-        var reference = client.CreateObjectReference<ILiveBarsObserver>(follower);
         var grain = server.TimeframeGrain($"{instrument}|{tf}|UTC");
-        await grain.Follow(reference);
+        using var follower = await RecordingObserver.FollowAsync(client, grain);
         var schedule = BarSchedule.For(Timeframe.Parse(tf), NodaTime.DateTimeZone.Utc);
         var readsBefore = server.Reads.Count;
 
@@ -137,8 +135,6 @@ public class FoldedCompositionTests(ShortRetentionService server) : IClassFixtur
         var (flushedServed, flushedExpected) = await UntilEqualAsync(instrument, grain, schedule);
         Assert.Equal(flushedExpected.Select(b => Shape(b.Candle)), flushedServed.Select(b => Shape(b.Candle)));
         Assert.Equal(readsBeforeFlush, server.Reads.Count);
-        GC.KeepAlive(follower);
-        client.DeleteObjectReference<ILiveBarsObserver>(reference);
     }
 
     /// <summary>The grain's answer once it has taken the last message (the pushes are one-way): equal within 10 s, else the last pair.</summary>

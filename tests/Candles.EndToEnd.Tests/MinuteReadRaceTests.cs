@@ -56,10 +56,8 @@ public class MinuteReadRaceTests(GatedReadService server) : IClassFixture<GatedR
         await DefineAsync(server.Http, instrument);
         await IngestAsync(server.Http, instrument, [(1, T0 + 10_000, "100.00", "1.000", "buy")]);
         var client = server.Services.GetRequiredService<IClusterClient>();
-        var follower = new RecordingObserver();
-        var reference = client.CreateObjectReference<ILiveBarsObserver>(follower);
         var grain = server.TimeframeGrain($"{instrument}|5m|UTC");
-        await grain.Follow(reference);
+        using var follower = await RecordingObserver.FollowAsync(client, grain);
 
         // Minute 0 closed by a flush: no live minute.
         await IngestAsync(server.Http, instrument, [(2, T0 + 20_000, "101.00", "1.000", "buy")], flush: true);
@@ -84,7 +82,5 @@ public class MinuteReadRaceTests(GatedReadService server) : IClassFixture<GatedR
         Assert.True(updates.All(n => n <= 7), $"pushed trade counts {string.Join(", ", updates)}");
         Assert.Equal(7, updates[^1]);
         Assert.Equal(7, Assert.Single((await grain.GetBars(new Abstractions.Wire.BarsQuery(long.MinValue, long.MaxValue, 10, null))).Bars).Candle.Trades);
-        GC.KeepAlive(follower);
-        client.DeleteObjectReference<ILiveBarsObserver>(reference);
     }
 }

@@ -65,10 +65,8 @@ public class OvertakenMessageTests(TrappingGateway server) : IClassFixture<Trapp
         await DefineAsync(server.Http, instrument);
         await IngestAsync(server.Http, instrument, [(1, T0 + 10_000, "100.00", "1.000", "buy")]);
         var client = server.Services.GetRequiredService<IClusterClient>();
-        var recorder = new RecordingObserver();
-        var observer = client.CreateObjectReference<ILiveBarsObserver>(recorder);
         var grain = server.TimeframeGrain($"{instrument}|1m|UTC");
-        await grain.Follow(observer);
+        using var recorder = await RecordingObserver.FollowAsync(client, grain);
 
         // Four messages held on their way: minute 0 closes as minute 1 starts; a late trade corrects minute 0 (a
         // message without the live bar); two more trades of minute 1.
@@ -107,6 +105,5 @@ public class OvertakenMessageTests(TrappingGateway server) : IClassFixture<Trapp
         Assert.Equal(minuteZero.Select(e => e.Bar.Candle.Trades).Order(), minuteZero.Select(e => e.Bar.Candle.Trades));
         Assert.Equal(2, minuteZero[^1].Bar.Candle.Trades);
         Assert.DoesNotContain(minuteZero.SkipWhile(e => e.Kind == BarEventKind.Update), e => e.Kind == BarEventKind.Update);
-        client.DeleteObjectReference<ILiveBarsObserver>(observer);
     }
 }
