@@ -183,14 +183,18 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
     private async Task EnsureCachedAsync(LiveState live, SealState? sealState, BarEvents? message = null)
     {
         var sealVersion = sealState?.Version ?? long.MinValue;
-        if (live.ClosedVersion == _cachedVersion && sealVersion == _cachedSealVersion)
+
+        // A live minute the cache holds as closed cannot be (a read of the minutes raced a rollback of the instrument's
+        // watermark): everything is read again.
+        var liveHeld = live.Live is { } minute && minute.Candle.OpenTimeMs <= _cachedThroughMinuteMs;
+        if (!liveHeld && live.ClosedVersion == _cachedVersion && sealVersion == _cachedSealVersion)
         {
             // No closed bar changed since: the cache is as current with this message (or read) as with its own.
             _cachedAtSequence = Math.Max(_cachedAtSequence, message?.Sequence ?? live.Sequence);
             return;
         }
 
-        if (message is not null && await TryFoldAsync(message, live.Live?.Candle.OpenTimeMs ?? long.MaxValue))
+        if (!liveHeld && message is not null && await TryFoldAsync(message, live.Live?.Candle.OpenTimeMs ?? long.MaxValue))
         {
             return;
         }
@@ -266,6 +270,12 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
             }
 
             through = minute.Candle.OpenTimeMs;
+        }
+
+        if (through >= liveOpenMs)
+        {
+            // A closed minute at or after the live one: not a state this message describes.
+            return false;
         }
 
         var retainedFromMs = Math.Max(_cachedRetainedFromMs, message.RetainedFromMs);
