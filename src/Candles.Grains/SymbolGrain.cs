@@ -446,7 +446,7 @@ public sealed partial class SymbolGrain(
                     ? [events[start] with { Bar = events[start].Bar with { Footprint = Core.Bars.Footprint.Empty } }]
                     : events.GetRange(start, count);
                 var last = start + count == events.Count;
-                await SendAsync(new BarEvents(++_sequence, _closedVersion, builder.WatermarkUs, chunk, builder.RetainedFromMs, state.State.Incomplete, committedAtMs, last), forStream);
+                await SendAsync(new BarEvents(++_sequence, _closedVersion, builder.WatermarkUs, chunk, builder.RetainedFromMs, state.State.Incomplete, committedAtMs, EndsCommit: last), forStream);
                 start += count;
             }
         }

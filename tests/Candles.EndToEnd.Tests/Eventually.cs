@@ -4,6 +4,9 @@ namespace Candles.EndToEnd.Tests;
 internal static class Eventually
 {
     /// <summary>True as soon as <paramref name="condition"/> holds; its last answer once <paramref name="within"/> has passed.</summary>
+    public static Task<bool> UntilAsync(Func<bool> condition, TimeSpan within) => UntilAsync(() => Task.FromResult(condition()), within);
+
+    /// <summary>True as soon as <paramref name="condition"/> holds; its last answer once <paramref name="within"/> has passed.</summary>
     public static async Task<bool> UntilAsync(Func<Task<bool>> condition, TimeSpan within)
     {
         var deadline = DateTime.UtcNow + within;

@@ -101,8 +101,14 @@ public class FoldedCompositionTests(ShortRetentionService server) : IClassFixtur
                 ticks.Add((++id, at - (4 * 60_000L) + 30_000, "97.00", "3.000", "sell"));
             }
 
+            var pushes = follower.Messages.Count;
             await IngestAsync(server.Http, instrument, ticks, flush: minute % 30 == 20);
             sent.AddRange(ticks.Select(t => t.Item2));
+            if (minute % 15 == 0 || minute == 89)
+            {
+                await PushedAsync(follower, pushes);
+            }
+
             if (minute % 15 == 0)
             {
                 var (midServed, midExpected) = await UntilEqualAsync(instrument, grain, schedule);
@@ -129,19 +135,22 @@ public class FoldedCompositionTests(ShortRetentionService server) : IClassFixtur
         // A close with no live update after it (a flush here, the scan's on a live feed) is folded as well: the grain
         // reads the state, finds no message after this one, and reads nothing more.
         var readsBeforeFlush = server.Reads.Count;
+        var pushesBeforeFlush = follower.Messages.Count;
         await IngestAsync(server.Http, instrument, [(++id, T0 + (89 * 60_000L) + 50_000, "100.75", "1.000", "buy")], flush: true);
-        await Task.Delay(500);
+        await PushedAsync(follower, pushesBeforeFlush);
         Assert.Equal(readsBeforeFlush, server.Reads.Count);
         var (flushedServed, flushedExpected) = await UntilEqualAsync(instrument, grain, schedule);
         Assert.Equal(flushedExpected.Select(b => Shape(b.Candle)), flushedServed.Select(b => Shape(b.Candle)));
         Assert.Equal(readsBeforeFlush, server.Reads.Count);
     }
 
-    /// <summary>The grain's answer once it has taken the last message (the pushes are one-way): equal within 10 s, else the last pair.</summary>
+    /// <summary>Until the grain pushed what an ingest changed (its pushes are one-way), so a read after it is answered from the folded candles.</summary>
+    private static async Task PushedAsync(RecordingObserver follower, int pushesBefore) =>
+        Assert.True(await Eventually.UntilAsync(() => follower.Messages.Count > pushesBefore, TimeSpan.FromSeconds(10)), "the grain pushed nothing");
+
+    /// <summary>The grain's answer against a composition from scratch: equal within 10 s, else the last pair.</summary>
     private async Task<(List<Bar> Served, List<Bar> Expected)> UntilEqualAsync(string instrument, ITimeframeGrain grain, BarSchedule schedule)
     {
-        // Read once the push has had time to arrive, so the answer comes from the folded candles, not a new read.
-        await Task.Delay(300);
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)
         {

@@ -49,6 +49,10 @@ public class MinuteReadRaceTests(GatedReadService server) : IClassFixture<GatedR
 {
     private static readonly long T0 = Ms("2026-05-04T10:00:00Z");
 
+    /// <summary>The trade counts pushed for the bar opening at <paramref name="openMs"/>, in order.</summary>
+    private static List<long> Trades(RecordingObserver follower, long openMs) =>
+        [.. follower.Messages.SelectMany(m => m.Events).Where(e => e.Bar.Candle.OpenTimeMs == openMs).Select(e => e.Bar.Candle.Trades)];
+
     [Fact]
     public async Task AMinuteThatOpensAndClosesBetweenTheTwoReadsIsCountedOnce()
     {
@@ -61,7 +65,7 @@ public class MinuteReadRaceTests(GatedReadService server) : IClassFixture<GatedR
 
         // Minute 0 closed by a flush: no live minute.
         await IngestAsync(server.Http, instrument, [(2, T0 + 20_000, "101.00", "1.000", "buy")], flush: true);
-        await Task.Delay(300);
+        Assert.True(await Eventually.UntilAsync(() => Trades(follower, T0).Contains(2), TimeSpan.FromSeconds(10)), "the flush was never pushed");
 
         // A late trade of minute 0 makes the grain read everything again; its read of the minutes is held while minute
         // 1 opens (3 trades) and closes (a trade of minute 2).
@@ -75,12 +79,16 @@ public class MinuteReadRaceTests(GatedReadService server) : IClassFixture<GatedR
         await Task.Delay(300);
         await IngestAsync(server.Http, instrument, [(7, T0 + 125_000, "104.00", "1.000", "buy")]);
         server.Gate.Release();
-        await Task.Delay(500);
+
+        // A trade of the next 5m bar, whose message comes after them all: once it is pushed, so is everything before it.
+        await IngestAsync(server.Http, instrument, [(8, T0 + 301_000, "105.00", "1.000", "buy")]);
+        Assert.True(await Eventually.UntilAsync(() => Trades(follower, T0 + 300_000).Count > 0, TimeSpan.FromSeconds(10)), "the next bar was never pushed");
 
         // 7 trades in the 5m bar, never more in any push.
-        var updates = follower.Messages.SelectMany(m => m.Events).Where(e => e.Bar.Candle.OpenTimeMs == T0).Select(e => e.Bar.Candle.Trades).ToList();
+        var updates = Trades(follower, T0);
         Assert.True(updates.All(n => n <= 7), $"pushed trade counts {string.Join(", ", updates)}");
         Assert.Equal(7, updates[^1]);
-        Assert.Equal(7, Assert.Single((await grain.GetBars(new Abstractions.Wire.BarsQuery(long.MinValue, long.MaxValue, 10, null))).Bars).Candle.Trades);
+        var bars = (await grain.GetBars(new Abstractions.Wire.BarsQuery(long.MinValue, long.MaxValue, 10, null))).Bars;
+        Assert.Equal(7, bars.Single(b => b.Candle.OpenTimeMs == T0).Candle.Trades);
     }
 }

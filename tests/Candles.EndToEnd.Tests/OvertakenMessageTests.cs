@@ -47,17 +47,6 @@ public class OvertakenMessageTests(TrappingGateway server) : IClassFixture<Trapp
 {
     private static readonly long T0 = Ms("2026-05-04T10:00:00Z");
 
-    private static async Task<bool> Until(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
-        return condition();
-    }
-
     [Fact]
     public async Task MessagesOlderThanAStateAlreadyPushedDoNotTakeTheLiveBarBack()
     {
@@ -75,10 +64,10 @@ public class OvertakenMessageTests(TrappingGateway server) : IClassFixture<Trapp
         await IngestAsync(server.Http, instrument, [(3, T0 + 20_000, "99.00", "1.000", "sell")]);
         await IngestAsync(server.Http, instrument, [(4, T0 + 80_000, "102.00", "1.000", "buy")]);
 
-        // Apart by more than the instrument's coalescing of live updates (100 ms), so each is a message of its own.
-        await Task.Delay(300);
+        // Once trade 4's update is out (the instrument coalesces live updates for 100 ms), so each is a message of its own.
+        Assert.True(await Eventually.UntilAsync(() => server.Trap.Held.Count == 3, TimeSpan.FromSeconds(10)), $"{server.Trap.Held.Count} messages held");
         await IngestAsync(server.Http, instrument, [(5, T0 + 90_000, "103.00", "1.000", "buy")]);
-        Assert.True(await Until(() => server.Trap.Held.Count == 4), $"{server.Trap.Held.Count} messages held");
+        Assert.True(await Eventually.UntilAsync(() => server.Trap.Held.Count == 4, TimeSpan.FromSeconds(10)), $"{server.Trap.Held.Count} messages held");
         server.Trap.Disarm();
         var held = server.Trap.Held.ToList();
         Assert.True(held.Count == 4, $"{held.Count} messages held: " + string.Join(" | ", held.Select(m => $"{m.Sequence}: " + string.Join(", ", m.Events.Select(e => $"{e.Kind} {e.Bar.Candle.OpenTimeMs - T0} n={e.Bar.Candle.Trades}")))));
@@ -91,13 +80,17 @@ public class OvertakenMessageTests(TrappingGateway server) : IClassFixture<Trapp
             await grain.OnMinutes(message);
         }
 
-        await Task.Delay(500);
+        // A last trade, whose message comes after them all: once its update is pushed, so is everything before it.
+        await IngestAsync(server.Http, instrument, [(6, T0 + 95_000, "103.00", "1.000", "buy")]);
+        Assert.True(
+            await Eventually.UntilAsync(() => recorder.Messages.SelectMany(m => m.Events).Any(e => e.Bar.Candle.OpenTimeMs == T0 + 60_000 && e.Bar.Candle.Trades == 4), TimeSpan.FromSeconds(10)),
+            "the last trade's update never came");
         var liveUpdates = recorder.Messages.SelectMany(m => m.Events)
             .Where(e => e.Kind == BarEventKind.Update && e.Bar.Candle.OpenTimeMs == T0 + 60_000)
             .Select(e => e.Bar.Candle.Trades).ToList();
-        Assert.Equal(3, liveUpdates[^1]);
+        Assert.Equal(4, liveUpdates[^1]);
 
-        // Without passing over the overtaken messages: 1, 3, 2, 3.
+        // Without passing over the overtaken messages: 1, 3, 2, 3, 4.
         Assert.Equal(liveUpdates.Order(), liveUpdates);
 
         // Minute 0 never goes back either: its trades only grow, and once closed it is never live again.

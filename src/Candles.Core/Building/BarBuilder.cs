@@ -215,7 +215,7 @@ public sealed class BarBuilder
     }
 
     /// <summary>
-    /// Closed bars and (unless not <paramref name="live"/>) the live bar with <c>fromMs &lt;= open time &lt; toMs</c>,
+    /// Closed bars, and the live bar when <paramref name="live"/>, with <c>fromMs &lt;= open time &lt; toMs</c>,
     /// ascending. Without <paramref name="footprints"/>, a bar whose footprint is packed comes with
     /// <see cref="Footprint.Empty"/> (its levels are not unpacked), the others as they are.
     /// </summary>

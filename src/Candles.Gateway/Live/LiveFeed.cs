@@ -4,6 +4,7 @@ using Candles.Abstractions.Streams;
 using Candles.Abstractions.Wire;
 using Candles.Core.Bars;
 using Candles.Core.Instruments;
+using Candles.Core.Timeframes;
 using Candles.Gateway.Json;
 using Candles.Gateway.Requests;
 using Microsoft.Extensions.Logging;
@@ -167,7 +168,7 @@ public sealed partial class LiveFeed : IAsyncDisposable
     }
 
     /// <summary>Bars of one message opening at most this far apart have their footprints read together: 16 bars (40 days for calendar bars).</summary>
-    private long ReadTogetherMs => Key.Timeframe.IsIntraday ? 16 * Key.Timeframe.LengthMs : 40 * 86_400_000L;
+    private long ReadTogetherMs => Key.Timeframe.IsIntraday ? 16 * Key.Timeframe.LengthMs : 40 * Timeframe.DayMs;
 
     /// <summary>The message's bars as sent to clients, or null when they cannot be had (logged).</summary>
     private async Task<List<LiveEvent>?> TryToLiveEventsAsync(BarEvents message)
