@@ -226,7 +226,9 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
     }
 
     /// <summary>The start of the watermark's minute: every minute closed at that watermark opened before it (it ended at or before the watermark).</summary>
-    private static long ClosedBeforeMs(long watermarkUs) => watermarkUs <= 0 ? long.MinValue : watermarkUs / 1000 / Timeframe.MinuteMs * Timeframe.MinuteMs;
+    private static long ClosedBeforeMs(long watermarkUs) => watermarkUs <= 0 ? long.MinValue : Minutes.PeriodOf(watermarkUs / 1000).StartMs;
+
+    private static readonly BarSchedule Minutes = BarSchedule.For(Timeframe.OneMinute, NodaTime.DateTimeZone.Utc);
 
     /// <summary>
     /// Folds a 1m message into the cached candles, when it is the next one after the message they are current with

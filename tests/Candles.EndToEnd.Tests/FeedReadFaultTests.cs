@@ -21,16 +21,14 @@ public sealed class FootprintReadFault : IIncomingGrainCallFilter
 
     public Task Invoke(IIncomingGrainCallContext context)
     {
-        if (context.InterfaceMethod?.Name == nameof(ITimeframeGrain.GetBars) && context.Request.GetArgument(0) is BarsQuery { FootprintStepTicks: not null } query)
+        if (GrainCalls.Calls<BarsQuery>(context, nameof(ITimeframeGrain.GetBars), out var query) && query.FootprintStepTicks is not null)
         {
             Reads.Enqueue((query.FromMs, query.ToMs));
-        }
-
-        if (context.InterfaceMethod?.Name == nameof(ITimeframeGrain.GetBars) && context.Request.GetArgument(0) is BarsQuery { FootprintStepTicks: not null }
-            && Interlocked.Exchange(ref _armed, 0) == 1)
-        {
-            Interlocked.Increment(ref _fired);
-            throw new TimeoutException("injected: the footprint read failed");
+            if (Interlocked.Exchange(ref _armed, 0) == 1)
+            {
+                Interlocked.Increment(ref _fired);
+                throw new TimeoutException("injected: the footprint read failed");
+            }
         }
 
         return context.Invoke();

@@ -19,7 +19,7 @@ public sealed class WholeHistoryReads : IIncomingGrainCallFilter
 
     public Task Invoke(IIncomingGrainCallContext context)
     {
-        if (context.InterfaceMethod?.Name == nameof(ISymbolGrain.GetMinuteCandles) && context.Request.GetArgument(0) is long.MinValue)
+        if (GrainCalls.Calls<long>(context, nameof(ISymbolGrain.GetMinuteCandles), out var fromMs) && fromMs == long.MinValue)
         {
             Interlocked.Increment(ref _count);
         }

@@ -20,7 +20,7 @@ public sealed class MinuteReadGate : IOutgoingGrainCallFilter
 
     public async Task Invoke(IOutgoingGrainCallContext context)
     {
-        if (context.InterfaceMethod?.Name == nameof(ISymbolGrain.GetMinuteCandles) && context.Request.GetArgument(0) is long.MinValue
+        if (GrainCalls.Calls<long>(context, nameof(ISymbolGrain.GetMinuteCandles), out var fromMs) && fromMs == long.MinValue
             && Interlocked.Exchange(ref _armed, 0) == 1)
         {
             _paused.TrySetResult();

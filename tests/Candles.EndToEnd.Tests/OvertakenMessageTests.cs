@@ -20,7 +20,7 @@ public sealed class MinuteMessageTrap : IIncomingGrainCallFilter
 
     public Task Invoke(IIncomingGrainCallContext context)
     {
-        if (_armed && context.InterfaceMethod?.Name == nameof(ITimeframeGrain.OnMinutes) && context.Request.GetArgument(0) is BarEvents message)
+        if (_armed && GrainCalls.Calls<BarEvents>(context, nameof(ITimeframeGrain.OnMinutes), out var message))
         {
             Held.Enqueue(message);
             return Task.CompletedTask;
