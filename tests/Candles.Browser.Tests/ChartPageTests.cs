@@ -1,6 +1,9 @@
 using Candles.Host.Serving;
 using Candles.Testing;
+using System.Text.Json;
+using Candles.Abstractions.Grains;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Candles.Browser.Tests;
@@ -50,15 +53,40 @@ public sealed class ChartPageTests : IAsyncLifetime
     }
 
     /// <summary>The embedded service, always on the same HTTP port, so a page can reconnect to a restarted one.</summary>
-    private async Task StartServiceAsync()
+    private async Task StartServiceAsync(string[]? settings = null, Action<IServiceCollection>? services = null)
     {
         _app = CandlesServer.Build(
         [
             "--urls", $"http://127.0.0.1:{_port}", "--Candles:Silo:Simulator=true",
             $"--Candles:Silo:SiloPort={LoopbackPorts.Free()}", $"--Candles:Silo:GatewayPort={LoopbackPorts.Free()}",
-            $"--Candles:Gateway:GrpcPort={LoopbackPorts.Free()}", "--Logging:LogLevel:Default=Warning",
-        ]);
+            $"--Candles:Gateway:GrpcPort={LoopbackPorts.Free()}", "--Logging:LogLevel:Default=Warning", .. settings ?? [],
+        ], services);
         await _app.StartAsync();
+    }
+
+    /// <summary>The service again, with other settings or grain call filters, its simulated history written.</summary>
+    private async Task RestartServiceAsync(string[]? settings = null, Action<IServiceCollection>? services = null)
+    {
+        await StopServiceAsync();
+        await StartServiceAsync(settings, services);
+        using var http = new HttpClient { BaseAddress = new Uri(_baseAddress) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            // The simulated feed defines its instruments (404 until then) and writes 12 hours of 1m bars.
+            using var response = await http.GetAsync("/api/v1/candles?instrument=SIM:BTCUSD&tf=1m&limit=5000&from=0");
+            if (response.IsSuccessStatusCode)
+            {
+                using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                if (body.RootElement.GetProperty("candles").GetArrayLength() >= 600)
+                {
+                    return;
+                }
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the simulated feed never wrote its history");
+            await Task.Delay(200);
+        }
     }
 
     private async Task StopServiceAsync()
@@ -140,5 +168,80 @@ public sealed class ChartPageTests : IAsyncLifetime
         var updates = await EvalAsync<int>(page, "window.candlesPage.updatesReceived()");
         await WaitForAsync(page, $"window.candlesPage.updatesReceived() > {updates}", "received updates after resubscribing");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, "after-reconnect.png") });
+    }
+
+    [Fact]
+    public async Task WhenTheLiveFeedCannotStartThePageSaysSoAndSubscribesAgain()
+    {
+        var fault = new FollowFault(failures: 2);
+        await RestartServiceAsync(services: services => services.AddSingleton<IIncomingGrainCallFilter>(fault));
+        var page = await _browser.NewPageAsync();
+        await page.GotoAsync(_baseAddress + "/?instrument=SIM:ETHUSD&tf=5m");
+
+        // Both subscriptions (candles, footprint) are refused as unavailable at first; the page tries again on its own.
+        await WaitForAsync(page, "document.querySelector('#connection-state').textContent.trim() === 'live'", "went live after the refusals");
+        await WaitForAsync(page, "window.candlesPage.barCount() > 0 && window.candlesPage.footprintBarCount() > 0", "showed candles and footprint after the refusals");
+        Assert.Equal(2, fault.Fired);
+        var states = await EvalAsync<string[]>(page, "window.candlesPage.statesSeen()");
+        Assert.Contains("retrying", states);
+        Assert.DoesNotContain("error", states);
+        var updates = await EvalAsync<int>(page, "window.candlesPage.updatesReceived()");
+        await WaitForAsync(page, $"window.candlesPage.updatesReceived() > {updates}", "received live updates after the refusals");
+    }
+
+    [Fact]
+    public async Task AFootprintOverTheLevelLimitShowsTheLastBarsThatFitAndTheCandlesStayLive()
+    {
+        // 300 one-minute bars at the native tick carry several thousand levels; a few dozen fit under 2,000.
+        await RestartServiceAsync(["--Candles:Gateway:MaxLevelsPerResponse=2000"]);
+        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        await page.GotoAsync(_baseAddress + "/?instrument=SIM:BTCUSD&tf=1m&step=0.01");
+
+        await WaitForAsync(page, "window.candlesPage.barCount() >= 300", "showed the candles' history");
+        await WaitForAsync(page, "window.candlesPage.footprintBarCount() > 0", "drew footprint bars under the limit");
+        var history = await EvalAsync<int>(page, "window.candlesPage.footprintHistory()");
+        Assert.InRange(history, 1, 150);
+        Assert.Contains($"footprint: the last {history} bars only", await page.Locator("#message").TextContentAsync());
+
+        // The heatmap, refused over REST the same way, asks for fewer bars as well.
+        await WaitForAsync(page, "window.candlesPage.heatmapCellCount() > 0", "drew heatmap cells under the limit");
+        Assert.InRange(await EvalAsync<int>(page, "window.candlesPage.heatmapBars()"), 1, 150);
+        Assert.Equal("live", (await page.Locator("#connection-state").TextContentAsync())?.Trim());
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, "footprint-over-limit.png") });
+    }
+
+    [Fact]
+    public async Task AFootprintThatNeverFitsIsExplainedWhileTheCandlesStayLive()
+    {
+        await RestartServiceAsync(["--Candles:Gateway:MaxLevelsPerResponse=1"]);
+        var page = await _browser.NewPageAsync();
+        await page.GotoAsync(_baseAddress + "/?instrument=SIM:BTCUSD&tf=1m&step=0.01");
+
+        await WaitForAsync(page, "document.querySelector('#message').textContent.includes('footprint: the answer would carry')", "explained the refused footprint");
+        Assert.Equal(1, await EvalAsync<int>(page, "window.candlesPage.footprintHistory()"));
+        Assert.Equal(0, await EvalAsync<int>(page, "window.candlesPage.footprintBarCount()"));
+        Assert.Equal("live", (await page.Locator("#connection-state").TextContentAsync())?.Trim());
+        var updates = await EvalAsync<int>(page, "window.candlesPage.updatesReceived()");
+        await WaitForAsync(page, $"window.candlesPage.updatesReceived() > {updates}", "kept the candles live");
+    }
+}
+
+/// <summary>Fails the next <c>failures</c> follows of a timeframe grain: a live feed that cannot start (a silo away).</summary>
+public sealed class FollowFault(int failures) : IIncomingGrainCallFilter
+{
+    private int _left = failures;
+    private int _fired;
+
+    public int Fired => Volatile.Read(ref _fired);
+
+    public Task Invoke(IIncomingGrainCallContext context)
+    {
+        if (context.InterfaceMethod?.Name == nameof(ITimeframeGrain.Follow) && Interlocked.Decrement(ref _left) >= 0)
+        {
+            Interlocked.Increment(ref _fired);
+            throw new TimeoutException("injected: the timeframe grain could not be followed");
+        }
+
+        return context.Invoke();
     }
 }

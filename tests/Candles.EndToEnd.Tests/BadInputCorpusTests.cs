@@ -49,7 +49,7 @@ public class BadInputCorpusTests(EmbeddedServer server) : IClassFixture<Embedded
             yield return Get($"{at}&tf=0m", 400, "bad_timeframe");
             yield return Get($"{at}&tf=99999999999m", 400, "bad_timeframe");
             yield return Get($"{at}&tf=", 400, "bad_timeframe");
-            yield return Get($"{at}&tf=1d&tz=Not/AZone", 400, "bad_time_zone");
+            yield return Get($"{at}&tf=1d&tz=Not/AZone", 400, "bad_zone");
             yield return Get($"api/v1/{endpoint}?instrument=&tf=1m", 400, "bad_instrument");
             yield return Get($"api/v1/{endpoint}?instrument=%20&tf=1m", 400, "bad_instrument");
             yield return Get($"api/v1/{endpoint}?tf=1m", 400, "bad_instrument");

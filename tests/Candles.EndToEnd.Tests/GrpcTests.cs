@@ -166,7 +166,7 @@ public class GrpcContractTests(EmbeddedServer server) : IClassFixture<EmbeddedSe
         await ExpectAsync(() => client.GetCandlesAsync(new CandlesRequest { Instrument = "TEST:GRPCNONE", Tf = "1m" }).ResponseAsync, StatusCode.NotFound, "unknown_instrument");
         await ExpectAsync(() => client.GetCandlesAsync(new CandlesRequest { Instrument = instrument, Tf = "1m", Limit = 5001 }).ResponseAsync, StatusCode.InvalidArgument, "bad_limit");
         await ExpectAsync(() => client.GetFootprintAsync(new FootprintRequest { Instrument = instrument, Tf = "1h", Step = "0.015" }).ResponseAsync, StatusCode.InvalidArgument, "bad_step");
-        await ExpectAsync(() => client.GetHeatmapAsync(new HeatmapRequest { Instrument = instrument, Tf = "1d", Tz = "Mars/Base" }).ResponseAsync, StatusCode.InvalidArgument, "bad_time_zone");
+        await ExpectAsync(() => client.GetHeatmapAsync(new HeatmapRequest { Instrument = instrument, Tf = "1d", Tz = "Mars/Base" }).ResponseAsync, StatusCode.InvalidArgument, "bad_zone");
         await ExpectAsync(async () =>
         {
             using var call = client.Subscribe(new SubscribeRequest { Instrument = instrument, Tf = "1m", History = 6000 });

@@ -40,7 +40,7 @@ public class RestContractTests(EmbeddedServer server) : IClassFixture<EmbeddedSe
 
     [Theory]
     [InlineData("tf=2d", "bad_timeframe", "timeframe '2d' is not one of")]
-    [InlineData("tf=1m&tz=Mars/Base", "bad_time_zone", "Mars/Base")]
+    [InlineData("tf=1m&tz=Mars/Base", "bad_zone", "Mars/Base")]
     [InlineData("tf=1m&from=yesterday", "bad_time", "from 'yesterday'")]
     [InlineData("tf=1m&from=2026-03-01T00:00:00", "bad_time", "with a zone")]
     [InlineData("tf=1m&from=200&to=100", "bad_range", "must be before")]

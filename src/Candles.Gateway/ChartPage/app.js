@@ -17,19 +17,26 @@ let subscriptions = [];
 let updates = 0;
 let heatmapTimer = null;
 let heatmapGeneration = 0;
+// The footprint and the heatmap ask for fewer bars while the service refuses them as too many price levels.
+let footprintHistory = historyBars;
+let heatmapBars = historyBars;
+const notes = { input: "", connection: "", footprint: "", heatmap: "" }; // shown together in the message line
+const statesSeen = []; // for browser tests: the last states shown, in order
 
 function showState(state, detail) {
+  statesSeen.push(state);
+  if (statesSeen.length > 100) {
+    statesSeen.shift();
+  }
   $("connection-state").textContent = state;
   $("connection-state").dataset.state = state;
-  if (state === "error") {
-    showMessage(detail);
-  } else if (state === "live") {
-    showMessage("");
-  }
+  note("connection", state === "error" || state === "retrying" ? detail : "");
 }
 
-function showMessage(text) {
-  $("message").textContent = text ?? "";
+/** Sets one part of the message line (empty clears it). */
+function note(part, text) {
+  notes[part] = text ?? "";
+  $("message").textContent = Object.values(notes).filter((t) => t).join(" · ");
 }
 
 const socket = new CandleSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`, showState);
@@ -38,7 +45,9 @@ const socket = new CandleSocket(`${location.protocol === "https:" ? "wss" : "ws"
 function select(next) {
   subscriptions.forEach((s) => s.close());
   selection = next;
-  showMessage("");
+  footprintHistory = historyBars;
+  heatmapBars = historyBars;
+  Object.keys(notes).forEach((part) => note(part, ""));
   candles.setInstrument(next.tick);
   candles.setZone(next.zone);
   candles.clear();
@@ -62,8 +71,27 @@ function select(next) {
       snapshot: (msg) => footprint.setBars(msg.candles ?? msg.bars ?? [], next.step),
       update: (msg) => onFootprint(msg.candle ?? msg.bar),
       correction: (msg) => onFootprint(msg.candle ?? msg.bar),
+      error: (msg) => onFootprintRefused(msg, next),
     }),
   ];
+}
+
+/**
+ * The service refuses a footprint snapshot over its level limit (a fine step on long bars). The candles stay live;
+ * the footprint asks for half the history until it fits, and says so. Returns the params to subscribe with next,
+ * or true when it gives up (the reason shown, the connection state left as it is).
+ */
+function onFootprintRefused(msg, chosen) {
+  if (selection !== chosen) {
+    return true; // a refusal for a choice already left
+  }
+  if (msg.code === "bad_request" && footprintHistory > 1) {
+    footprintHistory = Math.floor(footprintHistory / 2);
+    note("footprint", `footprint: the last ${footprintHistory} bars only (${msg.message})`);
+    return { instrument: chosen.instrument, tf: chosen.tf, tz: chosen.tz, history: footprintHistory, footprint: true, step: chosen.step };
+  }
+  note("footprint", `footprint: ${msg.message ?? msg.code}`);
+  return true;
 }
 
 function onCandle(candle) {
@@ -86,26 +114,35 @@ function scheduleHeatmap() {
 }
 
 async function refreshHeatmap() {
-  const from = candles.firstTime;
+  const from = candles.openTimeFromEnd(heatmapBars);
   if (!selection || from === null) {
     return;
   }
   const generation = ++heatmapGeneration;
   const { instrument, tf, tz, step } = selection;
-  const query = new URLSearchParams({ instrument, tf, tz, step, from, limit: historyBars + 10 });
+  const query = new URLSearchParams({ instrument, tf, tz, step, from, limit: heatmapBars + 10 });
   try {
     const response = await fetch(`/api/v1/heatmap?${query}`);
     const body = await response.json();
     if (generation !== heatmapGeneration) {
       return; // an older answer arriving after a newer request or a picker change
     }
-    if (!response.ok) {
-      showMessage(`heatmap: ${body.detail ?? body.title ?? response.status}`);
+    if (response.status === 413 && heatmapBars > 1) {
+      heatmapBars = Math.floor(heatmapBars / 2);
+      note("heatmap", `heatmap: the last ${heatmapBars} bars only (${body.detail})`);
+      refreshHeatmap();
       return;
+    }
+    if (!response.ok) {
+      note("heatmap", `heatmap: ${body.detail ?? body.title ?? response.status}`);
+      return;
+    }
+    if (heatmapBars === historyBars) {
+      note("heatmap", "");
     }
     heatmap.setData(body, step);
   } catch (error) {
-    showMessage(`heatmap: ${error.message}`);
+    note("heatmap", `heatmap: ${error.message}`);
   }
 }
 
@@ -125,12 +162,12 @@ function redrawPanels() {
 candles.chart.timeScale().subscribeVisibleLogicalRangeChange(redrawPanels);
 new ResizeObserver(redrawPanels).observe($("panels"));
 
-const controls = new Controls(select, showMessage);
+const controls = new Controls(select, (text) => note("input", text));
 const initial = Object.fromEntries(new URLSearchParams(location.search));
 fetch("/api/v1/instruments")
   .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`instruments: HTTP ${r.status}`))))
   .then((list) => controls.setInstruments(list, initial))
-  .catch((error) => showMessage(error.message));
+  .catch((error) => note("connection", error.message));
 
 // Read by browser tests.
 window.candlesPage = {
@@ -140,4 +177,7 @@ window.candlesPage = {
   heatmapCellCount: () => heatmap.cellCount,
   updatesReceived: () => updates,
   selection: () => selection,
+  footprintHistory: () => footprintHistory,
+  heatmapBars: () => heatmapBars,
+  statesSeen: () => [...statesSeen],
 };

@@ -78,6 +78,12 @@ export class CandleChart {
     return this.bars.size > 0 ? Math.min(...this.bars.keys()) : null;
   }
 
+  /** The open time of the n-th newest bar (the oldest, when there are fewer), or null with none. */
+  openTimeFromEnd(n) {
+    const times = [...this.bars.keys()].sort((a, b) => a - b);
+    return times.length === 0 ? null : times[Math.max(0, times.length - n)];
+  }
+
   get lastBar() {
     return this.lastTime === null ? null : this.bars.get(this.lastTime);
   }

@@ -3,8 +3,11 @@
 
 const backoffMs = [500, 1000, 2000, 4000, 8000, 15000];
 
+/** The delay before the attempt after `failures` failed ones, with ±25 % jitter. */
+const backoff = (failures) => backoffMs[Math.min(failures, backoffMs.length - 1)] * (0.75 + Math.random() / 2);
+
 export class CandleSocket {
-  /** @param onState (state, detail) with state one of connecting, live, reconnecting, error. */
+  /** @param onState (state, detail) with state one of connecting, live, reconnecting, retrying, error. */
   constructor(url, onState) {
     this.url = url;
     this.onState = onState;
@@ -15,14 +18,20 @@ export class CandleSocket {
     this.connect();
   }
 
-  /** Subscribes; handlers: snapshot(msg), update(msg), correction(msg), error(msg). Returns a handle with close(). */
+  /**
+   * Subscribes; handlers: snapshot(msg), update(msg), correction(msg), error(msg). Returns a handle with close().
+   * An `unavailable` error is retried here, with backoff. Any other error ends the subscription unless
+   * error(msg) returns new params to subscribe with instead, or true when it has shown the error itself.
+   */
   subscribe(params, handlers) {
-    const sub = { params, handlers, id: 0, seq: null };
+    const sub = { params, handlers, id: 0, seq: null, closed: false, retries: 0, timer: null };
     this.send(sub);
     return { close: () => this.unsubscribe(sub) };
   }
 
   unsubscribe(sub) {
+    sub.closed = true;
+    clearTimeout(sub.timer);
     if (this.subs.delete(sub.id)) {
       this.write({ op: "unsubscribe", id: sub.id });
     }
@@ -61,11 +70,37 @@ export class CandleSocket {
       if (this.socket !== socket) {
         return;
       }
-      const delay = backoffMs[Math.min(this.attempt++, backoffMs.length - 1)];
       // Jitter, so many pages dropped by one gateway restart do not reconnect in step.
-      setTimeout(() => this.connect(), delay * (0.75 + Math.random() / 2));
+      setTimeout(() => this.connect(), backoff(this.attempt++));
       this.onState("reconnecting");
     };
+  }
+
+  /** The service could not start the subscription (its id is gone there): ask again later. */
+  retryLater(sub, msg) {
+    this.onState("retrying", `${msg.message ?? "the live feed is unavailable"}; trying again`);
+    sub.timer = setTimeout(() => {
+      sub.timer = null;
+      if (!sub.closed) {
+        this.send(sub);
+      }
+    }, backoff(sub.retries++));
+  }
+
+  /** An error about one subscription, which the service has ended or never started. */
+  fail(sub, msg) {
+    this.subs.delete(sub.id);
+    if (msg.code === "unavailable") {
+      this.retryLater(sub, msg);
+      return;
+    }
+    const answer = sub.handlers.error?.(msg);
+    if (answer && typeof answer === "object") {
+      sub.params = answer;
+      this.send(sub);
+    } else if (!answer) {
+      this.onState("error", msg.message ?? msg.code);
+    }
   }
 
   receive(data) {
@@ -80,8 +115,11 @@ export class CandleSocket {
       return; // for an id given up (a picker change or a gap resubscribe)
     }
     if (msg.type === "error") {
-      this.onState("error", msg.message ?? msg.code ?? "error");
-      sub?.handlers.error?.(msg);
+      if (sub) {
+        this.fail(sub, msg);
+      } else {
+        this.onState("error", msg.message ?? msg.code ?? "error");
+      }
       return;
     }
     if (!sub) {
@@ -89,6 +127,7 @@ export class CandleSocket {
     }
     if (msg.type === "snapshot") {
       sub.seq = msg.seq;
+      sub.retries = 0;
       this.attempt = 0;
       this.onState("live");
       sub.handlers.snapshot(msg);

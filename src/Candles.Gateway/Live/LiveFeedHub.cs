@@ -57,8 +57,7 @@ public sealed partial class LiveFeedHub(IClusterClient client, InstrumentDirecto
         {
             var code = error!.Code switch
             {
-                "unknown_instrument" or "bad_timeframe" => error.Code,
-                "bad_time_zone" => "bad_zone",
+                "unknown_instrument" or "bad_timeframe" or "bad_zone" => error.Code,
                 _ => "bad_request",
             };
             return (null, error with { Code = code });

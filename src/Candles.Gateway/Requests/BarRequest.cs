@@ -36,7 +36,7 @@ public sealed record BarRequest(Instrument Instrument, Timeframe Timeframe, stri
 
         if (!TimeZones.TryFind(zone, out var found, out var zoneError))
         {
-            return (null, new RequestError("bad_time_zone", zoneError));
+            return (null, new RequestError("bad_zone", zoneError));
         }
 
         zone = found.Id;
