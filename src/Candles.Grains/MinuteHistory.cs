@@ -26,12 +26,10 @@ internal sealed partial class MinuteHistory(IMinuteBarStore store, string instru
     public async Task<BarBuilder> RestoreAsync(BarBuilderOptions options, CancellationToken cancellation)
     {
         var schedule = BarSchedule.For(Timeframe.OneMinute, DateTimeZone.Utc);
-        var stored = await store.LoadCheckpointAsync(instrument, cancellation);
+        var (stored, bars) = await store.LoadHistoryAsync(instrument, cancellation);
         _restored = _last = stored.Revision;
         Committed = stored.Checkpoint;
-        return stored.Checkpoint is null
-            ? new BarBuilder(schedule, options)
-            : BarBuilder.Restore(schedule, options, await store.LoadAsync(instrument, long.MinValue, long.MaxValue, cancellation), stored.Checkpoint);
+        return stored.Checkpoint is null ? new BarBuilder(schedule, options) : BarBuilder.Restore(schedule, options, bars, stored.Checkpoint);
     }
 
     /// <summary>

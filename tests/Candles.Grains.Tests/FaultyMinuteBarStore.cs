@@ -42,6 +42,9 @@ public sealed class FaultyMinuteBarStore : IMinuteBarStore
     public Task<StoredCheckpoint> LoadCheckpointAsync(string instrument, CancellationToken cancellation = default) =>
         Inner.LoadCheckpointAsync(instrument, cancellation);
 
+    public Task<StoredHistory> LoadHistoryAsync(string instrument, CancellationToken cancellation = default) =>
+        Inner.LoadHistoryAsync(instrument, cancellation);
+
     public Task TrimAsync(string instrument, long beforeMs, CancellationToken cancellation = default) =>
         _failingTrims.ContainsKey(instrument)
             ? Task.FromException(new TimeoutException($"injected: trim of {instrument} timed out"))

@@ -144,6 +144,41 @@ public abstract class MinuteBarStoreContract
     private static BuilderCheckpoint Checkpoint(long watermarkUs) => new(watermarkUs, [(1, watermarkUs)], null);
 
     [Fact]
+    public async Task AHistoryReadNeverPairsOneCommitsCheckpointWithAnotherCommitsBars()
+    {
+        // Commit k writes bar k and a checkpoint whose watermark is k: a consistent read holds exactly the bars of its
+        // checkpoint. A writer commits without pause while the reader reads.
+        using var stop = new CancellationTokenSource();
+        var writer = Task.Run(async () =>
+        {
+            for (var k = 1; k <= 2_000 && !stop.IsCancellationRequested; k++)
+            {
+                await CommitAsync([MinuteBar(T0 + (k * 60_000L), 100 + k)], Checkpoint(k));
+            }
+        });
+
+        var reads = 0;
+        var inconsistent = new List<string>();
+        while (!writer.IsCompleted)
+        {
+            var (stored, bars) = await Store.LoadHistoryAsync(_instrument);
+            reads++;
+            var accounted = stored.Checkpoint?.WatermarkUs ?? 0;
+            if (bars.Count != accounted || (bars.Count > 0 && bars[^1].Candle.OpenTimeMs != T0 + (accounted * 60_000)))
+            {
+                inconsistent.Add($"checkpoint of commit {accounted} with {bars.Count} bars");
+            }
+        }
+
+        await writer;
+        Assert.True(reads > 10, $"only {reads} reads while the writer ran");
+        Assert.Empty(inconsistent);
+        var last = await Store.LoadHistoryAsync(_instrument);
+        Assert.Equal((2_000L, 2_000), (last.Stored.Checkpoint!.WatermarkUs, last.Bars.Count));
+        Assert.Equal(_revision, last.Stored.Revision);
+    }
+
+    [Fact]
     public async Task AnUnknownInstrumentHasNoBars() =>
         Assert.Empty(await Store.LoadAsync("TEST:NEVER", long.MinValue, long.MaxValue));
 }

@@ -31,6 +31,13 @@ public interface IMinuteBarStore
     /// <summary>The last committed checkpoint and its revision, read together.</summary>
     Task<StoredCheckpoint> LoadCheckpointAsync(string instrument, CancellationToken cancellation = default);
 
+    /// <summary>
+    /// The last committed checkpoint, its revision and every bar, read at one instant: what a builder is restored from.
+    /// Two reads could take the checkpoint of one commit and the bars of the next (another writer between them), a
+    /// history whose trades the checkpoint does not account for.
+    /// </summary>
+    Task<StoredHistory> LoadHistoryAsync(string instrument, CancellationToken cancellation = default);
+
     /// <summary>Drops bars that open before <paramref name="beforeMs"/> (retention).</summary>
     Task TrimAsync(string instrument, long beforeMs, CancellationToken cancellation = default);
 }

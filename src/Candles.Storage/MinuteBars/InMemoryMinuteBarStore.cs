@@ -80,6 +80,20 @@ public sealed class InMemoryMinuteBarStore : IMinuteBarStore
         }
     }
 
+    public Task<StoredHistory> LoadHistoryAsync(string instrument, CancellationToken cancellation = default)
+    {
+        if (!_instruments.TryGetValue(instrument, out var series))
+        {
+            return Task.FromResult(new StoredHistory(StoredCheckpoint.Empty, []));
+        }
+
+        lock (series)
+        {
+            return Task.FromResult(new StoredHistory(
+                new StoredCheckpoint(series.Checkpoint, series.Revision), PackedSeries.Between(series.Bars, long.MinValue, long.MaxValue)));
+        }
+    }
+
     public Task TrimAsync(string instrument, long beforeMs, CancellationToken cancellation = default)
     {
         if (_instruments.TryGetValue(instrument, out var series))

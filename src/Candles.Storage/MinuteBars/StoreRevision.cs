@@ -48,3 +48,6 @@ public sealed record StoredCheckpoint(Core.Building.BuilderCheckpoint? Checkpoin
 {
     public static StoredCheckpoint Empty { get; } = new(null, StoreRevision.None);
 }
+
+/// <summary>An instrument's whole stored history: the last committed checkpoint, its revision and the bars, ascending.</summary>
+public sealed record StoredHistory(StoredCheckpoint Stored, IReadOnlyList<Core.Bars.Bar> Bars);

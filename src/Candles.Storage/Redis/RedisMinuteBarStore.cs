@@ -108,6 +108,35 @@ public sealed class RedisMinuteBarStore(IConnectionMultiplexer redis, RedisMinut
         return new StoredCheckpoint(checkpoint, StoreRevision.Parse(values[1]));
     }
 
+    public async Task<StoredHistory> LoadHistoryAsync(string instrument, CancellationToken cancellation = default)
+    {
+        var keys = Keys(instrument);
+        var history = await ReadHistoryAsync(keys);
+        if (history.Stored.Checkpoint is null && await MoveUntaggedKeysAsync(instrument, keys))
+        {
+            history = await ReadHistoryAsync(keys);
+        }
+
+        return history;
+    }
+
+    /// <summary>The checkpoint, revision and bars in one MULTI/EXEC: no commit can land between the reads.</summary>
+    private async Task<StoredHistory> ReadHistoryAsync(InstrumentKeys keys)
+    {
+        var transaction = Database.CreateTransaction();
+        var values = transaction.StringGetAsync([keys.Checkpoint, keys.Revision]);
+        var members = transaction.SortedSetRangeByScoreAsync(keys.Bars);
+        if (!await transaction.ExecuteAsync())
+        {
+            throw new InvalidOperationException($"the history read of {keys.Bars} was not executed");
+        }
+
+        var (checkpoint, revision) = ((await values)[0], (await values)[1]);
+        return new StoredHistory(
+            new StoredCheckpoint(checkpoint.IsNullOrEmpty ? null : CheckpointCodec.Decode((byte[])checkpoint!), StoreRevision.Parse(revision)),
+            [.. (await members).Select(m => BarCodec.Decode((byte[])m!))]);
+    }
+
     public async Task<IReadOnlyList<Bar>> LoadAsync(string instrument, long fromMs, long toMs, CancellationToken cancellation = default)
     {
         var members = await Database.SortedSetRangeByScoreAsync(Keys(instrument).Bars, fromMs, toMs, Exclude.Stop);
