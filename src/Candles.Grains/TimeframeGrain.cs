@@ -247,58 +247,21 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
             return false;
         }
 
-        List<Bar> bars = [.. _cachedClosed];
-        var through = _cachedThroughMinuteMs;
-        foreach (var minute in message.Events.Where(e => e.Kind == BarEventKind.Close).Select(e => e.Bar).OrderBy(b => b.Candle.OpenTimeMs))
+        var closes = message.Events.Where(e => e.Kind == BarEventKind.Close).Select(e => e.Bar);
+        if (CandleFold.Append(_cachedClosed, _cachedThroughMinuteMs, closes, _schedule) is not ({ } bars, var through) || through >= liveOpenMs)
         {
-            if (minute.Candle.OpenTimeMs <= through)
-            {
-                // Already held: the cache was read after this minute closed.
-                continue;
-            }
-
-            var last = bars.Count > 0 ? bars[^1] : null;
-            if (last is not null && last.Candle.Period.Contains(minute.Candle.OpenTimeMs))
-            {
-                bars[^1] = BarComposer.Compose([last, minute], _schedule, footprintStepTicks: null)[0];
-            }
-            else if (last is null || last.Candle.Period.EndMs <= minute.Candle.OpenTimeMs)
-            {
-                bars.Add(BarComposer.Compose([minute], _schedule, footprintStepTicks: null)[0]);
-            }
-            else
-            {
-                return false;
-            }
-
-            through = minute.Candle.OpenTimeMs;
-        }
-
-        if (through >= liveOpenMs)
-        {
-            // A closed minute at or after the live one: not a state this message describes.
+            // A minute the cached candles cannot take, or a closed minute at or after the live one: not a state this
+            // message describes.
             return false;
         }
 
         var retainedFromMs = Math.Max(_cachedRetainedFromMs, message.RetainedFromMs);
-        if (retainedFromMs > _cachedRetainedFromMs)
+        if (retainedFromMs > _cachedRetainedFromMs && CandleFold.Cut(bars, retainedFromMs) is { } headEndMs)
         {
-            bars.RemoveRange(0, bars.FindIndex(b => b.Candle.Period.EndMs > retainedFromMs) is var kept and >= 0 ? kept : bars.Count);
-            if (bars.Count > 0 && bars[0].Candle.OpenTimeMs < retainedFromMs)
-            {
-                // The first bar lost minutes: composed anew from the closed ones still held, up to the last one folded (it
-                // may be the last bar too: the live minute is folded in when served, not here).
-                var head = await _symbol.GetMinuteCandles(retainedFromMs, Math.Min(bars[0].Candle.Period.EndMs, Math.Min(liveOpenMs, through + 1)));
-                var recomposed = BarComposer.Compose(head.Bars, _schedule, footprintStepTicks: null);
-                if (recomposed.Count > 0 && recomposed[0].Candle.OpenTimeMs == bars[0].Candle.OpenTimeMs)
-                {
-                    bars[0] = recomposed[0];
-                }
-                else
-                {
-                    bars.RemoveAt(0);
-                }
-            }
+            // The first bar lost minutes: composed anew from the closed ones still held, up to the last one folded (it
+            // may be the last bar too: the live minute is folded in when served, not here).
+            var head = await _symbol.GetMinuteCandles(retainedFromMs, Math.Min(headEndMs, Math.Min(liveOpenMs, through + 1)));
+            CandleFold.ReplaceHead(bars, head.Bars, _schedule);
         }
 
         (_cachedClosed, _cachedThroughMinuteMs, _cachedRetainedFromMs, _cachedIncomplete) = (bars, through, retainedFromMs, message.Incomplete);
