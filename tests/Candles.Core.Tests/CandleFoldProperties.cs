@@ -1,5 +1,4 @@
 using Candles.Core.Bars;
-using Candles.Core.Building;
 using Candles.Core.Composition;
 using Candles.Core.Timeframes;
 using FsCheck;
