@@ -60,6 +60,13 @@ public class SnapshotSizeTests(SmallAnswersGateway server) : IClassFixture<Small
         Assert.Equal(("\"fp\"", "bad_request"), (error.GetProperty("id").GetRawText(), error.GetProperty("code").GetString()));
         Assert.Contains("8 price levels, more than 6", error.GetProperty("message").GetString());
 
+        // Refusals do not use up the connection's subscriptions (3 here): a client that never unsubscribes them still subscribes.
+        foreach (var id in new[] { "r1", "r2", "r3" })
+        {
+            await client.SendAsync(new { op = "subscribe", id, instrument, tf = "1m", history = 3, footprint = true, step = "0.01" });
+            Assert.Equal("bad_request", (await client.NextOfTypeAsync("error")).GetProperty("code").GetString());
+        }
+
         // The same id again, asking less: 1 closed bar and the live one, 4 levels.
         await client.SendAsync(new { op = "subscribe", id = "fp", instrument, tf = "1m", history = 1, footprint = true, step = "0.01" });
         var snapshot = await client.NextOfTypeAsync("snapshot");

@@ -147,13 +147,15 @@ public abstract class MinuteBarStoreContract
     public async Task AHistoryReadNeverPairsOneCommitsCheckpointWithAnotherCommitsBars()
     {
         // Commit k writes bar k and a checkpoint whose watermark is k: a consistent read holds exactly the bars of its
-        // checkpoint. A writer commits without pause while the reader reads.
-        using var stop = new CancellationTokenSource();
+        // checkpoint. A writer commits without pause, from the reader's first read on, while the reader reads.
+        var reading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var writer = Task.Run(async () =>
         {
-            for (var k = 1; k <= 2_000 && !stop.IsCancellationRequested; k++)
+            await reading.Task;
+            for (var k = 1; k <= 2_000; k++)
             {
                 await CommitAsync([MinuteBar(T0 + (k * 60_000L), 100 + k)], Checkpoint(k));
+                await Task.Yield();
             }
         });
 
@@ -161,6 +163,7 @@ public abstract class MinuteBarStoreContract
         var inconsistent = new List<string>();
         while (!writer.IsCompleted)
         {
+            reading.TrySetResult();
             var (stored, bars) = await Store.LoadHistoryAsync(_instrument);
             reads++;
             var accounted = stored.Checkpoint?.WatermarkUs ?? 0;

@@ -20,6 +20,7 @@ let heatmapGeneration = 0;
 // The footprint and the heatmap ask for fewer bars while the service refuses them as too many price levels.
 let footprintHistory = historyBars;
 let heatmapBars = historyBars;
+let heatmapReduced = ""; // says so while the heatmap shows fewer bars
 const notes = { input: "", connection: "", footprint: "", heatmap: "" }; // shown together in the message line
 const statesSeen = []; // for browser tests: the last states shown, in order
 
@@ -47,6 +48,8 @@ function select(next) {
   selection = next;
   footprintHistory = historyBars;
   heatmapBars = historyBars;
+  heatmapReduced = "";
+  heatmapGeneration++; // an answer still on its way is for the choice left
   Object.keys(notes).forEach((part) => note(part, ""));
   candles.setInstrument(next.tick);
   candles.setZone(next.zone);
@@ -129,7 +132,8 @@ async function refreshHeatmap() {
     }
     if (response.status === 413 && heatmapBars > 1) {
       heatmapBars = Math.floor(heatmapBars / 2);
-      note("heatmap", `heatmap: the last ${heatmapBars} bars only (${body.detail})`);
+      heatmapReduced = `heatmap: the last ${heatmapBars} bars only (${body.detail})`;
+      note("heatmap", heatmapReduced);
       refreshHeatmap();
       return;
     }
@@ -137,9 +141,7 @@ async function refreshHeatmap() {
       note("heatmap", `heatmap: ${body.detail ?? body.title ?? response.status}`);
       return;
     }
-    if (heatmapBars === historyBars) {
-      note("heatmap", "");
-    }
+    note("heatmap", heatmapReduced);
     heatmap.setData(body, step);
   } catch (error) {
     note("heatmap", `heatmap: ${error.message}`);

@@ -13,6 +13,7 @@ export class CandleSocket {
     this.onState = onState;
     this.nextId = 1;
     this.subs = new Map(); // id -> subscription
+    this.waiting = new Set(); // subscriptions refused as unavailable, to be tried again
     this.attempt = 0;
     this.everOpened = false;
     this.connect();
@@ -32,6 +33,7 @@ export class CandleSocket {
   unsubscribe(sub) {
     sub.closed = true;
     clearTimeout(sub.timer);
+    this.waiting.delete(sub);
     if (this.subs.delete(sub.id)) {
       this.write({ op: "unsubscribe", id: sub.id });
     }
@@ -78,6 +80,7 @@ export class CandleSocket {
 
   /** The service could not start the subscription (its id is gone there): ask again later. */
   retryLater(sub, msg) {
+    this.waiting.add(sub);
     this.onState("retrying", `${msg.message ?? "the live feed is unavailable"}; trying again`);
     sub.timer = setTimeout(() => {
       sub.timer = null;
@@ -90,6 +93,7 @@ export class CandleSocket {
   /** An error about one subscription, which the service has ended or never started. */
   fail(sub, msg) {
     this.subs.delete(sub.id);
+    this.waiting.delete(sub);
     if (msg.code === "unavailable") {
       this.retryLater(sub, msg);
       return;
@@ -129,7 +133,10 @@ export class CandleSocket {
       sub.seq = msg.seq;
       sub.retries = 0;
       this.attempt = 0;
-      this.onState("live");
+      this.waiting.delete(sub);
+      if (this.waiting.size === 0) {
+        this.onState("live"); // not while another subscription still waits to be tried again
+      }
       sub.handlers.snapshot(msg);
       return;
     }

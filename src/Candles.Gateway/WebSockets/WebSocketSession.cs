@@ -227,6 +227,12 @@ internal sealed partial class WebSocketSession : IDisposable
             return;
         }
 
+        // A subscription the service ended (a refused snapshot) no longer counts: its client was told, and may not unsubscribe it.
+        foreach (var ended in _subscriptions.Where(s => !s.Value.Active).Select(s => s.Key).ToList())
+        {
+            _subscriptions.Remove(ended);
+        }
+
         if (_subscriptions.Count >= _options.MaxSubscriptionsPerConnection)
         {
             _outbox.Enqueue(Outgoing.ForError(id, "too_many_subscriptions", $"at most {_options.MaxSubscriptionsPerConnection} subscriptions per connection"));

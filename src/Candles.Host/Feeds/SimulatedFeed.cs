@@ -31,53 +31,72 @@ public sealed partial class SimulatedFeed(IGrainFactory grains, TimeProvider clo
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var feeds = new List<(ISymbolGrain Grain, RandomWalkTape Tape)>();
+        // All defined first, so each is known (REST, the page's picker) while the histories are written.
+        var feeds = new List<(ISymbolGrain Grain, RandomWalkTape Tape, bool New)>();
         foreach (var (spec, start, quantity) in Instruments)
         {
             var grain = grains.GetGrain<ISymbolGrain>(spec.Id);
             await grain.Define(spec);
 
-            // A feed started again (cluster mode keeps the instrument) goes on after the last trade it finds there,
-            // with the next trade id: an id it gave before would be taken for a duplicate.
+            // A feed started again (cluster mode keeps the instrument) goes on with the next trade id: an id it gave
+            // before would be taken for a duplicate. It writes no history then: made-up trades behind the watermark
+            // would be corrections of bars already closed. The time it was away shows as minutes without trades.
             var position = await grain.GetFeedPosition();
             var tape = new RandomWalkTape(start, quantity, spec.Id.GetHashCode(StringComparison.Ordinal), firstId: (position.LastTradeId ?? 0) + 1);
-            await WriteHistoryAsync(grain, tape, position.LastTradeTimeUs, stoppingToken);
-            feeds.Add((grain, tape));
+            feeds.Add((grain, tape, position.LastTradeId is null));
         }
 
+        await Task.WhenAll(feeds.Where(f => f.New).Select(f => WriteHistoryAsync(f.Grain, f.Tape, stoppingToken)));
         LogStarted(logger, Instruments.Length);
         using var timer = new PeriodicTimer(LivePeriod, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             var nowUs = clock.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
-            foreach (var (grain, tape) in feeds)
+            foreach (var (grain, tape, _) in feeds)
             {
-                await grain.Ingest([.. tape.Next(nowUs)], live: true);
+                try
+                {
+                    await grain.Ingest([.. tape.Next(nowUs)], live: true);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+                {
+                    // Made-up trades: one lost batch is no loss; the feed (and the service) goes on.
+                    LogIngestFailed(logger, ex, "live");
+                }
             }
         }
     }
 
     /// <summary>
-    /// Made-up trades a second apart from <see cref="SiloOptions.SimulatorHistory"/> ago (or after the instrument's
-    /// last trade, if later) up to now, ingested as history.
+    /// Made-up trades a second apart from <see cref="SiloOptions.SimulatorHistory"/> ago up to now, ingested as history
+    /// into an instrument that holds none. A failure is logged and the feed goes live without the rest.
     /// </summary>
-    private async Task WriteHistoryAsync(ISymbolGrain grain, RandomWalkTape tape, long lastTradeUs, CancellationToken cancellation)
+    private async Task WriteHistoryAsync(ISymbolGrain grain, RandomWalkTape tape, CancellationToken cancellation)
     {
         var nowUs = clock.GetUtcNow().ToUnixTimeMilliseconds() * 1_000;
-        var historyUs = options.Value.SimulatorHistory.Ticks / TimeSpan.TicksPerMicrosecond;
-        var fromUs = Math.Max(nowUs - historyUs, lastTradeUs + RandomWalkTape.MaxTradesPerMoment);
+        var fromUs = nowUs - (options.Value.SimulatorHistory.Ticks / TimeSpan.TicksPerMicrosecond);
         var batch = new List<Tick>();
-        for (var batchStartUs = fromUs; batchStartUs < nowUs && !cancellation.IsCancellationRequested; batchStartUs += HistoryBatchUs)
+        try
         {
-            batch.Clear();
-            for (var timeUs = batchStartUs + HistoryPeriodUs; timeUs <= Math.Min(batchStartUs + HistoryBatchUs, nowUs); timeUs += HistoryPeriodUs)
+            for (var batchStartUs = fromUs; batchStartUs < nowUs && !cancellation.IsCancellationRequested; batchStartUs += HistoryBatchUs)
             {
-                batch.AddRange(tape.Next(timeUs));
-            }
+                batch.Clear();
+                for (var timeUs = batchStartUs + HistoryPeriodUs; timeUs <= Math.Min(batchStartUs + HistoryBatchUs, nowUs); timeUs += HistoryPeriodUs)
+                {
+                    batch.AddRange(tape.Next(timeUs));
+                }
 
-            await grain.Ingest([.. batch], live: false);
+                await grain.Ingest([.. batch], live: false);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogIngestFailed(logger, ex, "history");
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Simulated feed: a {Part} batch could not be ingested")]
+    private static partial void LogIngestFailed(ILogger logger, Exception exception, string part);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Simulated feed started for {Count} SIM: instruments")]
     private static partial void LogStarted(ILogger logger, int count);

@@ -46,8 +46,8 @@ public sealed class SiloOptions
 
     /// <summary>
     /// How much made-up history the simulated feed writes before it goes live, so a new chart has bars to show: a
-    /// trade moment a second up to now, from the end of what the instrument already holds. Zero writes none; at most
-    /// the 1m retention is worth it.
+    /// trade moment a second up to now, into instruments that hold no trades yet. Zero writes none; at most the 1m
+    /// retention is worth it.
     /// </summary>
     public TimeSpan SimulatorHistory { get; set; } = TimeSpan.FromHours(12);
 }
