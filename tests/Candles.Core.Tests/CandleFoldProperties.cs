@@ -15,7 +15,10 @@ namespace Candles.Core.Tests;
 public class CandleFoldProperties
 {
     private static readonly (string Timeframe, string Zone)[] Timeframes =
-        [("1m", "UTC"), ("5m", "UTC"), ("15m", "UTC"), ("1h", "UTC"), ("90m", "UTC"), ("4h", "UTC"), ("1d", "America/New_York"), ("1w", "UTC"), ("1M", "Australia/Sydney")];
+    [
+        ("1m", "UTC"), ("5m", "UTC"), ("15m", "UTC"), ("1h", "America/New_York"), ("90m", "UTC"), ("4h", "Asia/Kolkata"),
+        ("1d", "America/New_York"), ("1w", "UTC"), ("1M", "Australia/Sydney"),
+    ];
 
     private static readonly BarSchedule Minutes = BarSchedule.For(Timeframe.OneMinute, DateTimeZone.Utc);
 
@@ -58,21 +61,23 @@ public class CandleFoldProperties
                 (candles, through) = CandleFold.Append(candles, through, batch, schedule)
                     ?? throw new InvalidOperationException($"{name}: a batch in order was refused");
 
-                // Now and then the retention moves up to a minute at most a few hours before the newest one folded.
-                if (random.Next(3) == 0 && through > long.MinValue)
+                // Now and then the retention moves up: to a minute at most a few hours before the newest one folded, or
+                // (a quiet instrument) past it.
+                if (random.Next(3) == 0)
                 {
-                    retainedFromMs = Math.Max(retainedFromMs, Minutes.PeriodOf(through - random.NextInt64(0, 6 * 60) * 60_000).StartMs);
+                    var cutMs = random.Next(10) == 0 ? through + 60_000 : through - (random.NextInt64(0, 6 * 60) * 60_000);
+                    retainedFromMs = Math.Max(retainedFromMs, Minutes.PeriodOf(cutMs).StartMs);
                     if (CandleFold.Cut(candles, retainedFromMs) is { } headEndMs)
                     {
-                        var retained = retainedFromMs;
-                        var lastFolded = through;
-                        CandleFold.ReplaceHead(candles, minutes.Where(m => m.Candle.OpenTimeMs >= retained && m.Candle.OpenTimeMs < headEndMs && m.Candle.OpenTimeMs <= lastFolded), schedule);
+                        var (from, lastFolded) = (retainedFromMs, through);
+                        CandleFold.ReplaceHead(candles, minutes.Where(m => m.Candle.OpenTimeMs >= from && m.Candle.OpenTimeMs < headEndMs && m.Candle.OpenTimeMs <= lastFolded), schedule);
                     }
                 }
-            }
 
-            var kept = minutes.Where(m => m.Candle.OpenTimeMs >= retainedFromMs);
-            Expect(BarComposer.Compose(kept, schedule, footprintStepTicks: null), candles, $"{name} in {zone}, retained from {retainedFromMs}");
+                var (kept, foldedThrough) = (retainedFromMs, through);
+                var retained = minutes.Where(m => m.Candle.OpenTimeMs >= kept && m.Candle.OpenTimeMs <= foldedThrough);
+                Expect(BarComposer.Compose(retained, schedule, footprintStepTicks: null), candles, $"{name} in {zone}, retained from {retainedFromMs}");
+            }
         }
 
         return true;
@@ -87,18 +92,20 @@ public class CandleFoldProperties
         var (candles, through) = CandleFold.Append([], long.MinValue, minutes, schedule)!.Value;
         Assert.Equal(2, candles.Count);
 
-        // Minute 10:30 is after the 10:00 candle's minute 10:05, but the 11:00 candle is the last: it cannot be folded.
+        // Were the candles folded only through 10:05 (a state the caller got wrong), minute 10:30 would be new but
+        // belong to the 10:00 candle, which is not the last: it cannot be folded.
         var late = MinuteBars([Trade(3, t0 + 30 * 60_000, 102)]);
-        Assert.Null(CandleFold.Append(candles, through - 40 * 60_000, late, schedule));
+        Assert.Null(CandleFold.Append(candles, t0 + 5 * 60_000, late, schedule));
 
-        // At or before the last minute folded, it is held already: passed over, nothing changes.
-        var (same, sameThrough) = CandleFold.Append(candles, through, late, schedule)!.Value;
+        // Before the last minute folded (11:05), it is held already: passed over, nothing changes; so is 11:05 itself.
+        var again = minutes[^1];
+        var (same, sameThrough) = CandleFold.Append(candles, through, [.. late, again], schedule)!.Value;
         Assert.Equal(candles, same);
         Assert.Equal(through, sameThrough);
     }
 
     [Fact]
-    public void ACutDropsTheCandlesBeforeTheRetentionAndNamesTheOneThatLostMinutes()
+    public void ACutDropsTheCandlesBeforeTheRetentionAndGivesTheEndOfTheOneThatMayHaveLostMinutes()
     {
         var schedule = TestTicks.Schedule("1h", "UTC");
         var t0 = TestTicks.Ms("2026-03-02T10:00:00Z");
@@ -121,9 +128,16 @@ public class CandleFoldProperties
         // Retained from a candle's start: nothing lost.
         Assert.Null(CandleFold.Cut(candles, t0 + 180 * 60_000));
         Assert.Single(candles);
+
+        // Retained from after the last candle (a quiet instrument): none left.
+        Assert.Null(CandleFold.Cut(candles, t0 + 300 * 60_000));
+        Assert.Empty(candles);
     }
 
-    /// <summary>The minutes in batches of 1 to 5, each batch sometimes repeating the one before's last minute (a re-delivery).</summary>
+    /// <summary>
+    /// The minutes in batches of 1 to 5, in any order within a batch, sometimes with a minute of an earlier batch again
+    /// (a re-delivery) or one of its own twice.
+    /// </summary>
     private static IEnumerable<List<Bar>> Batches(List<Bar> minutes, Random random)
     {
         for (var i = 0; i < minutes.Count;)
@@ -132,9 +146,15 @@ public class CandleFoldProperties
             var batch = minutes.Skip(i).Take(size).ToList();
             if (i > 0 && random.Next(4) == 0)
             {
-                batch.Add(minutes[i - 1]);
+                batch.Add(minutes[random.Next(i)]);
             }
 
+            if (random.Next(4) == 0)
+            {
+                batch.Add(batch[random.Next(batch.Count)]);
+            }
+
+            random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batch));
             yield return batch;
             i += size;
         }

@@ -24,8 +24,14 @@ public static class CandleFold
     public static (List<Bar> Candles, long ThroughMs)? Append(IReadOnlyList<Bar> candles, long throughMs, IEnumerable<Bar> minutes, BarSchedule schedule)
     {
         List<Bar> folded = [.. candles];
-        foreach (var minute in minutes.Where(m => m.Candle.OpenTimeMs > throughMs).OrderBy(m => m.Candle.OpenTimeMs))
+        foreach (var minute in minutes.OrderBy(m => m.Candle.OpenTimeMs))
         {
+            if (minute.Candle.OpenTimeMs <= throughMs)
+            {
+                // Held already: the candles were composed after this minute closed, or it came twice.
+                continue;
+            }
+
             var last = folded.Count > 0 ? folded[^1] : null;
             if (last is not null && last.Candle.Period.Contains(minute.Candle.OpenTimeMs))
             {
