@@ -190,7 +190,7 @@ public sealed class FeedFailoverTests(ITestOutputHelper output) : IAsyncLifetime
         var ids = _tape.Where(t => t.TimeUs / 60_000_000 * 60_000 == openMs).Select(t => t.Id).ToList();
         using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
         var store = new Candles.Storage.Redis.RedisMinuteBarStore(redis, new Candles.Storage.Redis.Options.RedisMinuteBarStoreOptions { ConnectionString = _redis.ConnectionString });
-        var stored = await store.LoadCheckpointAsync(Instrument);
+        var stored = (await store.LoadHistoryAsync(Instrument)).Stored;
         var bar = (await store.LoadAsync(Instrument, openMs, openMs + 60_000)).SingleOrDefault()?.Candle;
         var ranges = string.Join(' ', stored.Checkpoint?.AppliedIds.Take(20).Select(r => $"[{r.Low}..{r.High}]") ?? []);
         return $"1m bar {openMs}: expected {expected[row]}, served {served[row]}; the tape's ids {ids.Min()}..{ids.Max()}; "

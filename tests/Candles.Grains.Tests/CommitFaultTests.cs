@@ -96,12 +96,12 @@ public class CommitFaultTests(ClusterFixture fixture)
         var expected = await ReferenceAsync("TEST:LOST-REF", batches);
         var grain = await fixture.DefinedAsync("TEST:LOST");
         await grain.Ingest(batches[0], live: false);
-        var saved = await fixture.MinuteBars.LoadCheckpointAsync("TEST:LOST");
+        var saved = (await fixture.MinuteBars.LoadHistoryAsync("TEST:LOST")).Stored;
         var savedBars = await fixture.MinuteBars.LoadAsync("TEST:LOST", long.MinValue, long.MaxValue);
         await grain.Ingest(batches[1], live: false);
 
         // The store goes back to its state after the first batch, as Redis does after a crash before its fsync.
-        var now = (await fixture.MinuteBars.LoadCheckpointAsync("TEST:LOST")).Revision;
+        var now = ((await fixture.MinuteBars.LoadHistoryAsync("TEST:LOST")).Stored).Revision;
         Assert.True((await fixture.MinuteBars.Inner.RewriteAsync("TEST:LOST", savedBars, saved.Checkpoint!, now, saved.Revision)).Committed);
 
         // Re-sent ticks are duplicates to the grain, which still holds them; its commit notices and writes them all back.
@@ -121,13 +121,13 @@ public class CommitFaultTests(ClusterFixture fixture)
         var expected = await ReferenceAsync("TEST:DOWNLOST-REF", batches);
         var grain = await fixture.DefinedAsync("TEST:DOWNLOST");
         await grain.Ingest(batches[0], live: false);
-        var saved = await fixture.MinuteBars.LoadCheckpointAsync("TEST:DOWNLOST");
+        var saved = (await fixture.MinuteBars.LoadHistoryAsync("TEST:DOWNLOST")).Stored;
         var savedBars = await fixture.MinuteBars.LoadAsync("TEST:DOWNLOST", long.MinValue, long.MaxValue);
         await grain.Ingest(batches[1], live: false);
         var acknowledged = (await grain.GetMinuteBars(long.MinValue, long.MaxValue)).Bars;
 
         // Redis crashes: the next commit fails, and it comes back without the second batch, acknowledged before the crash.
-        var now = (await fixture.MinuteBars.LoadCheckpointAsync("TEST:DOWNLOST")).Revision;
+        var now = ((await fixture.MinuteBars.LoadHistoryAsync("TEST:DOWNLOST")).Stored).Revision;
         Assert.True((await fixture.MinuteBars.Inner.RewriteAsync("TEST:DOWNLOST", savedBars, saved.Checkpoint!, now, saved.Revision)).Committed);
         fixture.MinuteBars.FailCommit("TEST:DOWNLOST");
         await Assert.ThrowsAsync<InstrumentUnavailableException>(() => grain.Ingest(batches[2], live: false));
@@ -150,14 +150,14 @@ public class CommitFaultTests(ClusterFixture fixture)
         await grain.Ingest(batches[0], live: false);
 
         // Another activation (a duplicate during a membership change) commits a bar of its own.
-        var stored = await fixture.MinuteBars.LoadCheckpointAsync("TEST:STALE");
+        var stored = (await fixture.MinuteBars.LoadHistoryAsync("TEST:STALE")).Stored;
         var theirs = await ReferenceAsync("TEST:STALE-OTHER", [[.. batches[0], Buy(50, "2026-03-06T00:10:10Z", 200)]]);
         var other = stored.Revision.Next("other");
         var checkpoint = new Core.Building.BuilderCheckpoint(Us("2026-03-06T00:10:10Z"), [(1, 3), (50, 50)], theirs[^1]);
         Assert.True((await fixture.MinuteBars.Inner.CommitAsync("TEST:STALE", [.. theirs.SkipLast(1)], checkpoint, stored.Revision, other)).Committed);
 
         await Assert.ThrowsAsync<InstrumentUnavailableException>(() => grain.Ingest(batches[1], live: false));
-        Assert.Equal(other, (await fixture.MinuteBars.LoadCheckpointAsync("TEST:STALE")).Revision);
+        Assert.Equal(other, ((await fixture.MinuteBars.LoadHistoryAsync("TEST:STALE")).Stored).Revision);
 
         // The retry reaches an activation restored from the store: the other writer's tick is there, nothing is lost
         // (its later watermark makes the retried ticks late amendments, none a duplicate).

@@ -39,9 +39,6 @@ public sealed class FaultyMinuteBarStore : IMinuteBarStore
     public Task<IReadOnlyList<Bar>> LoadAsync(string instrument, long fromMs, long toMs, CancellationToken cancellation = default) =>
         Inner.LoadAsync(instrument, fromMs, toMs, cancellation);
 
-    public Task<StoredCheckpoint> LoadCheckpointAsync(string instrument, CancellationToken cancellation = default) =>
-        Inner.LoadCheckpointAsync(instrument, cancellation);
-
     public Task<StoredHistory> LoadHistoryAsync(string instrument, CancellationToken cancellation = default) =>
         Inner.LoadHistoryAsync(instrument, cancellation);
 

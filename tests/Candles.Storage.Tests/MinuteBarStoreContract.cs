@@ -88,16 +88,16 @@ public abstract class MinuteBarStoreContract
     [Fact]
     public async Task TheCheckpointIsCommittedWithTheBarsAndReadBack()
     {
-        Assert.Equal(StoredCheckpoint.Empty, await Store.LoadCheckpointAsync(_instrument));
+        Assert.Equal(StoredCheckpoint.Empty, (await Store.LoadHistoryAsync(_instrument)).Stored);
         var live = MinuteBar(T0 + 60_000, 101);
         await CommitAsync([MinuteBar(T0, 100)], new BuilderCheckpoint(123_456, [(1, 10), (12, 20)], live));
-        var checkpoint = (await Store.LoadCheckpointAsync(_instrument)).Checkpoint;
+        var checkpoint = ((await Store.LoadHistoryAsync(_instrument)).Stored).Checkpoint;
         Assert.NotNull(checkpoint);
         Assert.Equal(123_456, checkpoint.WatermarkUs);
         Assert.Equal([(1L, 10L), (12L, 20L)], checkpoint.AppliedIds);
         AssertSameBar(live, checkpoint.Live!);
         await CommitAsync([], new BuilderCheckpoint(200_000, [(1, 21)], null));
-        Assert.Null((await Store.LoadCheckpointAsync(_instrument)).Checkpoint!.Live);
+        Assert.Null(((await Store.LoadHistoryAsync(_instrument)).Stored).Checkpoint!.Live);
         Assert.Single(await Store.LoadAsync(_instrument, long.MinValue, long.MaxValue));
     }
 
@@ -111,12 +111,12 @@ public abstract class MinuteBarStoreContract
         var refused = await Store.CommitAsync(_instrument, [MinuteBar(T0, 999)], Checkpoint(2), StoreRevision.None, StoreRevision.None.Next("b"));
         Assert.Equal(CommitResult.Conflict(first), refused);
         AssertSameBar(MinuteBar(T0, 100), Assert.Single(await Store.LoadAsync(_instrument, long.MinValue, long.MaxValue)));
-        Assert.Equal(new StoredCheckpoint(Checkpoint(1), first) with { Checkpoint = null }, (await Store.LoadCheckpointAsync(_instrument)) with { Checkpoint = null });
-        Assert.Equal(1, (await Store.LoadCheckpointAsync(_instrument)).Checkpoint!.WatermarkUs);
+        Assert.Equal(new StoredCheckpoint(Checkpoint(1), first) with { Checkpoint = null }, ((await Store.LoadHistoryAsync(_instrument)).Stored) with { Checkpoint = null });
+        Assert.Equal(1, ((await Store.LoadHistoryAsync(_instrument)).Stored).Checkpoint!.WatermarkUs);
 
         var second = first.Next("a");
         Assert.True((await Store.CommitAsync(_instrument, [MinuteBar(T0 + 60_000, 101)], Checkpoint(3), first, second)).Committed);
-        Assert.Equal(second, (await Store.LoadCheckpointAsync(_instrument)).Revision);
+        Assert.Equal(second, ((await Store.LoadHistoryAsync(_instrument)).Stored).Revision);
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public abstract class MinuteBarStoreContract
         Assert.Equal(bars.Count, loaded.Count);
         AssertSameBar(bars[0], loaded[0]);
         AssertSameBar(bars[^1], loaded[^1]);
-        var stored = await Store.LoadCheckpointAsync(_instrument);
+        var stored = (await Store.LoadHistoryAsync(_instrument)).Stored;
         Assert.Equal((42L, written), (stored.Checkpoint!.WatermarkUs, stored.Revision));
 
         Assert.True((await Store.RewriteAsync(_instrument, [], Checkpoint(43), written, written.Next("x"))).Committed);

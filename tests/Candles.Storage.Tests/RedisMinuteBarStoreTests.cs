@@ -49,7 +49,7 @@ public class RedisMinuteBarStoreTests(RedisFixture redis) : MinuteBarStoreContra
         await database.SortedSetAddAsync($"candles:1m:{instrument}", Storage.Encoding.BarCodec.Encode(bar), bar.Candle.OpenTimeMs);
         await database.StringSetAsync($"candles:checkpoint:{instrument}", Storage.Encoding.CheckpointCodec.Encode(new Core.Building.BuilderCheckpoint(7, [(1, 9)], null)));
 
-        var stored = await store.LoadCheckpointAsync(instrument);
+        var stored = (await store.LoadHistoryAsync(instrument)).Stored;
         Assert.Equal((7L, StoreRevision.None), (stored.Checkpoint!.WatermarkUs, stored.Revision));
         Assert.Equal([bar.Candle], (await store.LoadAsync(instrument, long.MinValue, long.MaxValue)).Select(b => b.Candle));
         Assert.False(await database.KeyExistsAsync($"candles:1m:{instrument}"));
@@ -84,6 +84,6 @@ public class RedisMinuteBarStoreTests(RedisFixture redis) : MinuteBarStoreContra
         Assert.True((await store.CommitAsync(instrument, [MinuteBar(1_000_000_020_000, 5)], checkpoint, StoreRevision.None, first)).Committed);
         Assert.True((await store.RewriteAsync(instrument, [MinuteBar(1_000_000_080_000, 6)], checkpoint, first, first.Next("w"))).Committed);
         Assert.Equal([1_000_000_080_000L], (await store.LoadAsync(instrument, long.MinValue, long.MaxValue)).Select(b => b.Candle.OpenTimeMs));
-        Assert.Equal(first.Next("w"), (await store.LoadCheckpointAsync(instrument)).Revision);
+        Assert.Equal(first.Next("w"), ((await store.LoadHistoryAsync(instrument)).Stored).Revision);
     }
 }

@@ -28,9 +28,6 @@ public interface IMinuteBarStore
     /// <summary>Bars with <c>fromMs &lt;= open time &lt; toMs</c>, ascending.</summary>
     Task<IReadOnlyList<Bar>> LoadAsync(string instrument, long fromMs, long toMs, CancellationToken cancellation = default);
 
-    /// <summary>The last committed checkpoint and its revision, read together.</summary>
-    Task<StoredCheckpoint> LoadCheckpointAsync(string instrument, CancellationToken cancellation = default);
-
     /// <summary>
     /// The last committed checkpoint, its revision and every bar, read at one instant: what a builder is restored from.
     /// Two reads could take the checkpoint of one commit and the bars of the next (another writer between them), a

@@ -54,19 +54,6 @@ public sealed class InMemoryMinuteBarStore : IMinuteBarStore
         }
     }
 
-    public Task<StoredCheckpoint> LoadCheckpointAsync(string instrument, CancellationToken cancellation = default)
-    {
-        if (!_instruments.TryGetValue(instrument, out var series))
-        {
-            return Task.FromResult(StoredCheckpoint.Empty);
-        }
-
-        lock (series)
-        {
-            return Task.FromResult(new StoredCheckpoint(series.Checkpoint, series.Revision));
-        }
-    }
-
     public Task<IReadOnlyList<Bar>> LoadAsync(string instrument, long fromMs, long toMs, CancellationToken cancellation = default)
     {
         if (!_instruments.TryGetValue(instrument, out var series))

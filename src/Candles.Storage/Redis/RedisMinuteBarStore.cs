@@ -95,19 +95,6 @@ public sealed class RedisMinuteBarStore(IConnectionMultiplexer redis, RedisMinut
         return Result(result);
     }
 
-    public async Task<StoredCheckpoint> LoadCheckpointAsync(string instrument, CancellationToken cancellation = default)
-    {
-        var keys = Keys(instrument);
-        var values = await Database.StringGetAsync([keys.Checkpoint, keys.Revision]);
-        if (values[0].IsNullOrEmpty && await MoveUntaggedKeysAsync(instrument, keys))
-        {
-            values = await Database.StringGetAsync([keys.Checkpoint, keys.Revision]);
-        }
-
-        var checkpoint = values[0].IsNullOrEmpty ? null : CheckpointCodec.Decode((byte[])values[0]!);
-        return new StoredCheckpoint(checkpoint, StoreRevision.Parse(values[1]));
-    }
-
     public async Task<StoredHistory> LoadHistoryAsync(string instrument, CancellationToken cancellation = default)
     {
         var keys = Keys(instrument);
