@@ -1,5 +1,4 @@
 using Candles.Abstractions.Grains;
-using Candles.Abstractions.Streams;
 using Candles.Abstractions.Wire;
 using Candles.Core.Building;
 using Candles.Core.Ticks;
@@ -10,7 +9,6 @@ using Candles.Storage.Sealed;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Streams;
 
 namespace Candles.Grains;
 
@@ -37,27 +35,18 @@ public sealed partial class SymbolGrain(
     private readonly List<BarChange> _changes = [];
     private string _id = string.Empty;
 
-    // Both start from the activation's wall clock, so a new activation never repeats an old version or sequence.
+    // Starts from the activation's wall clock, as the publisher's sequences do, so a new activation never repeats an old version.
     private long _closedVersion;
-    private long _sequence;
-    private long _streamSequence;
     private BarBuilder? _builder;
     private MinuteHistory _history = null!;
     private IngestReport _totals = IngestReport.Empty;
-    private IAsyncStream<BarEvents>? _stream;
-    private MinuteFollowers _followers = null!;
-    private bool _livePending;
-    private long _lastPublishedMs;
-    private long _publishedWatermarkUs = long.MinValue;
+    private MinutePublisher _publisher = null!;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _id = this.GetPrimaryKeyString();
         _closedVersion = TimeProvider.System.GetUtcNow().UtcTicks;
-        _sequence = _closedVersion;
-        _streamSequence = _closedVersion;
-        _stream = this.MinuteStream(_id);
-        _followers = new MinuteFollowers(GrainFactory);
+        _publisher = new MinutePublisher(_id, this.MinuteStream(_id), new MinuteFollowers(GrainFactory), _closedVersion, logger);
         _history = new MinuteHistory(store, _id, logger);
 
         // Redis lost (flushed, replaced)? PostgreSQL keeps the grids of every instrument with sealed bars.
@@ -158,7 +147,7 @@ public sealed partial class SymbolGrain(
                 builder.Scan(LiveWatermarkUs());
             }
 
-            _livePending |= applied > 0;
+            _publisher.LivePending |= applied > 0;
             await CommitAsync(checkpoint: ticks.Length > 0 || live);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -256,7 +245,7 @@ public sealed partial class SymbolGrain(
     private InstrumentUnavailableException Discard(Exception failure)
     {
         _changes.Clear();
-        _livePending = false;
+        _publisher.LivePending = false;
         _closedVersion++;
         if (failure is StaleWriterException)
         {
@@ -277,7 +266,7 @@ public sealed partial class SymbolGrain(
     public async Task<LiveState> GetLiveState()
     {
         var builder = await BuilderAsync();
-        return new LiveState(_closedVersion, builder.LiveBar, builder.WatermarkUs, _sequence);
+        return new LiveState(_closedVersion, builder.LiveBar, builder.WatermarkUs, _publisher.Sequence);
     }
 
     public async Task<BarsPage> GetMinuteBars(long fromMs, long toMs)
@@ -344,9 +333,9 @@ public sealed partial class SymbolGrain(
         builder.DrainChanges(_changes);
         if (_changes.Count == 0 && !checkpoint)
         {
-            if ((forcePublish && _livePending) || WatermarkCrossedMinute(builder))
+            if ((forcePublish && _publisher.LivePending) || _publisher.WatermarkCrossedMinute(builder))
             {
-                await PublishAsync(builder);
+                await _publisher.PublishAsync(builder, _changes, _closedVersion, state.State.Incomplete);
             }
 
             return;
@@ -373,9 +362,9 @@ public sealed partial class SymbolGrain(
             await _history.TrimAsync(builder.FirstOpenTimeMs!.Value);
         }
 
-        if (_changes.Count > 0 || forcePublish || (_livePending && Environment.TickCount64 - _lastPublishedMs >= _options.UpdatePeriod.TotalMilliseconds))
+        if (_changes.Count > 0 || forcePublish || _publisher.LiveDue(_options.UpdatePeriod))
         {
-            await PublishAsync(builder);
+            await _publisher.PublishAsync(builder, _changes, _closedVersion, state.State.Incomplete);
         }
 
         // Published: the builder holds these bars (old ones packed), so a replay's last batch is not kept here as well.
@@ -392,109 +381,17 @@ public sealed partial class SymbolGrain(
         }
     }
 
-    /// <summary>
-    /// The watermark entered a new minute since the last message: consumers hear of it even when no 1m bar changed,
-    /// so a longer bar whose last minutes were quiet closes on time.
-    /// </summary>
-    private bool WatermarkCrossedMinute(BarBuilder builder) =>
-        builder.WatermarkUs / 60_000_000 > _publishedWatermarkUs / 60_000_000;
-
-    /// <summary>
-    /// Sends the drained changes, and the live bar if it changed since the last message, in order. The bars are
-    /// committed already: a message lost here is a gap the consumers see by its sequence. A big commit (a replay
-    /// batch closes thousands of bars) is split into messages of at most <see cref="MaxMessageLevels"/> footprint
-    /// levels, as the memory stream's cache refuses messages of a megabyte; a bar too wide for one message alone
-    /// goes without its footprint, which a consumer can still read from this grain.
-    /// </summary>
-    private async Task PublishAsync(BarBuilder builder)
-    {
-        List<BarEvent> events = new(_changes.Count + 1);
-        foreach (var change in _changes)
-        {
-            events.Add(new BarEvent(change.Kind == BarChangeKind.Closed ? BarEventKind.Close : BarEventKind.Correction, change.Bar));
-        }
-
-        if (_livePending && builder.LiveBar is { } live)
-        {
-            events.Add(new BarEvent(BarEventKind.Update, live));
-        }
-
-        // The stream's consumers (the sealers) need closes, corrections and the watermark's minutes; a live update alone
-        // goes to the following timeframes only, sparing the stream a footprint per commit.
-        var forStream = _changes.Count > 0 || WatermarkCrossedMinute(builder);
-        var committedAtMs = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
-        _livePending = false;
-        _lastPublishedMs = Environment.TickCount64;
-        _publishedWatermarkUs = builder.WatermarkUs;
-        try
-        {
-            if (events.Count == 0)
-            {
-                await SendAsync(new BarEvents(++_sequence, _closedVersion, builder.WatermarkUs, [], builder.RetainedFromMs, state.State.Incomplete, committedAtMs, EndsCommit: true), forStream);
-            }
-
-            var start = 0;
-            while (start < events.Count)
-            {
-                var (count, weight) = (0, 0);
-                while (start + count < events.Count && (count == 0 || weight + Weight(events[start + count]) <= MaxMessageLevels))
-                {
-                    weight += Weight(events[start + count++]);
-                }
-
-                IReadOnlyList<BarEvent> chunk = count == 1 && weight > MaxMessageLevels
-                    ? [events[start] with { Bar = events[start].Bar with { Footprint = Core.Bars.Footprint.Empty } }]
-                    : events.GetRange(start, count);
-                var last = start + count == events.Count;
-                await SendAsync(new BarEvents(++_sequence, _closedVersion, builder.WatermarkUs, chunk, builder.RetainedFromMs, state.State.Incomplete, committedAtMs, EndsCommit: last), forStream);
-                start += count;
-            }
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            LogPublishFailed(logger, ex, _id);
-        }
-
-        static int Weight(BarEvent e) => 1 + e.Bar.Footprint.Levels.Length;
-    }
-
-    /// <summary>
-    /// To the following timeframes first, so a live update's path to a chart waits for no stream agent; then, if the
-    /// sealers need it, on the stream under the stream's own sequence (+1 per stream message, so gaps stay visible).
-    /// The stream carries candles only: the sealers compose days from this grain's bars and read no footprint from a
-    /// message, and a replay's closes would otherwise fill the stream cache's pooled blocks with levels for half an hour.
-    /// </summary>
-    private Task SendAsync(BarEvents message, bool forStream)
-    {
-        _followers.Push(message);
-        if (!forStream)
-        {
-            return Task.CompletedTask;
-        }
-
-        List<BarEvent> candles = new(message.Events.Count);
-        foreach (var e in message.Events)
-        {
-            candles.Add(e.Bar.Footprint.Levels.IsEmpty ? e : e with { Bar = e.Bar with { Footprint = Core.Bars.Footprint.Empty } });
-        }
-
-        return _stream!.OnNextAsync(message with { Sequence = ++_streamSequence, Events = candles });
-    }
-
     public Task<long> FollowMinutes(string timeframeKey)
     {
-        _followers.Follow(timeframeKey);
-        return Task.FromResult(_sequence);
+        _publisher.Follow(timeframeKey);
+        return Task.FromResult(_publisher.Sequence);
     }
 
     public Task UnfollowMinutes(string timeframeKey)
     {
-        _followers.Unfollow(timeframeKey);
+        _publisher.Unfollow(timeframeKey);
         return Task.CompletedTask;
     }
-
-    /// <summary>Footprint levels (plus one per bar) in one stream message: about 300 KB serialized at most.</summary>
-    internal const int MaxMessageLevels = 8192;
 
     /// <summary>Activates the sealers of every sealed zone, which then follow the 1m stream by themselves.</summary>
     private Task WakeSealersAsync() => state.State.Spec is null
@@ -571,9 +468,6 @@ public sealed partial class SymbolGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instrument {Instrument} recovered its definition from the sealed-bar store")]
     private static partial void LogRecovered(ILogger logger, string instrument);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish the 1m events of {Instrument}; consumers will see a sequence gap")]
-    private static partial void LogPublishFailed(ILogger logger, Exception exception, string instrument);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not commit a change of {Instrument}; it is rolled back to the last commit")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, string instrument);

@@ -156,7 +156,7 @@ public class StreamTests(ClusterFixture fixture)
         var events = await EventsAsync(recorder, 6001);
         Assert.Equal(Enumerable.Range(0, 6001).Select(m => (start / 1000) + (m * 60_000L)), events.Where(e => e.Kind == BarEventKind.Close).Select(e => e.OpenMs));
         Assert.True(recorder.Messages.Count >= 3, $"{recorder.Messages.Count} messages");
-        Assert.All(recorder.Messages, m => Assert.True(m.Events.Count <= SymbolGrain.MaxMessageLevels));
+        Assert.All(recorder.Messages, m => Assert.True(m.Events.Count <= MinutePublisher.MaxMessageLevels));
 
         // The stream carries the candles only, the wide bar's too; the grain keeps every footprint.
         Assert.All(recorder.Events, e => Assert.True(e.Bar.Footprint.Levels.IsEmpty));
