@@ -25,29 +25,13 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
 {
     private string _instrument = string.Empty;
     private BarSchedule _schedule = null!;
-    private BarSchedule? _day;
-    private SealedSeries? _sealedDays;
+    private SealedDays? _sealedDays;
     private ISymbolGrain _symbol = null!;
     private IPeriodGrain? _sealer;
     private ObserverManager<ILiveBarsObserver> _observers = null!;
     private long _lastMinuteSequence = long.MinValue;
 
-    // Candles composed from closed data, current while both versions are; bars opening before _cachedRetainedFromMs may be partial.
-    private long _cachedVersion = long.MinValue;
-    private long _cachedSealVersion = long.MinValue;
-    private long _cachedRetainedFromMs = long.MinValue;
-    private IncompleteSpans? _cachedIncomplete;
-    private List<Bar> _cachedClosed = [];
-
-    // The newest minute the cached composition holds, and the 1m message it is current with: the next message, if it
-    // holds a whole commit, is folded in rather than the whole 1m history read again.
-    private long _cachedThroughMinuteMs = long.MinValue;
-    private long _cachedAtSequence = long.MinValue;
-
-    // Sealed days without footprints, current while the sealer's version is.
-    private long _sealedDaysVersion = long.MinValue;
-    private List<Bar> _sealedDaysCache = [];
-
+    private CandleCache _cache = null!;
     private TimeframePublisher _publisher = null!;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -59,11 +43,11 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
         _schedule = BarSchedule.For(timeframe, TimeZones.Find(zone));
         if (!timeframe.IsIntraday && seal.Value.AllZones.Contains(zone))
         {
-            _day = BarSchedule.For(Timeframe.Parse("1d"), TimeZones.Find(zone));
-            _sealedDays = new SealedSeries(instrument, Timeframe.Parse("1d"), zone);
+            _sealedDays = new SealedDays(sealedBars, instrument, zone, key, logger);
             _sealer = GrainFactory.GetGrain<IPeriodGrain>(GrainKeys.Period(instrument, zone));
         }
 
+        _cache = new CandleCache(_symbol, _schedule, _sealedDays);
         _observers = new ObserverManager<ILiveBarsObserver>(ITimeframeGrain.ObserverLease, logger);
 
         // Subscriptions to the 1m stream kept by the pub-sub store from versions that followed it that way.
@@ -73,14 +57,14 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
         var (live, sealState) = await CurrentAsync();
         try
         {
-            await EnsureCachedAsync(live, sealState);
+            await _cache.EnsureAsync(live, sealState);
         }
         catch (InstrumentUnavailableException)
         {
             // The sealed days cannot be read now (logged): the first request tries again, or answers from the 1m history.
         }
 
-        _publisher = new TimeframePublisher(WatermarkUs(live), TimeProvider.System.GetUtcNow().UtcTicks);
+        _publisher = new TimeframePublisher(_cache.WatermarkUs(live), TimeProvider.System.GetUtcNow().UtcTicks);
     }
 
     public Task<long> Watch() => Task.FromResult(_publisher.Sequence);
@@ -152,8 +136,8 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
         if (query.FootprintStepTicks is null)
         {
             var (live, sealState) = await CurrentAsync();
-            await EnsureCachedAsync(live, sealState);
-            return Candles(query, live);
+            await _cache.EnsureAsync(live, sealState);
+            return _cache.Candles(query, live);
         }
 
         // Only the periods the limit can fill are read and composed, not the whole history after the start.
@@ -171,147 +155,6 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
 
     private async Task<(LiveState Live, SealState? Seal)> CurrentAsync() =>
         (await _symbol.GetLiveState(), _sealer is null ? null : await _sealer.GetSealState());
-
-    /// <summary>Bars opening before this may be partial: before the 1m retention and not from a sealed day.</summary>
-    private static long RetainedFromMs(BarsPage minutes, IReadOnlyList<Bar> sealedDays) =>
-        sealedDays.Count == 0 ? minutes.RetainedFromMs : Math.Min(minutes.RetainedFromMs, sealedDays[0].Candle.OpenTimeMs);
-
-    /// <summary>
-    /// Brings the closed candles up to date if the 1m bars or the sealed days changed since they were cached: by
-    /// folding in the 1m message that follows the one the cache is current with, else by recomposing them all.
-    /// </summary>
-    private async Task EnsureCachedAsync(LiveState live, SealState? sealState, BarEvents? message = null)
-    {
-        var sealVersion = sealState?.Version ?? long.MinValue;
-
-        // A live minute the cache holds as closed cannot be (a read of the minutes raced a rollback of the instrument's
-        // watermark): everything is read again.
-        var liveHeld = live.Live is { } minute && minute.Candle.OpenTimeMs <= _cachedThroughMinuteMs;
-        if (!liveHeld && live.ClosedVersion == _cachedVersion && sealVersion == _cachedSealVersion)
-        {
-            // No closed bar changed since: the cache is as current with this message (or read) as with its own.
-            _cachedAtSequence = Math.Max(_cachedAtSequence, message?.Sequence ?? live.Sequence);
-            return;
-        }
-
-        if (!liveHeld && message is not null && await TryFoldAsync(message, live.Live?.Candle.OpenTimeMs ?? long.MaxValue))
-        {
-            return;
-        }
-
-        // The minutes closed as of the state read: before its live minute or, with none live, before its watermark's
-        // minute. A minute opened and closed since (the two reads are apart) is left to the messages that report it.
-        var closed = await _symbol.GetMinuteCandles(long.MinValue, live.Live?.Candle.OpenTimeMs ?? ClosedBeforeMs(live.WatermarkUs));
-        (_cachedThroughMinuteMs, _cachedAtSequence) = (closed.Bars.Count > 0 ? closed.Bars[^1].Candle.OpenTimeMs : long.MinValue, message?.Sequence ?? live.Sequence);
-        if (_sealedDays is null)
-        {
-            _cachedClosed = BarComposer.Compose(closed.Bars, _schedule, footprintStepTicks: null);
-            _cachedRetainedFromMs = closed.RetainedFromMs;
-            _cachedIncomplete = closed.Incomplete;
-        }
-        else
-        {
-            if (sealVersion != _sealedDaysVersion)
-            {
-                _sealedDaysCache = [.. await LoadSealedDaysAsync(long.MinValue, long.MaxValue, footprints: false)];
-                _sealedDaysVersion = sealVersion;
-            }
-
-            _cachedClosed = BarComposer.Compose(MergeDays(_sealedDaysCache, closed, footprints: false), _schedule, footprintStepTicks: null);
-            _cachedRetainedFromMs = RetainedFromMs(closed, _sealedDaysCache);
-            _cachedIncomplete = closed.Incomplete;
-        }
-
-        (_cachedVersion, _cachedSealVersion) = (live.ClosedVersion, sealVersion);
-    }
-
-    /// <summary>The start of the watermark's minute: every minute closed at that watermark opened before it (it ended at or before the watermark).</summary>
-    private static long ClosedBeforeMs(long watermarkUs) => watermarkUs <= 0 ? long.MinValue : Minutes.PeriodOf(watermarkUs / 1000).StartMs;
-
-    private static readonly BarSchedule Minutes = BarSchedule.For(Timeframe.OneMinute, NodaTime.DateTimeZone.Utc);
-
-    /// <summary>
-    /// Folds a 1m message into the cached candles, when it is the next one after the message they are current with
-    /// and holds a whole commit (so the cache is then exactly as of its version): the minutes it closed (the live bar
-    /// closing, always the newest) extend the last bar or start the next; bars the retention cut are recomposed from
-    /// the minutes left. A new list, so the publisher still compares every bar. False, changing nothing, when the
-    /// message needs the whole history read again: a correction, a gap, a part of a commit, sealed days.
-    /// </summary>
-    /// <param name="message">The 1m message.</param>
-    /// <param name="liveOpenMs">The live minute as of the message: it is not a closed minute, so no bar holds it here.</param>
-    private async Task<bool> TryFoldAsync(BarEvents message, long liveOpenMs)
-    {
-        if (_sealedDays is not null || !message.EndsCommit || message.Sequence != _cachedAtSequence + 1
-            || message.Events.Any(e => e.Kind == BarEventKind.Correction))
-        {
-            return false;
-        }
-
-        var closes = message.Events.Where(e => e.Kind == BarEventKind.Close).Select(e => e.Bar);
-        if (CandleFold.Append(_cachedClosed, _cachedThroughMinuteMs, closes, _schedule) is not ({ } bars, var through) || through >= liveOpenMs)
-        {
-            // A minute the cached candles cannot take, or a closed minute at or after the live one: not a state this
-            // message describes.
-            return false;
-        }
-
-        var retainedFromMs = Math.Max(_cachedRetainedFromMs, message.RetainedFromMs);
-        if (retainedFromMs > _cachedRetainedFromMs && CandleFold.Cut(bars, retainedFromMs) is { } headEndMs)
-        {
-            // The first bar lost minutes: composed anew from the closed ones still held, up to the last one folded (it
-            // may be the last bar too: the live minute is folded in when served, not here).
-            var head = await _symbol.GetMinuteCandles(retainedFromMs, Math.Min(headEndMs, Math.Min(liveOpenMs, through + 1)));
-            CandleFold.ReplaceHead(bars, head.Bars, _schedule);
-        }
-
-        (_cachedClosed, _cachedThroughMinuteMs, _cachedRetainedFromMs, _cachedIncomplete) = (bars, through, retainedFromMs, message.Incomplete);
-        (_cachedVersion, _cachedAtSequence) = (message.ClosedVersion, message.Sequence);
-        return true;
-    }
-
-    /// <summary>
-    /// Candles (no footprints) from the cached composition, with the live minute folded into the last bar. The
-    /// closed bars were read up to the live minute's start, so that minute is counted once.
-    /// </summary>
-    private BarsPage Candles(BarsQuery query, LiveState live)
-    {
-        var cached = _cachedClosed;
-        var (replaceLast, append) = FoldLive(live);
-        var start = query.HasStart ? BarIndex.LowerBound(cached, query.FromMs) : query.ToMs == long.MaxValue ? Math.Max(0, cached.Count - query.Limit) : 0;
-        var inRange = From(start).Where(b => b.Candle.OpenTimeMs >= query.FromMs && b.Candle.OpenTimeMs < query.ToMs);
-        var page = query.HasStart ? inRange.Take(query.Limit) : inRange.TakeLast(query.Limit);
-        return new BarsPage([.. page], WatermarkUs(live), _cachedRetainedFromMs, _cachedIncomplete);
-
-        IEnumerable<Bar> From(int index)
-        {
-            for (var i = index; i < cached.Count; i++)
-            {
-                yield return i == cached.Count - 1 && replaceLast is not null ? replaceLast : cached[i];
-            }
-
-            if (append is not null)
-            {
-                yield return append;
-            }
-        }
-    }
-
-    /// <summary>The live minute either extends the last cached bar (<c>ReplaceLast</c>) or starts a new one (<c>Append</c>).</summary>
-    private (Bar? ReplaceLast, Bar? Append) FoldLive(LiveState live)
-    {
-        if (live.Live is not { } minute)
-        {
-            return (null, null);
-        }
-
-        var last = _cachedClosed.Count > 0 && _cachedClosed[^1].Candle.Period.Contains(minute.Candle.OpenTimeMs) ? _cachedClosed[^1] : null;
-        var current = BarComposer.Compose(last is null ? [minute] : [last, minute], _schedule, footprintStepTicks: null)[0];
-        return last is null ? (null, current) : (current, null);
-    }
-
-    /// <summary>A sealed day is closed even when the 1m history (and its watermark) is gone.</summary>
-    private long WatermarkUs(LiveState live) =>
-        _sealedDaysCache.Count == 0 || _sealedDays is null ? live.WatermarkUs : Math.Max(live.WatermarkUs, _sealedDaysCache[^1].Candle.Period.EndMs * 1000);
 
     /// <summary>
     /// A 1m message: pushes this timeframe's bars the watermark closed, the closed bars that changed and the open bar
@@ -359,16 +202,17 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
             // Folded when the state is the message's own: carried by it, or read with no message sent after it (a close
             // by the scan or a flush, with no live update after it), so no closed minute is missing beside the live one.
             var foldable = message is not null && (fromMessage || (live.Sequence == message.Sequence && live.ClosedVersion == message.ClosedVersion));
-            await EnsureCachedAsync(live, sealState, foldable ? message : null);
-            var watermarkUs = WatermarkUs(live);
-            var (replaceLast, append) = FoldLive(live);
+            await _cache.EnsureAsync(live, sealState, foldable ? message : null);
+            var watermarkUs = _cache.WatermarkUs(live);
+            var (replaceLast, append) = _cache.FoldLive(live);
 
             // With no live minute, the last bar may still be open: its closed minutes are all it holds so far.
-            var open = replaceLast ?? append ?? (_cachedClosed.Count > 0 ? _cachedClosed[^1] : null);
-            var events = _publisher.Next(_cachedClosed, open, watermarkUs, _cachedRetainedFromMs);
+            var closed = _cache.Closed;
+            var open = replaceLast ?? append ?? (closed.Count > 0 ? closed[^1] : null);
+            var events = _publisher.Next(closed, open, watermarkUs, _cache.RetainedFromMs);
             foreach (var chunk in events.Chunk(TimeframePublisher.MaxMessageEvents))
             {
-                var next = new BarEvents(_publisher.NextSequence(), live.ClosedVersion, watermarkUs, chunk, _cachedRetainedFromMs, _cachedIncomplete, message?.CommittedAtMs ?? 0);
+                var next = new BarEvents(_publisher.NextSequence(), live.ClosedVersion, watermarkUs, chunk, _cache.RetainedFromMs, _cache.Incomplete, message?.CommittedAtMs ?? 0);
                 await _observers.Notify(observer => observer.OnBars(next));
             }
         }
@@ -426,10 +270,10 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
         IReadOnlyList<Bar> composed;
         if (_sealedDays is not null)
         {
-            var sealedDays = await LoadSealedDaysAsync(fetchFrom, fetchTo, footprints: true);
-            composed = BarComposer.Compose(MergeDays(sealedDays, minutes, footprints: true), schedule, query.FootprintStepTicks);
+            var sealedDays = await _sealedDays.LoadAsync(fetchFrom, fetchTo, footprints: true);
+            composed = BarComposer.Compose(_sealedDays.Merge(sealedDays, minutes, footprints: true), schedule, query.FootprintStepTicks);
             watermarkUs = Math.Max(watermarkUs, sealedDays.Count == 0 ? long.MinValue : sealedDays[^1].Candle.Period.EndMs * 1000);
-            retainedFromMs = RetainedFromMs(minutes, sealedDays);
+            retainedFromMs = SealedDays.RetainedFromMs(minutes, sealedDays);
         }
         else if (schedule.Timeframe == Timeframe.OneMinute && query.FootprintStepTicks is 1)
         {
@@ -444,42 +288,6 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
         var page = query.HasStart ? inRange.Take(query.Limit) : inRange.Skip(Math.Max(0, inRange.Count - query.Limit));
         return new BarsPage([.. page], watermarkUs, retainedFromMs, minutes.Incomplete);
     }
-
-    /// <summary>
-    /// Each day once: the sealed day, unless the 1m bars give a newer revision of it (a correction not sealed
-    /// yet) or it is not sealed at all. A day the 1m retention has cut short is never preferred to a sealed one.
-    /// </summary>
-    private List<Bar> MergeDays(IReadOnlyList<Bar> sealedDays, BarsPage minutes, bool footprints)
-    {
-        var days = sealedDays.ToDictionary(d => d.Candle.OpenTimeMs);
-        foreach (var day in BarComposer.Compose(minutes.Bars, _day!, footprints ? 1 : null))
-        {
-            var whole = day.Candle.OpenTimeMs >= minutes.RetainedFromMs;
-            if (!days.TryGetValue(day.Candle.OpenTimeMs, out var sealedDay) || (whole && day.Candle.Revision > sealedDay.Candle.Revision))
-            {
-                days[day.Candle.OpenTimeMs] = day;
-            }
-        }
-
-        return [.. days.Values.OrderBy(d => d.Candle.OpenTimeMs)];
-    }
-
-    /// <summary>The sealed days in [fromMs, toMs); the sealed-bar store unreachable (PostgreSQL down) is a retryable 503, not a 500.</summary>
-    private async Task<IReadOnlyList<Bar>> LoadSealedDaysAsync(long fromMs, long toMs, bool footprints)
-    {
-        try
-        {
-            return await sealedBars.LoadAsync(_sealedDays!, fromMs, toMs, footprints);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            LogSealedUnavailable(logger, ex, this.GetPrimaryKeyString());
-            throw new InstrumentUnavailableException($"the sealed bars of {this.GetPrimaryKeyString()} cannot be read now; retry");
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the sealed days of {Timeframe}")]
-    private static partial void LogSealedUnavailable(ILogger logger, Exception exception, string timeframe);
 
     /// <summary>
     /// How far below the last 1m sequence taken a message counts as overtaken. The instrument grain's sequences rise by
