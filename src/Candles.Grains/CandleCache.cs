@@ -30,7 +30,10 @@ internal sealed class CandleCache(ISymbolGrain symbol, BarSchedule schedule, Sea
     private long _sealedDaysVersion = long.MinValue;
     private List<Bar> _sealedDaysHeld = [];
 
-    /// <summary>The closed candles, ascending.</summary>
+    /// <summary>
+    /// The closed candles, ascending. A change replaces the list, never edits it in place: the publisher compares the
+    /// list it last sent with this one by reference.
+    /// </summary>
     public IReadOnlyList<Bar> Closed => _closed;
 
     /// <summary>Candles opening before this may be partial.</summary>

@@ -49,7 +49,7 @@ internal sealed partial class MinutePublisher(string instrument, IAsyncStream<Ba
     /// cache refuses messages of a megabyte; a bar too wide for one message alone goes without its footprint, which a
     /// consumer can still read from the instrument's grain.
     /// </summary>
-    public async Task PublishAsync(BarBuilder builder, IReadOnlyList<BarChange> changes, long closedVersion, IncompleteSpans? incomplete)
+    public async Task PublishAsync(BarBuilder builder, List<BarChange> changes, long closedVersion, IncompleteSpans? incomplete)
     {
         List<BarEvent> events = new(changes.Count + 1);
         foreach (var change in changes)

@@ -23,7 +23,6 @@ namespace Candles.Grains;
 /// </summary>
 public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<SealOptions> seal, ILogger<TimeframeGrain> logger) : Grain, ITimeframeGrain
 {
-    private string _instrument = string.Empty;
     private BarSchedule _schedule = null!;
     private SealedDays? _sealedDays;
     private ISymbolGrain _symbol = null!;
@@ -38,7 +37,6 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
     {
         var key = this.GetPrimaryKeyString();
         var (instrument, timeframe, zone) = GrainKeys.ParseTimeframe(key);
-        _instrument = instrument;
         _symbol = GrainFactory.GetGrain<ISymbolGrain>(instrument);
         _schedule = BarSchedule.For(timeframe, TimeZones.Find(zone));
         if (!timeframe.IsIntraday && seal.Value.AllZones.Contains(zone))
