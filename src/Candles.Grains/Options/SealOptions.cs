@@ -1,3 +1,5 @@
+using Candles.Core.Timeframes;
+
 namespace Candles.Grains.Options;
 
 /// <summary>Which zones' daily, weekly and monthly bars are sealed: section <c>Candles:Seal</c>.</summary>
@@ -11,5 +13,11 @@ public sealed class SealOptions
     /// <summary>How often a sealer re-checks its instrument by itself (catch-up and corrections), at least a minute.</summary>
     public TimeSpan CheckPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
-    public IReadOnlyList<string> AllZones => ["UTC", .. Zones.Where(z => z != "UTC").Distinct()];
+    /// <summary>
+    /// The zones sealed, UTC first, each under its canonical name: an alias (US/Eastern) is sealed and served as the zone
+    /// requests name (America/New_York). A name that is no zone is kept as it is, for the validation to refuse.
+    /// </summary>
+    public IReadOnlyList<string> AllZones => ["UTC", .. Zones.Select(Canonical).Where(z => z != "UTC").Distinct()];
+
+    private static string Canonical(string zone) => TimeZones.TryFind(zone, out var found, out _) ? found.Id : zone;
 }
