@@ -147,6 +147,13 @@ public sealed partial class PeriodGrain(
             Diagnostics.GrainMetrics.Sealed(days.Count, _zone, finishedThrough > sealedThrough ? (watermarkUs / 1000) - finishedThrough : null);
         }
 
+        if (finishedThrough > sealedThrough && sealedThrough > long.MinValue)
+        {
+            // A week or month whose last days had no trades finishes with no day of its own to seal: the last day sealed
+            // before names it, and it is sealed once it has finished.
+            await SealLongerPeriodsAsync(instrument, [sealedThrough - 1], finishedThrough);
+        }
+
         if (finishedThrough > sealedThrough)
         {
             state.State.SealedThroughMs = finishedThrough;

@@ -136,4 +136,39 @@ public class SealingTests(ClusterFixture fixture)
         var day = (await fixture.SealedAsync("TEST:RESEALCHECK", "1d", "UTC", bars => bars[0].Candle.Revision == 1))[0];
         Assert.Equal((2L, 10L), (day.Candle.Trades, day.Candle.FirstTradeId));
     }
+
+    [Fact]
+    public async Task AWeekAndMonthWhoseLastDaysHadNoTradesAreSealedOnceTheyHaveFinished()
+    {
+        // Live trading, the quiet days closed by the clock: a Monday's trade, then nothing until the week has ended; a
+        // trade on the day before a month's last, then nothing until the month has ended. Neither period has a day of
+        // its own left to seal when it finishes.
+        var grain = await fixture.DefinedAsync("TEST:QUIETEND");
+        var now = fixture.Clock.GetUtcNow();
+        var monday = now.Date.AddDays(2 + ((8 - (int)now.AddDays(2).DayOfWeek) % 7));
+        var nextMonth = new DateTimeOffset(monday.Year, monday.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(2);
+        var beforeMonthEnd = nextMonth.AddDays(-2).AddHours(10);
+
+        await TradeAtAsync(grain, 1, new DateTimeOffset(monday, TimeSpan.Zero).AddHours(10));
+        fixture.Clock.SetUtcNow(new DateTimeOffset(monday, TimeSpan.Zero).AddDays(1).AddMinutes(10));
+        await SealedAsync("TEST:QUIETEND", "1d", "UTC", 1);
+        fixture.Clock.SetUtcNow(new DateTimeOffset(monday, TimeSpan.Zero).AddDays(7).AddMinutes(10));
+        var week = Assert.Single(await SealedAsync("TEST:QUIETEND", "1w", "UTC", 1));
+        Assert.Equal((new DateTimeOffset(monday, TimeSpan.Zero).ToUnixTimeMilliseconds(), 1L), (week.Candle.OpenTimeMs, week.Candle.Trades));
+
+        await TradeAtAsync(grain, 2, beforeMonthEnd);
+        fixture.Clock.SetUtcNow(nextMonth.AddDays(-1).AddMinutes(10));
+        await SealedAsync("TEST:QUIETEND", "1d", "UTC", 2);
+        fixture.Clock.SetUtcNow(nextMonth.AddMinutes(10));
+        var month = (await fixture.SealedAsync("TEST:QUIETEND", "1M", "UTC", bars => bars.Any(b => b.Candle.Period.EndMs == nextMonth.ToUnixTimeMilliseconds())))[^1];
+        Assert.Equal(nextMonth.AddMonths(-1).ToUnixTimeMilliseconds(), month.Candle.OpenTimeMs);
+        Assert.Equal(monday.Month == nextMonth.AddMonths(-1).Month ? 2L : 1L, month.Candle.Trades);
+    }
+
+    /// <summary>A live trade at <paramref name="at"/>, the clock just after it.</summary>
+    private async Task TradeAtAsync(ISymbolGrain grain, long id, DateTimeOffset at)
+    {
+        fixture.Clock.SetUtcNow(at.AddSeconds(1));
+        await grain.Ingest([new Tick(id, at.ToUnixTimeMilliseconds() * 1000, 100, 1, AggressorSide.Buy)], live: true);
+    }
 }
