@@ -62,6 +62,10 @@ public static class CandlesServer
         else
         {
             builder.Services.AddInMemorySealedBarStore();
+            if (clustered)
+            {
+                builder.Services.AddHostedService<Operations.InMemorySealedBarsWarning>();
+            }
         }
 
         builder.UseOrleans(orleans =>
