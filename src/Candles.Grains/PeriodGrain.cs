@@ -125,12 +125,20 @@ public sealed partial class PeriodGrain(
         var days = new Dictionary<long, Bar>();
         if (finishedThrough > sealedThrough)
         {
-            Add(await ComposeDaysAsync(symbol, sealedThrough, finishedThrough));
+            var (forward, trimmedThroughMs) = await ComposeDaysAsync(symbol, sealedThrough, finishedThrough);
+            Add(forward);
+            if (sealedThrough > long.MinValue && trimmedThroughMs >= sealedThrough)
+            {
+                // The retention dropped minutes of days not sealed yet (this sealer lagged a replay, or one batch spanned
+                // more than the retention): they are in neither store now, so every bar holding them is served as not
+                // complete rather than as a day without trades. Marked before the seal moves past them.
+                await symbol.MarkIncomplete(sealedThrough * 1000, trimmedThroughMs.Value * 1000);
+            }
         }
 
         foreach (var open in corrected.Where(t => t < Math.Min(sealedThrough, finishedThrough)).Select(t => _day.PeriodOf(t)).Distinct())
         {
-            Add(await ComposeDaysAsync(symbol, open.StartMs, open.EndMs));
+            Add((await ComposeDaysAsync(symbol, open.StartMs, open.EndMs)).Days);
         }
 
         if (recheck && sealedThrough > long.MinValue)
@@ -170,14 +178,16 @@ public sealed partial class PeriodGrain(
     }
 
     /// <summary>
-    /// The days in [fromMs, toMs) the retained 1m history holds whole. A day the retention has cut into is never
-    /// sealed or re-sealed from what is left of it: a sealer lagging a fast replay leaves it unsealed (served as
-    /// incomplete), and a correction in it keeps the day sealed whole before.
+    /// The days in [fromMs, toMs) the retained 1m history holds whole, and the newest minute the retention has dropped
+    /// (null: not known, and then every day opening before the retention may have lost minutes). A day the retention has
+    /// cut into is never sealed or re-sealed from what is left of it: a sealer lagging a fast replay leaves it unsealed
+    /// (marked incomplete), and a correction in it keeps the day sealed whole before.
     /// </summary>
-    private async Task<List<Bar>> ComposeDaysAsync(ISymbolGrain symbol, long fromMs, long toMs)
+    private async Task<(List<Bar> Days, long? TrimmedThroughMs)> ComposeDaysAsync(ISymbolGrain symbol, long fromMs, long toMs)
     {
         var minutes = await symbol.GetMinuteBars(fromMs, toMs);
-        return [.. BarComposer.Compose(minutes.Bars, _day, footprintStepTicks: 1).Where(d => d.Candle.OpenTimeMs >= minutes.RetainedFromMs)];
+        var trimmed = minutes.TrimmedThroughMs ?? (minutes.RetainedFromMs > long.MinValue ? minutes.RetainedFromMs - 1 : long.MinValue);
+        return ([.. BarComposer.Compose(minutes.Bars, _day, footprintStepTicks: 1).Where(d => d.Candle.OpenTimeMs > trimmed)], minutes.TrimmedThroughMs);
     }
 
     /// <summary>
@@ -204,7 +214,7 @@ public sealed partial class PeriodGrain(
         {
             if (!sealedDays.TryGetValue(day.StartMs, out var sealedRevision) || revision > sealedRevision)
             {
-                stale.AddRange(await ComposeDaysAsync(symbol, day.StartMs, day.EndMs));
+                stale.AddRange((await ComposeDaysAsync(symbol, day.StartMs, day.EndMs)).Days);
             }
         }
 

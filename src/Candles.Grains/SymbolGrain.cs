@@ -272,7 +272,7 @@ public sealed partial class SymbolGrain(
     public async Task<BarsPage> GetMinuteBars(long fromMs, long toMs)
     {
         var builder = await BuilderAsync();
-        return new BarsPage(builder.BarsBetween(fromMs, toMs), builder.WatermarkUs, builder.RetainedFromMs, state.State.Incomplete);
+        return new BarsPage(builder.BarsBetween(fromMs, toMs), builder.WatermarkUs, builder.RetainedFromMs, state.State.Incomplete, builder.TrimmedThroughMs);
     }
 
     public async Task<BarsPage> GetMinuteCandles(long fromMs, long toMs)

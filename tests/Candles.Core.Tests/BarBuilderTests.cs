@@ -121,6 +121,23 @@ public class BarBuilderTests
     }
 
     [Fact]
+    public void TheNewestBarTheRetentionDroppedIsKnownAndARestoredBuilderAssumesTheWorst()
+    {
+        var builder = MinuteBuilder(TimeSpan.FromHours(1));
+        builder.Update(Buy(1, "2020-01-01T00:00:00Z", 100));
+        builder.Update(Buy(2, "2020-01-01T00:20:00Z", 100));
+        Assert.Equal(long.MinValue, builder.TrimmedThroughMs);
+
+        // Retained from 00:21 once 01:21 is live: the 00:00 and 00:20 bars go, the newest of them at 00:20.
+        builder.Update(Buy(3, "2020-01-01T01:21:00Z", 100));
+        Assert.Equal((Ms("2020-01-01T00:20:00Z"), Ms("2020-01-01T00:21:00Z")), (builder.TrimmedThroughMs, builder.RetainedFromMs));
+
+        // Restored from a store, it cannot know what went before: anything before the retention may have.
+        var restored = BarBuilder.Restore(TestTicks.Schedule("1m"), new BarBuilderOptions { Retention = TimeSpan.FromHours(1) }, [.. builder.ClosedBars], builder.Checkpoint());
+        Assert.Equal(Ms("2020-01-01T00:21:00Z") - 1, restored.TrimmedThroughMs);
+    }
+
+    [Fact]
     public void RollingBackForgetsEverySinceTheLastCommitAndNothingBefore()
     {
         var builder = MinuteBuilder(TimeSpan.FromHours(1));

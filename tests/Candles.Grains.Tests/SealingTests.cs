@@ -171,4 +171,31 @@ public class SealingTests(ClusterFixture fixture)
         fixture.Clock.SetUtcNow(at.AddSeconds(1));
         await grain.Ingest([new Tick(id, at.ToUnixTimeMilliseconds() * 1000, 100, 1, AggressorSide.Buy)], live: true);
     }
+
+    [Fact]
+    public async Task DaysTheRetentionDroppedBeforeTheyWereSealedAreServedAsNotCompleteAndTheRestIsSealed()
+    {
+        // 1 April is sealed; then one replay batch brings a trade a day from the 2nd to the 14th. With 7 days of 1m
+        // retention, the minutes of the 2nd to the 6th are dropped within the batch, before any sealer saw them.
+        var grain = await fixture.DefinedAsync("TEST:RETGAP");
+        await grain.Ingest([Buy(1, "2026-04-01T10:00:00Z"), Buy(2, "2026-04-02T10:00:00Z")], live: false);
+        await SealedAsync("TEST:RETGAP", "1d", "UTC", 1);
+        await grain.Ingest([.. Enumerable.Range(2, 13).Select(d => Buy(d + 1, $"2026-04-{d:00}T10:00:00Z"))], live: false);
+
+        // Every day whose minutes were all still there is sealed, the 7th too (it opens before the retention, which
+        // starts at 10:00 that day, but lost nothing); the 2nd to the 6th are gone.
+        var days = await fixture.SealedAsync("TEST:RETGAP", "1d", "UTC", bars => bars.Count >= 8);
+        Assert.Equal(["04-01", "04-07", "04-08", "04-09", "04-10", "04-11", "04-12", "04-13"], days.Select(d => Row(d).Open[5..10]));
+
+        // The weeks holding the lost days say so; the one after them is whole.
+        var weeks = fixture.Grains.GetGrain<ITimeframeGrain>(GrainKeys.Timeframe("TEST:RETGAP", Timeframe.Parse("1w"), "UTC"));
+        BarsPage page = null!;
+        Assert.True(
+            await ClusterFixture.EventuallyAsync(async () => (page = await weeks.GetBars(new BarsQuery(long.MinValue, long.MaxValue, 10, null))).Bars.Count == 3
+                && !page.IsComplete(page.Bars[0])),
+            "the weeks were not served as expected");
+        Assert.Equal(
+            [("2026-03-30T00:00Z", false), ("2026-04-06T00:00Z", false), ("2026-04-13T00:00Z", true)],
+            page.Bars.Select(b => (Row(b).Open, page.IsComplete(b))));
+    }
 }

@@ -42,6 +42,7 @@ public sealed class BarBuilder
     private long _amended;
     private long _duplicates;
     private long _tooOld;
+    private long _trimmedThroughMs = long.MinValue;
 
     public BarBuilder(BarSchedule schedule, BarBuilderOptions? options = null)
     {
@@ -204,6 +205,7 @@ public sealed class BarBuilder
             builder._closed.Add(bar);
         }
 
+
         if (checkpoint.Live is { } live && (closed.Count == 0 || live.Candle.OpenTimeMs > closed[^1].Candle.OpenTimeMs))
         {
             builder.StartLive(live.Candle.Period);
@@ -211,6 +213,7 @@ public sealed class BarBuilder
             builder._liveFootprint.Add(live.Footprint);
         }
 
+        builder._trimmedThroughMs = builder.RetentionStartMs() is var start and > long.MinValue ? start - 1 : long.MinValue;
         return builder;
     }
 
@@ -350,6 +353,7 @@ public sealed class BarBuilder
                 }
             }
 
+            _trimmedThroughMs = Math.Max(_trimmedThroughMs, _closed.OpenTimeMs(count - 1));
             _closed.RemoveRange(0, count);
             if (_closed.Count > 0)
             {
@@ -363,6 +367,12 @@ public sealed class BarBuilder
     /// starting here or later is whole in the 1m history, one starting earlier may be cut short.
     /// </summary>
     public long RetainedFromMs => RetentionStartMs();
+
+    /// <summary>
+    /// The open time of the newest bar the retention has dropped (long.MinValue: none). A builder restored from a store
+    /// cannot know what was dropped before: it takes everything before the retention as possibly dropped.
+    /// </summary>
+    public long TrimmedThroughMs => _trimmedThroughMs;
 
     /// <summary>The oldest bar start still retained, counted back from the newest bar.</summary>
     private long RetentionStartMs()
