@@ -205,7 +205,6 @@ public sealed class BarBuilder
             builder._closed.Add(bar);
         }
 
-
         if (checkpoint.Live is { } live && (closed.Count == 0 || live.Candle.OpenTimeMs > closed[^1].Candle.OpenTimeMs))
         {
             builder.StartLive(live.Candle.Period);
