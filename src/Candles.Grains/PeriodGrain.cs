@@ -149,17 +149,14 @@ public sealed partial class PeriodGrain(
         if (days.Count > 0)
         {
             await sealedBars.UpsertAsync(instrument, Series("1d"), [.. days.Values.OrderBy(d => d.Candle.OpenTimeMs)]);
-            await SealLongerPeriodsAsync(instrument, days.Keys, finishedThrough);
+            await SealLongerPeriodsAsync(instrument, days.Keys, sealedThrough, finishedThrough);
             _version++;
             LogSealed(logger, days.Count, _instrument, _zone);
             Diagnostics.GrainMetrics.Sealed(days.Count, _zone, finishedThrough > sealedThrough ? (watermarkUs / 1000) - finishedThrough : null);
         }
-
-        if (finishedThrough > sealedThrough && sealedThrough > long.MinValue)
+        else if (finishedThrough > sealedThrough)
         {
-            // A week or month whose last days had no trades finishes with no day of its own to seal: the last day sealed
-            // before names it, and it is sealed once it has finished.
-            await SealLongerPeriodsAsync(instrument, [sealedThrough - 1], finishedThrough);
+            await SealLongerPeriodsAsync(instrument, [], sealedThrough, finishedThrough);
         }
 
         if (finishedThrough > sealedThrough)
@@ -221,12 +218,17 @@ public sealed partial class PeriodGrain(
         return stale;
     }
 
-    /// <summary>Seals every finished week and month holding one of <paramref name="dayOpens"/>, from the sealed days.</summary>
-    private async Task SealLongerPeriodsAsync(Instrument instrument, IEnumerable<long> dayOpens, long finishedThrough)
+    /// <summary>
+    /// Seals every finished week and month holding one of <paramref name="dayOpens"/>, from the sealed days; and the one
+    /// holding the last day sealed before, if it finished since <paramref name="sealedThrough"/>: a week or month whose
+    /// last days had no trades finishes with no day of its own to seal.
+    /// </summary>
+    private async Task SealLongerPeriodsAsync(Instrument instrument, IEnumerable<long> dayOpens, long sealedThrough, long finishedThrough)
     {
         foreach (var schedule in _longer)
         {
-            foreach (var period in dayOpens.Select(schedule.PeriodOf).Distinct().Where(p => p.EndMs <= finishedThrough))
+            IEnumerable<BarPeriod> justFinished = sealedThrough > long.MinValue && schedule.PeriodOf(sealedThrough - 1) is var last && last.EndMs > sealedThrough ? [last] : [];
+            foreach (var period in dayOpens.Select(schedule.PeriodOf).Concat(justFinished).Distinct().Where(p => p.EndMs <= finishedThrough))
             {
                 var sealedDays = await sealedBars.LoadAsync(Series("1d"), period.StartMs, period.EndMs);
                 await sealedBars.UpsertAsync(instrument, Series(schedule.Timeframe.Name), BarComposer.Compose(sealedDays, schedule, footprintStepTicks: 1));
