@@ -36,14 +36,7 @@ public sealed class FootprintReadFault : IIncomingGrainCallFilter
 }
 
 /// <summary>The tight gateway, with a footprint read that can be made to fail.</summary>
-public sealed class FaultyReadGateway : RunningService
-{
-    public FaultyReadGateway()
-        : base(TightGateway.Settings) =>
-        ExtraServices = services => services.AddSingleton<IIncomingGrainCallFilter>(Fault);
-
-    public FootprintReadFault Fault { get; } = new();
-}
+public sealed class FaultyReadGateway : FilteredGateway<FootprintReadFault>;
 
 /// <summary>
 /// A footprint feed reads the footprints of each message's bars from the grain. When that read fails, its
@@ -63,12 +56,12 @@ public class FeedReadFaultTests(FaultyReadGateway server) : IClassFixture<Faulty
         await client.SendAsync(new { op = "subscribe", id = "f", instrument, tf = "1m", history = 10, footprint = true, step = "0.01" });
         Assert.True(await client.UntilAsync(c => c.Snapshots == 1, TimeSpan.FromSeconds(10)), "no snapshot");
 
-        server.Fault.FailNext();
+        server.Filter.FailNext();
         await IngestAsync(server.Http, instrument, [(2, T0 + 20_000, "101.00", "2.000", "sell")]);
         Assert.True(
             await client.UntilAsync(c => c.Bars["\"f\""][T0].GetProperty("n").GetInt64() == 2, TimeSpan.FromSeconds(10)),
-            $"the change whose read failed never reached the client (reads failed: {server.Fault.Fired})");
-        Assert.Equal(1, server.Fault.Fired);
+            $"the change whose read failed never reached the client (reads failed: {server.Filter.Fired})");
+        Assert.Equal(1, server.Filter.Fired);
         Assert.Equal(2, client.Snapshots);
         var levels = client.Bars["\"f\""][T0].GetProperty("levels").EnumerateArray().Select(l => l.GetProperty("p").GetString()).ToList();
         Assert.Equal(["100.00", "101.00"], levels);
@@ -92,14 +85,14 @@ public class FeedReadFaultTests(FaultyReadGateway server) : IClassFixture<Faulty
         Assert.True(await client.UntilAsync(c => c.Snapshots == 1, TimeSpan.FromSeconds(10)), "no snapshot");
 
         // One batch: a late trade of minute 0 and a live one of minute 40, 40 bars apart.
-        server.Fault.Reads.Clear();
+        server.Filter.Reads.Clear();
         await IngestAsync(server.Http, instrument, [(3, T0 + 20_000, "99.00", "1.000", "sell"), (4, T0 + (40 * 60_000) + 5_000, "102.00", "1.000", "buy")]);
         Assert.True(
             await client.UntilAsync(c => c.Bars["\"a\""][T0].GetProperty("n").GetInt64() == 2 && c.Bars["\"a\""][T0 + (40 * 60_000)].GetProperty("n").GetInt64() == 2, TimeSpan.FromSeconds(10)),
             "the correction or the live update never arrived");
         Assert.Equal(1, client.Snapshots);
         Assert.Equal(["99.00", "100.00"], client.Bars["\"a\""][T0].GetProperty("levels").EnumerateArray().Select(l => l.GetProperty("p").GetString()));
-        var reads = server.Fault.Reads.ToList();
+        var reads = server.Filter.Reads.ToList();
         Assert.NotEmpty(reads);
         Assert.All(reads, r => Assert.True(r.To - r.From <= 60_000, $"a read of {(r.To - r.From) / 60_000.0:0.#} minutes: {reads.Count} reads"));
     }

@@ -31,14 +31,7 @@ public sealed class MinuteReadGate : IOutgoingGrainCallFilter
     }
 }
 
-public sealed class GatedReadService : RunningService
-{
-    public GatedReadService()
-        : base(TightGateway.Settings) =>
-        ExtraServices = services => services.AddSingleton<IOutgoingGrainCallFilter>(Gate);
-
-    public MinuteReadGate Gate { get; } = new();
-}
+public sealed class GatedReadService : FilteredGateway<MinuteReadGate>;
 
 /// <summary>
 /// A timeframe grain reads the instrument's state, then its closed minutes: two calls, between which the instrument
@@ -69,16 +62,16 @@ public class MinuteReadRaceTests(GatedReadService server) : IClassFixture<GatedR
 
         // A late trade of minute 0 makes the grain read everything again; its read of the minutes is held while minute
         // 1 opens (3 trades) and closes (a trade of minute 2).
-        server.Gate.Arm();
+        server.Filter.Arm();
         await IngestAsync(server.Http, instrument, [(3, T0 + 30_000, "99.00", "1.000", "sell")]);
-        await server.Gate.Paused.WaitAsync(TimeSpan.FromSeconds(10));
+        await server.Filter.Paused.WaitAsync(TimeSpan.FromSeconds(10));
 
         // Apart by more than the instrument's coalescing of live updates (100 ms), so minute 1's update is a message.
         await Task.Delay(300);
         await IngestAsync(server.Http, instrument, [(4, T0 + 61_000, "102.00", "1.000", "buy"), (5, T0 + 62_000, "102.00", "1.000", "buy"), (6, T0 + 63_000, "103.00", "1.000", "buy")]);
         await Task.Delay(300);
         await IngestAsync(server.Http, instrument, [(7, T0 + 125_000, "104.00", "1.000", "buy")]);
-        server.Gate.Release();
+        server.Filter.Release();
 
         // A trade of the next 5m bar, whose message comes after them all: once it is pushed, so is everything before it.
         await IngestAsync(server.Http, instrument, [(8, T0 + 301_000, "105.00", "1.000", "buy")]);

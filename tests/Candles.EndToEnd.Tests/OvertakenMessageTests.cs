@@ -30,14 +30,7 @@ public sealed class MinuteMessageTrap : IIncomingGrainCallFilter
     }
 }
 
-public sealed class TrappingGateway : RunningService
-{
-    public TrappingGateway()
-        : base(TightGateway.Settings) =>
-        ExtraServices = services => services.AddSingleton<IIncomingGrainCallFilter>(Trap);
-
-    public MinuteMessageTrap Trap { get; } = new();
-}
+public sealed class TrappingGateway : FilteredGateway<MinuteMessageTrap>;
 
 /// <summary>
 /// A timeframe grain reads the instrument's current state when a 1m message does not carry it (a correction alone).
@@ -59,17 +52,17 @@ public class OvertakenMessageTests(TrappingGateway server) : IClassFixture<Trapp
 
         // Four messages held on their way: minute 0 closes as minute 1 starts; a late trade corrects minute 0 (a
         // message without the live bar); two more trades of minute 1.
-        server.Trap.Arm();
+        server.Filter.Arm();
         await IngestAsync(server.Http, instrument, [(2, T0 + 70_000, "101.00", "1.000", "buy")]);
         await IngestAsync(server.Http, instrument, [(3, T0 + 20_000, "99.00", "1.000", "sell")]);
         await IngestAsync(server.Http, instrument, [(4, T0 + 80_000, "102.00", "1.000", "buy")]);
 
         // Once trade 4's update is out (the instrument coalesces live updates for 100 ms), so each is a message of its own.
-        Assert.True(await Eventually.UntilAsync(() => server.Trap.Held.Count == 3, TimeSpan.FromSeconds(10)), $"{server.Trap.Held.Count} messages held");
+        Assert.True(await Eventually.UntilAsync(() => server.Filter.Held.Count == 3, TimeSpan.FromSeconds(10)), $"{server.Filter.Held.Count} messages held");
         await IngestAsync(server.Http, instrument, [(5, T0 + 90_000, "103.00", "1.000", "buy")]);
-        Assert.True(await Eventually.UntilAsync(() => server.Trap.Held.Count == 4, TimeSpan.FromSeconds(10)), $"{server.Trap.Held.Count} messages held");
-        server.Trap.Disarm();
-        var held = server.Trap.Held.ToList();
+        Assert.True(await Eventually.UntilAsync(() => server.Filter.Held.Count == 4, TimeSpan.FromSeconds(10)), $"{server.Filter.Held.Count} messages held");
+        server.Filter.Disarm();
+        var held = server.Filter.Held.ToList();
         Assert.True(held.Count == 4, $"{held.Count} messages held: " + string.Join(" | ", held.Select(m => $"{m.Sequence}: " + string.Join(", ", m.Events.Select(e => $"{e.Kind} {e.Bar.Candle.OpenTimeMs - T0} n={e.Bar.Candle.Trades}")))));
         Assert.DoesNotContain(held[1].Events, e => e.Kind == BarEventKind.Update);
 
