@@ -1,3 +1,4 @@
+using Candles.Core.Bars;
 using Candles.Core.Building;
 using static Candles.Core.Tests.TestTicks;
 
@@ -470,8 +471,8 @@ public class BarBuilderTests
         }
 
         var candle = builder.LiveBar!.Candle;
-        Assert.Equal(Int128.Parse("10000000000000000"), candle.Volume);
-        Assert.Equal(Int128.Parse("20000000000000000000"), candle.QuoteVolume);
+        Assert.Equal((Volume)Int128.Parse("10000000000000000"), candle.Volume);
+        Assert.Equal((Volume)Int128.Parse("20000000000000000000"), candle.QuoteVolume);
         Assert.True(candle.QuoteVolume > long.MaxValue);
         var instrument = new Instruments.Instrument(Instruments.InstrumentId.Parse("BINANCE:PEPEUSDT"), Instruments.Increment.Parse("0.00000001"), Instruments.Increment.Parse("1"));
         Assert.Equal("200000000000.00000000", instrument.FormatQuoteVolume(candle.QuoteVolume));

@@ -14,9 +14,9 @@ public sealed record Candle(
     long High,
     long Low,
     long Close,
-    Int128 BuyVolume,
-    Int128 SellVolume,
-    Int128 QuoteVolume,
+    Volume BuyVolume,
+    Volume SellVolume,
+    Volume QuoteVolume,
     long Trades,
     long FirstTradeId,
     long FirstTradeTimeUs,
@@ -27,8 +27,8 @@ public sealed record Candle(
     /// <summary>The bar's identity: the start of its period, Unix milliseconds.</summary>
     public long OpenTimeMs => Period.StartMs;
 
-    public Int128 Volume => BuyVolume + SellVolume;
+    public Volume Volume => BuyVolume + SellVolume;
 
     /// <summary>Buy volume minus sell volume.</summary>
-    public Int128 Delta => BuyVolume - SellVolume;
+    public Volume Delta => BuyVolume - SellVolume;
 }

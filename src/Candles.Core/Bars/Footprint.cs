@@ -26,10 +26,10 @@ public sealed class Footprint
     /// <summary>The grid of the levels in ticks: 1 is the native tick.</summary>
     public long StepTicks { get; }
 
-    public Int128 Volume => Sum(static level => level.Volume);
+    public Volume Volume => Sum(static level => level.Volume);
 
     /// <summary>Buy volume minus sell volume over all levels.</summary>
-    public Int128 Delta => Sum(static level => level.Delta);
+    public Volume Delta => Sum(static level => level.Delta);
 
     /// <summary>
     /// A footprint from levels ascending by price, distinct, traded and on the <paramref name="stepTicks"/> grid;
@@ -133,9 +133,9 @@ public sealed class Footprint
     /// <summary>Rounds a positive price in ticks down to the grid of <paramref name="stepTicks"/>.</summary>
     public static long FloorToStep(long price, long stepTicks) => price / stepTicks * stepTicks;
 
-    private Int128 Sum(Func<PriceLevel, Int128> of)
+    private Volume Sum(Func<PriceLevel, Volume> of)
     {
-        Int128 total = 0;
+        var total = Volume.Zero;
         foreach (var level in Levels)
         {
             total += of(level);

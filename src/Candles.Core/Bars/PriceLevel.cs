@@ -9,9 +9,9 @@ namespace Candles.Core.Bars;
 /// minute holds its levels for days.
 /// </summary>
 [StructLayout(LayoutKind.Sequential, Pack = 8)]
-public readonly record struct PriceLevel(long Price, Int128 BuyVolume, Int128 SellVolume, long Trades)
+public readonly record struct PriceLevel(long Price, Volume BuyVolume, Volume SellVolume, long Trades)
 {
-    public Int128 Volume => BuyVolume + SellVolume;
+    public Volume Volume => BuyVolume + SellVolume;
 
-    public Int128 Delta => BuyVolume - SellVolume;
+    public Volume Delta => BuyVolume - SellVolume;
 }

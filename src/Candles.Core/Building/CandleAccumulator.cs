@@ -15,9 +15,9 @@ internal struct CandleAccumulator
     private long _high;
     private long _low;
     private long _close;
-    private Int128 _buyVolume;
-    private Int128 _sellVolume;
-    private Int128 _quoteVolume;
+    private Volume _buyVolume;
+    private Volume _sellVolume;
+    private Volume _quoteVolume;
     private long _trades;
     private long _firstTradeId;
     private long _firstTradeTimeUs;
@@ -53,7 +53,7 @@ internal struct CandleAccumulator
             _sellVolume += tick.Quantity;
         }
 
-        _quoteVolume += Math.BigMul(tick.Price, tick.Quantity);
+        _quoteVolume += Volume.Product(tick.Price, tick.Quantity);
         _trades++;
     }
 

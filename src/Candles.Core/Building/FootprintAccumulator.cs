@@ -39,7 +39,7 @@ internal sealed class FootprintAccumulator
 
     /// <summary>Adds one trade (or a level's totals) at a price in ticks; the price is floored to the grid.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Add(long price, Int128 buyVolume, Int128 sellVolume, long trades)
+    public void Add(long price, Volume buyVolume, Volume sellVolume, long trades)
     {
         var key = StepTicks == 1 ? price : price / StepTicks;
         var index = key - _windowStart;
@@ -136,7 +136,7 @@ internal sealed class FootprintAccumulator
 
     private PriceLevel Level(long key, in Slot slot) => new(key * StepTicks, slot.Buy, slot.Sell, slot.Trades);
 
-    private void AddOutsideWindow(long key, Int128 buyVolume, Int128 sellVolume, long trades)
+    private void AddOutsideWindow(long key, Volume buyVolume, Volume sellVolume, long trades)
     {
         if (!_isWide)
         {
@@ -225,8 +225,8 @@ internal sealed class FootprintAccumulator
     [StructLayout(LayoutKind.Sequential, Pack = 8)]
     private struct Slot
     {
-        public Int128 Buy;
-        public Int128 Sell;
+        public Volume Buy;
+        public Volume Sell;
         public long Trades;
     }
 }

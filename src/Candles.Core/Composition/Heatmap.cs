@@ -43,4 +43,4 @@ public sealed record Heatmap(IReadOnlyList<long> Times, IReadOnlyList<long> Pric
 }
 
 /// <summary>One traded cell: indexes into <see cref="Heatmap.Times"/> and <see cref="Heatmap.Prices"/>, volumes in quantity steps.</summary>
-public readonly record struct HeatmapCell(int TimeIndex, int PriceIndex, Int128 BuyVolume, Int128 SellVolume);
+public readonly record struct HeatmapCell(int TimeIndex, int PriceIndex, Volume BuyVolume, Volume SellVolume);

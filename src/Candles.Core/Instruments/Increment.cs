@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using Candles.Core.Bars;
 
 namespace Candles.Core.Instruments;
 
@@ -123,10 +124,10 @@ public readonly record struct Increment
     }
 
     /// <summary>Whole increments to decimal text with exactly <see cref="Scale"/> places: 650001 × 0.01 is "6500.01".</summary>
-    public string Format(Int128 units) => FixedDecimal.Format(units * Mantissa, Scale);
+    public string Format(Volume units) => FixedDecimal.Format(units * Mantissa, Scale);
 
     /// <summary>Whole increments as decimal text into <paramref name="destination"/>, without allocating.</summary>
-    public bool TryFormat(Int128 units, Span<char> destination, out int charsWritten) =>
+    public bool TryFormat(Volume units, Span<char> destination, out int charsWritten) =>
         FixedDecimal.TryFormat(units * Mantissa, Scale, destination, out charsWritten);
 
     /// <summary>The increment itself as decimal text, e.g. "0.01".</summary>

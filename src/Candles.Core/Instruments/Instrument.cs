@@ -1,3 +1,5 @@
+using Candles.Core.Bars;
+
 namespace Candles.Core.Instruments;
 
 /// <summary>
@@ -10,14 +12,14 @@ public sealed record Instrument(InstrumentId Id, Increment TickSize, Increment Q
     public string FormatPrice(long ticks) => TickSize.Format(ticks);
 
     /// <summary>Quantity in steps to decimal text at the step's scale: "0.01978".</summary>
-    public string FormatQuantity(Int128 steps) => QuantityStep.Format(steps);
+    public string FormatQuantity(Volume steps) => QuantityStep.Format(steps);
 
     /// <summary>Quote volume in tick × step units to text with the tick's and the step's places together.</summary>
-    public string FormatQuoteVolume(Int128 tickSteps) =>
+    public string FormatQuoteVolume(Volume tickSteps) =>
         FixedDecimal.Format(tickSteps * TickSize.Mantissa * QuantityStep.Mantissa, TickSize.Scale + QuantityStep.Scale);
 
     /// <summary><see cref="FormatQuoteVolume"/> into a span, without allocating.</summary>
-    public bool TryFormatQuoteVolume(Int128 tickSteps, Span<char> destination, out int charsWritten) =>
+    public bool TryFormatQuoteVolume(Volume tickSteps, Span<char> destination, out int charsWritten) =>
         FixedDecimal.TryFormat(tickSteps * TickSize.Mantissa * QuantityStep.Mantissa, TickSize.Scale + QuantityStep.Scale, destination, out charsWritten);
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Candles.Core.Bars;
 using System.Runtime.CompilerServices;
 
 namespace Candles.Core;
@@ -150,7 +151,7 @@ public static class FixedDecimal
     }
 
     /// <summary>Writes <paramref name="value"/> × 10^-<paramref name="scale"/> with exactly <paramref name="scale"/> places.</summary>
-    public static string Format(Int128 value, int scale)
+    public static string Format(Volume value, int scale)
     {
         Span<char> text = stackalloc char[MaxChars];
         TryFormat(value, scale, text, out var written);
@@ -164,22 +165,13 @@ public static class FixedDecimal
     /// Writes <paramref name="value"/> × 10^-<paramref name="scale"/> with exactly <paramref name="scale"/> places
     /// into <paramref name="destination"/> without allocating; false if it does not fit.
     /// </summary>
-    public static bool TryFormat(Int128 value, int scale, Span<char> destination, out int charsWritten)
+    public static bool TryFormat(Volume value, int scale, Span<char> destination, out int charsWritten)
     {
         Span<char> digits = stackalloc char[40];
-        var negative = value < 0;
-        int count;
-        if (value > long.MinValue && value <= long.MaxValue)
-        {
-            ((ulong)Math.Abs((long)value)).TryFormat(digits, out count, default, CultureInfo.InvariantCulture);
-        }
-        else
-        {
-            // Negated in UInt128, which holds the magnitude of Int128.MinValue (Int128.Abs throws on it).
-            var magnitude = negative ? UInt128.Zero - (UInt128)value : (UInt128)value;
-            magnitude.TryFormat(digits, out count, default, CultureInfo.InvariantCulture);
-        }
-
+        var count = value.TryGetInt64(out var small) && small != long.MinValue
+            ? FormatMagnitude((ulong)Math.Abs(small), digits)
+            : FormatWideMagnitude(value, digits);
+        var negative = value.IsNegative;
         var whole = Math.Max(count - scale, 1);
         charsWritten = (negative ? 1 : 0) + whole + (scale > 0 ? 1 + scale : 0);
         if (destination.Length < charsWritten)
@@ -213,6 +205,24 @@ public static class FixedDecimal
         }
 
         return true;
+    }
+
+    private static int FormatMagnitude(ulong magnitude, Span<char> digits)
+    {
+        magnitude.TryFormat(digits, out var count, default, CultureInfo.InvariantCulture);
+        return count;
+    }
+
+    /// <summary>
+    /// Beyond 64 bits, in <see cref="UInt128"/>, which holds the magnitude of <see cref="Int128.MinValue"/>
+    /// (<see cref="Int128.Abs"/> throws on it). Apart so that only this rare path is left to the JIT (see <see cref="Volume"/>).
+    /// </summary>
+    private static int FormatWideMagnitude(Volume value, Span<char> digits)
+    {
+        var wide = (Int128)value;
+        var magnitude = value.IsNegative ? UInt128.Zero - (UInt128)wide : (UInt128)wide;
+        magnitude.TryFormat(digits, out var count, default, CultureInfo.InvariantCulture);
+        return count;
     }
 
     /// <summary>10 to the power <paramref name="exponent"/> (0..38) as an exact integer.</summary>

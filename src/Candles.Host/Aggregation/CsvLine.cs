@@ -1,5 +1,6 @@
 using System.Globalization;
 using Candles.Core;
+using Candles.Core.Bars;
 using Candles.Core.Instruments;
 
 namespace Candles.Host.Aggregation;
@@ -20,9 +21,9 @@ internal sealed class CsvLine(TextWriter writer, Instrument instrument)
 
     public CsvLine Price(long ticks) => Append(instrument.TickSize.TryFormat(ticks, _buffer.AsSpan(Separate()), out var written), written);
 
-    public CsvLine Quantity(Int128 steps) => Append(instrument.QuantityStep.TryFormat(steps, _buffer.AsSpan(Separate()), out var written), written);
+    public CsvLine Quantity(Volume steps) => Append(instrument.QuantityStep.TryFormat(steps, _buffer.AsSpan(Separate()), out var written), written);
 
-    public CsvLine QuoteVolume(Int128 tickSteps) => Append(instrument.TryFormatQuoteVolume(tickSteps, _buffer.AsSpan(Separate()), out var written), written);
+    public CsvLine QuoteVolume(Volume tickSteps) => Append(instrument.TryFormatQuoteVolume(tickSteps, _buffer.AsSpan(Separate()), out var written), written);
 
     public void End()
     {

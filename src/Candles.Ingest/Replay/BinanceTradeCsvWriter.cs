@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Candles.Core.Bars;
 using Candles.Core.Instruments;
 using Candles.Core.Ticks;
 
@@ -24,7 +25,7 @@ public sealed class BinanceTradeCsvWriter(Instrument instrument)
         _text.Append(_cell, 0, written).Append(',');
         instrument.QuantityStep.TryFormat(tick.Quantity, _cell, out written);
         _text.Append(_cell, 0, written).Append(',');
-        instrument.TryFormatQuoteVolume((Int128)tick.Price * tick.Quantity, _cell, out written);
+        instrument.TryFormatQuoteVolume(Volume.Product(tick.Price, tick.Quantity), _cell, out written);
         _text.Append(_cell, 0, written).Append(',');
         tick.TimeUs.TryFormat(_cell, out written, default, CultureInfo.InvariantCulture);
         _text.Append(_cell, 0, written).Append(tick.Side == AggressorSide.Sell ? ",True,True\n" : ",False,True\n");
