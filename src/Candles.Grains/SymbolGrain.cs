@@ -2,6 +2,7 @@ using Candles.Abstractions.Grains;
 using Candles.Abstractions.Wire;
 using Candles.Core.Building;
 using Candles.Core.Ticks;
+using Candles.Core.Timeframes;
 using Candles.Grains.Hosting;
 using Candles.Grains.Options;
 using Candles.Storage.MinuteBars;
@@ -32,6 +33,7 @@ public sealed partial class SymbolGrain(
 {
     private readonly SymbolGrainOptions _options = options.Value;
     private readonly IReadOnlyList<string> _sealZones = seal.Value.AllZones;
+    private readonly BarSchedule[] _sealedDays = [.. seal.Value.AllZones.Select(zone => BarSchedule.For(Timeframe.Parse("1d"), TimeZones.Find(zone)))];
     private readonly List<BarChange> _changes = [];
     private string _id = string.Empty;
 
@@ -399,7 +401,7 @@ public sealed partial class SymbolGrain(
         : Task.WhenAll(_sealZones.Select(zone => GrainFactory.GetGrain<IPeriodGrain>(GrainKeys.Period(_id, zone)).Watch()));
 
     private async Task RestoreBuilderAsync(CancellationToken cancellation) =>
-        _builder = await _history.RestoreAsync(new BarBuilderOptions { Retention = _options.Retention }, cancellation);
+        _builder = await _history.RestoreAsync(new BarBuilderOptions { Retention = _options.Retention, SealedDays = _sealedDays }, cancellation);
 
     /// <summary>
     /// The grids PostgreSQL keeps for an instrument with sealed bars, the way back after Redis lost its definition.

@@ -1,5 +1,7 @@
 using Candles.Core.Bars;
 using Candles.Core.Building;
+using Candles.Core.Timeframes;
+using NodaTime;
 using static Candles.Core.Tests.TestTicks;
 
 namespace Candles.Core.Tests;
@@ -97,6 +99,33 @@ public class BarBuilderTests
         Assert.Equal(TickOutcome.Amended, builder.Update(Buy(2, "2026-03-01T10:02:00Z", 95)));
         Assert.Equal([Ms("2026-03-01T10:00:00Z"), Ms("2026-03-01T10:02:00Z")], builder.ClosedBars.Select(b => b.Candle.OpenTimeMs));
         Assert.Equal(1, builder.ClosedBars[1].Candle.Revision);
+    }
+
+    [Fact]
+    public void LateTickIntoAFinishedSealedDayTheRetentionCutIntoIsRefusedAsTooOld()
+    {
+        // Two days of retention, newest bar 3 March 12:00 UTC: retained from 1 March 12:00. The 1st (UTC) has finished and
+        // lost its morning, so its sealed bar can no more be sealed again: a late tick there is refused, though its minute
+        // is retained. In New York the 1st runs to 2 March 05:00 UTC: an afternoon tick on the 1st (UTC) is in that day.
+        // The 3rd has not finished: the retention has not cut into it anyway, nor into the 2nd.
+        var days = new[] { "UTC", "America/New_York" }.Select(zone => BarSchedule.For(Timeframe.Parse("1d"), TimeZones.Find(zone))).ToArray();
+        var builder = new BarBuilder(
+            BarSchedule.For(Timeframe.OneMinute, DateTimeZone.Utc),
+            new BarBuilderOptions { Retention = TimeSpan.FromDays(2), SealedDays = days });
+        var unsealed = new BarBuilder(BarSchedule.For(Timeframe.OneMinute, DateTimeZone.Utc), new BarBuilderOptions { Retention = TimeSpan.FromDays(2) });
+        foreach (var b in (BarBuilder[])[builder, unsealed])
+        {
+            b.Update(Buy(1, "2026-03-01T13:00:10Z", 100));
+            b.Update(Buy(2, "2026-03-03T12:00:10Z", 100));
+        }
+
+        Assert.Equal(TickOutcome.TooOld, builder.Update(Buy(3, "2026-03-01T13:00:20Z", 101)));
+        Assert.Equal(TickOutcome.Amended, unsealed.Update(Buy(3, "2026-03-01T13:00:20Z", 101)));
+        Assert.Equal(TickOutcome.TooOld, builder.Update(Buy(4, "2026-03-02T04:00:00Z", 101)));
+        Assert.Equal(TickOutcome.Amended, builder.Update(Buy(5, "2026-03-02T05:00:00Z", 101)));
+        Assert.Equal(TickOutcome.Amended, builder.Update(Buy(6, "2026-03-03T11:00:00Z", 101)));
+        Assert.Equal(new BuilderCounters(2, 2, 0, 2), builder.Counters);
+        Assert.Equal(1L, builder.ClosedBars.Single(b => b.Candle.OpenTimeMs == Ms("2026-03-01T13:00:00Z")).Candle.Trades);
     }
 
     [Fact]

@@ -202,6 +202,26 @@ public class SealingTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task ALateTradeInASealedDayTheRetentionCutIntoIsRefusedSoTheMinutesAndTheDayAgree()
+    {
+        // 1 April is sealed whole; then the newest trade moves to 8 April 10:00, and the 7-day retention cuts the 1st at
+        // 10:00. A trade of the 1st at 11:00 arriving now would amend a minute still retained, in a day that cannot be
+        // sealed again from what is left of it: the 1m bars would say three trades and the day two, for good.
+        var grain = await fixture.DefinedAsync("TEST:LATECUT");
+        await grain.Ingest([Buy(1, "2026-04-01T09:00:00Z"), Buy(2, "2026-04-01T11:00:00Z"), Buy(3, "2026-04-02T10:00:00Z")], live: false);
+        await SealedAsync("TEST:LATECUT", "1d", "UTC", 1);
+        await grain.Ingest([Buy(4, "2026-04-08T10:00:00Z")], live: false);
+
+        var report = await grain.Ingest([Buy(5, "2026-04-01T11:00:30Z")], live: false);
+
+        Assert.Equal((0, 0, 1), (report.Applied, report.Amended, report.TooOld));
+        var minute = Assert.Single((await grain.GetMinuteBars(At.Ms("2026-04-01T11:00:00Z"), At.Ms("2026-04-01T11:01:00Z"))).Bars);
+        Assert.Equal((1L, 0), (minute.Candle.Trades, minute.Candle.Revision));
+        var day = (await SealedAsync("TEST:LATECUT", "1d", "UTC", 1))[0];
+        Assert.Equal(("2026-04-01T00:00Z", "2026-04-02T00:00Z", 2L), Row(day));
+    }
+
+    [Fact]
     public async Task ADayTheRetentionCutIntoIsNotSealedFromWhatIsLeftOfIt()
     {
         // The batch's newest trade is 14 April 10:00: retained from 7 April 10:00, so the 7th loses its 09:00 trade

@@ -20,6 +20,7 @@ public sealed class BarBuilder
     private readonly BarSchedule _schedule;
     private readonly BarBuilderOptions? _options;
     private readonly long? _retentionMs;
+    private readonly IReadOnlyList<BarSchedule> _sealedDays;
     private readonly bool _footprints;
 
     // The closed bars' versions before their first change since the last commit (null: the bar was not there),
@@ -49,6 +50,7 @@ public sealed class BarBuilder
         _schedule = schedule;
         _options = options;
         _retentionMs = (long?)(options ?? BarBuilderOptions.Default).Retention?.TotalMilliseconds;
+        _sealedDays = (options ?? BarBuilderOptions.Default).SealedDays;
         _footprints = (options ?? BarBuilderOptions.Default).Footprints;
         _closed = new ClosedBarList((options ?? BarBuilderOptions.Default).UnpackedSpan);
     }
@@ -290,7 +292,7 @@ public sealed class BarBuilder
 
     private TickOutcome Amend(in Tick tick, BarPeriod period)
     {
-        if (period.StartMs < RetentionStartMs())
+        if (!Amendable(period.StartMs))
         {
             _tooOld++;
             return TickOutcome.TooOld;
@@ -330,6 +332,27 @@ public sealed class BarBuilder
         _amended++;
         _changes.Add(new BarChange(amended, BarChangeKind.Corrected));
         return TickOutcome.Amended;
+    }
+
+    /// <summary>Within the retention, and in no finished sealed day the retention has cut into (<see cref="BarBuilderOptions.SealedDays"/>).</summary>
+    private bool Amendable(long minuteStartMs)
+    {
+        var retainedFrom = RetentionStartMs();
+        if (minuteStartMs < retainedFrom)
+        {
+            return false;
+        }
+
+        foreach (var days in _sealedDays)
+        {
+            var day = days.PeriodOf(minuteStartMs);
+            if (day.StartMs < retainedFrom && WatermarkUs >= day.EndMs * 1000)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Drops closed bars that fell out of the retention, and the trade ids they held.</summary>

@@ -1,3 +1,5 @@
+using Candles.Core.Timeframes;
+
 namespace Candles.Core.Building;
 
 /// <summary>Settings of a <see cref="BarBuilder"/>.</summary>
@@ -11,6 +13,14 @@ public sealed record BarBuilderOptions
     /// old tape is kept.
     /// </summary>
     public TimeSpan? Retention { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// The days sealed from these bars (one daily schedule per sealed zone). A late tick is refused as too old when its
+    /// minute lies in one of them that has finished and that the retention has cut into: such a day was sealed from
+    /// minutes some of which are gone now, so it cannot be sealed again, and an amended minute in it would leave the
+    /// 1m bars and the sealed day disagreeing for good. Empty: only the retention itself bounds late ticks.
+    /// </summary>
+    public IReadOnlyList<BarSchedule> SealedDays { get; init; } = [];
 
     /// <summary>
     /// Whether bars carry their footprints (the default). Off where only candles are wanted (the <c>aggregate</c> verb

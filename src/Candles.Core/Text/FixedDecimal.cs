@@ -1,6 +1,6 @@
 using System.Globalization;
-using Candles.Core.Bars;
 using System.Runtime.CompilerServices;
+using Candles.Core.Bars;
 
 namespace Candles.Core;
 
