@@ -8,6 +8,7 @@ using Candles.Core.Timeframes;
 using Candles.Grains.Hosting;
 using Candles.Grains.Options;
 using Candles.Storage.Sealed;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
@@ -21,11 +22,19 @@ namespace Candles.Grains;
 /// instrument's 1m stream (an explicit subscription, kept by the pub-sub store across restarts), and a reminder
 /// re-checks on its own: it catches up days missed while nothing ran or the stream lost a message, and re-seals
 /// days whose 1m bars were corrected.
+/// <para>
+/// The reminder runs only while something is left to do: a finished day to seal or re-seal, or, for a live instrument,
+/// its last traded day, which ends by the clock. Until that day ends the reminder waits, so an idle instrument's grains
+/// can go; when it is due it wakes the instrument, which closes its quiet minutes by the clock, and the day is sealed.
+/// A reminder checking every minute regardless kept waking the instrument, whose wake-up sent a watermark minute, which
+/// registered the reminder again: a live instrument's grains never rested.
+/// </para>
 /// </summary>
 public sealed partial class PeriodGrain(
     [PersistentState("period", CandlesSiloBuilderExtensions.StorageName)] IPersistentState<PeriodState> state,
     ISealedBarStore sealedBars,
     IOptions<SealOptions> options,
+    [FromKeyedServices(CandlesSiloBuilderExtensions.ClockKey)] TimeProvider clock,
     ILogger<PeriodGrain> logger) : Grain, IPeriodGrain, IRemindable
 {
     private const string CheckReminder = "seal-check";
@@ -51,15 +60,22 @@ public sealed partial class PeriodGrain(
         _longer = [BarSchedule.For(Timeframe.Parse("1w"), zone), BarSchedule.For(Timeframe.Parse("1M"), zone)];
 
         await this.MinuteStream(_instrument).FollowAsync(OnMinutesAsync);
-        await RegisterCheckAsync(cancellationToken);
+
+        // A waiting reminder stays as it is; none is started when every traded day is sealed.
+        _checking = await this.GetReminder(CheckReminder, cancellationToken) is not null;
+        if (!_checking && (state.State.LastBarMs is null || state.State.LastBarMs >= (state.State.SealedThroughMs ?? long.MinValue)))
+        {
+            await RegisterCheckAsync(CheckPeriod, cancellationToken);
+        }
     }
 
-    private async Task RegisterCheckAsync(CancellationToken cancellation)
+    private async Task RegisterCheckAsync(TimeSpan due, CancellationToken cancellation)
     {
-        var period = options.Value.CheckPeriod < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : options.Value.CheckPeriod;
-        await this.RegisterOrUpdateReminder(CheckReminder, period, period, cancellation);
+        await this.RegisterOrUpdateReminder(CheckReminder, due, CheckPeriod, cancellation);
         _checking = true;
     }
+
+    private TimeSpan CheckPeriod => options.Value.CheckPeriod < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : options.Value.CheckPeriod;
 
     public Task Watch() => Task.CompletedTask;
 
@@ -68,30 +84,69 @@ public sealed partial class PeriodGrain(
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         var symbol = await GrainFactory.GetGrain<ISymbolGrain>(_instrument).GetStatus();
+        await HeardOfAsync(symbol.LastBarMs);
         await SealAsync(symbol.WatermarkUs, [], recheck: true);
 
-        // Everything finished is sealed and current: stop checking, so an idle instrument's grains can deactivate.
-        // The next 1m stream message (a new minute, a correction) activates this grain and the reminder again.
-        if (symbol.WatermarkUs != long.MinValue && FinishedThrough(symbol.WatermarkUs) <= (state.State.SealedThroughMs ?? long.MinValue)
-            && await this.GetReminder(CheckReminder) is { } reminder)
+        var sealedThrough = state.State.SealedThroughMs ?? long.MinValue;
+        if (symbol.WatermarkUs == long.MinValue || FinishedThrough(symbol.WatermarkUs) > sealedThrough || await this.GetReminder(CheckReminder) is not { } reminder)
+        {
+            return;
+        }
+
+        // Everything finished is sealed and current. A live instrument's last traded day still ends by the clock: wait
+        // for it. Otherwise stop checking; the next 1m message with bars, or one that finishes a day, starts it again.
+        if (symbol.Live && symbol.LastBarMs is { } lastBarMs && lastBarMs >= sealedThrough)
+        {
+            var untilEnd = TimeSpan.FromMilliseconds(_day.PeriodOf(lastBarMs).EndMs - clock.GetUtcNow().ToUnixTimeMilliseconds());
+            await RegisterCheckAsync(untilEnd > TimeSpan.Zero ? untilEnd + CheckPeriod : CheckPeriod, CancellationToken.None);
+        }
+        else
         {
             await this.UnregisterReminder(reminder);
             _checking = false;
-            DeactivateOnIdle();
+        }
+
+        DeactivateOnIdle();
+    }
+
+    /// <summary>
+    /// Remembers that the instrument has a 1m bar as new as <paramref name="barOpenMs"/>. Written only when that puts a
+    /// traded day past the last seal, which is all a later activation needs to know: once a day, not once a minute.
+    /// </summary>
+    private async Task HeardOfAsync(long? barOpenMs)
+    {
+        if (barOpenMs is not { } open || open <= (state.State.LastBarMs ?? long.MinValue))
+        {
+            return;
+        }
+
+        var sealedThrough = state.State.SealedThroughMs ?? long.MinValue;
+        var unsealedBefore = state.State.LastBarMs is { } known && known >= sealedThrough;
+        state.State.LastBarMs = open;
+        if (!unsealedBefore)
+        {
+            await state.WriteStateAsync();
         }
     }
 
     /// <summary>A 1m stream message: seals what its watermark finished and re-seals the sealed days it corrected.</summary>
     private async Task OnMinutesAsync(BarEvents message, StreamSequenceToken? token)
     {
-        if (!_checking)
-        {
-            await RegisterCheckAsync(CancellationToken.None);
-        }
-
         var corrected = message.Events.Where(e => e.Kind == BarEventKind.Correction).Select(e => e.Bar.Candle.OpenTimeMs).ToArray();
         var sealedThrough = state.State.SealedThroughMs ?? long.MinValue;
-        if (FinishedThrough(message.WatermarkUs) <= sealedThrough && !corrected.Any(t => t < sealedThrough))
+        var finishes = FinishedThrough(message.WatermarkUs) > sealedThrough;
+        if (message.Events.Count > 0)
+        {
+            await HeardOfAsync(message.Events.Max(e => e.Bar.Candle.OpenTimeMs));
+        }
+
+        // The reminder retries what this message's seal leaves undone, and comes back for the days its bars are in.
+        if (!_checking && (message.Events.Count > 0 || finishes))
+        {
+            await RegisterCheckAsync(CheckPeriod, CancellationToken.None);
+        }
+
+        if (!finishes && !corrected.Any(t => t < sealedThrough))
         {
             return;
         }

@@ -102,7 +102,7 @@ public sealed partial class SymbolGrain(
     public Task<SymbolStatus> GetStatus()
     {
         return Task.FromResult(new SymbolStatus(
-            state.State.Spec, _builder?.WatermarkUs ?? long.MinValue, _builder?.FirstOpenTimeMs, _builder?.LastOpenTimeMs, _totals));
+            state.State.Spec, _builder?.WatermarkUs ?? long.MinValue, _builder?.FirstOpenTimeMs, _builder?.LastOpenTimeMs, _totals, state.State.Live));
     }
 
     public async Task<IngestReport> Ingest(Tick[] ticks, bool live)

@@ -5,6 +5,7 @@ using Candles.Core.Bars;
 using Candles.Core.Ticks;
 using Candles.Core.Timeframes;
 using Candles.Storage.Sealed;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Candles.Grains.Tests;
 
@@ -163,6 +164,57 @@ public class SealingTests(ClusterFixture fixture)
         var month = (await fixture.SealedAsync("TEST:QUIETEND", "1M", "UTC", bars => bars.Any(b => b.Candle.Period.EndMs == nextMonth.ToUnixTimeMilliseconds())))[^1];
         Assert.Equal(nextMonth.AddMonths(-1).ToUnixTimeMilliseconds(), month.Candle.OpenTimeMs);
         Assert.Equal(1L, month.Candle.Trades);
+    }
+
+    [Fact]
+    public async Task AQuietLiveInstrumentsSealersWaitForItsDayToEndAndThenLetItRest()
+    {
+        // A live source trades one morning and never again.
+        const string id = "TEST:QUIETLIVE";
+        var grain = await fixture.DefinedAsync(id);
+        var now = fixture.Clock.GetUtcNow();
+        var midnight = new DateTimeOffset(now.Year, now.Month, now.Day, 0, 0, 0, TimeSpan.Zero).AddDays(2);
+        await TradeAtAsync(grain, 1, midnight.AddHours(-15));
+        await MinutesPassAsync(midnight.AddHours(-15), 1, 4);
+
+        // The sealer comes back when the day has ended, not every minute: each check woke the instrument, whose wake-up
+        // sent a watermark minute, which started the checking again, so its grains never rested.
+        var check = await CheckAsync(id, "UTC");
+        Assert.True(check is { } c && c.StartAt >= midnight.UtcDateTime, $"the sealer checks again at {check?.StartAt:O}, before the day ends");
+
+        // The grains rest (deactivated here, as the idle collection does); when the check comes due it wakes the
+        // instrument, which closes its quiet minutes by the clock, and the day is sealed.
+        await fixture.Cluster.DeactivateAsync(grain);
+        foreach (var zone in (string[])["UTC", .. ClusterFixture.SealedZones])
+        {
+            await fixture.Cluster.DeactivateAsync(fixture.Grains.GetGrain<IPeriodGrain>(GrainKeys.Period(id, zone)));
+        }
+
+        await MinutesPassAsync(midnight, 0, 3);
+        var day = Assert.Single(await SealedAsync(id, "1d", "UTC", 1));
+        Assert.Equal((midnight.AddDays(-1).ToUnixTimeMilliseconds(), 1L), (day.Candle.OpenTimeMs, day.Candle.Trades));
+
+        // Then nothing is left to check, and the instrument's watermark minutes do not start it again.
+        await MinutesPassAsync(midnight, 4, 8);
+        Assert.Null(await CheckAsync(id, "UTC"));
+    }
+
+    /// <summary>The clock moves a minute at a time, from <paramref name="first"/> to <paramref name="last"/> minutes past <paramref name="from"/>, and the grains get to act on each.</summary>
+    private async Task MinutesPassAsync(DateTimeOffset from, int first, int last)
+    {
+        for (var minute = first; minute <= last; minute++)
+        {
+            fixture.Clock.SetUtcNow(from.AddMinutes(minute));
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>The sealer's check reminder as the reminder table holds it, or null.</summary>
+    private async Task<ReminderEntry?> CheckAsync(string instrument, string zone)
+    {
+        var table = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IReminderTable>();
+        var rows = await table.ReadRows(fixture.Grains.GetGrain<IPeriodGrain>(GrainKeys.Period(instrument, zone)).GetGrainId());
+        return rows.Reminders.SingleOrDefault();
     }
 
     /// <summary>A live trade at <paramref name="at"/>, the clock just after it.</summary>
