@@ -79,6 +79,8 @@ public sealed partial class PeriodGrain(
 
     public Task Watch() => Task.CompletedTask;
 
+    public Task Recheck() => RegisterCheckAsync(CheckPeriod, CancellationToken.None);
+
     public Task<SealState> GetSealState() => Task.FromResult(new SealState(state.State.SealedThroughMs ?? long.MinValue, _version));
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -157,8 +159,9 @@ public sealed partial class PeriodGrain(
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // The reminder's next check seals whatever this left undone.
+            // The reminder's next check seals whatever this left undone: one waiting for the day's end comes in now.
             LogSealFailed(logger, ex, _instrument, _zone);
+            await RegisterCheckAsync(CheckPeriod, CancellationToken.None);
         }
     }
 

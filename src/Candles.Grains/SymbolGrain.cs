@@ -350,6 +350,21 @@ public sealed partial class SymbolGrain(
 
         var closed = _changes.Count(c => c.Kind == BarChangeKind.Closed);
 
+        // The sealers check by themselves before corrected minutes are committed: a sealed day they correct is re-sealed
+        // even if the stream message carrying them is lost (a crash between the commit and the publish).
+        if (_changes.Any(c => c.Kind == BarChangeKind.Corrected))
+        {
+            try
+            {
+                await Task.WhenAll(Sealers().Select(sealer => sealer.Recheck()));
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The stream message still carries the corrections; only the safety net is missing for this commit.
+                LogRecheckFailed(logger, ex, _id);
+            }
+        }
+
         // A bar may close and be corrected in one batch: its latest version is the one to keep.
         var bars = _changes.GroupBy(c => c.Bar.Candle.OpenTimeMs).Select(g => g.Last().Bar).ToList();
         if (await _history.CommitAsync(bars, builder))
@@ -396,9 +411,9 @@ public sealed partial class SymbolGrain(
     }
 
     /// <summary>Activates the sealers of every sealed zone, which then follow the 1m stream by themselves.</summary>
-    private Task WakeSealersAsync() => state.State.Spec is null
-        ? Task.CompletedTask
-        : Task.WhenAll(_sealZones.Select(zone => GrainFactory.GetGrain<IPeriodGrain>(GrainKeys.Period(_id, zone)).Watch()));
+    private Task WakeSealersAsync() => state.State.Spec is null ? Task.CompletedTask : Task.WhenAll(Sealers().Select(sealer => sealer.Watch()));
+
+    private IEnumerable<IPeriodGrain> Sealers() => _sealZones.Select(zone => GrainFactory.GetGrain<IPeriodGrain>(GrainKeys.Period(_id, zone)));
 
     private async Task RestoreBuilderAsync(CancellationToken cancellation) =>
         _builder = await _history.RestoreAsync(new BarBuilderOptions { Retention = _options.Retention, SealedDays = _sealedDays }, cancellation);
@@ -473,6 +488,9 @@ public sealed partial class SymbolGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not commit a change of {Instrument}; it is rolled back to the last commit")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, string instrument);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not ask the sealers of {Instrument} to check its corrected minutes; the stream message still carries them")]
+    private static partial void LogRecheckFailed(ILogger logger, Exception exception, string instrument);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not restore the 1m history of {Instrument} from the store")]
     private static partial void LogRestoreFailed(ILogger logger, Exception exception, string instrument);

@@ -171,10 +171,7 @@ public class SealingTests(ClusterFixture fixture)
     {
         // A live source trades one morning and never again.
         const string id = "TEST:QUIETLIVE";
-        var grain = await fixture.DefinedAsync(id);
-        var now = fixture.Clock.GetUtcNow();
-        var midnight = new DateTimeOffset(now.Year, now.Month, now.Day, 0, 0, 0, TimeSpan.Zero).AddDays(2);
-        await TradeAtAsync(grain, 1, midnight.AddHours(-15));
+        var (grain, midnight) = await LiveTradeOneMorningAsync(id);
         await MinutesPassAsync(midnight.AddHours(-15), 1, 4);
 
         // The sealer comes back when the day has ended, not every minute: each check woke the instrument, whose wake-up
@@ -197,6 +194,37 @@ public class SealingTests(ClusterFixture fixture)
         // Then nothing is left to check, and the instrument's watermark minutes do not start it again.
         await MinutesPassAsync(midnight, 4, 8);
         Assert.Null(await CheckAsync(id, "UTC"));
+    }
+
+    [Fact]
+    public async Task ACorrectionOfASealedDayIsResealedWithinMinutesWhileTheSealerWaitsForTheDayToEnd()
+    {
+        // A live instrument traded yesterday and this morning; yesterday is sealed, and the sealer waits for today's end.
+        const string id = "TEST:WAITFIX";
+        var (grain, midnight) = await LiveTradeOneMorningAsync(id);
+        await TradeAtAsync(grain, 2, midnight.AddHours(9));
+        await SealedAsync(id, "1d", "UTC", 1);
+        await MinutesPassAsync(midnight.AddHours(9), 1, 3);
+        Assert.True((await CheckAsync(id, "UTC"))?.StartAt >= midnight.AddDays(1).UtcDateTime, "the sealer does not wait for the day's end");
+
+        // A late trade of yesterday; its re-seal on the stream fails (PostgreSQL down). The next check is minutes away,
+        // not at the end of today: by then the retention may have cut into yesterday, which could never be sealed again.
+        fixture.SealedWrites.FailNextUpsert(id, "UTC");
+        Assert.Equal(1, (await grain.Ingest([new Tick(3, midnight.AddHours(-14).ToUnixTimeMilliseconds() * 1000, 101, 1, AggressorSide.Buy)], live: true)).Amended);
+        Assert.True(await ClusterFixture.EventuallyAsync(() => Task.FromResult(fixture.SealedWrites.Failed(id, "UTC"))), "the re-seal was never tried");
+        await MinutesPassAsync(midnight.AddHours(9), 4, 6);
+        var day = (await fixture.SealedAsync(id, "1d", "UTC", bars => bars[0].Candle.Revision == 1))[0];
+        Assert.Equal((midnight.AddDays(-1).ToUnixTimeMilliseconds(), 2L), (day.Candle.OpenTimeMs, day.Candle.Trades));
+    }
+
+    /// <summary>A new instrument's live trade at 09:00 the day after tomorrow; returns the midnight ending that day.</summary>
+    private async Task<(ISymbolGrain Grain, DateTimeOffset Midnight)> LiveTradeOneMorningAsync(string id)
+    {
+        var grain = await fixture.DefinedAsync(id);
+        var now = fixture.Clock.GetUtcNow();
+        var midnight = new DateTimeOffset(now.Year, now.Month, now.Day, 0, 0, 0, TimeSpan.Zero).AddDays(2);
+        await TradeAtAsync(grain, 1, midnight.AddHours(-15));
+        return (grain, midnight);
     }
 
     /// <summary>The clock moves a minute at a time, from <paramref name="first"/> to <paramref name="last"/> minutes past <paramref name="from"/>, and the grains get to act on each.</summary>

@@ -19,6 +19,14 @@ public interface IPeriodGrain : IGrainWithStringKey
     [Alias("Watch"), AlwaysInterleave]
     Task Watch();
 
+    /// <summary>
+    /// The instrument is about to commit corrected minutes: check within a period, so a correction of a sealed day is
+    /// re-sealed even when the stream message that carries it is lost (memory streams are not durable; a crash after
+    /// the commit). Interleaves, as <see cref="Watch"/>.
+    /// </summary>
+    [Alias("Recheck"), AlwaysInterleave]
+    Task Recheck();
+
     /// <summary>How far sealing has got, and a version that changes whenever sealed bars were written.</summary>
     [Alias("GetSealState")]
     Task<SealState> GetSealState();
