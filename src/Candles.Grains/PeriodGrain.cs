@@ -48,8 +48,11 @@ public sealed partial class PeriodGrain(
     // Starts from the activation's wall clock, so a new activation never repeats an old version.
     private long _version;
 
-    // Whether the check reminder is registered: it is dropped while there is nothing left to seal.
+    // Whether the check reminder is registered: it is dropped while there is nothing left to seal; when it is next due
+    // (unknown after activation: later than any time); and how many rechecks the instrument asked for.
     private bool _checking;
+    private DateTimeOffset _checkDueAt = DateTimeOffset.MaxValue;
+    private long _rechecks;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -73,24 +76,41 @@ public sealed partial class PeriodGrain(
     {
         await this.RegisterOrUpdateReminder(CheckReminder, due, CheckPeriod, cancellation);
         _checking = true;
+        _checkDueAt = clock.GetUtcNow() + due;
     }
 
     private TimeSpan CheckPeriod => options.Value.CheckPeriod < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : options.Value.CheckPeriod;
 
     public Task Watch() => Task.CompletedTask;
 
-    public Task Recheck() => RegisterCheckAsync(CheckPeriod, CancellationToken.None);
+    public Task Recheck()
+    {
+        _rechecks++;
+        return CheckSoonAsync();
+    }
+
+    /// <summary>A check within a period; one already that close is not put off (registering again moves it back).</summary>
+    private Task CheckSoonAsync() =>
+        _checking && _checkDueAt <= clock.GetUtcNow() + CheckPeriod ? Task.CompletedTask : RegisterCheckAsync(CheckPeriod, CancellationToken.None);
 
     public Task<SealState> GetSealState() => Task.FromResult(new SealState(state.State.SealedThroughMs ?? long.MinValue, _version));
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        _checkDueAt = clock.GetUtcNow() + CheckPeriod;
+        var rechecks = _rechecks;
         var symbol = await GrainFactory.GetGrain<ISymbolGrain>(_instrument).GetStatus();
         await HeardOfAsync(symbol.LastBarMs);
         await SealAsync(symbol.WatermarkUs, [], recheck: true);
 
         var sealedThrough = state.State.SealedThroughMs ?? long.MinValue;
         if (symbol.WatermarkUs == long.MinValue || FinishedThrough(symbol.WatermarkUs) > sealedThrough || await this.GetReminder(CheckReminder) is not { } reminder)
+        {
+            return;
+        }
+
+        // A recheck asked for while this one ran may concern a correction it did not see: keep checking.
+        if (_rechecks != rechecks)
         {
             return;
         }
@@ -161,7 +181,7 @@ public sealed partial class PeriodGrain(
         {
             // The reminder's next check seals whatever this left undone: one waiting for the day's end comes in now.
             LogSealFailed(logger, ex, _instrument, _zone);
-            await RegisterCheckAsync(CheckPeriod, CancellationToken.None);
+            await CheckSoonAsync();
         }
     }
 

@@ -352,7 +352,7 @@ public sealed partial class SymbolGrain(
 
         // The sealers check by themselves before corrected minutes are committed: a sealed day they correct is re-sealed
         // even if the stream message carrying them is lost (a crash between the commit and the publish).
-        if (_changes.Any(c => c.Kind == BarChangeKind.Corrected))
+        if (_changes.Any(c => c.Kind == BarChangeKind.Corrected && InFinishedDay(c.Bar.Candle.OpenTimeMs, builder.WatermarkUs)))
         {
             try
             {
@@ -412,6 +412,9 @@ public sealed partial class SymbolGrain(
 
     /// <summary>Activates the sealers of every sealed zone, which then follow the 1m stream by themselves.</summary>
     private Task WakeSealersAsync() => state.State.Spec is null ? Task.CompletedTask : Task.WhenAll(Sealers().Select(sealer => sealer.Watch()));
+
+    /// <summary>Whether the minute lies in a day of some sealed zone that has finished, and so may have been sealed.</summary>
+    private bool InFinishedDay(long minuteMs, long watermarkUs) => _sealedDays.Any(days => days.PeriodOf(minuteMs).EndMs * 1000 <= watermarkUs);
 
     private IEnumerable<IPeriodGrain> Sealers() => _sealZones.Select(zone => GrainFactory.GetGrain<IPeriodGrain>(GrainKeys.Period(_id, zone)));
 

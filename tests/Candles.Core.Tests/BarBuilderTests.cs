@@ -129,19 +129,6 @@ public class BarBuilderTests
     }
 
     [Fact]
-    public void WithARetentionShorterThanADayNoLateTickIsRefusedForASealedDay()
-    {
-        // An hour of retention never holds a day whole, so no day is sealed from these minutes: the last seconds of
-        // yesterday, late by seconds, amend their minute as any other late tick does.
-        var builder = new BarBuilder(
-            BarSchedule.For(Timeframe.OneMinute, DateTimeZone.Utc),
-            new BarBuilderOptions { Retention = TimeSpan.FromHours(1), SealedDays = [BarSchedule.For(Timeframe.Parse("1d"), DateTimeZone.Utc)] });
-        builder.Update(Buy(1, "2026-03-01T23:59:10Z", 100));
-        builder.Update(Buy(2, "2026-03-02T00:00:01Z", 100));
-        Assert.Equal(TickOutcome.Amended, builder.Update(Buy(3, "2026-03-01T23:59:59Z", 100)));
-    }
-
-    [Fact]
     public void TickOlderThanRetentionIsRefusedAndCounted()
     {
         var builder = MinuteBuilder(TimeSpan.FromHours(1));

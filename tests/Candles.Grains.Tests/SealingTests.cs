@@ -207,14 +207,21 @@ public class SealingTests(ClusterFixture fixture)
         await MinutesPassAsync(midnight.AddHours(9), 1, 3);
         Assert.True((await CheckAsync(id, "UTC"))?.StartAt >= midnight.AddDays(1).UtcDateTime, "the sealer does not wait for the day's end");
 
-        // A late trade of yesterday; its re-seal on the stream fails (PostgreSQL down). The next check is minutes away,
-        // not at the end of today: by then the retention may have cut into yesterday, which could never be sealed again.
-        fixture.SealedWrites.FailNextUpsert(id, "UTC");
+        // A late trade of yesterday: the instrument asks its sealers to check within a period before it commits it, so
+        // the day is re-sealed even if the stream message carrying the correction is lost.
         Assert.Equal(1, (await grain.Ingest([new Tick(3, midnight.AddHours(-14).ToUnixTimeMilliseconds() * 1000, 101, 1, AggressorSide.Buy)], live: true)).Amended);
+        var soon = await CheckAsync(id, "UTC");
+        Assert.True(soon?.StartAt <= fixture.Clock.GetUtcNow().AddMinutes(1).UtcDateTime, $"the sealer checks again at {soon?.StartAt:O}, not within a period");
+        await fixture.SealedAsync(id, "1d", "UTC", bars => bars[0].Candle.Revision == 1);
+
+        // Another; its re-seal on the stream fails (PostgreSQL down). The next check is minutes away, not at the end of
+        // today: by then the retention may have cut into yesterday, which could never be sealed again.
+        fixture.SealedWrites.FailNextUpsert(id, "UTC");
+        Assert.Equal(1, (await grain.Ingest([new Tick(4, midnight.AddHours(-13).ToUnixTimeMilliseconds() * 1000, 101, 1, AggressorSide.Buy)], live: true)).Amended);
         Assert.True(await ClusterFixture.EventuallyAsync(() => Task.FromResult(fixture.SealedWrites.Failed(id, "UTC"))), "the re-seal was never tried");
         await MinutesPassAsync(midnight.AddHours(9), 4, 6);
-        var day = (await fixture.SealedAsync(id, "1d", "UTC", bars => bars[0].Candle.Revision == 1))[0];
-        Assert.Equal((midnight.AddDays(-1).ToUnixTimeMilliseconds(), 2L), (day.Candle.OpenTimeMs, day.Candle.Trades));
+        var day = (await fixture.SealedAsync(id, "1d", "UTC", bars => bars[0].Candle.Revision == 2))[0];
+        Assert.Equal((midnight.AddDays(-1).ToUnixTimeMilliseconds(), 3L), (day.Candle.OpenTimeMs, day.Candle.Trades));
     }
 
     /// <summary>A new instrument's live trade at 09:00 the day after tomorrow; returns the midnight ending that day.</summary>

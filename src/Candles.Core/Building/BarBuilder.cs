@@ -19,10 +19,6 @@ public sealed class BarBuilder
 {
     private readonly BarSchedule _schedule;
     private readonly BarBuilderOptions? _options;
-    // A retention shorter than the longest day (25 hours, with a DST change) never holds a day whole: none is sealed from
-    // its minutes, so no late tick is refused for a sealed day.
-    private const long LongestDayMs = 25 * 3_600_000L;
-
     private readonly long? _retentionMs;
     private readonly IReadOnlyList<BarSchedule> _sealedDays;
     private readonly bool _footprints;
@@ -54,7 +50,7 @@ public sealed class BarBuilder
         _schedule = schedule;
         _options = options;
         _retentionMs = (long?)(options ?? BarBuilderOptions.Default).Retention?.TotalMilliseconds;
-        _sealedDays = _retentionMs >= LongestDayMs ? (options ?? BarBuilderOptions.Default).SealedDays : [];
+        _sealedDays = (options ?? BarBuilderOptions.Default).SealedDays;
         _footprints = (options ?? BarBuilderOptions.Default).Footprints;
         _closed = new ClosedBarList((options ?? BarBuilderOptions.Default).UnpackedSpan);
     }

@@ -18,8 +18,9 @@ public sealed record BarBuilderOptions
     /// The days sealed from these bars (one daily schedule per sealed zone). A late tick is refused as too old when its
     /// minute lies in one of them that has finished and that the retention has cut into: such a day was sealed from
     /// minutes some of which are gone now, so it cannot be sealed again, and an amended minute in it would leave the
-    /// 1m bars and the sealed day disagreeing for good. Empty, or with a retention shorter than the longest day (25 hours),
-    /// which never holds a day whole: only the retention itself bounds late ticks.
+    /// 1m bars and the sealed day disagreeing for good. The retention counts back from the newest bar, so even a short one
+    /// can hold a sparse day whole when it ends; with one shorter than a day, late ticks across midnight are refused.
+    /// Empty: only the retention itself bounds late ticks.
     /// </summary>
     public IReadOnlyList<BarSchedule> SealedDays { get; init; } = [];
 
