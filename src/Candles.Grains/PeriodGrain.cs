@@ -115,11 +115,12 @@ public sealed partial class PeriodGrain(
             return;
         }
 
-        // Everything finished is sealed and current. A live instrument's last traded day still ends by the clock: wait
-        // for it. Otherwise stop checking; the next 1m message with bars, or one that finishes a day, starts it again.
-        if (symbol.Live && symbol.LastBarMs is { } lastBarMs && lastBarMs >= sealedThrough)
+        // Everything finished is sealed and current. A live instrument's last traded day, and the week and month holding
+        // it, still end by the clock: wait for the next of them. Otherwise stop checking; the next 1m message with bars,
+        // or one that finishes a day, starts it again.
+        if (symbol.Live && symbol.LastBarMs is { } lastBarMs && NextEndToSeal(lastBarMs, sealedThrough) is { } endMs)
         {
-            var untilEnd = TimeSpan.FromMilliseconds(_day.PeriodOf(lastBarMs).EndMs - clock.GetUtcNow().ToUnixTimeMilliseconds());
+            var untilEnd = TimeSpan.FromMilliseconds(endMs - clock.GetUtcNow().ToUnixTimeMilliseconds());
             await RegisterCheckAsync(untilEnd > TimeSpan.Zero ? untilEnd + CheckPeriod : CheckPeriod, CancellationToken.None);
         }
         else
@@ -130,6 +131,13 @@ public sealed partial class PeriodGrain(
 
         DeactivateOnIdle();
     }
+
+    /// <summary>
+    /// The earliest end, after the last seal, of the day, week or month holding the instrument's last traded minute: the
+    /// next seal its trades need. Null when all three are sealed.
+    /// </summary>
+    private long? NextEndToSeal(long lastBarMs, long sealedThrough) =>
+        _longer.Prepend(_day).Select(schedule => schedule.PeriodOf(lastBarMs).EndMs).Where(end => end > sealedThrough).Order().Cast<long?>().FirstOrDefault();
 
     /// <summary>
     /// Remembers that the instrument has a 1m bar as new as <paramref name="barOpenMs"/>. Written only when that puts a

@@ -75,11 +75,7 @@ public class SealingTests(ClusterFixture fixture)
         await grain.Ingest([new Tick(1, midnight.AddSeconds(-20).ToUnixTimeMilliseconds() * 1000, 100, 1, AggressorSide.Buy)], live: true);
 
         // ...then everything stops before the minute closes: no grain runs and no tick arrives.
-        await fixture.Cluster.DeactivateAsync(grain);
-        foreach (var zone in (string[])["UTC", .. ClusterFixture.SealedZones])
-        {
-            await fixture.Cluster.DeactivateAsync(fixture.Grains.GetGrain<IPeriodGrain>(GrainKeys.Period(id, zone)));
-        }
+        await RestAsync(grain, id);
 
         await Task.Delay(300);
         Assert.Empty(await fixture.SealedBars.LoadAsync(new SealedSeries(id, Timeframe.Parse("1d"), "UTC"), long.MinValue, long.MaxValue));
@@ -181,18 +177,27 @@ public class SealingTests(ClusterFixture fixture)
 
         // The grains rest (deactivated here, as the idle collection does); when the check comes due it wakes the
         // instrument, which closes its quiet minutes by the clock, and the day is sealed.
-        await fixture.Cluster.DeactivateAsync(grain);
-        foreach (var zone in (string[])["UTC", .. ClusterFixture.SealedZones])
-        {
-            await fixture.Cluster.DeactivateAsync(fixture.Grains.GetGrain<IPeriodGrain>(GrainKeys.Period(id, zone)));
-        }
-
+        await RestAsync(grain, id);
         await MinutesPassAsync(midnight, 0, 3);
         var day = Assert.Single(await SealedAsync(id, "1d", "UTC", 1));
         Assert.Equal((midnight.AddDays(-1).ToUnixTimeMilliseconds(), 1L), (day.Candle.OpenTimeMs, day.Candle.Trades));
 
+        // So are the week and the month holding that day, each once it has ended, though no day of theirs trades again.
+        var tradeDay = midnight.AddDays(-1);
+        var weekEnd = tradeDay.AddDays((8 - (int)tradeDay.DayOfWeek) % 7 is var d and > 0 ? d : 7);
+        var monthEnd = new DateTimeOffset(tradeDay.Year, tradeDay.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1);
+        foreach (var (end, timeframe) in new[] { (weekEnd, "1w"), (monthEnd, "1M") }.OrderBy(p => p.Item1))
+        {
+            var waiting = await CheckAsync(id, "UTC");
+            Assert.True(waiting is { } w && w.StartAt >= end.UtcDateTime, $"the sealer checks again at {waiting?.StartAt:O}, not once the {timeframe} has ended");
+            await RestAsync(grain, id);
+            await MinutesPassAsync(end, 0, 3);
+            var period = Assert.Single(await SealedAsync(id, timeframe, "UTC", 1));
+            Assert.Equal(1L, period.Candle.Trades);
+        }
+
         // Then nothing is left to check, and the instrument's watermark minutes do not start it again.
-        await MinutesPassAsync(midnight, 4, 8);
+        await MinutesPassAsync(new[] { weekEnd, monthEnd }.Max(), 4, 8);
         Assert.Null(await CheckAsync(id, "UTC"));
     }
 
@@ -232,6 +237,16 @@ public class SealingTests(ClusterFixture fixture)
         var midnight = new DateTimeOffset(now.Year, now.Month, now.Day, 0, 0, 0, TimeSpan.Zero).AddDays(2);
         await TradeAtAsync(grain, 1, midnight.AddHours(-15));
         return (grain, midnight);
+    }
+
+    /// <summary>The instrument's grains and its sealers deactivated, as the idle collection does with nothing calling them.</summary>
+    private async Task RestAsync(ISymbolGrain grain, string id)
+    {
+        await fixture.Cluster.DeactivateAsync(grain);
+        foreach (var zone in (string[])["UTC", .. ClusterFixture.SealedZones])
+        {
+            await fixture.Cluster.DeactivateAsync(fixture.Grains.GetGrain<IPeriodGrain>(GrainKeys.Period(id, zone)));
+        }
     }
 
     /// <summary>The clock moves a minute at a time, from <paramref name="first"/> to <paramref name="last"/> minutes past <paramref name="from"/>, and the grains get to act on each.</summary>
