@@ -17,7 +17,7 @@ public class RunningService(params string[] settings) : IAsyncLifetime
     public HttpClient Http { get; private set; } = null!;
 
     /// <summary>The gRPC endpoint (HTTP/2 without TLS).</summary>
-    public Uri GrpcAddress { get; } = new($"http://127.0.0.1:{LoopbackPorts.Free()}");
+    public Uri GrpcAddress { get; private set; } = null!;
 
     /// <summary>More services for the host, registered last (a fault to inject).</summary>
     protected Action<IServiceCollection>? ExtraServices { get; init; }
@@ -34,21 +34,46 @@ public class RunningService(params string[] settings) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = CandlesServer.Build(
-        [
-            "--urls", "http://127.0.0.1:0",
-            $"--Candles:Ingest:ApiKey={ApiKey}",
-            "--Candles:Silo:Simulator=false",
-            $"--Candles:Silo:SiloPort={LoopbackPorts.Free()}",
-            $"--Candles:Silo:GatewayPort={LoopbackPorts.Free()}",
-            $"--Candles:Gateway:GrpcPort={GrpcAddress.Port}",
-            "--Logging:LogLevel:Default=Warning",
-            .. settings,
-        ], ExtraServices);
-        await _app.StartAsync();
+        // A port found free can be taken before it is bound, by another test process picking from the same range: then
+        // the service starts again on other ports.
+        for (var attempt = 1; ; attempt++)
+        {
+            GrpcAddress = new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}");
+            _app = CandlesServer.Build(
+            [
+                "--urls", "http://127.0.0.1:0",
+                $"--Candles:Ingest:ApiKey={ApiKey}",
+                "--Candles:Silo:Simulator=false",
+                $"--Candles:Silo:SiloPort={LoopbackPorts.Free()}",
+                $"--Candles:Silo:GatewayPort={LoopbackPorts.Free()}",
+                $"--Candles:Gateway:GrpcPort={GrpcAddress.Port}",
+                "--Logging:LogLevel:Default=Warning",
+                .. settings,
+            ], ExtraServices);
+            try
+            {
+                await _app.StartAsync();
+                break;
+            }
+            catch (Exception e) when (attempt < 3 && IsAddressInUse(e))
+            {
+                // What started before the failed bind (the silo) stops with it.
+                await _app.StopAsync();
+                await _app.DisposeAsync();
+            }
+        }
+
         BaseAddress = new Uri(_app.Urls.First());
         Http = new HttpClient { BaseAddress = BaseAddress };
     }
+
+    private static bool IsAddressInUse(Exception? e) => e switch
+    {
+        null => false,
+        System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse } => true,
+        AggregateException all => all.InnerExceptions.Any(IsAddressInUse),
+        _ => IsAddressInUse(e.InnerException),
+    };
 
     public async Task DisposeAsync()
     {
