@@ -48,10 +48,9 @@ public sealed partial class PeriodGrain(
     // Starts from the activation's wall clock, so a new activation never repeats an old version.
     private long _version;
 
-    // Whether the check reminder is registered: it is dropped while there is nothing left to seal; when it is next due
-    // (unknown after activation: later than any time); and how many rechecks the instrument asked for.
-    private bool _checking;
-    private DateTimeOffset _checkDueAt = DateTimeOffset.MaxValue;
+    // When the check reminder is next due: null while none is registered (it is dropped while there is nothing left to
+    // seal), the latest time when one is but this activation did not register it. And how many rechecks were asked for.
+    private DateTimeOffset? _checkDueAt;
     private long _rechecks;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -65,8 +64,8 @@ public sealed partial class PeriodGrain(
         await this.MinuteStream(_instrument).FollowAsync(OnMinutesAsync);
 
         // A waiting reminder stays as it is; none is started when every traded day is sealed.
-        _checking = await this.GetReminder(CheckReminder, cancellationToken) is not null;
-        if (!_checking && (state.State.LastBarMs is null || state.State.LastBarMs >= (state.State.SealedThroughMs ?? long.MinValue)))
+        _checkDueAt = await this.GetReminder(CheckReminder, cancellationToken) is null ? null : DateTimeOffset.MaxValue;
+        if (_checkDueAt is null && (state.State.LastBarMs is null || state.State.LastBarMs >= (state.State.SealedThroughMs ?? long.MinValue)))
         {
             await RegisterCheckAsync(CheckPeriod, cancellationToken);
         }
@@ -75,7 +74,6 @@ public sealed partial class PeriodGrain(
     private async Task RegisterCheckAsync(TimeSpan due, CancellationToken cancellation)
     {
         await this.RegisterOrUpdateReminder(CheckReminder, due, CheckPeriod, cancellation);
-        _checking = true;
         _checkDueAt = clock.GetUtcNow() + due;
     }
 
@@ -91,7 +89,7 @@ public sealed partial class PeriodGrain(
 
     /// <summary>A check within a period; one already that close is not put off (registering again moves it back).</summary>
     private Task CheckSoonAsync() =>
-        _checking && _checkDueAt <= clock.GetUtcNow() + CheckPeriod ? Task.CompletedTask : RegisterCheckAsync(CheckPeriod, CancellationToken.None);
+        _checkDueAt <= clock.GetUtcNow() + CheckPeriod ? Task.CompletedTask : RegisterCheckAsync(CheckPeriod, CancellationToken.None);
 
     public Task<SealState> GetSealState() => Task.FromResult(new SealState(state.State.SealedThroughMs ?? long.MinValue, _version));
 
@@ -126,7 +124,7 @@ public sealed partial class PeriodGrain(
         else
         {
             await this.UnregisterReminder(reminder);
-            _checking = false;
+            _checkDueAt = null;
         }
 
         DeactivateOnIdle();
@@ -171,7 +169,7 @@ public sealed partial class PeriodGrain(
         }
 
         // The reminder retries what this message's seal leaves undone, and comes back for the days its bars are in.
-        if (!_checking && (message.Events.Count > 0 || finishes))
+        if (_checkDueAt is null && (message.Events.Count > 0 || finishes))
         {
             await RegisterCheckAsync(CheckPeriod, CancellationToken.None);
         }

@@ -33,7 +33,6 @@ public sealed partial class SymbolGrain(
 {
     private readonly SymbolGrainOptions _options = options.Value;
     private readonly IReadOnlyList<string> _sealZones = seal.Value.AllZones;
-    private readonly BarSchedule[] _sealedDays = [.. seal.Value.AllZones.Select(zone => BarSchedule.For(Timeframe.Parse("1d"), TimeZones.Find(zone)))];
     private readonly List<BarChange> _changes = [];
     private string _id = string.Empty;
 
@@ -352,7 +351,7 @@ public sealed partial class SymbolGrain(
 
         // The sealers check by themselves before corrected minutes are committed: a sealed day they correct is re-sealed
         // even if the stream message carrying them is lost (a crash between the commit and the publish).
-        if (_changes.Any(c => c.Kind == BarChangeKind.Corrected && InFinishedDay(c.Bar.Candle.OpenTimeMs, builder.WatermarkUs)))
+        if (_changes.Any(c => c.Kind == BarChangeKind.Corrected && builder.InFinishedSealedDay(c.Bar.Candle.OpenTimeMs)))
         {
             try
             {
@@ -413,13 +412,14 @@ public sealed partial class SymbolGrain(
     /// <summary>Activates the sealers of every sealed zone, which then follow the 1m stream by themselves.</summary>
     private Task WakeSealersAsync() => state.State.Spec is null ? Task.CompletedTask : Task.WhenAll(Sealers().Select(sealer => sealer.Watch()));
 
-    /// <summary>Whether the minute lies in a day of some sealed zone that has finished, and so may have been sealed.</summary>
-    private bool InFinishedDay(long minuteMs, long watermarkUs) => _sealedDays.Any(days => days.PeriodOf(minuteMs).EndMs * 1000 <= watermarkUs);
-
     private IEnumerable<IPeriodGrain> Sealers() => _sealZones.Select(zone => GrainFactory.GetGrain<IPeriodGrain>(GrainKeys.Period(_id, zone)));
 
     private async Task RestoreBuilderAsync(CancellationToken cancellation) =>
-        _builder = await _history.RestoreAsync(new BarBuilderOptions { Retention = _options.Retention, SealedDays = _sealedDays }, cancellation);
+        _builder = await _history.RestoreAsync(new BarBuilderOptions
+        {
+            Retention = _options.Retention,
+            SealedDays = [.. _sealZones.Select(zone => BarSchedule.For(Timeframe.Parse("1d"), TimeZones.Find(zone)))],
+        }, cancellation);
 
     /// <summary>
     /// The grids PostgreSQL keeps for an instrument with sealed bars, the way back after Redis lost its definition.

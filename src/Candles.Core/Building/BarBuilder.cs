@@ -343,17 +343,16 @@ public sealed class BarBuilder
             return false;
         }
 
-        foreach (var days in _sealedDays)
-        {
-            var day = days.PeriodOf(minuteStartMs);
-            if (day.StartMs < retainedFrom && WatermarkUs >= day.EndMs * 1000)
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return !_sealedDays.Any(days => days.PeriodOf(minuteStartMs) is var day && day.StartMs < retainedFrom && Finished(day));
     }
+
+    /// <summary>
+    /// Whether the minute lies in a day of <see cref="BarBuilderOptions.SealedDays"/> that the watermark has finished:
+    /// one that may have been sealed, so that amending the minute must reach the sealed day too.
+    /// </summary>
+    public bool InFinishedSealedDay(long minuteStartMs) => _sealedDays.Any(days => Finished(days.PeriodOf(minuteStartMs)));
+
+    private bool Finished(BarPeriod period) => WatermarkUs >= period.EndMs * 1000;
 
     /// <summary>Drops closed bars that fell out of the retention, and the trade ids they held.</summary>
     private void ForgetExpired()
