@@ -19,10 +19,10 @@ public class FeedLifetimeTests(TightGateway server) : IClassFixture<TightGateway
         const string instrument = "TEST:FEEDEND";
         await DefineAsync(server.Http, instrument);
         await IngestAsync(server.Http, instrument, [(1, T0 + 10_000, "100.00", "1.000", "buy")]);
-        var spec = await server.Services.GetRequiredService<InstrumentDirectory>().FindAsync(instrument);
+        var known = await server.Services.GetRequiredService<InstrumentDirectory>().FindAsync(instrument);
         var client = server.Services.GetRequiredService<IClusterClient>();
         var key = new FeedKey(instrument, Timeframe.OneMinute, "UTC", null);
-        var feed = new LiveFeed(key, spec!.ToInstrument(), client, TimeProvider.System, TimeSpan.FromMinutes(1), NullLogger.Instance);
+        var feed = new LiveFeed(key, known!.Instrument, client, TimeProvider.System, TimeSpan.FromMinutes(1), NullLogger.Instance);
         await feed.Started;
         var grain = server.TimeframeGrain(key.TimeframeKey);
         Assert.Equal(1, await grain.GetFollowerCount());

@@ -27,20 +27,21 @@ internal static class LiveLoad
         var rate = new Option<int>("--rate") { DefaultValueFactory = _ => 100_000, Description = "ticks per second over all instruments" };
         var batchMs = new Option<int>("--batch-ms") { DefaultValueFactory = _ => 20, Description = "each instrument gets one batch this often" };
         var clients = new Option<int>("--clients") { DefaultValueFactory = _ => 1000 };
+        var subscriptions = new Option<int>("--subscriptions") { DefaultValueFactory = _ => 1, Description = "subscriptions on each connection, each to the next instrument round-robin (a chart gateway multiplexes many on one connection)" };
         var slow = new Option<int>("--slow-clients") { DefaultValueFactory = _ => 0, Description = "extra clients that subscribe and never read" };
         var tf = new Option<string>("--tf") { DefaultValueFactory = _ => "1m" };
         var seconds = new Option<int>("--seconds") { DefaultValueFactory = _ => 30 };
         var pid = LoadTarget.ServerPid();
-        var command = new Command("live", "Ingest live ticks and measure delivery to WebSocket subscribers of a service on this machine.") { url, grpc, key, instruments, rate, batchMs, clients, slow, tf, seconds, pid };
+        var command = new Command("live", "Ingest live ticks and measure delivery to WebSocket subscribers of a service on this machine.") { url, grpc, key, instruments, rate, batchMs, clients, subscriptions, slow, tf, seconds, pid };
 
         command.SetAction((parse, cancellation) => RunAsync(
             new Settings(new Uri(parse.GetValue(url)!), new Uri(parse.GetValue(grpc)!), parse.GetRequiredValue(key), parse.GetValue(instruments), parse.GetValue(rate),
-                parse.GetValue(batchMs), parse.GetValue(clients), parse.GetValue(slow), parse.GetValue(tf)!, Math.Clamp(parse.GetValue(seconds), 1, 900), parse.GetValue(pid)),
+                parse.GetValue(batchMs), parse.GetValue(clients), Math.Max(1, parse.GetValue(subscriptions)), parse.GetValue(slow), parse.GetValue(tf)!, Math.Clamp(parse.GetValue(seconds), 1, 900), parse.GetValue(pid)),
             cancellation));
         return command;
     }
 
-    private sealed record Settings(Uri Http, Uri Grpc, string ApiKey, int Instruments, int Rate, int BatchMs, int Clients, int SlowClients, string Timeframe, int Seconds, int? ServerPid);
+    private sealed record Settings(Uri Http, Uri Grpc, string ApiKey, int Instruments, int Rate, int BatchMs, int Clients, int Subscriptions, int SlowClients, string Timeframe, int Seconds, int? ServerPid);
 
     private static async Task<int> RunAsync(Settings s, CancellationToken cancellation)
     {
@@ -70,17 +71,22 @@ internal static class LiveLoad
         {
             var socket = new ClientWebSocket();
             await socket.ConnectAsync(ws, cancellation);
-            var id = ids[c % ids.Length];
-            var subscribe = $"{{\"op\":\"subscribe\",\"id\":1,\"instrument\":\"{id}\",\"tf\":\"{s.Timeframe}\",\"history\":1}}";
-            await socket.SendAsync(Encoding.UTF8.GetBytes(subscribe), WebSocketMessageType.Text, true, cancellation);
+            // Subscription k (id k + 1) of this connection follows the instrument at its round-robin place.
+            var followed = Enumerable.Range(0, s.Subscriptions).Select(k => ids[(c * s.Subscriptions + k) % ids.Length]).ToArray();
+            for (var k = 0; k < followed.Length; k++)
+            {
+                var subscribe = $"{{\"op\":\"subscribe\",\"id\":{k + 1},\"instrument\":\"{followed[k]}\",\"tf\":\"{s.Timeframe}\",\"history\":1}}";
+                await socket.SendAsync(Encoding.UTF8.GetBytes(subscribe), WebSocketMessageType.Text, true, cancellation);
+            }
+
             sockets.Add(socket);
             if (c < s.Clients)
             {
-                readers.Add(Task.Run(() => ReadAsync(socket, id, sent, latency, () => Interlocked.Increment(ref delivered), stop.Token), CancellationToken.None));
+                readers.Add(Task.Run(() => ReadAsync(socket, followed, sent, latency, () => Interlocked.Increment(ref delivered), stop.Token), CancellationToken.None));
             }
         }
 
-        Console.WriteLine($"{s.Clients} clients (+{s.SlowClients} that never read) on {s.Instruments} instruments; ingesting {s.Rate} ticks/s for {s.Seconds} s");
+        Console.WriteLine($"{s.Clients} clients (+{s.SlowClients} that never read) with {s.Subscriptions} subscriptions each on {s.Instruments} instruments; ingesting {s.Rate} ticks/s for {s.Seconds} s");
         await Task.Delay(1000, cancellation);
         var cpuBefore = LoadTarget.Cpu(s.ServerPid);
         Interlocked.Exchange(ref delivered, 0);
@@ -179,7 +185,7 @@ internal static class LiveLoad
     }
 
     /// <summary>Reads updates; for each whose bar holds a batch this tool sent, records the time since that batch went out.</summary>
-    private static async Task ReadAsync(ClientWebSocket socket, string instrument, SentBatches sent, LongHistogram latency, Action onMessage, CancellationToken cancellation)
+    private static async Task ReadAsync(ClientWebSocket socket, string[] followed, SentBatches sent, LongHistogram latency, Action onMessage, CancellationToken cancellation)
     {
         var buffer = new byte[1 << 16];
         while (!cancellation.IsCancellationRequested)
@@ -205,7 +211,8 @@ internal static class LiveLoad
 
             var now = Stopwatch.GetTimestamp();
             onMessage();
-            if (UpdateOf(buffer.AsSpan(0, length)) is { } bar && sent.SentAt(instrument, bar.T, bar.N) is { } at)
+            if (UpdateOf(buffer.AsSpan(0, length)) is { } bar && bar.Id >= 1 && bar.Id <= followed.Length
+                && sent.SentAt(followed[bar.Id - 1], bar.T, bar.N) is { } at)
             {
                 lock (latency)
                 {
@@ -215,11 +222,12 @@ internal static class LiveLoad
         }
     }
 
-    /// <summary>An update's bar time and trade count: the count says which batch of that bar it is current with.</summary>
-    private static (long T, long N)? UpdateOf(ReadOnlySpan<byte> json)
+    /// <summary>An update's subscription id, bar time and trade count: the count says which batch of that bar it is current with.</summary>
+    private static (int Id, long T, long N)? UpdateOf(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json);
         long t = -1, n = -1;
+        var id = 0;
         var isUpdate = false;
         var depth = 0;
         while (reader.Read())
@@ -232,6 +240,10 @@ internal static class LiveLoad
                     reader.Read();
                     isUpdate = reader.ValueTextEquals("update");
                     break;
+                case JsonTokenType.PropertyName when depth == 1 && reader.ValueTextEquals("id"):
+                    reader.Read();
+                    id = reader.TokenType == JsonTokenType.Number ? reader.GetInt32() : 0;
+                    break;
                 case JsonTokenType.PropertyName when depth == 2 && reader.ValueTextEquals("t"):
                     reader.Read();
                     t = reader.GetInt64();
@@ -243,7 +255,7 @@ internal static class LiveLoad
             }
         }
 
-        return isUpdate && t >= 0 && n > 0 ? (t, n) : null;
+        return isUpdate && t >= 0 && n > 0 ? (id, t, n) : null;
     }
 }
 

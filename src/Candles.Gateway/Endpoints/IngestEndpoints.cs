@@ -45,7 +45,7 @@ internal static class IngestEndpoints
             }
 
             var instrumentId = csv ? http.Query["instrument"].ToString() : body!.Instrument;
-            var (symbol, instrument, unknown) = await TickIngestion.ResolveAsync(grains, instruments, instrumentId);
+            var (symbol, instrument, unknown) = await TickIngestion.ResolveAsync(instruments, instrumentId);
             if (symbol is null)
             {
                 return Problems.From(unknown!);

@@ -115,7 +115,7 @@ public sealed class CandleGrpcService(IGrainFactory grains, InstrumentDirectory 
         await foreach (var batch in requestStream.ReadAllAsync(context.CancellationToken))
         {
             var ticks = batch.Ticks.Select(t => new TickJson(t.Id, null, t.TimeUs, t.P, t.Q, t.Side)).ToList();
-            var (report, error) = await TickIngestion.IngestAsync(grains, instruments, batch.Instrument, ticks, batch.Live, batch.Flush, TickIngestion.TickLimits.From(Options, clock));
+            var (report, error) = await TickIngestion.IngestAsync(instruments, batch.Instrument, ticks, batch.Live, batch.Flush, TickIngestion.TickLimits.From(Options, clock));
             if (report is null)
             {
                 throw Refused(error!);

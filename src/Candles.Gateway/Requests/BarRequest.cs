@@ -65,12 +65,12 @@ public sealed record BarRequest(Instrument Instrument, Timeframe Timeframe, stri
             return (null, new RequestError("bad_limit", $"limit '{text.Limit}' is not a whole number from 1 to {options.MaxLimit}"));
         }
 
-        if (await instruments.FindAsync(instrumentText) is not { } spec)
+        if (await instruments.FindAsync(instrumentText) is not { } known)
         {
             return (null, new RequestError("unknown_instrument", $"instrument '{instrumentText}' is not defined", 404));
         }
 
-        var instrument = spec.ToInstrument();
+        var instrument = known.Instrument;
         long? stepTicks = null;
         if (step)
         {

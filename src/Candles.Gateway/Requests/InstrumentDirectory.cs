@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Candles.Abstractions.Grains;
 using Candles.Abstractions.Wire;
+using Candles.Core.Instruments;
 
 namespace Candles.Gateway.Requests;
 
@@ -8,23 +9,24 @@ namespace Candles.Gateway.Requests;
 /// The defined instruments as this gateway knows them, so a request for an unknown one is a 404 without
 /// activating a grain (whose activation would look the id up in PostgreSQL). Grids never change once defined,
 /// so a known instrument stays known; an id not known yet is looked up in the registry at most once per
-/// <see cref="RefreshPeriod"/>, which bounds what a flood of made-up ids costs the cluster.
+/// <see cref="RefreshPeriod"/>, which bounds what a flood of made-up ids costs the cluster. Each known instrument is
+/// held with its parsed grids and its grain's reference, so a request parses and resolves nothing again.
 /// </summary>
 public sealed class InstrumentDirectory(IGrainFactory grains, TimeProvider clock) : IDisposable
 {
     /// <summary>How often an unknown id may send this gateway back to the registry.</summary>
     public static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(1);
 
-    private readonly ConcurrentDictionary<string, InstrumentSpec> _known = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, KnownInstrument> _known = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private long _refreshedAtMs;
 
     /// <summary>The instrument's definition, or null if it is not defined. <paramref name="id"/> must be a valid id.</summary>
-    public async ValueTask<InstrumentSpec?> FindAsync(string id)
+    public async ValueTask<KnownInstrument?> FindAsync(string id)
     {
-        if (_known.TryGetValue(id, out var spec))
+        if (_known.TryGetValue(id, out var known))
         {
-            return spec;
+            return known;
         }
 
         await RefreshAsync();
@@ -34,7 +36,9 @@ public sealed class InstrumentDirectory(IGrainFactory grains, TimeProvider clock
     public void Dispose() => _refresh.Dispose();
 
     /// <summary>An instrument this gateway just defined is known at once.</summary>
-    public void Remember(InstrumentSpec spec) => _known[spec.Id] = spec;
+    public void Remember(InstrumentSpec spec) => _known[spec.Id] = Know(spec);
+
+    private KnownInstrument Know(InstrumentSpec spec) => new(spec, spec.ToInstrument(), grains.GetGrain<ISymbolGrain>(spec.Id));
 
     private async Task RefreshAsync()
     {
@@ -60,7 +64,7 @@ public sealed class InstrumentDirectory(IGrainFactory grains, TimeProvider clock
             {
                 if ((await grains.GetGrain<ISymbolGrain>(id).GetStatus()).Spec is { } spec)
                 {
-                    _known[spec.Id] = spec;
+                    _known[spec.Id] = Know(spec);
                 }
             }
         }
@@ -70,3 +74,6 @@ public sealed class InstrumentDirectory(IGrainFactory grains, TimeProvider clock
         }
     }
 }
+
+/// <summary>A defined instrument: its definition, its grids parsed, and its grain.</summary>
+public sealed record KnownInstrument(InstrumentSpec Spec, Instrument Instrument, ISymbolGrain Grain);

@@ -17,22 +17,22 @@ public static class TickIngestion
 
     /// <summary>The instrument's grain and grids, or <c>bad_instrument</c> / <c>unknown_instrument</c>.</summary>
     public static async Task<(ISymbolGrain? Symbol, Instrument? Instrument, RequestError? Error)> ResolveAsync(
-        IGrainFactory grains, InstrumentDirectory instruments, string? instrumentId)
+        InstrumentDirectory instruments, string? instrumentId)
     {
         if (!InstrumentId.TryParse(instrumentId ?? string.Empty, out _, out var idError))
         {
             return (null, null, new RequestError("bad_instrument", idError));
         }
 
-        return await instruments.FindAsync(instrumentId!) is { } spec
-            ? (grains.GetGrain<ISymbolGrain>(spec.Id), spec.ToInstrument(), null)
+        return await instruments.FindAsync(instrumentId!) is { } known
+            ? (known.Grain, known.Instrument, null)
             : (null, null, new RequestError("unknown_instrument", $"instrument '{instrumentId}' is not defined", 404));
     }
 
     public static async Task<(IngestReport? Report, RequestError? Error)> IngestAsync(
-        IGrainFactory grains, InstrumentDirectory instruments, string? instrumentId, IReadOnlyList<TickJson> ticks, bool live, bool flush, TickLimits limits)
+        InstrumentDirectory instruments, string? instrumentId, IReadOnlyList<TickJson> ticks, bool live, bool flush, TickLimits limits)
     {
-        var (symbol, instrument, error) = await ResolveAsync(grains, instruments, instrumentId);
+        var (symbol, instrument, error) = await ResolveAsync(instruments, instrumentId);
         if (symbol is null)
         {
             return (null, error);

@@ -190,7 +190,7 @@ internal static class UdfEndpoints
             return null;
         }
 
-        return (await instruments.FindAsync(id.Value))?.ToInstrument();
+        return (await instruments.FindAsync(id.Value))?.Instrument;
     }
 
     private static async Task<List<Instrument>> InstrumentsAsync(IGrainFactory grains) =>

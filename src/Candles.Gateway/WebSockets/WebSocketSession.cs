@@ -258,14 +258,20 @@ internal sealed partial class WebSocketSession : IDisposable
         }
     }
 
-    /// <summary>One writer per connection (the outbox sends one message at a time), its buffer reused.</summary>
-    private async ValueTask SendAsync(Outgoing message, long sequence, CancellationToken cancellation)
+    /// <summary>
+    /// One writer per connection (the outbox sends one message at a time), its buffer reused. The frame is sent without
+    /// a cancellation token: with one, every frame takes the socket's slow path (a token registration and an async
+    /// state machine per message). A send that cannot finish ends otherwise: a connection that goes away fails it, and a
+    /// client cut off as too slow is aborted (<see cref="CutOffIfStuckAsync"/>); the outbox stops between messages on
+    /// <paramref name="cancellation"/>.
+    /// </summary>
+    private ValueTask SendAsync(Outgoing message, long sequence, CancellationToken cancellation)
     {
         _frame.ResetWrittenCount();
         _json.Reset(_frame);
         LiveJson.Write(_json, message, sequence);
         _json.Flush();
-        await _socket.SendAsync(_frame.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, cancellation);
+        return _socket.SendAsync(_frame.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
     }
 
     /// <summary>Sends the close; a client that does not take it in time is cut off.</summary>
