@@ -8,20 +8,27 @@ namespace Candles.Testing;
 /// Free TCP ports on the loopback, so servers started by tests never collide. Taken at random below Linux's
 /// ephemeral range (32768-60999), not from the kernel's port 0: the kernel hands those same ports to outgoing
 /// connections and to every other test process, so a port chosen now and bound a moment later (or again after a
-/// restart) could already be taken. A port is never handed out twice by one process.
+/// restart) could already be taken. A port is never handed out twice by one process, nor by two test processes at
+/// once: each port handed out is claimed by a lock on a file named after it (<see cref="ClaimsFolder"/>), held until
+/// the process ends, however it ends (the kernel drops the lock of a killed process).
 /// </summary>
 public static class LoopbackPorts
 {
     private const int Lowest = 20_000;
     private const int Highest = 32_000;
     private static readonly ConcurrentDictionary<int, bool> HandedOut = new();
+    private static readonly ConcurrentBag<FileStream> Claims = [];
+
+    /// <summary>Where the test processes of this machine claim their ports.</summary>
+    public static string ClaimsFolder { get; } = Path.Combine(Path.GetTempPath(), "candles-test-ports");
 
     public static int Free()
     {
+        Directory.CreateDirectory(ClaimsFolder);
         for (var attempt = 0; attempt < 1000; attempt++)
         {
             var port = Random.Shared.Next(Lowest, Highest);
-            if (!HandedOut.TryAdd(port, true))
+            if (!HandedOut.TryAdd(port, true) || !TryClaim(port))
             {
                 continue;
             }
@@ -39,5 +46,22 @@ public static class LoopbackPorts
         }
 
         throw new InvalidOperationException($"no free loopback port between {Lowest} and {Highest}");
+    }
+
+    /// <summary>
+    /// Locks the port's file for this process (an exclusive advisory lock, which .NET takes for <see cref="FileShare.None"/>);
+    /// false if another live process holds it.
+    /// </summary>
+    public static bool TryClaim(int port)
+    {
+        try
+        {
+            Claims.Add(new FileStream(Path.Combine(ClaimsFolder, $"{port}.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 }
