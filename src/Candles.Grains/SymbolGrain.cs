@@ -107,28 +107,11 @@ public sealed partial class SymbolGrain(
     public async Task<IngestReport> Ingest(Tick[] ticks, bool live)
     {
         var builder = await BuilderAsync();
-        int applied = 0, amended = 0, duplicates = 0, tooOld = 0, outOfBounds = 0;
         var nowUs = clock.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
-        string? refusal = null;
+        BatchOutcome outcome;
         try
         {
-            foreach (var tick in ticks)
-            {
-                if (TickTime.Refusal(tick.TimeUs, nowUs, _options.MaxFutureSkew) is { } reason)
-                {
-                    (outOfBounds, refusal) = (outOfBounds + 1, reason);
-                    continue;
-                }
-
-                switch (builder.Update(tick))
-                {
-                    case TickOutcome.Applied: applied++; break;
-                    case TickOutcome.Amended: amended++; break;
-                    case TickOutcome.Duplicate: duplicates++; break;
-                    default: tooOld++; break;
-                }
-            }
-
+            outcome = builder.Apply(ticks, nowUs, _options.MaxFutureSkew);
             if (live)
             {
                 if (!state.State.Live)
@@ -148,7 +131,7 @@ public sealed partial class SymbolGrain(
                 builder.Scan(LiveWatermarkUs());
             }
 
-            _publisher.LivePending |= applied > 0;
+            _publisher.LivePending |= outcome.Applied > 0;
             await CommitAsync(checkpoint: ticks.Length > 0 || live);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -156,17 +139,17 @@ public sealed partial class SymbolGrain(
             throw Discard(ex);
         }
 
-        var report = new IngestReport(ticks.Length, applied, amended, duplicates, tooOld, outOfBounds);
+        var report = new IngestReport(ticks.Length, outcome.Applied, outcome.Amended, outcome.Duplicates, outcome.TooOld, outcome.OutOfBounds);
         _totals = _totals.Add(report);
         Diagnostics.GrainMetrics.Ingested(report);
-        if (tooOld > 0)
+        if (outcome.TooOld > 0)
         {
-            LogRefused(logger, tooOld, _id);
+            LogRefused(logger, outcome.TooOld, _id);
         }
 
-        if (refusal is not null)
+        if (outcome.Refusal is { } refusal)
         {
-            LogOutOfBounds(logger, outOfBounds, _id, refusal);
+            LogOutOfBounds(logger, outcome.OutOfBounds, _id, refusal);
         }
 
         return report;

@@ -35,6 +35,19 @@ public class BuilderBenchmarks
     [Benchmark(OperationsPerInvoke = 466_265)]
     public int GoldenTapeIntoMinuteBars() => GoldenTape.Build(_tape).Count;
 
+    /// <summary>
+    /// The same tape as the instrument's grain applies a batch (<see cref="BarBuilder.Apply"/>): each tick's time bounds, and
+    /// the batch's newest tick found first. Compare with <see cref="GoldenTapeIntoMinuteBars"/>.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = 466_265)]
+    public int GoldenTapeAppliedAsOneBatch()
+    {
+        var builder = new BarBuilder(BarSchedule.For(Timeframe.OneMinute, DateTimeZone.Utc), new BarBuilderOptions { Retention = null });
+        var outcome = builder.Apply(_tape, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000, TimeSpan.FromSeconds(5));
+        builder.Flush();
+        return outcome.Applied + builder.ClosedBars.Count;
+    }
+
     /// <summary>100,000 ticks into one live bar, again and again: what a tick costs when no bar closes. Expect 0 B per tick.</summary>
     [Benchmark(OperationsPerInvoke = 100_000)]
     public long LiveBarSteadyState()

@@ -129,6 +129,41 @@ public class BarBuilderTests
     }
 
     [Fact]
+    public void LateTickIntoAFinishedSealedDayItsOwnBatchCutsIntoIsRefusedAsTooOld()
+    {
+        // Two days of retention, newest bar 2 March 12:00: the 1st has finished (and may be sealed) but is whole. A batch
+        // whose newest tick is 3 March 12:00 retains from 1 March 12:00, cutting the 1st: its late tick there is refused,
+        // as it would be after the batch; one in the 2nd, which stays whole, amends. Alone, the same late tick amends.
+        var days = new[] { BarSchedule.For(Timeframe.Parse("1d"), DateTimeZone.Utc) };
+        var now = Us("2026-03-03T13:00:00Z");
+        var skew = TimeSpan.FromSeconds(5);
+        BarBuilder Builder()
+        {
+            var builder = new BarBuilder(
+                BarSchedule.For(Timeframe.OneMinute, DateTimeZone.Utc), new BarBuilderOptions { Retention = TimeSpan.FromDays(2), SealedDays = days });
+            builder.Update(Buy(1, "2026-03-01T13:00:10Z", 100));
+            builder.Update(Buy(2, "2026-03-02T12:00:10Z", 100));
+            return builder;
+        }
+
+        var batch = Builder();
+        var outcome = batch.Apply([Buy(3, "2026-03-01T13:00:20Z", 101), Buy(4, "2026-03-02T11:00:00Z", 101), Buy(5, "2026-03-03T12:00:10Z", 101)], now, skew);
+        Assert.Equal(new BatchOutcome(1, 1, 0, 1, 0, null), outcome);
+        Assert.Equal(1L, batch.ClosedBars.Single(b => b.Candle.OpenTimeMs == Ms("2026-03-01T13:00:00Z")).Candle.Trades);
+        Assert.Equal(TickOutcome.Amended, Builder().Update(Buy(3, "2026-03-01T13:00:20Z", 101)));
+
+        // A tick past the clock is refused and cuts nothing.
+        var future = Builder().Apply([Buy(3, "2026-03-01T13:00:20Z", 101), Buy(6, "2026-03-10T00:00:00Z", 101)], now, skew);
+        Assert.Equal((1, 1), (future.Amended, future.OutOfBounds));
+        Assert.NotNull(future.Refusal);
+
+        // What a batch foresaw ends with it: its newest tick here was a duplicate, which moved nothing.
+        var over = Builder();
+        Assert.Equal(1, over.Apply([Buy(2, "2026-03-10T00:00:00Z", 100)], Us("2026-03-10T00:00:01Z"), skew).Duplicates);
+        Assert.Equal(TickOutcome.Amended, over.Update(Buy(3, "2026-03-01T13:00:20Z", 101)));
+    }
+
+    [Fact]
     public void TickOlderThanRetentionIsRefusedAndCounted()
     {
         var builder = MinuteBuilder(TimeSpan.FromHours(1));

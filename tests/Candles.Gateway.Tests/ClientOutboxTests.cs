@@ -73,6 +73,28 @@ public class ClientOutboxTests
     }
 
     [Fact]
+    public async Task AClientGoneWhileMessagesWaitIsSentNothingMore()
+    {
+        // A lost connection's writes succeed into nothing: the writer stops at the next message, not after the whole queue.
+        using var gone = new CancellationTokenSource();
+        var sent = 0;
+        var outbox = new ClientOutbox(100, TimeSpan.FromSeconds(10), _time, (_, _, _) =>
+        {
+            sent++;
+            gone.Cancel();
+            return ValueTask.CompletedTask;
+        });
+        var a = Subscribe(outbox, "1");
+        for (var i = 0; i < 5; i++)
+        {
+            outbox.Enqueue(Outgoing.ForEvent(a, Close(i * 60_000, 1)));
+        }
+
+        await outbox.RunAsync(gone.Token).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, sent);
+    }
+
+    [Fact]
     public async Task MessagesOfAnEndedSubscriptionAreNotSent()
     {
         var outbox = Outbox();

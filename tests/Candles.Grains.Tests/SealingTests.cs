@@ -22,6 +22,23 @@ public class SealingTests(ClusterFixture fixture)
         return await fixture.SealedBars.LoadAsync(new SealedSeries(instrument, Timeframe.Parse(timeframe), zone), long.MinValue, long.MaxValue);
     }
 
+    /// <summary>An instrument whose 1 April (09:00 and 11:00 UTC, trades 1 and 2) is sealed, the newest trade 2 April 10:00.</summary>
+    private async Task<ISymbolGrain> FirstOfAprilSealedAsync(string instrument)
+    {
+        var grain = await fixture.DefinedAsync(instrument);
+        await grain.Ingest([Buy(1, "2026-04-01T09:00:00Z"), Buy(2, "2026-04-01T11:00:00Z"), Buy(3, "2026-04-02T10:00:00Z")], live: false);
+        await SealedAsync(instrument, "1d", "UTC", 1);
+        return grain;
+    }
+
+    /// <summary>The 1st's 11:00 minute holds its one trade, unrevised, and the sealed 1st its two.</summary>
+    private async Task FirstOfAprilUnchangedAsync(ISymbolGrain grain, string instrument)
+    {
+        var minute = Assert.Single((await grain.GetMinuteBars(At.Ms("2026-04-01T11:00:00Z"), At.Ms("2026-04-01T11:01:00Z"))).Bars);
+        Assert.Equal((1L, 0), (minute.Candle.Trades, minute.Candle.Revision));
+        Assert.Equal(("2026-04-01T00:00Z", "2026-04-02T00:00Z", 2L), Row((await SealedAsync(instrument, "1d", "UTC", 1))[0]));
+    }
+
     private static (string Open, string End, long Trades) Row(Bar bar) =>
         (DateTimeOffset.FromUnixTimeMilliseconds(bar.Candle.OpenTimeMs).ToString("yyyy-MM-ddTHH:mmZ", CultureInfo.InvariantCulture),
          DateTimeOffset.FromUnixTimeMilliseconds(bar.Candle.Period.EndMs).ToString("yyyy-MM-ddTHH:mmZ", CultureInfo.InvariantCulture),
@@ -309,18 +326,76 @@ public class SealingTests(ClusterFixture fixture)
         // 1 April is sealed whole; then the newest trade moves to 8 April 10:00, and the 7-day retention cuts the 1st at
         // 10:00. A trade of the 1st at 11:00 arriving now would amend a minute still retained, in a day that cannot be
         // sealed again from what is left of it: the 1m bars would say three trades and the day two, for good.
-        var grain = await fixture.DefinedAsync("TEST:LATECUT");
-        await grain.Ingest([Buy(1, "2026-04-01T09:00:00Z"), Buy(2, "2026-04-01T11:00:00Z"), Buy(3, "2026-04-02T10:00:00Z")], live: false);
-        await SealedAsync("TEST:LATECUT", "1d", "UTC", 1);
+        var grain = await FirstOfAprilSealedAsync("TEST:LATECUT");
         await grain.Ingest([Buy(4, "2026-04-08T10:00:00Z")], live: false);
 
         var report = await grain.Ingest([Buy(5, "2026-04-01T11:00:30Z")], live: false);
 
         Assert.Equal((0, 0, 1), (report.Applied, report.Amended, report.TooOld));
-        var minute = Assert.Single((await grain.GetMinuteBars(At.Ms("2026-04-01T11:00:00Z"), At.Ms("2026-04-01T11:01:00Z"))).Bars);
-        Assert.Equal((1L, 0), (minute.Candle.Trades, minute.Candle.Revision));
-        var day = (await SealedAsync("TEST:LATECUT", "1d", "UTC", 1))[0];
-        Assert.Equal(("2026-04-01T00:00Z", "2026-04-02T00:00Z", 2L), Row(day));
+        await FirstOfAprilUnchangedAsync(grain, "TEST:LATECUT");
+    }
+
+    [Fact]
+    public async Task ALateTradeInASealedDayItsOwnBatchCutsIntoIsRefusedSoTheMinutesAndTheDayAgree()
+    {
+        // As above, but the late trade of the 1st comes first in the batch whose newer trade (8 April 10:00) cuts the 1st:
+        // when it arrives, the 1st is whole and its minute retained; once the batch is in, the day cannot be sealed again.
+        var grain = await FirstOfAprilSealedAsync("TEST:LATEBATCH");
+
+        var report = await grain.Ingest([Buy(4, "2026-04-01T11:00:30Z"), Buy(5, "2026-04-08T10:00:00Z")], live: false);
+
+        Assert.Equal((1, 0, 1), (report.Applied, report.Amended, report.TooOld));
+        await FirstOfAprilUnchangedAsync(grain, "TEST:LATEBATCH");
+    }
+
+    [Fact]
+    public async Task ASealedDayCorrectedAndThenCutBeforeItsResealIsServedAsNotComplete()
+    {
+        // The late trade of the 1st amends a retained minute of a whole day, but its re-seal fails (PostgreSQL down), and
+        // the next call's trade (8 April 10:00) cuts the 1st before the sealer's check: the day cannot be sealed again.
+        var grain = await FirstOfAprilSealedAsync("TEST:CUTLATER");
+        fixture.SealedWrites.FailNextUpsert("TEST:CUTLATER", "UTC");
+        Assert.Equal(1, (await grain.Ingest([Buy(4, "2026-04-01T11:00:30Z")], live: false)).Amended);
+        Assert.True(await ClusterFixture.EventuallyAsync(() => Task.FromResult(fixture.SealedWrites.Failed("TEST:CUTLATER", "UTC"))), "the re-seal was never tried");
+        await grain.Ingest([Buy(5, "2026-04-08T10:00:00Z")], live: false);
+
+        // The check finds the day's retained minutes revised past the sealed day: it, and its week, say they are not whole.
+        var start = fixture.Clock.GetUtcNow();
+        for (var minute = 1; minute <= 3; minute++)
+        {
+            fixture.Clock.SetUtcNow(start.AddMinutes(minute));
+            await Task.Delay(200);
+        }
+
+        Assert.True(await ServedIncompleteAsync("TEST:CUTLATER", "1d", "2026-04-01T00:00Z"), "the stale sealed day is served as whole");
+        Assert.True(await ServedIncompleteAsync("TEST:CUTLATER", "1w", "2026-03-30T00:00Z"), "the week holding the stale day is served as whole");
+        Assert.Equal(("2026-04-01T00:00Z", "2026-04-02T00:00Z", 2L), Row((await SealedAsync("TEST:CUTLATER", "1d", "UTC", 1))[0]));
+    }
+
+    [Fact]
+    public async Task ASealedDayCorrectedAndThenCutBeforeTheCorrectionReachesItsSealerIsResealedOrServedAsNotComplete()
+    {
+        // The same without a fault: the stream message of the correction reaches the sealer before or after the next call
+        // cuts the day. Either the day is sealed again with the trade, or it says it is not whole; never whole without it.
+        var grain = await FirstOfAprilSealedAsync("TEST:CUTRACE");
+        Assert.Equal(1, (await grain.Ingest([Buy(4, "2026-04-01T11:00:30Z")], live: false)).Amended);
+        await grain.Ingest([Buy(5, "2026-04-08T10:00:00Z")], live: false);
+
+        var days = fixture.Grains.GetGrain<ITimeframeGrain>(GrainKeys.Timeframe("TEST:CUTRACE", Timeframe.Parse("1d"), "UTC"));
+        var page = new BarsPage([], long.MinValue);
+        Assert.True(
+            await ClusterFixture.EventuallyAsync(async () => (page = await days.GetBars(new BarsQuery(long.MinValue, At.Ms("2026-04-02T00:00:00Z"), 10, null))).Bars.Count == 1
+                && (page.Bars[0].Candle.Trades == 3 || !page.IsComplete(page.Bars[0]))),
+            $"the 1st is served as {string.Join(", ", page.Bars.Select(b => (Row(b), page.IsComplete(b))))}");
+    }
+
+    /// <summary>Whether the bar opening at <paramref name="openUtc"/> comes to be served as not complete.</summary>
+    private async Task<bool> ServedIncompleteAsync(string instrument, string timeframe, string openUtc)
+    {
+        var grain = fixture.Grains.GetGrain<ITimeframeGrain>(GrainKeys.Timeframe(instrument, Timeframe.Parse(timeframe), "UTC"));
+        return await ClusterFixture.EventuallyAsync(async () =>
+            (await grain.GetBars(new BarsQuery(long.MinValue, long.MaxValue, 10, null))) is var page
+            && page.Bars.FirstOrDefault(b => Row(b).Open == openUtc) is { } bar && !page.IsComplete(bar));
     }
 
     [Fact]

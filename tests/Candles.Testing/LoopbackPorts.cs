@@ -8,9 +8,8 @@ namespace Candles.Testing;
 /// Free TCP ports on the loopback, so servers started by tests never collide. Taken at random below Linux's
 /// ephemeral range (32768-60999), not from the kernel's port 0: the kernel hands those same ports to outgoing
 /// connections and to every other test process, so a port chosen now and bound a moment later (or again after a
-/// restart) could already be taken. A port is never handed out twice by one process, nor by two test processes at
-/// once: each port handed out is claimed by a lock on a file named after it (<see cref="ClaimsFolder"/>), held until
-/// the process ends, however it ends (the kernel drops the lock of a killed process).
+/// restart) could already be taken. No port is handed out twice, even by two test processes: each is claimed by a
+/// lock on a file named after it, held until the process ends (the kernel drops a killed process's locks).
 /// </summary>
 public static class LoopbackPorts
 {
@@ -48,10 +47,7 @@ public static class LoopbackPorts
         throw new InvalidOperationException($"no free loopback port between {Lowest} and {Highest}");
     }
 
-    /// <summary>
-    /// Locks the port's file for this process (an exclusive advisory lock, which .NET takes for <see cref="FileShare.None"/>);
-    /// false if another live process holds it.
-    /// </summary>
+    /// <summary>Locks the port's file for this process (.NET takes flock's exclusive lock for <see cref="FileShare.None"/>); false if another holds it.</summary>
     public static bool TryClaim(int port)
     {
         try
@@ -59,8 +55,9 @@ public static class LoopbackPorts
             Claims.Add(new FileStream(Path.Combine(ClaimsFolder, $"{port}.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
             return true;
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
+            // Held by another process, or a file of another user's: either way not ours.
             return false;
         }
     }

@@ -44,6 +44,7 @@ public sealed class BarBuilder
     private long _duplicates;
     private long _tooOld;
     private long _trimmedThroughMs = long.MinValue;
+    private long _batchNewestMs = long.MinValue;
 
     public BarBuilder(BarSchedule schedule, BarBuilderOptions? options = null)
     {
@@ -75,6 +76,57 @@ public sealed class BarBuilder
 
     public BuilderCounters Counters => new(_appliedCount, _amended, _duplicates, _tooOld);
 
+    /// <summary>
+    /// Applies a batch in order, refusing ticks at times <see cref="TickTime"/> does not accept. A late tick in a finished
+    /// sealed day is judged against the retention as it stands after the batch: a day the batch's newer ticks cut into
+    /// cannot be sealed again, so amending it would leave the sealed day without the trade.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public BatchOutcome Apply(ReadOnlySpan<Tick> ticks, long nowUs, TimeSpan maxFutureSkew)
+    {
+        var latestUs = TickTime.LatestUs(nowUs, maxFutureSkew);
+        var newestUs = long.MinValue;
+        foreach (ref readonly var tick in ticks)
+        {
+            if (tick.TimeUs > newestUs && TickTime.Accepted(tick.TimeUs, latestUs))
+            {
+                newestUs = tick.TimeUs;
+            }
+        }
+
+        _batchNewestMs = newestUs == long.MinValue ? long.MinValue : _schedule.PeriodOf(FloorMs(newestUs)).StartMs;
+        int applied = 0, amended = 0, duplicates = 0, tooOld = 0, outOfBounds = 0;
+        string? refusal = null;
+        try
+        {
+            foreach (ref readonly var tick in ticks)
+            {
+                if (!TickTime.Accepted(tick.TimeUs, latestUs))
+                {
+                    (outOfBounds, refusal) = (outOfBounds + 1, TickTime.Refusal(tick.TimeUs, nowUs, maxFutureSkew));
+                    continue;
+                }
+
+                switch (Update(tick))
+                {
+                    case TickOutcome.Applied: applied++; break;
+                    case TickOutcome.Amended: amended++; break;
+                    case TickOutcome.Duplicate: duplicates++; break;
+                    default: tooOld++; break;
+                }
+            }
+        }
+        finally
+        {
+            _batchNewestMs = long.MinValue;
+        }
+
+        return new BatchOutcome(applied, amended, duplicates, tooOld, outOfBounds, refusal);
+    }
+
+    /// <summary>Unix microseconds to the millisecond holding them, negative times included.</summary>
+    private static long FloorMs(long us) => Math.DivRem(us, 1000, out var rest) - (rest < 0 ? 1 : 0);
+
     /// <summary>Applies one tick and says what became of it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public TickOutcome Update(in Tick tick)
@@ -87,7 +139,7 @@ public sealed class BarBuilder
 
         if (!_hasLive || tick.TimeUs < _liveStartUs || tick.TimeUs >= _liveEndUs)
         {
-            var period = _schedule.PeriodOf(Math.DivRem(tick.TimeUs, 1000, out var us) - (us < 0 ? 1 : 0));
+            var period = _schedule.PeriodOf(FloorMs(tick.TimeUs));
             if (WatermarkUs >= period.EndMs * 1000)
             {
                 return Amend(tick, period);
@@ -334,7 +386,7 @@ public sealed class BarBuilder
         return TickOutcome.Amended;
     }
 
-    /// <summary>Within the retention, and in no finished sealed day the retention has cut into (<see cref="BarBuilderOptions.SealedDays"/>).</summary>
+    /// <summary>Within the retention, and in no finished sealed day (<see cref="BarBuilderOptions.SealedDays"/>) it cuts into, now or after the batch (<see cref="Apply"/>).</summary>
     private bool Amendable(long minuteStartMs)
     {
         var retainedFrom = RetentionStartMs();
@@ -343,7 +395,8 @@ public sealed class BarBuilder
             return false;
         }
 
-        return !_sealedDays.Any(days => days.PeriodOf(minuteStartMs) is var day && day.StartMs < retainedFrom && Finished(day));
+        var cutFrom = Math.Max(retainedFrom, RetentionStartMs(_batchNewestMs));
+        return !_sealedDays.Any(days => days.PeriodOf(minuteStartMs) is var day && day.StartMs < cutFrom && Finished(day));
     }
 
     /// <summary>
@@ -396,16 +449,12 @@ public sealed class BarBuilder
     public long TrimmedThroughMs => _trimmedThroughMs;
 
     /// <summary>The oldest bar start still retained, counted back from the newest bar.</summary>
-    private long RetentionStartMs()
-    {
-        if (_retentionMs is not { } retention)
-        {
-            return long.MinValue;
-        }
+    private long RetentionStartMs() =>
+        RetentionStartMs(_hasLive ? _livePeriod.StartMs : _closed.Count > 0 ? _closed.OpenTimeMs(_closed.Count - 1) : long.MinValue);
 
-        var newest = _hasLive ? _livePeriod.StartMs : _closed.Count > 0 ? _closed.OpenTimeMs(_closed.Count - 1) : long.MinValue;
-        return newest == long.MinValue ? long.MinValue : newest - retention;
-    }
+    /// <summary>The oldest bar start retained once the newest bar opens at <paramref name="newestMs"/>.</summary>
+    private long RetentionStartMs(long newestMs) =>
+        _retentionMs is not { } retention || newestMs == long.MinValue ? long.MinValue : newestMs - retention;
 
     /// <summary>Binary search of the closed bars by open time: the index, or the complement of the insertion point.</summary>
     private int IndexOf(long startMs)

@@ -17,9 +17,20 @@ public static class TickTime
     /// </summary>
     public const long NanosecondThreshold = 100_000_000_000_000_000;
 
+    /// <summary>The latest time accepted at wall clock <paramref name="nowUs"/> (<see cref="Accepted"/>).</summary>
+    public static long LatestUs(long nowUs, TimeSpan maxFutureSkew) => nowUs + (maxFutureSkew.Ticks / TimeSpan.TicksPerMicrosecond);
+
+    /// <summary>Whether <paramref name="timeUs"/> is accepted, given the <see cref="LatestUs"/> of the clock; <see cref="Refusal"/> says why not.</summary>
+    public static bool Accepted(long timeUs, long latestUs) => timeUs >= EarliestUs && timeUs <= latestUs && timeUs < NanosecondThreshold;
+
     /// <summary>Why <paramref name="timeUs"/> is refused at wall clock <paramref name="nowUs"/>, or null if it is accepted.</summary>
     public static string? Refusal(long timeUs, long nowUs, TimeSpan maxFutureSkew)
     {
+        if (Accepted(timeUs, LatestUs(nowUs, maxFutureSkew)))
+        {
+            return null;
+        }
+
         if (timeUs >= NanosecondThreshold)
         {
             return $"time {timeUs} looks like Unix nanoseconds; give Unix milliseconds or microseconds";

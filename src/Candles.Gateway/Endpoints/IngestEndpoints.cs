@@ -23,7 +23,7 @@ internal static class IngestEndpoints
     public static void Map(IEndpointRouteBuilder api)
     {
         api.MapPost("/ingest", async (
-            HttpRequest http, IGrainFactory grains, InstrumentDirectory instruments, IOptions<GatewayOptions> options, TimeProvider clock, CancellationToken cancellation) =>
+            HttpRequest http, InstrumentDirectory instruments, IOptions<GatewayOptions> options, TimeProvider clock, CancellationToken cancellation) =>
         {
             if (ApiKey.Check(http, options.Value) is { } denied)
             {

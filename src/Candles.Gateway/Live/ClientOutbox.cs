@@ -110,7 +110,7 @@ public sealed class ClientOutbox(int limit, TimeSpan maxLag, TimeProvider time, 
             while (await _signal.Reader.WaitToReadAsync(cancellation))
             {
                 _signal.Reader.TryRead(out _);
-                while (OverflowReason is null && Next() is { } message)
+                while (!cancellation.IsCancellationRequested && OverflowReason is null && Next() is { } message)
                 {
                     if (message.Subscription is { Active: false })
                     {

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Candles.Abstractions.Grains;
 using Candles.Abstractions.Wire;
-using Candles.Core.Instruments;
 
 namespace Candles.Gateway.Requests;
 
@@ -74,6 +73,3 @@ public sealed class InstrumentDirectory(IGrainFactory grains, TimeProvider clock
         }
     }
 }
-
-/// <summary>A defined instrument: its definition, its grids parsed, and its grain.</summary>
-public sealed record KnownInstrument(InstrumentSpec Spec, Instrument Instrument, ISymbolGrain Grain);

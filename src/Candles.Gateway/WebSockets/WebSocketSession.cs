@@ -259,11 +259,8 @@ internal sealed partial class WebSocketSession : IDisposable
     }
 
     /// <summary>
-    /// One writer per connection (the outbox sends one message at a time), its buffer reused. The frame is sent without
-    /// a cancellation token: with one, every frame takes the socket's slow path (a token registration and an async
-    /// state machine per message). A send that cannot finish ends otherwise: a connection that goes away fails it, and a
-    /// client cut off as too slow is aborted (<see cref="CutOffIfStuckAsync"/>); the outbox stops between messages on
-    /// <paramref name="cancellation"/>.
+    /// One writer per connection, its buffer reused. No token for the frame, which would take the socket's slow path:
+    /// a lost connection or an abort (<see cref="CutOffIfStuckAsync"/>) ends a send, and the outbox checks the token between messages.
     /// </summary>
     private ValueTask SendAsync(Outgoing message, long sequence, CancellationToken cancellation)
     {
