@@ -209,7 +209,7 @@ public sealed partial class PeriodGrain(
         var days = new Dictionary<long, Bar>();
         if (finishedThrough > sealedThrough)
         {
-            var (forward, trimmedThroughMs, _) = await ComposeDaysAsync(symbol, sealedThrough, finishedThrough);
+            var (forward, trimmedThroughMs) = await ComposeDaysAsync(symbol, sealedThrough, finishedThrough);
             Add(forward);
             if (sealedThrough > long.MinValue && trimmedThroughMs >= sealedThrough)
             {
@@ -222,12 +222,7 @@ public sealed partial class PeriodGrain(
 
         foreach (var open in corrected.Where(t => t < Math.Min(sealedThrough, finishedThrough)).Select(t => _day.PeriodOf(t)).Distinct())
         {
-            var (composed, _, cutThroughMs) = await ComposeDaysAsync(symbol, open.StartMs, open.EndMs);
-            Add(composed);
-            if (composed.Count == 0)
-            {
-                await MarkCutAsync(symbol, open, cutThroughMs + Timeframe.OneMinute.LengthMs);
-            }
+            Add((await ComposeDaysAsync(symbol, open.StartMs, open.EndMs)).Days);
         }
 
         if (recheck && sealedThrough > long.MinValue)
@@ -269,22 +264,11 @@ public sealed partial class PeriodGrain(
     /// cut into is never sealed or re-sealed from what is left of it: a sealer lagging a fast replay leaves it unsealed
     /// (marked incomplete), and a correction in it keeps the day sealed whole before.
     /// </summary>
-    /// <returns>The whole days, the newest minute dropped if known, and the newest minute that may have been dropped.</returns>
-    private async Task<(List<Bar> Days, long? TrimmedThroughMs, long CutThroughMs)> ComposeDaysAsync(ISymbolGrain symbol, long fromMs, long toMs)
+    private async Task<(List<Bar> Days, long? TrimmedThroughMs)> ComposeDaysAsync(ISymbolGrain symbol, long fromMs, long toMs)
     {
         var minutes = await symbol.GetMinuteBars(fromMs, toMs);
         var trimmed = minutes.TrimmedThroughMs ?? (minutes.RetainedFromMs > long.MinValue ? minutes.RetainedFromMs - 1 : long.MinValue);
-        return ([.. BarComposer.Compose(minutes.Bars, _day, footprintStepTicks: 1).Where(d => d.Candle.OpenTimeMs > trimmed)], minutes.TrimmedThroughMs, trimmed);
-    }
-
-    /// <summary>
-    /// A sealed day corrected after the retention cut into it cannot be sealed again: it, its week and its month are
-    /// served as not complete (its minutes before <paramref name="cutEndMs"/>) rather than as whole without the correction.
-    /// </summary>
-    private async Task MarkCutAsync(ISymbolGrain symbol, BarPeriod day, long cutEndMs)
-    {
-        LogCorrectedAfterCut(logger, _instrument, _zone, DateTimeOffset.FromUnixTimeMilliseconds(day.StartMs));
-        await symbol.MarkIncomplete(day.StartMs * 1000, Math.Min(cutEndMs, day.EndMs) * 1000);
+        return ([.. BarComposer.Compose(minutes.Bars, _day, footprintStepTicks: 1).Where(d => d.Candle.OpenTimeMs > trimmed)], minutes.TrimmedThroughMs);
     }
 
     /// <summary>
@@ -297,6 +281,7 @@ public sealed partial class PeriodGrain(
         var revised = await symbol.GetRevisedMinutes(sealedThrough);
         var dayRevisions = revised.OpenTimesMs.Zip(revised.Revisions)
             .GroupBy(m => _day.PeriodOf(m.First))
+            .Where(day => day.Key.StartMs >= revised.RetainedFromMs)
             .ToDictionary(day => day.Key, day => day.Sum(m => m.Second));
         if (dayRevisions.Count == 0)
         {
@@ -308,15 +293,9 @@ public sealed partial class PeriodGrain(
         List<Bar> stale = [];
         foreach (var (day, revision) in dayRevisions)
         {
-            var wasSealed = sealedDays.TryGetValue(day.StartMs, out var sealedRevision);
-            if (day.StartMs >= revised.RetainedFromMs && (!wasSealed || revision > sealedRevision))
+            if (!sealedDays.TryGetValue(day.StartMs, out var sealedRevision) || revision > sealedRevision)
             {
                 stale.AddRange((await ComposeDaysAsync(symbol, day.StartMs, day.EndMs)).Days);
-            }
-            else if (day.StartMs < revised.RetainedFromMs && wasSealed && revision > sealedRevision)
-            {
-                // Its retained minutes alone were revised past the sealed day (which summed all of them): it is stale and cut.
-                await MarkCutAsync(symbol, day, revised.RetainedFromMs);
             }
         }
 
@@ -345,9 +324,6 @@ public sealed partial class PeriodGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sealing {Instrument} in {Zone} failed; the next check retries")]
     private static partial void LogSealFailed(ILogger logger, Exception exception, string instrument, string zone);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The sealed day {Day} of {Instrument} in {Zone} was corrected after the retention cut into it; it is served as not complete")]
-    private static partial void LogCorrectedAfterCut(ILogger logger, string instrument, string zone, DateTimeOffset day);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sealed {Count} days of {Instrument} in {Zone}")]
     private static partial void LogSealed(ILogger logger, int count, string instrument, string zone);

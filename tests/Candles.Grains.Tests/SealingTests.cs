@@ -349,56 +349,6 @@ public class SealingTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task ASealedDayCorrectedAndThenCutBeforeItsResealIsServedAsNotComplete()
-    {
-        // The late trade of the 1st amends a retained minute of a whole day, but its re-seal fails (PostgreSQL down), and
-        // the next call's trade (8 April 10:00) cuts the 1st before the sealer's check: the day cannot be sealed again.
-        var grain = await FirstOfAprilSealedAsync("TEST:CUTLATER");
-        fixture.SealedWrites.FailNextUpsert("TEST:CUTLATER", "UTC");
-        Assert.Equal(1, (await grain.Ingest([Buy(4, "2026-04-01T11:00:30Z")], live: false)).Amended);
-        Assert.True(await ClusterFixture.EventuallyAsync(() => Task.FromResult(fixture.SealedWrites.Failed("TEST:CUTLATER", "UTC"))), "the re-seal was never tried");
-        await grain.Ingest([Buy(5, "2026-04-08T10:00:00Z")], live: false);
-
-        // The check finds the day's retained minutes revised past the sealed day: it, and its week, say they are not whole.
-        var start = fixture.Clock.GetUtcNow();
-        for (var minute = 1; minute <= 3; minute++)
-        {
-            fixture.Clock.SetUtcNow(start.AddMinutes(minute));
-            await Task.Delay(200);
-        }
-
-        Assert.True(await ServedIncompleteAsync("TEST:CUTLATER", "1d", "2026-04-01T00:00Z"), "the stale sealed day is served as whole");
-        Assert.True(await ServedIncompleteAsync("TEST:CUTLATER", "1w", "2026-03-30T00:00Z"), "the week holding the stale day is served as whole");
-        Assert.Equal(("2026-04-01T00:00Z", "2026-04-02T00:00Z", 2L), Row((await SealedAsync("TEST:CUTLATER", "1d", "UTC", 1))[0]));
-    }
-
-    [Fact]
-    public async Task ASealedDayCorrectedAndThenCutBeforeTheCorrectionReachesItsSealerIsResealedOrServedAsNotComplete()
-    {
-        // The same without a fault: the stream message of the correction reaches the sealer before or after the next call
-        // cuts the day. Either the day is sealed again with the trade, or it says it is not whole; never whole without it.
-        var grain = await FirstOfAprilSealedAsync("TEST:CUTRACE");
-        Assert.Equal(1, (await grain.Ingest([Buy(4, "2026-04-01T11:00:30Z")], live: false)).Amended);
-        await grain.Ingest([Buy(5, "2026-04-08T10:00:00Z")], live: false);
-
-        var days = fixture.Grains.GetGrain<ITimeframeGrain>(GrainKeys.Timeframe("TEST:CUTRACE", Timeframe.Parse("1d"), "UTC"));
-        var page = new BarsPage([], long.MinValue);
-        Assert.True(
-            await ClusterFixture.EventuallyAsync(async () => (page = await days.GetBars(new BarsQuery(long.MinValue, At.Ms("2026-04-02T00:00:00Z"), 10, null))).Bars.Count == 1
-                && (page.Bars[0].Candle.Trades == 3 || !page.IsComplete(page.Bars[0]))),
-            $"the 1st is served as {string.Join(", ", page.Bars.Select(b => (Row(b), page.IsComplete(b))))}");
-    }
-
-    /// <summary>Whether the bar opening at <paramref name="openUtc"/> comes to be served as not complete.</summary>
-    private async Task<bool> ServedIncompleteAsync(string instrument, string timeframe, string openUtc)
-    {
-        var grain = fixture.Grains.GetGrain<ITimeframeGrain>(GrainKeys.Timeframe(instrument, Timeframe.Parse(timeframe), "UTC"));
-        return await ClusterFixture.EventuallyAsync(async () =>
-            (await grain.GetBars(new BarsQuery(long.MinValue, long.MaxValue, 10, null))) is var page
-            && page.Bars.FirstOrDefault(b => Row(b).Open == openUtc) is { } bar && !page.IsComplete(bar));
-    }
-
-    [Fact]
     public async Task ADayTheRetentionCutIntoIsNotSealedFromWhatIsLeftOfIt()
     {
         // The batch's newest trade is 14 April 10:00: retained from 7 April 10:00, so the 7th loses its 09:00 trade
