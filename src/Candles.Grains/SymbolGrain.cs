@@ -43,6 +43,9 @@ public sealed partial class SymbolGrain(
     private IngestReport _totals = IngestReport.Empty;
     private MinutePublisher _publisher = null!;
 
+    // Corrected sealed days kept past the retention for their sealers: from this bar's open, until then (KeepForSealers).
+    private (long FromMs, DateTimeOffset Until)? _keep;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _id = this.GetPrimaryKeyString();
@@ -269,7 +272,7 @@ public sealed partial class SymbolGrain(
     {
         var builder = await BuilderAsync();
         var (openTimes, revisions) = builder.RevisedBefore(toMs);
-        return new RevisedMinutes(openTimes, revisions, builder.RetainedFromMs);
+        return new RevisedMinutes(openTimes, revisions, builder.HeldWholeFromMs);
     }
 
     /// <summary>The timer: closes a live source's quiet minutes and sends a live update held back by the coalescing.</summary>
@@ -284,7 +287,7 @@ public sealed partial class SymbolGrain(
         {
             if (state.State.Live)
             {
-                _builder.Scan(LiveWatermarkUs());
+                Kept(_builder).Scan(LiveWatermarkUs());
 
                 // A live bar closes by the wall clock, so the grain stays until it has, even when nothing calls it
                 // meanwhile. A replayed instrument's bar closes by its ticks alone: it does not hold the grain.
@@ -334,8 +337,10 @@ public sealed partial class SymbolGrain(
 
         // The sealers check by themselves before corrected minutes are committed: a sealed day they correct is re-sealed
         // even if the stream message carrying them is lost (a crash between the commit and the publish).
-        if (_changes.Any(c => c.Kind == BarChangeKind.Corrected && builder.InFinishedSealedDay(c.Bar.Candle.OpenTimeMs)))
+        var correctedSealed = _changes.Where(c => c.Kind == BarChangeKind.Corrected && builder.InFinishedSealedDay(c.Bar.Candle.OpenTimeMs)).ToList();
+        if (correctedSealed.Count > 0)
         {
+            KeepForSealers(builder, correctedSealed.Min(c => builder.EarliestSealedDayStartMs(c.Bar.Candle.OpenTimeMs)));
             try
             {
                 await Task.WhenAll(Sealers().Select(sealer => sealer.Recheck()));
@@ -368,6 +373,31 @@ public sealed partial class SymbolGrain(
 
         // Published: the builder holds these bars (old ones packed), so a replay's last batch is not kept here as well.
         ReleaseChanges(_changes);
+    }
+
+    /// <summary>
+    /// Keeps the days of corrected sealed minutes past the retention for three of the sealers' check periods (a failed
+    /// re-seal is tried again at each): a later call's trades would otherwise cut such a day before its sealers re-seal
+    /// it, and a day the retention cut into can never be sealed again. Not kept across activations.
+    /// </summary>
+    private void KeepForSealers(BarBuilder builder, long fromMs)
+    {
+        Kept(builder);
+        var checkPeriod = seal.Value.CheckPeriod < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : seal.Value.CheckPeriod;
+        _keep = (Math.Min(fromMs, _keep?.FromMs ?? long.MaxValue), clock.GetUtcNow() + (3 * checkPeriod));
+        builder.KeepFrom(_keep.Value.FromMs);
+    }
+
+    /// <summary>Ends a keep whose time is up (the builder drops those days at its next bar) and gives the builder the one left.</summary>
+    private BarBuilder Kept(BarBuilder builder)
+    {
+        if (_keep is { } keep && clock.GetUtcNow() >= keep.Until)
+        {
+            _keep = null;
+        }
+
+        builder.KeepFrom(_keep?.FromMs ?? long.MinValue);
+        return builder;
     }
 
     /// <summary>Empties a list of changes, and gives back its array when a big batch grew it.</summary>
@@ -460,7 +490,7 @@ public sealed partial class SymbolGrain(
         }
 
         // The gateway found it defined, but the store that held the definition lost it (and PostgreSQL has none).
-        return _builder ?? throw new InstrumentUnavailableException($"instrument {_id} is not defined here now; define it again or retry");
+        return Kept(_builder ?? throw new InstrumentUnavailableException($"instrument {_id} is not defined here now; define it again or retry"));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instrument {Instrument} misses trades from {FromUs} to {ToUs} (µs) for good; those bars are served as not complete")]

@@ -164,6 +164,24 @@ public class BarBuilderTests
     }
 
     [Fact]
+    public void BarsKeptPastTheRetentionAreHeldWholeButNotAmendedUntilLetGo()
+    {
+        var builder = MinuteBuilder(TimeSpan.FromHours(1));
+        builder.Update(Buy(1, "2026-03-01T08:00:00Z", 100));
+        builder.KeepFrom(Ms("2026-03-01T08:00:00Z"));
+        builder.Update(Buy(2, "2026-03-01T10:00:00Z", 100));
+
+        Assert.Equal([Ms("2026-03-01T08:00:00Z")], builder.ClosedBars.Select(b => b.Candle.OpenTimeMs));
+        Assert.Equal((Ms("2026-03-01T09:00:00Z"), long.MinValue), (builder.RetainedFromMs, builder.HeldWholeFromMs));
+        Assert.Equal(TickOutcome.TooOld, builder.Update(Buy(3, "2026-03-01T08:00:30Z", 100)));
+
+        builder.KeepFrom(long.MinValue);
+        builder.Update(Buy(4, "2026-03-01T10:01:00Z", 100));
+        Assert.Equal([Ms("2026-03-01T10:00:00Z")], builder.ClosedBars.Select(b => b.Candle.OpenTimeMs));
+        Assert.Equal(Ms("2026-03-01T08:00:00Z") + 1, builder.HeldWholeFromMs);
+    }
+
+    [Fact]
     public void TickOlderThanRetentionIsRefusedAndCounted()
     {
         var builder = MinuteBuilder(TimeSpan.FromHours(1));

@@ -349,6 +349,34 @@ public class SealingTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task ACorrectedSealedDayIsKeptPastTheRetentionUntilItsSealersHaveHadTimeToResealIt()
+    {
+        // The late trade of the 1st amends a minute of the whole, sealed day, but its re-seal fails (PostgreSQL down); then
+        // the next call's trade (8 April 10:00) moves the retention past the 1st's morning before the sealer's check. The
+        // 1st is kept whole, so the check seals it again with the trade; once the keep has run out, the next bar drops it.
+        var grain = await FirstOfAprilSealedAsync("TEST:KEEP");
+        fixture.SealedWrites.FailNextUpsert("TEST:KEEP", "UTC");
+        Assert.Equal(1, (await grain.Ingest([Buy(4, "2026-04-01T11:00:30Z")], live: false)).Amended);
+        Assert.True(await ClusterFixture.EventuallyAsync(() => Task.FromResult(fixture.SealedWrites.Failed("TEST:KEEP", "UTC"))), "the re-seal was never tried");
+        await grain.Ingest([Buy(5, "2026-04-08T10:00:00Z")], live: false);
+        Assert.Single((await grain.GetMinuteBars(At.Ms("2026-04-01T09:00:00Z"), At.Ms("2026-04-01T09:01:00Z"))).Bars);
+
+        var start = fixture.Clock.GetUtcNow();
+        for (var minute = 1; minute <= 3; minute++)
+        {
+            fixture.Clock.SetUtcNow(start.AddMinutes(minute));
+            await Task.Delay(200);
+        }
+
+        var day = (await fixture.SealedAsync("TEST:KEEP", "1d", "UTC", bars => bars[0].Candle.Trades == 3))[0];
+        Assert.Equal(("2026-04-01T00:00Z", "2026-04-02T00:00Z", 3L), Row(day));
+
+        fixture.Clock.SetUtcNow(start.AddMinutes(4));
+        await grain.Ingest([Buy(6, "2026-04-08T10:01:00Z")], live: false);
+        Assert.Empty((await grain.GetMinuteBars(At.Ms("2026-04-01T09:00:00Z"), At.Ms("2026-04-01T09:01:00Z"))).Bars);
+    }
+
+    [Fact]
     public async Task ADayTheRetentionCutIntoIsNotSealedFromWhatIsLeftOfIt()
     {
         // The batch's newest trade is 14 April 10:00: retained from 7 April 10:00, so the 7th loses its 09:00 trade

@@ -45,6 +45,7 @@ public sealed class BarBuilder
     private long _tooOld;
     private long _trimmedThroughMs = long.MinValue;
     private long _batchNewestMs = long.MinValue;
+    private long _keepFromMs = long.MinValue;
 
     public BarBuilder(BarSchedule schedule, BarBuilderOptions? options = null)
     {
@@ -407,10 +408,20 @@ public sealed class BarBuilder
 
     private bool Finished(BarPeriod period) => WatermarkUs >= period.EndMs * 1000;
 
-    /// <summary>Drops closed bars that fell out of the retention, and the trade ids they held.</summary>
+    /// <summary>
+    /// Keeps the bars opening at or after <paramref name="openMs"/> past the retention until told otherwise (long.MinValue:
+    /// none). What a late tick may amend stays as the retention says.
+    /// </summary>
+    public void KeepFrom(long openMs) => _keepFromMs = openMs;
+
+    /// <summary>The earliest start, over the sealed zones, of the day holding the minute.</summary>
+    public long EarliestSealedDayStartMs(long minuteStartMs) =>
+        _sealedDays.Count == 0 ? minuteStartMs : _sealedDays.Min(days => days.PeriodOf(minuteStartMs).StartMs);
+
+    /// <summary>Drops closed bars that fell out of the retention (and are not kept), and the trade ids they held.</summary>
     private void ForgetExpired()
     {
-        var cutoff = RetentionStartMs();
+        var cutoff = _keepFromMs == long.MinValue ? RetentionStartMs() : Math.Min(RetentionStartMs(), _keepFromMs);
         var count = 0;
         while (count < _closed.Count && _closed.OpenTimeMs(count) < cutoff)
         {
@@ -447,6 +458,12 @@ public sealed class BarBuilder
     /// cannot know what was dropped before: it takes everything before the retention as possibly dropped.
     /// </summary>
     public long TrimmedThroughMs => _trimmedThroughMs;
+
+    /// <summary>
+    /// Bars opening at or after this time are all held (long.MinValue: none was dropped): <see cref="RetainedFromMs"/>, or
+    /// earlier while bars are kept past the retention (<see cref="KeepFrom"/>).
+    /// </summary>
+    public long HeldWholeFromMs => _trimmedThroughMs == long.MinValue ? long.MinValue : _trimmedThroughMs + 1;
 
     /// <summary>The oldest bar start still retained, counted back from the newest bar.</summary>
     private long RetentionStartMs() =>
