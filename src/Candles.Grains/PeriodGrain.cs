@@ -77,7 +77,7 @@ public sealed partial class PeriodGrain(
         _checkDueAt = clock.GetUtcNow() + due;
     }
 
-    private TimeSpan CheckPeriod => options.Value.CheckPeriod < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : options.Value.CheckPeriod;
+    private TimeSpan CheckPeriod => options.Value.CheckEvery;
 
     public Task Watch() => Task.CompletedTask;
 
@@ -272,7 +272,7 @@ public sealed partial class PeriodGrain(
     }
 
     /// <summary>
-    /// Sealed days whose 1m bars have since been corrected (a higher revision), among days still wholly retained.
+    /// Sealed days whose 1m bars have since been corrected (a higher revision), among days the instrument still holds whole.
     /// Found from the corrected minutes' revisions alone: only the stale days are composed again, so a check that
     /// finds nothing reads no footprint.
     /// </summary>

@@ -42,14 +42,13 @@ public sealed partial class SymbolGrain(
     private MinuteHistory _history = null!;
     private IngestReport _totals = IngestReport.Empty;
     private MinutePublisher _publisher = null!;
-
-    // Corrected sealed days kept past the retention for their sealers: from this bar's open, until then (KeepForSealers).
-    private (long FromMs, DateTimeOffset Until)? _keep;
+    private CorrectedDayKeep _keep = null!;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _id = this.GetPrimaryKeyString();
         _closedVersion = TimeProvider.System.GetUtcNow().UtcTicks;
+        _keep = new CorrectedDayKeep(clock, 3 * seal.Value.CheckEvery);
         _publisher = new MinutePublisher(_id, this.MinuteStream(_id), new MinuteFollowers(GrainFactory), _closedVersion, logger);
         _history = new MinuteHistory(store, _id, logger);
 
@@ -287,7 +286,7 @@ public sealed partial class SymbolGrain(
         {
             if (state.State.Live)
             {
-                Kept(_builder).Scan(LiveWatermarkUs());
+                WithKeep(_builder).Scan(LiveWatermarkUs());
 
                 // A live bar closes by the wall clock, so the grain stays until it has, even when nothing calls it
                 // meanwhile. A replayed instrument's bar closes by its ticks alone: it does not hold the grain.
@@ -340,7 +339,13 @@ public sealed partial class SymbolGrain(
         var correctedSealed = _changes.Where(c => c.Kind == BarChangeKind.Corrected && builder.InFinishedSealedDay(c.Bar.Candle.OpenTimeMs)).ToList();
         if (correctedSealed.Count > 0)
         {
-            KeepForSealers(builder, correctedSealed.Min(c => builder.EarliestSealedDayStartMs(c.Bar.Candle.OpenTimeMs)));
+            // Kept for three check periods, so a failed re-seal is tried again at each before a later call can cut the day.
+            foreach (var corrected in correctedSealed)
+            {
+                _keep.Keep(builder.EarliestSealedDayStartMs(corrected.Bar.Candle.OpenTimeMs));
+            }
+
+            WithKeep(builder);
             try
             {
                 await Task.WhenAll(Sealers().Select(sealer => sealer.Recheck()));
@@ -375,28 +380,10 @@ public sealed partial class SymbolGrain(
         ReleaseChanges(_changes);
     }
 
-    /// <summary>
-    /// Keeps the days of corrected sealed minutes past the retention for three of the sealers' check periods (a failed
-    /// re-seal is tried again at each): a later call's trades would otherwise cut such a day before its sealers re-seal
-    /// it, and a day the retention cut into can never be sealed again. Not kept across activations.
-    /// </summary>
-    private void KeepForSealers(BarBuilder builder, long fromMs)
+    /// <summary>Gives the builder the corrected sealed days still kept; one whose hold is over goes at the next new bar.</summary>
+    private BarBuilder WithKeep(BarBuilder builder)
     {
-        Kept(builder);
-        var checkPeriod = seal.Value.CheckPeriod < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : seal.Value.CheckPeriod;
-        _keep = (Math.Min(fromMs, _keep?.FromMs ?? long.MaxValue), clock.GetUtcNow() + (3 * checkPeriod));
-        builder.KeepFrom(_keep.Value.FromMs);
-    }
-
-    /// <summary>Ends a keep whose time is up (the builder drops those days at its next bar) and gives the builder the one left.</summary>
-    private BarBuilder Kept(BarBuilder builder)
-    {
-        if (_keep is { } keep && clock.GetUtcNow() >= keep.Until)
-        {
-            _keep = null;
-        }
-
-        builder.KeepFrom(_keep?.FromMs ?? long.MinValue);
+        builder.KeepFrom(_keep.KeptFromMs());
         return builder;
     }
 
@@ -490,7 +477,7 @@ public sealed partial class SymbolGrain(
         }
 
         // The gateway found it defined, but the store that held the definition lost it (and PostgreSQL has none).
-        return Kept(_builder ?? throw new InstrumentUnavailableException($"instrument {_id} is not defined here now; define it again or retry"));
+        return WithKeep(_builder ?? throw new InstrumentUnavailableException($"instrument {_id} is not defined here now; define it again or retry"));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instrument {Instrument} misses trades from {FromUs} to {ToUs} (µs) for good; those bars are served as not complete")]

@@ -166,10 +166,7 @@ public class BarBuilderTests
     [Fact]
     public void BarsKeptPastTheRetentionAreHeldWholeButNotAmendedUntilLetGo()
     {
-        var builder = MinuteBuilder(TimeSpan.FromHours(1));
-        builder.Update(Buy(1, "2026-03-01T08:00:00Z", 100));
-        builder.KeepFrom(Ms("2026-03-01T08:00:00Z"));
-        builder.Update(Buy(2, "2026-03-01T10:00:00Z", 100));
+        var builder = KeptPastAnHoursRetention();
 
         Assert.Equal([Ms("2026-03-01T08:00:00Z")], builder.ClosedBars.Select(b => b.Candle.OpenTimeMs));
         Assert.Equal((Ms("2026-03-01T09:00:00Z"), long.MinValue), (builder.RetainedFromMs, builder.HeldWholeFromMs));
@@ -179,6 +176,31 @@ public class BarBuilderTests
         builder.Update(Buy(4, "2026-03-01T10:01:00Z", 100));
         Assert.Equal([Ms("2026-03-01T10:00:00Z")], builder.ClosedBars.Select(b => b.Candle.OpenTimeMs));
         Assert.Equal(Ms("2026-03-01T08:00:00Z") + 1, builder.HeldWholeFromMs);
+    }
+
+    [Fact]
+    public void ARolledBackBuilderKnowsWhatItHadDroppedAndKeepsWhatItHeld()
+    {
+        // Bars kept past the retention and committed; a later commit fails. The builder rolled back holds the same bars
+        // and still knows none was dropped, where a restore's guess would say everything before the retention may be.
+        var builder = KeptPastAnHoursRetention();
+        builder.MarkCommitted();
+        var committed = builder.Checkpoint();
+        builder.Update(Buy(3, "2026-03-01T10:01:00Z", 100));
+
+        var rolledBack = builder.RolledBack(committed);
+        Assert.Equal([Ms("2026-03-01T08:00:00Z")], rolledBack.ClosedBars.Select(b => b.Candle.OpenTimeMs));
+        Assert.Equal(long.MinValue, rolledBack.HeldWholeFromMs);
+    }
+
+    /// <summary>An hour of retention, the 08:00 bar kept past it while 10:00 is live.</summary>
+    private static BarBuilder KeptPastAnHoursRetention()
+    {
+        var builder = MinuteBuilder(TimeSpan.FromHours(1));
+        builder.Update(Buy(1, "2026-03-01T08:00:00Z", 100));
+        builder.KeepFrom(Ms("2026-03-01T08:00:00Z"));
+        builder.Update(Buy(2, "2026-03-01T10:00:00Z", 100));
+        return builder;
     }
 
     [Fact]

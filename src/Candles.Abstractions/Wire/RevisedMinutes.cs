@@ -2,8 +2,8 @@ namespace Candles.Abstractions.Wire;
 
 /// <summary>
 /// The closed 1m bars that late ticks have corrected (revision above 0), as open times and revisions only, with the
-/// start of the retained history: what a sealer needs to find the sealed days that are stale, without reading a
-/// single footprint. A composed bar's revision is the sum of its minutes' revisions.
+/// time from which the instrument holds its 1m history whole (no bar dropped since): what a sealer needs to find the
+/// sealed days that are stale, without reading a single footprint. A composed bar's revision is the sum of its minutes' revisions.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("candles.RevisedMinutes")]
 public sealed record RevisedMinutes(

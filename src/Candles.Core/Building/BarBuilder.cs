@@ -46,6 +46,7 @@ public sealed class BarBuilder
     private long _trimmedThroughMs = long.MinValue;
     private long _batchNewestMs = long.MinValue;
     private long _keepFromMs = long.MinValue;
+    private long _committedTrimmedThroughMs = long.MinValue;
 
     public BarBuilder(BarSchedule schedule, BarBuilderOptions? options = null)
     {
@@ -60,7 +61,7 @@ public sealed class BarBuilder
     /// <summary>The watermark in Unix microseconds; <see cref="long.MinValue"/> before the first tick.</summary>
     public long WatermarkUs { get; private set; } = long.MinValue;
 
-    /// <summary>Closed bars in the retention, ascending by open time.</summary>
+    /// <summary>Closed bars held (those of the retention, and any kept past it), ascending by open time.</summary>
     public IReadOnlyList<Bar> ClosedBars => _closed;
 
     /// <summary>The open time of the oldest retained bar (closed or live), or null before the first tick.</summary>
@@ -212,6 +213,7 @@ public sealed class BarBuilder
         // A replay batch records thousands of versions here; the table is not kept at that size for a quiet instrument.
         var large = _uncommitted.Count > 256;
         _uncommitted.Clear();
+        _committedTrimmedThroughMs = _trimmedThroughMs;
         if (large)
         {
             _uncommitted.TrimExcess();
@@ -238,7 +240,10 @@ public sealed class BarBuilder
             }
         }
 
-        return Restore(_schedule, _options, [.. bars.Values.OrderBy(b => b.Candle.OpenTimeMs)], committed ?? new BuilderCheckpoint(long.MinValue, [], null));
+        // It knows what it had dropped by then: more exact than a restore's guess, which would cut bars it still holds.
+        var restored = Restore(_schedule, _options, [.. bars.Values.OrderBy(b => b.Candle.OpenTimeMs)], committed ?? new BuilderCheckpoint(long.MinValue, [], null), _keepFromMs);
+        restored._trimmedThroughMs = restored._committedTrimmedThroughMs = _committedTrimmedThroughMs;
+        return restored;
     }
 
     /// <summary>The state beyond the closed bars: watermark, applied trade ids and the live bar.</summary>
@@ -246,14 +251,16 @@ public sealed class BarBuilder
 
     /// <summary>
     /// A builder carrying on from <paramref name="closed"/> bars (ascending) and the <paramref name="checkpoint"/>
-    /// taken with them. A live bar the closed bars already hold (written after the checkpoint) is dropped.
+    /// taken with them. A live bar the closed bars already hold (written after the checkpoint) is dropped. Bars from
+    /// <paramref name="keepFromMs"/> on are kept past the retention (<see cref="KeepFrom"/>).
     /// </summary>
-    public static BarBuilder Restore(BarSchedule schedule, BarBuilderOptions? options, IReadOnlyList<Bar> closed, BuilderCheckpoint checkpoint)
+    public static BarBuilder Restore(BarSchedule schedule, BarBuilderOptions? options, IReadOnlyList<Bar> closed, BuilderCheckpoint checkpoint, long keepFromMs = long.MinValue)
     {
         var builder = new BarBuilder(schedule, options)
         {
             WatermarkUs = checkpoint.WatermarkUs,
             _applied = TradeIdSet.From(checkpoint.AppliedIds),
+            _keepFromMs = keepFromMs,
         };
         foreach (var bar in closed)
         {
@@ -267,7 +274,7 @@ public sealed class BarBuilder
             builder._liveFootprint.Add(live.Footprint);
         }
 
-        builder._trimmedThroughMs = builder.RetentionStartMs() is var start and > long.MinValue ? start - 1 : long.MinValue;
+        builder._trimmedThroughMs = builder._committedTrimmedThroughMs = builder.RetentionStartMs() is var start and > long.MinValue ? start - 1 : long.MinValue;
         return builder;
     }
 
@@ -460,8 +467,8 @@ public sealed class BarBuilder
     public long TrimmedThroughMs => _trimmedThroughMs;
 
     /// <summary>
-    /// Bars opening at or after this time are all held (long.MinValue: none was dropped): <see cref="RetainedFromMs"/>, or
-    /// earlier while bars are kept past the retention (<see cref="KeepFrom"/>).
+    /// Bars opening at or after this time are all held (long.MinValue: none was dropped). At or before <see cref="RetainedFromMs"/>:
+    /// earlier when nothing older was dropped yet, or while bars are kept past the retention (<see cref="KeepFrom"/>).
     /// </summary>
     public long HeldWholeFromMs => _trimmedThroughMs == long.MinValue ? long.MinValue : _trimmedThroughMs + 1;
 

@@ -13,6 +13,9 @@ public sealed class SealOptions
     /// <summary>How often a sealer re-checks its instrument by itself (catch-up and corrections), at least a minute.</summary>
     public TimeSpan CheckPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary><see cref="CheckPeriod"/>, at least a minute (the reminders' shortest period).</summary>
+    public TimeSpan CheckEvery => CheckPeriod < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : CheckPeriod;
+
     /// <summary>
     /// The zones sealed, UTC first, each under its canonical name: an alias (US/Eastern) is sealed and served as the zone
     /// requests name (America/New_York). A name that is no zone is kept as it is, for the validation to refuse.

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Time.Testing;
+
+namespace Candles.Grains.Tests;
+
+/// <summary>Each corrected sealed day is kept for the hold after its own last correction, not for as long as any day is corrected.</summary>
+public class CorrectedDayKeepTests
+{
+    [Fact]
+    public void EachDayIsKeptForTheHoldAfterItsOwnLastCorrection()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-04-08T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var keep = new CorrectedDayKeep(clock, TimeSpan.FromMinutes(3));
+        const long first = 1_000_000, second = 2_000_000;
+        Assert.Equal(long.MinValue, keep.KeptFromMs());
+
+        keep.Keep(second);
+        clock.Advance(TimeSpan.FromMinutes(2));
+        keep.Keep(first);
+        Assert.Equal(first, keep.KeptFromMs());
+
+        // The second day's hold is over though the first was corrected since; then the first's runs out too.
+        clock.Advance(TimeSpan.FromMinutes(2));
+        keep.Keep(first);
+        Assert.Equal(first, keep.KeptFromMs());
+        clock.Advance(TimeSpan.FromMinutes(3));
+        Assert.Equal(long.MinValue, keep.KeptFromMs());
+
+        keep.Keep(second);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(second, keep.KeptFromMs());
+    }
+}
