@@ -191,6 +191,12 @@ public class BarBuilderTests
         var rolledBack = builder.RolledBack(committed);
         Assert.Equal([Ms("2026-03-01T08:00:00Z")], rolledBack.ClosedBars.Select(b => b.Candle.OpenTimeMs));
         Assert.Equal(long.MinValue, rolledBack.HeldWholeFromMs);
+
+        // Let go before the failed commit: the builder rolled back drops the bar as it starts, and says so.
+        builder.KeepFrom(long.MinValue);
+        var dropping = builder.RolledBack(committed);
+        Assert.Empty(dropping.ClosedBars);
+        Assert.Equal(Ms("2026-03-01T08:00:00Z") + 1, dropping.HeldWholeFromMs);
     }
 
     /// <summary>An hour of retention, the 08:00 bar kept past it while 10:00 is live.</summary>

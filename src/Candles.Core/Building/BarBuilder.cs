@@ -240,9 +240,14 @@ public sealed class BarBuilder
             }
         }
 
-        // It knows what it had dropped by then: more exact than a restore's guess, which would cut bars it still holds.
-        var restored = Restore(_schedule, _options, [.. bars.Values.OrderBy(b => b.Candle.OpenTimeMs)], committed ?? new BuilderCheckpoint(long.MinValue, [], null), _keepFromMs);
-        restored._trimmedThroughMs = restored._committedTrimmedThroughMs = _committedTrimmedThroughMs;
+        List<Bar> held = [.. bars.Values.OrderBy(b => b.Candle.OpenTimeMs)];
+        var restored = Restore(_schedule, _options, held, committed ?? new BuilderCheckpoint(long.MinValue, [], null), _keepFromMs);
+
+        // What it had dropped by then, and what the restore dropped now: exact, where a restore's guess would count a day
+        // still held as cut.
+        var droppedNow = held.Count - restored._closed.Count;
+        var trimmed = droppedNow > 0 ? Math.Max(_committedTrimmedThroughMs, held[droppedNow - 1].Candle.OpenTimeMs) : _committedTrimmedThroughMs;
+        restored._trimmedThroughMs = restored._committedTrimmedThroughMs = trimmed;
         return restored;
     }
 
