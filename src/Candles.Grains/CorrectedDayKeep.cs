@@ -21,11 +21,19 @@ internal sealed class CorrectedDayKeep(TimeProvider clock, TimeSpan hold)
         }
 
         var now = clock.GetUtcNow();
-        foreach (var over in _until.Where(day => day.Value <= now).Select(day => day.Key).ToList())
+        var earliest = long.MaxValue;
+        var anyOver = false;
+        foreach (var (day, until) in _until)
         {
-            _until.Remove(over);
+            anyOver |= until <= now;
+            earliest = until > now ? Math.Min(earliest, day) : earliest;
         }
 
-        return _until.Count == 0 ? long.MinValue : _until.Keys.Min();
+        if (anyOver)
+        {
+            _until.Where(day => day.Value <= now).Select(day => day.Key).ToList().ForEach(day => _until.Remove(day));
+        }
+
+        return _until.Count == 0 ? long.MinValue : earliest;
     }
 }

@@ -281,7 +281,7 @@ public sealed partial class PeriodGrain(
         var revised = await symbol.GetRevisedMinutes(sealedThrough);
         var dayRevisions = revised.OpenTimesMs.Zip(revised.Revisions)
             .GroupBy(m => _day.PeriodOf(m.First))
-            .Where(day => day.Key.StartMs >= revised.RetainedFromMs)
+            .Where(day => day.Key.StartMs >= revised.HeldWholeFromMs)
             .ToDictionary(day => day.Key, day => day.Sum(m => m.Second));
         if (dayRevisions.Count == 0)
         {

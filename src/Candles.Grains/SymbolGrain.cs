@@ -48,7 +48,7 @@ public sealed partial class SymbolGrain(
     {
         _id = this.GetPrimaryKeyString();
         _closedVersion = TimeProvider.System.GetUtcNow().UtcTicks;
-        _keep = new CorrectedDayKeep(clock, 3 * seal.Value.CheckEvery);
+        _keep = new CorrectedDayKeep(clock, 4 * seal.Value.CheckEvery);
         _publisher = new MinutePublisher(_id, this.MinuteStream(_id), new MinuteFollowers(GrainFactory), _closedVersion, logger);
         _history = new MinuteHistory(store, _id, logger);
 
@@ -339,7 +339,7 @@ public sealed partial class SymbolGrain(
         var correctedSealed = _changes.Where(c => c.Kind == BarChangeKind.Corrected && builder.InFinishedSealedDay(c.Bar.Candle.OpenTimeMs)).ToList();
         if (correctedSealed.Count > 0)
         {
-            // Kept for three check periods, so a failed re-seal is tried again at each before a later call can cut the day.
+            // Kept for four check periods: the first check comes within one, so a failed re-seal is tried three times.
             foreach (var corrected in correctedSealed)
             {
                 _keep.Keep(builder.EarliestSealedDayStartMs(corrected.Bar.Candle.OpenTimeMs));

@@ -199,6 +199,35 @@ public class BarBuilderTests
         Assert.Equal(Ms("2026-03-01T08:00:00Z") + 1, dropping.HeldWholeFromMs);
     }
 
+    [Fact]
+    public void ARolledBackBuilderCountsTheBarsDroppedBeforeItsLastCommitFreshOrRestored()
+    {
+        // 08:00 dropped before the commit (retention from 09:00); the failed batch drops 09:30 too. Rolled back, 09:30 is
+        // held again and what was dropped at the commit is still counted: for a fresh builder and a restored one.
+        var fresh = MinuteBuilder(TimeSpan.FromHours(1));
+        fresh.Update(Buy(1, "2026-03-01T08:00:00Z", 100));
+        fresh.Update(Buy(2, "2026-03-01T09:30:00Z", 100));
+        fresh.Update(Buy(3, "2026-03-01T10:00:00Z", 100));
+        BarBuilder Restored() => BarBuilder.Restore(
+            BarSchedule.For(Timeframe.OneMinute, DateTimeZone.Utc), new BarBuilderOptions { Retention = TimeSpan.FromHours(1) }, fresh.ClosedBars, fresh.Checkpoint());
+        var restored = Restored();
+        var neverCommitted = Restored();
+        foreach (var builder in (BarBuilder[])[fresh, restored])
+        {
+            builder.MarkCommitted();
+            var committed = builder.Checkpoint();
+            var trimmedAtCommit = builder.TrimmedThroughMs;
+            builder.Update(Buy(4, "2026-03-01T10:45:00Z", 100));
+
+            var rolledBack = builder.RolledBack(committed);
+            Assert.Contains(Ms("2026-03-01T09:30:00Z"), rolledBack.ClosedBars.Select(b => b.Candle.OpenTimeMs));
+            Assert.Equal(trimmedAtCommit + 1, rolledBack.HeldWholeFromMs);
+        }
+
+        // Rolled back before any commit of its own, a restored builder keeps the restore's guess.
+        Assert.Equal(neverCommitted.TrimmedThroughMs + 1, neverCommitted.RolledBack(null).HeldWholeFromMs);
+    }
+
     /// <summary>An hour of retention, the 08:00 bar kept past it while 10:00 is live.</summary>
     private static BarBuilder KeptPastAnHoursRetention()
     {

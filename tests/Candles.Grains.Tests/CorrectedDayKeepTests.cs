@@ -13,20 +13,19 @@ public class CorrectedDayKeepTests
         const long first = 1_000_000, second = 2_000_000;
         Assert.Equal(long.MinValue, keep.KeptFromMs());
 
-        keep.Keep(second);
-        clock.Advance(TimeSpan.FromMinutes(2));
+        // The earlier day's hold is over though the later one was corrected since: the keep moves on to the later day.
         keep.Keep(first);
-        Assert.Equal(first, keep.KeptFromMs());
-
-        // The second day's hold is over though the first was corrected since; then the first's runs out too.
         clock.Advance(TimeSpan.FromMinutes(2));
-        keep.Keep(first);
-        Assert.Equal(first, keep.KeptFromMs());
-        clock.Advance(TimeSpan.FromMinutes(3));
-        Assert.Equal(long.MinValue, keep.KeptFromMs());
-
         keep.Keep(second);
-        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(first, keep.KeptFromMs());
+        clock.Advance(TimeSpan.FromMinutes(2));
         Assert.Equal(second, keep.KeptFromMs());
+
+        // A correction renews its own day's hold only.
+        keep.Keep(second);
+        clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(second, keep.KeptFromMs());
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(long.MinValue, keep.KeptFromMs());
     }
 }

@@ -9,4 +9,4 @@ namespace Candles.Abstractions.Wire;
 public sealed record RevisedMinutes(
     [property: Id(0)] IReadOnlyList<long> OpenTimesMs,
     [property: Id(1)] IReadOnlyList<int> Revisions,
-    [property: Id(2)] long RetainedFromMs);
+    [property: Id(2)] long HeldWholeFromMs);

@@ -223,7 +223,8 @@ public sealed class BarBuilder
     /// <summary>
     /// A builder in the state of the last <see cref="MarkCommitted"/>: the closed bars as they were then, with
     /// <paramref name="committed"/>, the checkpoint committed with them (null if nothing was). How a commit that
-    /// failed is taken back: the ticks since are forgotten, as if they never came.
+    /// failed is taken back: the ticks since are forgotten, as if they never came. Bars kept (<see cref="KeepFrom"/>) stay
+    /// kept, and it knows which bars were dropped, those its restart of the live bar drops included.
     /// </summary>
     public BarBuilder RolledBack(BuilderCheckpoint? committed)
     {
@@ -247,7 +248,7 @@ public sealed class BarBuilder
         // still held as cut.
         var droppedNow = held.Count - restored._closed.Count;
         var trimmed = droppedNow > 0 ? Math.Max(_committedTrimmedThroughMs, held[droppedNow - 1].Candle.OpenTimeMs) : _committedTrimmedThroughMs;
-        restored._trimmedThroughMs = restored._committedTrimmedThroughMs = trimmed;
+        (restored._trimmedThroughMs, restored._committedTrimmedThroughMs) = (trimmed, _committedTrimmedThroughMs);
         return restored;
     }
 
