@@ -15,25 +15,20 @@ internal sealed class CorrectedDayKeep(TimeProvider clock, TimeSpan hold)
     /// <summary>Lets the days whose hold is over go; the open time of the earliest day still kept (long.MinValue: none).</summary>
     public long KeptFromMs()
     {
-        if (_until.Count == 0)
-        {
-            return long.MinValue;
-        }
-
         var now = clock.GetUtcNow();
-        var earliest = long.MaxValue;
-        var anyOver = false;
+        var earliest = long.MinValue;
         foreach (var (day, until) in _until)
         {
-            anyOver |= until <= now;
-            earliest = until > now ? Math.Min(earliest, day) : earliest;
+            if (until <= now)
+            {
+                _until.Remove(day);
+            }
+            else if (earliest == long.MinValue || day < earliest)
+            {
+                earliest = day;
+            }
         }
 
-        if (anyOver)
-        {
-            _until.Where(day => day.Value <= now).Select(day => day.Key).ToList().ForEach(day => _until.Remove(day));
-        }
-
-        return _until.Count == 0 ? long.MinValue : earliest;
+        return earliest;
     }
 }

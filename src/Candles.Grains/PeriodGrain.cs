@@ -193,7 +193,7 @@ public sealed partial class PeriodGrain(
 
     /// <summary>Days ending at or before the watermark are finished; the day holding it is still live.</summary>
     private long FinishedThrough(long watermarkUs) =>
-        watermarkUs == long.MinValue ? long.MinValue : _day.PeriodOf(Math.DivRem(watermarkUs, 1000, out var us) - (us < 0 ? 1 : 0)).StartMs;
+        watermarkUs == long.MinValue ? long.MinValue : _day.PeriodOfUs(watermarkUs).StartMs;
 
     private async Task SealAsync(long watermarkUs, long[] corrected, bool recheck)
     {
@@ -281,7 +281,7 @@ public sealed partial class PeriodGrain(
         var revised = await symbol.GetRevisedMinutes(sealedThrough);
         var dayRevisions = revised.OpenTimesMs.Zip(revised.Revisions)
             .GroupBy(m => _day.PeriodOf(m.First))
-            .Where(day => day.Key.StartMs >= revised.HeldWholeFromMs)
+            .Where(day => day.Key.StartMs > revised.TrimmedThroughMs)
             .ToDictionary(day => day.Key, day => day.Sum(m => m.Second));
         if (dayRevisions.Count == 0)
         {

@@ -271,7 +271,7 @@ public sealed partial class SymbolGrain(
     {
         var builder = await BuilderAsync();
         var (openTimes, revisions) = builder.RevisedBefore(toMs);
-        return new RevisedMinutes(openTimes, revisions, builder.HeldWholeFromMs);
+        return new RevisedMinutes(openTimes, revisions, builder.TrimmedThroughMs);
     }
 
     /// <summary>The timer: closes a live source's quiet minutes and sends a live update held back by the coalescing.</summary>
@@ -336,16 +336,20 @@ public sealed partial class SymbolGrain(
 
         // The sealers check by themselves before corrected minutes are committed: a sealed day they correct is re-sealed
         // even if the stream message carrying them is lost (a crash between the commit and the publish).
-        var correctedSealed = _changes.Where(c => c.Kind == BarChangeKind.Corrected && builder.InFinishedSealedDay(c.Bar.Candle.OpenTimeMs)).ToList();
-        if (correctedSealed.Count > 0)
+        // Each corrected sealed day is kept for four check periods: the first check comes within one, so a failed
+        // re-seal is tried three times before a later call can cut the day.
+        var correctsSealedDays = false;
+        foreach (var change in _changes)
         {
-            // Kept for four check periods: the first check comes within one, so a failed re-seal is tried three times.
-            foreach (var corrected in correctedSealed)
+            if (change.Kind == BarChangeKind.Corrected && builder.FinishedSealedDayStartMs(change.Bar.Candle.OpenTimeMs) is { } dayStartMs)
             {
-                _keep.Keep(builder.EarliestSealedDayStartMs(corrected.Bar.Candle.OpenTimeMs));
+                _keep.Keep(dayStartMs);
+                correctsSealedDays = true;
             }
+        }
 
-            WithKeep(builder);
+        if (correctsSealedDays)
+        {
             try
             {
                 await Task.WhenAll(Sealers().Select(sealer => sealer.Recheck()));

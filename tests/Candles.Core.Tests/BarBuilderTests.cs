@@ -164,18 +164,18 @@ public class BarBuilderTests
     }
 
     [Fact]
-    public void BarsKeptPastTheRetentionAreHeldWholeButNotAmendedUntilLetGo()
+    public void BarsKeptPastTheRetentionAreHeldButNotAmendedUntilLetGo()
     {
         var builder = KeptPastAnHoursRetention();
 
         Assert.Equal([Ms("2026-03-01T08:00:00Z")], builder.ClosedBars.Select(b => b.Candle.OpenTimeMs));
-        Assert.Equal((Ms("2026-03-01T09:00:00Z"), long.MinValue), (builder.RetainedFromMs, builder.HeldWholeFromMs));
+        Assert.Equal((Ms("2026-03-01T09:00:00Z"), long.MinValue), (builder.RetainedFromMs, builder.TrimmedThroughMs));
         Assert.Equal(TickOutcome.TooOld, builder.Update(Buy(3, "2026-03-01T08:00:30Z", 100)));
 
         builder.KeepFrom(long.MinValue);
         builder.Update(Buy(4, "2026-03-01T10:01:00Z", 100));
         Assert.Equal([Ms("2026-03-01T10:00:00Z")], builder.ClosedBars.Select(b => b.Candle.OpenTimeMs));
-        Assert.Equal(Ms("2026-03-01T08:00:00Z") + 1, builder.HeldWholeFromMs);
+        Assert.Equal(Ms("2026-03-01T08:00:00Z"), builder.TrimmedThroughMs);
     }
 
     [Fact]
@@ -190,13 +190,13 @@ public class BarBuilderTests
 
         var rolledBack = builder.RolledBack(committed);
         Assert.Equal([Ms("2026-03-01T08:00:00Z")], rolledBack.ClosedBars.Select(b => b.Candle.OpenTimeMs));
-        Assert.Equal(long.MinValue, rolledBack.HeldWholeFromMs);
+        Assert.Equal(long.MinValue, rolledBack.TrimmedThroughMs);
 
         // Let go before the failed commit: the builder rolled back drops the bar as it starts, and says so.
         builder.KeepFrom(long.MinValue);
         var dropping = builder.RolledBack(committed);
         Assert.Empty(dropping.ClosedBars);
-        Assert.Equal(Ms("2026-03-01T08:00:00Z") + 1, dropping.HeldWholeFromMs);
+        Assert.Equal(Ms("2026-03-01T08:00:00Z"), dropping.TrimmedThroughMs);
     }
 
     [Fact]
@@ -221,11 +221,11 @@ public class BarBuilderTests
 
             var rolledBack = builder.RolledBack(committed);
             Assert.Contains(Ms("2026-03-01T09:30:00Z"), rolledBack.ClosedBars.Select(b => b.Candle.OpenTimeMs));
-            Assert.Equal(trimmedAtCommit + 1, rolledBack.HeldWholeFromMs);
+            Assert.Equal(trimmedAtCommit, rolledBack.TrimmedThroughMs);
         }
 
         // Rolled back before any commit of its own, a restored builder keeps the restore's guess.
-        Assert.Equal(neverCommitted.TrimmedThroughMs + 1, neverCommitted.RolledBack(null).HeldWholeFromMs);
+        Assert.Equal(neverCommitted.TrimmedThroughMs, neverCommitted.RolledBack(null).TrimmedThroughMs);
     }
 
     /// <summary>An hour of retention, the 08:00 bar kept past it while 10:00 is live.</summary>

@@ -362,11 +362,7 @@ public class SealingTests(ClusterFixture fixture)
         Assert.Single((await grain.GetMinuteBars(At.Ms("2026-04-01T09:00:00Z"), At.Ms("2026-04-01T09:01:00Z"))).Bars);
 
         var start = fixture.Clock.GetUtcNow();
-        for (var minute = 1; minute <= 3; minute++)
-        {
-            fixture.Clock.SetUtcNow(start.AddMinutes(minute));
-            await Task.Delay(200);
-        }
+        await MinutesPassAsync(start, 1, 3);
 
         var day = (await fixture.SealedAsync("TEST:KEEP", "1d", "UTC", bars => bars[0].Candle.Trades == 3))[0];
         Assert.Equal(("2026-04-01T00:00Z", "2026-04-02T00:00Z", 3L), Row(day));

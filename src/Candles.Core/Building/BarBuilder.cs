@@ -87,16 +87,17 @@ public sealed class BarBuilder
     public BatchOutcome Apply(ReadOnlySpan<Tick> ticks, long nowUs, TimeSpan maxFutureSkew)
     {
         var latestUs = TickTime.LatestUs(nowUs, maxFutureSkew);
+        // The batch's newest accepted tick matters only to late ticks in sealed days, under a retention.
         var newestUs = long.MinValue;
-        foreach (ref readonly var tick in ticks)
+        for (var i = 0; i < ticks.Length && _sealedDays.Count > 0 && _retentionMs is not null; i++)
         {
-            if (tick.TimeUs > newestUs && TickTime.Accepted(tick.TimeUs, latestUs))
+            if (ticks[i].TimeUs > newestUs && TickTime.Accepted(ticks[i].TimeUs, latestUs))
             {
-                newestUs = tick.TimeUs;
+                newestUs = ticks[i].TimeUs;
             }
         }
 
-        _batchNewestMs = newestUs == long.MinValue ? long.MinValue : _schedule.PeriodOf(FloorMs(newestUs)).StartMs;
+        _batchNewestMs = newestUs == long.MinValue ? long.MinValue : _schedule.PeriodOfUs(newestUs).StartMs;
         int applied = 0, amended = 0, duplicates = 0, tooOld = 0, outOfBounds = 0;
         string? refusal = null;
         try
@@ -126,9 +127,6 @@ public sealed class BarBuilder
         return new BatchOutcome(applied, amended, duplicates, tooOld, outOfBounds, refusal);
     }
 
-    /// <summary>Unix microseconds to the millisecond holding them, negative times included.</summary>
-    private static long FloorMs(long us) => Math.DivRem(us, 1000, out var rest) - (rest < 0 ? 1 : 0);
-
     /// <summary>Applies one tick and says what became of it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public TickOutcome Update(in Tick tick)
@@ -141,7 +139,7 @@ public sealed class BarBuilder
 
         if (!_hasLive || tick.TimeUs < _liveStartUs || tick.TimeUs >= _liveEndUs)
         {
-            var period = _schedule.PeriodOf(FloorMs(tick.TimeUs));
+            var period = _schedule.PeriodOfUs(tick.TimeUs);
             if (WatermarkUs >= period.EndMs * 1000)
             {
                 return Amend(tick, period);
@@ -241,15 +239,10 @@ public sealed class BarBuilder
             }
         }
 
-        List<Bar> held = [.. bars.Values.OrderBy(b => b.Candle.OpenTimeMs)];
-        var restored = Restore(_schedule, _options, held, committed ?? new BuilderCheckpoint(long.MinValue, [], null), _keepFromMs);
-
-        // What it had dropped by then, and what the restore dropped now: exact, where a restore's guess would count a day
-        // still held as cut.
-        var droppedNow = held.Count - restored._closed.Count;
-        var trimmed = droppedNow > 0 ? Math.Max(_committedTrimmedThroughMs, held[droppedNow - 1].Candle.OpenTimeMs) : _committedTrimmedThroughMs;
-        (restored._trimmedThroughMs, restored._committedTrimmedThroughMs) = (trimmed, _committedTrimmedThroughMs);
-        return restored;
+        // It knows what it had dropped by then: exact, where a restore's guess would count a day still held as cut.
+        return Restore(
+            _schedule, _options, [.. bars.Values.OrderBy(b => b.Candle.OpenTimeMs)], committed ?? new BuilderCheckpoint(long.MinValue, [], null),
+            _keepFromMs, _committedTrimmedThroughMs);
     }
 
     /// <summary>The state beyond the closed bars: watermark, applied trade ids and the live bar.</summary>
@@ -257,16 +250,26 @@ public sealed class BarBuilder
 
     /// <summary>
     /// A builder carrying on from <paramref name="closed"/> bars (ascending) and the <paramref name="checkpoint"/>
-    /// taken with them. A live bar the closed bars already hold (written after the checkpoint) is dropped. Bars from
-    /// <paramref name="keepFromMs"/> on are kept past the retention (<see cref="KeepFrom"/>).
+    /// taken with them. A live bar the closed bars already hold (written after the checkpoint) is dropped. What was
+    /// dropped before is not known: everything before the retention is taken as possibly dropped.
     /// </summary>
-    public static BarBuilder Restore(BarSchedule schedule, BarBuilderOptions? options, IReadOnlyList<Bar> closed, BuilderCheckpoint checkpoint, long keepFromMs = long.MinValue)
+    public static BarBuilder Restore(BarSchedule schedule, BarBuilderOptions? options, IReadOnlyList<Bar> closed, BuilderCheckpoint checkpoint) =>
+        Restore(schedule, options, closed, checkpoint, long.MinValue, null);
+
+    /// <summary>
+    /// <see cref="Restore(BarSchedule, BarBuilderOptions?, IReadOnlyList{Bar}, BuilderCheckpoint)"/>, keeping the bars from
+    /// <paramref name="keepFromMs"/> on past the retention, and knowing the newest bar dropped before (<paramref name="trimmedThroughMs"/>;
+    /// null: the retention's guess).
+    /// </summary>
+    private static BarBuilder Restore(
+        BarSchedule schedule, BarBuilderOptions? options, IReadOnlyList<Bar> closed, BuilderCheckpoint checkpoint, long keepFromMs, long? trimmedThroughMs)
     {
         var builder = new BarBuilder(schedule, options)
         {
             WatermarkUs = checkpoint.WatermarkUs,
             _applied = TradeIdSet.From(checkpoint.AppliedIds),
             _keepFromMs = keepFromMs,
+            _trimmedThroughMs = trimmedThroughMs ?? long.MinValue,
         };
         foreach (var bar in closed)
         {
@@ -280,7 +283,9 @@ public sealed class BarBuilder
             builder._liveFootprint.Add(live.Footprint);
         }
 
-        builder._trimmedThroughMs = builder._committedTrimmedThroughMs = builder.RetentionStartMs() is var start and > long.MinValue ? start - 1 : long.MinValue;
+        // Starting the live bar may have dropped bars (counted by ForgetExpired); a known past is kept as committed.
+        builder._committedTrimmedThroughMs = trimmedThroughMs
+            ?? (builder._trimmedThroughMs = builder.RetentionStartMs() is var start and > long.MinValue ? start - 1 : long.MinValue);
         return builder;
     }
 
@@ -410,14 +415,36 @@ public sealed class BarBuilder
         }
 
         var cutFrom = Math.Max(retainedFrom, RetentionStartMs(_batchNewestMs));
-        return !_sealedDays.Any(days => days.PeriodOf(minuteStartMs) is var day && day.StartMs < cutFrom && Finished(day));
+        foreach (var days in _sealedDays)
+        {
+            var day = days.PeriodOf(minuteStartMs);
+            if (day.StartMs < cutFrom && Finished(day))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>
-    /// Whether the minute lies in a day of <see cref="BarBuilderOptions.SealedDays"/> that the watermark has finished:
-    /// one that may have been sealed, so that amending the minute must reach the sealed day too.
+    /// If the minute lies in a day of <see cref="BarBuilderOptions.SealedDays"/> that the watermark has finished (one that
+    /// may have been sealed, so amending the minute must reach the sealed day too): the earliest start of its days over
+    /// the sealed zones. Otherwise null.
     /// </summary>
-    public bool InFinishedSealedDay(long minuteStartMs) => _sealedDays.Any(days => Finished(days.PeriodOf(minuteStartMs)));
+    public long? FinishedSealedDayStartMs(long minuteStartMs)
+    {
+        var finished = false;
+        var earliest = long.MaxValue;
+        foreach (var days in _sealedDays)
+        {
+            var day = days.PeriodOf(minuteStartMs);
+            finished |= Finished(day);
+            earliest = Math.Min(earliest, day.StartMs);
+        }
+
+        return finished ? earliest : null;
+    }
 
     private bool Finished(BarPeriod period) => WatermarkUs >= period.EndMs * 1000;
 
@@ -426,10 +453,6 @@ public sealed class BarBuilder
     /// none). What a late tick may amend stays as the retention says.
     /// </summary>
     public void KeepFrom(long openMs) => _keepFromMs = openMs;
-
-    /// <summary>The earliest start, over the sealed zones, of the day holding the minute.</summary>
-    public long EarliestSealedDayStartMs(long minuteStartMs) =>
-        _sealedDays.Count == 0 ? minuteStartMs : _sealedDays.Min(days => days.PeriodOf(minuteStartMs).StartMs);
 
     /// <summary>Drops closed bars that fell out of the retention (and are not kept), and the trade ids they held.</summary>
     private void ForgetExpired()
@@ -471,12 +494,6 @@ public sealed class BarBuilder
     /// cannot know what was dropped before: it takes everything before the retention as possibly dropped.
     /// </summary>
     public long TrimmedThroughMs => _trimmedThroughMs;
-
-    /// <summary>
-    /// Bars opening at or after this time are all held (long.MinValue: none was dropped). At or before <see cref="RetainedFromMs"/>:
-    /// earlier when nothing older was dropped yet, or while bars are kept past the retention (<see cref="KeepFrom"/>).
-    /// </summary>
-    public long HeldWholeFromMs => _trimmedThroughMs == long.MinValue ? long.MinValue : _trimmedThroughMs + 1;
 
     /// <summary>The oldest bar start still retained, counted back from the newest bar.</summary>
     private long RetentionStartMs() =>

@@ -25,4 +25,7 @@ public abstract class BarSchedule
 
     /// <summary>The period <c>[start, end)</c> holding <paramref name="timeMs"/>.</summary>
     public abstract BarPeriod PeriodOf(long timeMs);
+
+    /// <summary>The period holding <paramref name="timeUs"/> (Unix microseconds, before 1970 included).</summary>
+    public BarPeriod PeriodOfUs(long timeUs) => PeriodOf(Math.DivRem(timeUs, 1000, out var rest) - (rest < 0 ? 1 : 0));
 }
