@@ -1,10 +1,6 @@
 using Candles.Abstractions.Grains;
 using Candles.Abstractions.Streams;
 using Candles.Abstractions.Wire;
-using Candles.Core.Bars;
-using Candles.Core.Composition;
-using Candles.Core.Instruments;
-using Candles.Core.Timeframes;
 using Candles.Grains.Hosting;
 using Candles.Grains.Options;
 using Candles.Storage.Sealed;
@@ -41,9 +37,7 @@ public sealed partial class PeriodGrain(
 
     private string _instrument = string.Empty;
     private string _zone = string.Empty;
-    private BarSchedule _day = null!;
-    private BarSchedule[] _longer = [];
-    private Instrument? _grids;
+    private DaySealer _sealer = null!;
 
     // Starts from the activation's wall clock, so a new activation never repeats an old version.
     private long _version;
@@ -57,9 +51,7 @@ public sealed partial class PeriodGrain(
     {
         (_instrument, _zone) = GrainKeys.ParsePeriod(this.GetPrimaryKeyString());
         _version = TimeProvider.System.GetUtcNow().UtcTicks;
-        var zone = TimeZones.Find(_zone);
-        _day = BarSchedule.For(Timeframe.Parse("1d"), zone);
-        _longer = [BarSchedule.For(Timeframe.Parse("1w"), zone), BarSchedule.For(Timeframe.Parse("1M"), zone)];
+        _sealer = new DaySealer(sealedBars, GrainFactory.GetGrain<ISymbolGrain>(_instrument), _instrument, _zone, logger);
 
         await this.MinuteStream(_instrument).FollowAsync(OnMinutesAsync);
 
@@ -102,7 +94,7 @@ public sealed partial class PeriodGrain(
         await SealAsync(symbol.WatermarkUs, [], recheck: true);
 
         var sealedThrough = state.State.SealedThroughMs ?? long.MinValue;
-        if (symbol.WatermarkUs == long.MinValue || FinishedThrough(symbol.WatermarkUs) > sealedThrough || await this.GetReminder(CheckReminder) is not { } reminder)
+        if (symbol.WatermarkUs == long.MinValue || _sealer.FinishedThrough(symbol.WatermarkUs) > sealedThrough || await this.GetReminder(CheckReminder) is not { } reminder)
         {
             return;
         }
@@ -116,7 +108,7 @@ public sealed partial class PeriodGrain(
         // Everything finished is sealed and current. A live instrument's last traded day, and the week and month holding
         // it, still end by the clock: wait for the next of them. Otherwise stop checking; the next 1m message with bars,
         // or one that finishes a day, starts it again.
-        if (symbol.Live && symbol.LastBarMs is { } lastBarMs && NextEndToSeal(lastBarMs, sealedThrough) is { } endMs)
+        if (symbol.Live && symbol.LastBarMs is { } lastBarMs && _sealer.NextEndToSeal(lastBarMs, sealedThrough) is { } endMs)
         {
             var untilEnd = TimeSpan.FromMilliseconds(endMs - clock.GetUtcNow().ToUnixTimeMilliseconds());
             await RegisterCheckAsync(untilEnd > TimeSpan.Zero ? untilEnd + CheckPeriod : CheckPeriod, CancellationToken.None);
@@ -129,13 +121,6 @@ public sealed partial class PeriodGrain(
 
         DeactivateOnIdle();
     }
-
-    /// <summary>
-    /// The earliest end, after the last seal, of the day, week or month holding the instrument's last traded minute: the
-    /// next seal its trades need. Null when all three are sealed.
-    /// </summary>
-    private long? NextEndToSeal(long lastBarMs, long sealedThrough) =>
-        _longer.Prepend(_day).Select(schedule => schedule.PeriodOf(lastBarMs).EndMs).Where(end => end > sealedThrough).Order().Cast<long?>().FirstOrDefault();
 
     /// <summary>
     /// Remembers that the instrument has a 1m bar as new as <paramref name="barOpenMs"/>. Written only when that puts a
@@ -162,7 +147,7 @@ public sealed partial class PeriodGrain(
     {
         var corrected = message.Events.Where(e => e.Kind == BarEventKind.Correction).Select(e => e.Bar.Candle.OpenTimeMs).ToArray();
         var sealedThrough = state.State.SealedThroughMs ?? long.MinValue;
-        var finishes = FinishedThrough(message.WatermarkUs) > sealedThrough;
+        var finishes = _sealer.FinishedThrough(message.WatermarkUs) > sealedThrough;
         if (message.Events.Count > 0)
         {
             await HeardOfAsync(message.Events.Max(e => e.Bar.Candle.OpenTimeMs));
@@ -191,140 +176,28 @@ public sealed partial class PeriodGrain(
         }
     }
 
-    /// <summary>Days ending at or before the watermark are finished; the day holding it is still live.</summary>
-    private long FinishedThrough(long watermarkUs) =>
-        watermarkUs == long.MinValue ? long.MinValue : _day.PeriodOfUs(watermarkUs).StartMs;
-
+    /// <summary>Seals what the watermark finished and re-seals what was corrected; the seal moves past the finished days.</summary>
     private async Task SealAsync(long watermarkUs, long[] corrected, bool recheck)
     {
-        var symbol = GrainFactory.GetGrain<ISymbolGrain>(_instrument);
-        _grids ??= (await symbol.GetStatus()).Spec?.ToInstrument();
-        if (_grids is not { } instrument || watermarkUs == long.MinValue)
+        var sealedThrough = state.State.SealedThroughMs ?? long.MinValue;
+        if (await _sealer.SealAsync(watermarkUs, corrected, recheck, sealedThrough) is not { } days)
         {
             return;
         }
 
-        var finishedThrough = FinishedThrough(watermarkUs);
-        var sealedThrough = state.State.SealedThroughMs ?? long.MinValue;
-        var days = new Dictionary<long, Bar>();
-        if (finishedThrough > sealedThrough)
+        if (days > 0)
         {
-            var (forward, trimmedThroughMs) = await ComposeDaysAsync(symbol, sealedThrough, finishedThrough);
-            Add(forward);
-            if (sealedThrough > long.MinValue && trimmedThroughMs >= sealedThrough)
-            {
-                // The retention dropped minutes of days not sealed yet (this sealer lagged a replay, or one batch spanned
-                // more than the retention): they are in neither store now, so every bar holding them is served as not
-                // complete rather than as a day without trades. Marked before the seal moves past them.
-                await symbol.MarkIncomplete(sealedThrough * 1000, trimmedThroughMs.Value * 1000);
-            }
-        }
-
-        foreach (var open in corrected.Where(t => t < Math.Min(sealedThrough, finishedThrough)).Select(t => _day.PeriodOf(t)).Distinct())
-        {
-            Add((await ComposeDaysAsync(symbol, open.StartMs, open.EndMs)).Days);
-        }
-
-        if (recheck && sealedThrough > long.MinValue)
-        {
-            Add(await StaleSealedDaysAsync(symbol, sealedThrough));
-        }
-
-        if (days.Count > 0)
-        {
-            await sealedBars.UpsertAsync(instrument, Series("1d"), [.. days.Values.OrderBy(d => d.Candle.OpenTimeMs)]);
-            await SealLongerPeriodsAsync(instrument, days.Keys, sealedThrough, finishedThrough);
             _version++;
-            LogSealed(logger, days.Count, _instrument, _zone);
-            Diagnostics.GrainMetrics.Sealed(days.Count, _zone, finishedThrough > sealedThrough ? (watermarkUs / 1000) - finishedThrough : null);
-        }
-        else if (finishedThrough > sealedThrough)
-        {
-            await SealLongerPeriodsAsync(instrument, [], sealedThrough, finishedThrough);
         }
 
+        var finishedThrough = _sealer.FinishedThrough(watermarkUs);
         if (finishedThrough > sealedThrough)
         {
             state.State.SealedThroughMs = finishedThrough;
             await state.WriteStateAsync();
         }
-
-        void Add(IEnumerable<Bar> bars)
-        {
-            foreach (var bar in bars)
-            {
-                days[bar.Candle.OpenTimeMs] = bar;
-            }
-        }
     }
-
-    /// <summary>
-    /// The days in [fromMs, toMs) the retained 1m history holds whole, and the newest minute the retention has dropped
-    /// (null: not known, and then every day opening before the retention may have lost minutes). A day the retention has
-    /// cut into is never sealed or re-sealed from what is left of it: a sealer lagging a fast replay leaves it unsealed
-    /// (marked incomplete), and a correction in it keeps the day sealed whole before.
-    /// </summary>
-    private async Task<(List<Bar> Days, long? TrimmedThroughMs)> ComposeDaysAsync(ISymbolGrain symbol, long fromMs, long toMs)
-    {
-        var minutes = await symbol.GetMinuteBars(fromMs, toMs);
-        var trimmed = minutes.TrimmedThroughMs ?? (minutes.RetainedFromMs > long.MinValue ? minutes.RetainedFromMs - 1 : long.MinValue);
-        return ([.. BarComposer.Compose(minutes.Bars, _day, footprintStepTicks: 1).Where(d => d.Candle.OpenTimeMs > trimmed)], minutes.TrimmedThroughMs);
-    }
-
-    /// <summary>
-    /// Sealed days whose 1m bars have since been corrected (a higher revision), among days the instrument still holds whole.
-    /// Found from the corrected minutes' revisions alone: only the stale days are composed again, so a check that
-    /// finds nothing reads no footprint.
-    /// </summary>
-    private async Task<IEnumerable<Bar>> StaleSealedDaysAsync(ISymbolGrain symbol, long sealedThrough)
-    {
-        var revised = await symbol.GetRevisedMinutes(sealedThrough);
-        var dayRevisions = revised.OpenTimesMs.Zip(revised.Revisions)
-            .GroupBy(m => _day.PeriodOf(m.First))
-            .Where(day => day.Key.StartMs > revised.TrimmedThroughMs)
-            .ToDictionary(day => day.Key, day => day.Sum(m => m.Second));
-        if (dayRevisions.Count == 0)
-        {
-            return [];
-        }
-
-        var first = dayRevisions.Keys.Min(p => p.StartMs);
-        var sealedDays = (await sealedBars.LoadAsync(Series("1d"), first, sealedThrough, footprints: false)).ToDictionary(d => d.Candle.OpenTimeMs, d => d.Candle.Revision);
-        List<Bar> stale = [];
-        foreach (var (day, revision) in dayRevisions)
-        {
-            if (!sealedDays.TryGetValue(day.StartMs, out var sealedRevision) || revision > sealedRevision)
-            {
-                stale.AddRange((await ComposeDaysAsync(symbol, day.StartMs, day.EndMs)).Days);
-            }
-        }
-
-        return stale;
-    }
-
-    /// <summary>
-    /// Seals every finished week and month holding one of <paramref name="dayOpens"/>, from the sealed days; and the one
-    /// holding the last day sealed before, if it finished since <paramref name="sealedThrough"/>: a week or month whose
-    /// last days had no trades finishes with no day of its own to seal.
-    /// </summary>
-    private async Task SealLongerPeriodsAsync(Instrument instrument, IEnumerable<long> dayOpens, long sealedThrough, long finishedThrough)
-    {
-        foreach (var schedule in _longer)
-        {
-            IEnumerable<BarPeriod> justFinished = sealedThrough > long.MinValue && schedule.PeriodOf(sealedThrough - 1) is var last && last.EndMs > sealedThrough ? [last] : [];
-            foreach (var period in dayOpens.Select(schedule.PeriodOf).Concat(justFinished).Distinct().Where(p => p.EndMs <= finishedThrough))
-            {
-                var sealedDays = await sealedBars.LoadAsync(Series("1d"), period.StartMs, period.EndMs);
-                await sealedBars.UpsertAsync(instrument, Series(schedule.Timeframe.Name), BarComposer.Compose(sealedDays, schedule, footprintStepTicks: 1));
-            }
-        }
-    }
-
-    private SealedSeries Series(string timeframe) => new(_instrument, Timeframe.Parse(timeframe), _zone);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sealing {Instrument} in {Zone} failed; the next check retries")]
     private static partial void LogSealFailed(ILogger logger, Exception exception, string instrument, string zone);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Sealed {Count} days of {Instrument} in {Zone}")]
-    private static partial void LogSealed(ILogger logger, int count, string instrument, string zone);
 }

@@ -2,7 +2,6 @@ using Candles.Abstractions.Grains;
 using Candles.Abstractions.Wire;
 using Candles.Core.Building;
 using Candles.Core.Ticks;
-using Candles.Core.Timeframes;
 using Candles.Grains.Hosting;
 using Candles.Grains.Options;
 using Candles.Storage.MinuteBars;
@@ -32,7 +31,6 @@ public sealed partial class SymbolGrain(
     ILogger<SymbolGrain> logger) : Grain, ISymbolGrain
 {
     private readonly SymbolGrainOptions _options = options.Value;
-    private readonly IReadOnlyList<string> _sealZones = seal.Value.AllZones;
     private readonly List<BarChange> _changes = [];
     private string _id = string.Empty;
 
@@ -42,23 +40,25 @@ public sealed partial class SymbolGrain(
     private MinuteHistory _history = null!;
     private IngestReport _totals = IngestReport.Empty;
     private MinutePublisher _publisher = null!;
-    private CorrectedDayKeep _keep = null!;
+    private InstrumentSealers _sealers = null!;
+    private InstrumentRecord _record = null!;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _id = this.GetPrimaryKeyString();
         _closedVersion = TimeProvider.System.GetUtcNow().UtcTicks;
-        _keep = new CorrectedDayKeep(clock, 4 * seal.Value.CheckEvery);
+        _sealers = new InstrumentSealers(GrainFactory, _id, seal.Value.AllZones, new CorrectedDayKeep(clock, 4 * seal.Value.CheckEvery), logger);
+        _record = new InstrumentRecord(state, sealedBars, GrainFactory, _id, logger);
         _publisher = new MinutePublisher(_id, this.MinuteStream(_id), new MinuteFollowers(GrainFactory), _closedVersion, logger);
         _history = new MinuteHistory(store, _id, logger);
 
         // Redis lost (flushed, replaced)? PostgreSQL keeps the grids of every instrument with sealed bars.
-        if (state.State.Spec is null && await FindSealedInstrumentAsync(cancellationToken) is { } known)
+        if (_record.Spec is null && await _record.FindSealedAsync(cancellationToken) is { } known)
         {
-            await DefineAsync(new InstrumentSpec(_id, known.TickSize.ToString(), known.QuantityStep.ToString()));
+            await DefineAsync(known);
             LogRecovered(logger, _id);
         }
-        else if (state.State.Spec is not null)
+        else if (_record.Spec is not null)
         {
             await RestoreBuilderAsync(cancellationToken);
 
@@ -87,23 +87,19 @@ public sealed partial class SymbolGrain(
 
     private async Task<DefineOutcome> DefineAsync(InstrumentSpec spec)
     {
-        if (state.State.Spec is { } existing)
+        var outcome = await _record.DefineAsync(spec);
+        if (outcome == DefineOutcome.Created)
         {
-            return existing.SameGridsAs(spec) ? DefineOutcome.Unchanged : DefineOutcome.Conflict;
+            await RestoreBuilderAsync(CancellationToken.None);
         }
 
-        state.State.Spec = spec with { Id = _id };
-        await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IInstrumentRegistryGrain>(0).Add(_id);
-        await RestoreBuilderAsync(CancellationToken.None);
-        LogDefined(logger, _id, spec.TickSize, spec.QuantityStep);
-        return DefineOutcome.Created;
+        return outcome;
     }
 
     public Task<SymbolStatus> GetStatus()
     {
         return Task.FromResult(new SymbolStatus(
-            state.State.Spec, _builder?.WatermarkUs ?? long.MinValue, _builder?.FirstOpenTimeMs, _builder?.LastOpenTimeMs, _totals, state.State.Live));
+            _record.Spec, _builder?.WatermarkUs ?? long.MinValue, _builder?.FirstOpenTimeMs, _builder?.LastOpenTimeMs, _totals, _record.Live));
     }
 
     public async Task<IngestReport> Ingest(Tick[] ticks, bool live)
@@ -116,20 +112,7 @@ public sealed partial class SymbolGrain(
             outcome = builder.Apply(ticks, nowUs, _options.MaxFutureSkew);
             if (live)
             {
-                if (!state.State.Live)
-                {
-                    state.State.Live = true;
-                    try
-                    {
-                        await state.WriteStateAsync();
-                    }
-                    catch
-                    {
-                        state.State.Live = false;
-                        throw;
-                    }
-                }
-
+                await _record.MarkLiveAsync();
                 builder.Scan(LiveWatermarkUs());
             }
 
@@ -174,26 +157,11 @@ public sealed partial class SymbolGrain(
     public async Task MarkIncomplete(long fromUs, long toUs)
     {
         var builder = await BuilderAsync();
-        var held = state.State.Incomplete ?? IncompleteSpans.None;
-        var marked = held.WithMinutes(fromUs, toUs);
-        if (marked.SameAs(held))
+        if (!await _record.MarkIncompleteAsync(fromUs, toUs))
         {
             return;
         }
 
-        try
-        {
-            state.State.Incomplete = marked;
-            await state.WriteStateAsync();
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            state.State.Incomplete = held;
-            LogCommitFailed(logger, ex, _id);
-            throw new InstrumentUnavailableException($"instrument {_id} could not store the incomplete minutes; retry");
-        }
-
-        LogIncomplete(logger, _id, fromUs, toUs);
         try
         {
             // Cached compositions follow the closed version: they must pick the new spans up even if no bar changed.
@@ -258,13 +226,13 @@ public sealed partial class SymbolGrain(
     public async Task<BarsPage> GetMinuteBars(long fromMs, long toMs)
     {
         var builder = await BuilderAsync();
-        return new BarsPage(builder.BarsBetween(fromMs, toMs), builder.WatermarkUs, builder.RetainedFromMs, state.State.Incomplete, builder.TrimmedThroughMs);
+        return new BarsPage(builder.BarsBetween(fromMs, toMs), builder.WatermarkUs, builder.RetainedFromMs, _record.Incomplete, builder.TrimmedThroughMs);
     }
 
     public async Task<BarsPage> GetMinuteCandles(long fromMs, long toMs)
     {
         var builder = await BuilderAsync();
-        return new BarsPage(builder.BarsBetween(fromMs, toMs, footprints: false, live: false), builder.WatermarkUs, builder.RetainedFromMs, state.State.Incomplete);
+        return new BarsPage(builder.BarsBetween(fromMs, toMs, footprints: false, live: false), builder.WatermarkUs, builder.RetainedFromMs, _record.Incomplete);
     }
 
     public async Task<RevisedMinutes> GetRevisedMinutes(long toMs)
@@ -284,9 +252,9 @@ public sealed partial class SymbolGrain(
 
         try
         {
-            if (state.State.Live)
+            if (_record.Live)
             {
-                WithKeep(_builder).Scan(LiveWatermarkUs());
+                _sealers.WithKeep(_builder).Scan(LiveWatermarkUs());
 
                 // A live bar closes by the wall clock, so the grain stays until it has, even when nothing calls it
                 // meanwhile. A replayed instrument's bar closes by its ticks alone: it does not hold the grain.
@@ -321,7 +289,7 @@ public sealed partial class SymbolGrain(
         {
             if ((forcePublish && _publisher.LivePending) || _publisher.WatermarkCrossedMinute(builder))
             {
-                await _publisher.PublishAsync(builder, _changes, _closedVersion, state.State.Incomplete);
+                await _publisher.PublishAsync(builder, _changes, _closedVersion, _record.Incomplete);
             }
 
             return;
@@ -334,38 +302,13 @@ public sealed partial class SymbolGrain(
 
         var closed = _changes.Count(c => c.Kind == BarChangeKind.Closed);
 
-        // The sealers check by themselves before corrected minutes are committed: a sealed day they correct is re-sealed
-        // even if the stream message carrying them is lost (a crash between the commit and the publish).
-        // Each corrected sealed day is kept for four check periods: the first check comes within one, so a failed
-        // re-seal is tried three times before a later call can cut the day.
-        var correctsSealedDays = false;
-        foreach (var change in _changes)
-        {
-            if (change.Kind == BarChangeKind.Corrected && builder.FinishedSealedDayStartMs(change.Bar.Candle.OpenTimeMs) is { } dayStartMs)
-            {
-                _keep.Keep(dayStartMs);
-                correctsSealedDays = true;
-            }
-        }
-
-        if (correctsSealedDays)
-        {
-            try
-            {
-                await Task.WhenAll(Sealers().Select(sealer => sealer.Recheck()));
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // The stream message still carries the corrections; only the safety net is missing for this commit.
-                LogRecheckFailed(logger, ex, _id);
-            }
-        }
+        await _sealers.BeforeCommitAsync(_changes, builder);
 
         // A bar may close and be corrected in one batch: its latest version is the one to keep.
         var bars = _changes.GroupBy(c => c.Bar.Candle.OpenTimeMs).Select(g => g.Last().Bar).ToList();
         if (await _history.CommitAsync(bars, builder))
         {
-            await RestoreDefinitionAsync();
+            await _record.RestoreAfterLossAsync();
         }
 
         Diagnostics.GrainMetrics.Committed(closed, _changes.Count - closed);
@@ -377,18 +320,11 @@ public sealed partial class SymbolGrain(
 
         if (_changes.Count > 0 || forcePublish || _publisher.LiveDue(_options.UpdatePeriod))
         {
-            await _publisher.PublishAsync(builder, _changes, _closedVersion, state.State.Incomplete);
+            await _publisher.PublishAsync(builder, _changes, _closedVersion, _record.Incomplete);
         }
 
         // Published: the builder holds these bars (old ones packed), so a replay's last batch is not kept here as well.
         ReleaseChanges(_changes);
-    }
-
-    /// <summary>Gives the builder the corrected sealed days still kept; one whose hold is over goes at the next new bar.</summary>
-    private BarBuilder WithKeep(BarBuilder builder)
-    {
-        builder.KeepFrom(_keep.KeptFromMs());
-        return builder;
     }
 
     /// <summary>Empties a list of changes, and gives back its array when a big batch grew it.</summary>
@@ -414,60 +350,19 @@ public sealed partial class SymbolGrain(
     }
 
     /// <summary>Activates the sealers of every sealed zone, which then follow the 1m stream by themselves.</summary>
-    private Task WakeSealersAsync() => state.State.Spec is null ? Task.CompletedTask : Task.WhenAll(Sealers().Select(sealer => sealer.Watch()));
-
-    private IEnumerable<IPeriodGrain> Sealers() => _sealZones.Select(zone => GrainFactory.GetGrain<IPeriodGrain>(GrainKeys.Period(_id, zone)));
+    private Task WakeSealersAsync() => _record.Spec is null ? Task.CompletedTask : _sealers.WakeAsync();
 
     private async Task RestoreBuilderAsync(CancellationToken cancellation) =>
         _builder = await _history.RestoreAsync(new BarBuilderOptions
         {
             Retention = _options.Retention,
-            SealedDays = [.. _sealZones.Select(zone => BarSchedule.For(Timeframe.Parse("1d"), TimeZones.Find(zone)))],
+            SealedDays = _sealers.Days,
         }, cancellation);
-
-    /// <summary>
-    /// The grids PostgreSQL keeps for an instrument with sealed bars, the way back after Redis lost its definition.
-    /// Only a recovery path: PostgreSQL being down must not stop an instrument from activating.
-    /// </summary>
-    private async Task<Core.Instruments.Instrument?> FindSealedInstrumentAsync(CancellationToken cancellation)
-    {
-        try
-        {
-            return await sealedBars.FindInstrumentAsync(_id, cancellation);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException and not OperationCanceledException)
-        {
-            LogSealedLookupFailed(logger, ex, _id);
-            return null;
-        }
-    }
-
-    /// <summary>The store that lost the 1m history may have lost the definition too (one Redis holds both): put it back.</summary>
-    private async Task RestoreDefinitionAsync()
-    {
-        // Best effort: the bars are committed already, so a failure here must not report the batch as lost.
-        var held = state.State;
-        try
-        {
-            await state.ReadStateAsync();
-            if (state.State.Spec is null)
-            {
-                state.State = held;
-                await state.WriteStateAsync();
-                await GrainFactory.GetGrain<IInstrumentRegistryGrain>(0).Add(_id);
-            }
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            state.State = held;
-            LogDefinitionNotRestored(logger, ex, _id);
-        }
-    }
 
     /// <summary>The builder, restored from the store first if a failed commit dropped it.</summary>
     private async Task<BarBuilder> BuilderAsync()
     {
-        if (_builder is null && state.State.Spec is not null)
+        if (_builder is null && _record.Spec is not null)
         {
             try
             {
@@ -481,14 +376,8 @@ public sealed partial class SymbolGrain(
         }
 
         // The gateway found it defined, but the store that held the definition lost it (and PostgreSQL has none).
-        return WithKeep(_builder ?? throw new InstrumentUnavailableException($"instrument {_id} is not defined here now; define it again or retry"));
+        return _sealers.WithKeep(_builder ?? throw new InstrumentUnavailableException($"instrument {_id} is not defined here now; define it again or retry"));
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Instrument {Instrument} misses trades from {FromUs} to {ToUs} (µs) for good; those bars are served as not complete")]
-    private static partial void LogIncomplete(ILogger logger, string instrument, long fromUs, long toUs);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Instrument {Instrument} defined: tick {TickSize}, quantity step {QuantityStep}")]
-    private static partial void LogDefined(ILogger logger, string instrument, string tickSize, string quantityStep);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instrument {Instrument} recovered its definition from the sealed-bar store")]
     private static partial void LogRecovered(ILogger logger, string instrument);
@@ -496,17 +385,8 @@ public sealed partial class SymbolGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not commit a change of {Instrument}; it is rolled back to the last commit")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, string instrument);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not ask the sealers of {Instrument} to check its corrected minutes; the stream message still carries them")]
-    private static partial void LogRecheckFailed(ILogger logger, Exception exception, string instrument);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not restore the 1m history of {Instrument} from the store")]
     private static partial void LogRestoreFailed(ILogger logger, Exception exception, string instrument);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not look {Instrument} up in the sealed-bar store; it activates undefined unless Redis holds its definition")]
-    private static partial void LogSealedLookupFailed(ILogger logger, Exception exception, string instrument);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write back the definition of {Instrument} after the store lost it; the next write-back will")]
-    private static partial void LogDefinitionNotRestored(ILogger logger, Exception exception, string instrument);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "This activation of {Instrument} is stale and steps down: {Reason}")]
     private static partial void LogStale(ILogger logger, string instrument, string reason);

@@ -1,8 +1,6 @@
 using Candles.Abstractions.Grains;
 using Candles.Abstractions.Streams;
 using Candles.Abstractions.Wire;
-using Candles.Core.Bars;
-using Candles.Core.Composition;
 using Candles.Core.Timeframes;
 using Candles.Grains.Options;
 using Candles.Storage.Sealed;
@@ -23,14 +21,13 @@ namespace Candles.Grains;
 /// </summary>
 public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<SealOptions> seal, ILogger<TimeframeGrain> logger) : Grain, ITimeframeGrain
 {
-    private BarSchedule _schedule = null!;
-    private SealedDays? _sealedDays;
     private ISymbolGrain _symbol = null!;
     private IPeriodGrain? _sealer;
     private ObserverManager<ILiveBarsObserver> _observers = null!;
     private long _lastMinuteSequence = long.MinValue;
 
     private CandleCache _cache = null!;
+    private BarRequests _requests = null!;
     private TimeframePublisher _publisher = null!;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -38,14 +35,16 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
         var key = this.GetPrimaryKeyString();
         var (instrument, timeframe, zone) = GrainKeys.ParseTimeframe(key);
         _symbol = GrainFactory.GetGrain<ISymbolGrain>(instrument);
-        _schedule = BarSchedule.For(timeframe, TimeZones.Find(zone));
+        var schedule = BarSchedule.For(timeframe, TimeZones.Find(zone));
+        SealedDays? sealedDays = null;
         if (!timeframe.IsIntraday && seal.Value.AllZones.Contains(zone))
         {
-            _sealedDays = new SealedDays(sealedBars, instrument, zone, key, logger);
+            sealedDays = new SealedDays(sealedBars, instrument, zone, key, logger);
             _sealer = GrainFactory.GetGrain<IPeriodGrain>(GrainKeys.Period(instrument, zone));
         }
 
-        _cache = new CandleCache(_symbol, _schedule, _sealedDays);
+        _cache = new CandleCache(_symbol, schedule, sealedDays);
+        _requests = new BarRequests(_symbol, schedule, sealedDays);
         _observers = new ObserverManager<ILiveBarsObserver>(ITimeframeGrain.ObserverLease, logger);
 
         // Subscriptions to the 1m stream kept by the pub-sub store from versions that followed it that way.
@@ -106,49 +105,23 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
         {
             return await ComposeAsync(query);
         }
-        catch (InstrumentUnavailableException) when (_sealedDays is not null)
+        catch (InstrumentUnavailableException) when (_sealer is not null)
         {
-            return await FromMinutesOnlyAsync(query) ?? throw new InstrumentUnavailableException(
+            return await _requests.FromMinutesOnlyAsync(query) ?? throw new InstrumentUnavailableException(
                 $"the sealed bars of {this.GetPrimaryKeyString()} cannot be read now and the 1m history does not cover the request; retry");
         }
     }
 
-    /// <summary>
-    /// The sealed days cannot be read (PostgreSQL down): the answer from the retained 1m history alone, if it covers
-    /// the request whole: every bar in it complete, and nothing before it left out (a start inside the history, or a
-    /// full page). Otherwise null, and the caller gets the 503.
-    /// </summary>
-    private async Task<BarsPage?> FromMinutesOnlyAsync(BarsQuery query)
-    {
-        var minutes = await _symbol.GetMinuteBars(long.MinValue, long.MaxValue);
-        var composed = BarComposer.Compose(minutes.Bars, _schedule, query.FootprintStepTicks);
-        var inRange = composed.Where(b => b.Candle.OpenTimeMs >= query.FromMs && b.Candle.OpenTimeMs < query.ToMs).ToList();
-        List<Bar> bars = [.. query.HasStart ? inRange.Take(query.Limit) : inRange.Skip(Math.Max(0, inRange.Count - query.Limit))];
-        var page = new BarsPage(bars, minutes.WatermarkUs, minutes.RetainedFromMs, minutes.Incomplete);
-        var covered = query.HasStart ? _schedule.PeriodOf(query.FromMs).StartMs >= minutes.RetainedFromMs : bars.Count == query.Limit;
-        return covered && bars.All(b => b.Candle.OpenTimeMs >= minutes.RetainedFromMs) ? page : null;
-    }
-
     private async Task<BarsPage> ComposeAsync(BarsQuery query)
     {
-        if (query.FootprintStepTicks is null)
+        if (query.FootprintStepTicks is not null)
         {
-            var (live, sealState) = await CurrentAsync();
-            await _cache.EnsureAsync(live, sealState);
-            return _cache.Candles(query, live);
+            return await _requests.FootprintsAsync(query);
         }
 
-        // Only the periods the limit can fill are read and composed, not the whole history after the start.
-        var (from, until) = (TailStart(query, await LastOpenTimeAsync(query)), HeadEnd(query));
-        var page = await GetBarsFromAsync(query, from, until);
-        var windowCut = query.HasStart ? until < query.ToMs : from != long.MinValue;
-        if (page.Bars.Count < query.Limit && windowCut)
-        {
-            // Quiet periods left the window short of the limit: take everything retained instead.
-            page = await GetBarsFromAsync(query, query.HasStart ? from : long.MinValue, long.MaxValue);
-        }
-
-        return page;
+        var (live, sealState) = await CurrentAsync();
+        await _cache.EnsureAsync(live, sealState);
+        return _cache.Candles(query, live);
     }
 
     private async Task<(LiveState Live, SealState? Seal)> CurrentAsync() =>
@@ -218,73 +191,6 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
         {
             LogPublishFailed(logger, ex, this.GetPrimaryKeyString());
         }
-    }
-
-    private async Task<long?> LastOpenTimeAsync(BarsQuery query) =>
-        query.HasStart || !_schedule.Timeframe.IsIntraday ? null : (await _symbol.GetStatus()).LastBarMs;
-
-    /// <summary>Without a start, an intraday request needs only the last <c>limit</c> periods of 1m bars.</summary>
-    private long TailStart(BarsQuery query, long? lastOpenMs)
-    {
-        if (query.HasStart)
-        {
-            return _schedule.PeriodOf(query.FromMs).StartMs;
-        }
-
-        if (lastOpenMs is not { } last)
-        {
-            return long.MinValue;
-        }
-
-        var end = Math.Min(last, query.ToMs - 1);
-        return _schedule.PeriodOf(end).StartMs - ((query.Limit - 1) * _schedule.Timeframe.LengthMs);
-    }
-
-    /// <summary>With a start, a request needs at most <c>limit</c> periods from it: the end of the last of them.</summary>
-    private long HeadEnd(BarsQuery query)
-    {
-        if (!query.HasStart)
-        {
-            return long.MaxValue;
-        }
-
-        var end = _schedule.PeriodOf(query.FromMs).StartMs;
-        for (var i = 0; i < query.Limit && end < query.ToMs; i++)
-        {
-            end = _schedule.PeriodOf(end).EndMs;
-        }
-
-        return end;
-    }
-
-    /// <summary>Bars with footprints: composed from 1m (and sealed days) for every request, from the periods in [fetchFrom, fetchUntil).</summary>
-    private async Task<BarsPage> GetBarsFromAsync(BarsQuery query, long fetchFrom, long fetchUntil)
-    {
-        var schedule = _schedule;
-        var fetchTo = Math.Min(fetchUntil, query.ToMs == long.MaxValue ? long.MaxValue : schedule.PeriodOf(query.ToMs - 1).EndMs);
-        var minutes = await _symbol.GetMinuteBars(fetchFrom, fetchTo);
-        var watermarkUs = minutes.WatermarkUs;
-        var retainedFromMs = minutes.RetainedFromMs;
-        IReadOnlyList<Bar> composed;
-        if (_sealedDays is not null)
-        {
-            var sealedDays = await _sealedDays.LoadAsync(fetchFrom, fetchTo, footprints: true);
-            composed = BarComposer.Compose(_sealedDays.Merge(sealedDays, minutes, footprints: true), schedule, query.FootprintStepTicks);
-            watermarkUs = Math.Max(watermarkUs, sealedDays.Count == 0 ? long.MinValue : sealedDays[^1].Candle.Period.EndMs * 1000);
-            retainedFromMs = SealedDays.RetainedFromMs(minutes, sealedDays);
-        }
-        else if (schedule.Timeframe == Timeframe.OneMinute && query.FootprintStepTicks is 1)
-        {
-            composed = minutes.Bars;
-        }
-        else
-        {
-            composed = BarComposer.Compose(minutes.Bars, schedule, query.FootprintStepTicks);
-        }
-
-        var inRange = composed.Where(b => b.Candle.OpenTimeMs >= query.FromMs && b.Candle.OpenTimeMs < query.ToMs).ToList();
-        var page = query.HasStart ? inRange.Take(query.Limit) : inRange.Skip(Math.Max(0, inRange.Count - query.Limit));
-        return new BarsPage([.. page], watermarkUs, retainedFromMs, minutes.Incomplete);
     }
 
     /// <summary>

@@ -1,0 +1,116 @@
+using Candles.Abstractions.Grains;
+using Candles.Abstractions.Wire;
+using Candles.Core.Bars;
+using Candles.Core.Composition;
+using Candles.Core.Timeframes;
+
+namespace Candles.Grains;
+
+/// <summary>
+/// A timeframe's requests the candle cache does not answer: bars with footprints, composed for each request from only
+/// the periods its limit can fill, and the answer from the 1m history alone when the sealed days cannot be read.
+/// </summary>
+internal sealed class BarRequests(ISymbolGrain symbol, BarSchedule schedule, SealedDays? sealedDays)
+{
+    /// <summary>Bars with footprints: composed from 1m (and sealed days) for every request.</summary>
+    public async Task<BarsPage> FootprintsAsync(BarsQuery query)
+    {
+        var (from, until) = (TailStart(query, await LastOpenTimeAsync(query)), HeadEnd(query));
+        var page = await ComposeAsync(query, from, until);
+        var windowCut = query.HasStart ? until < query.ToMs : from != long.MinValue;
+        if (page.Bars.Count < query.Limit && windowCut)
+        {
+            // Quiet periods left the window short of the limit: take everything retained instead.
+            page = await ComposeAsync(query, query.HasStart ? from : long.MinValue, long.MaxValue);
+        }
+
+        return page;
+    }
+
+    /// <summary>
+    /// The sealed days cannot be read (PostgreSQL down): the answer from the retained 1m history alone, if it covers
+    /// the request whole: every bar in it complete, and nothing before it left out (a start inside the history, or a
+    /// full page). Otherwise null, and the caller gets the 503.
+    /// </summary>
+    public async Task<BarsPage?> FromMinutesOnlyAsync(BarsQuery query)
+    {
+        var minutes = await symbol.GetMinuteBars(long.MinValue, long.MaxValue);
+        var composed = BarComposer.Compose(minutes.Bars, schedule, query.FootprintStepTicks);
+        var bars = Page(query, composed);
+        var covered = query.HasStart ? schedule.PeriodOf(query.FromMs).StartMs >= minutes.RetainedFromMs : bars.Count == query.Limit;
+        return covered && bars.All(b => b.Candle.OpenTimeMs >= minutes.RetainedFromMs)
+            ? new BarsPage(bars, minutes.WatermarkUs, minutes.RetainedFromMs, minutes.Incomplete)
+            : null;
+    }
+
+    private async Task<long?> LastOpenTimeAsync(BarsQuery query) =>
+        query.HasStart || !schedule.Timeframe.IsIntraday ? null : (await symbol.GetStatus()).LastBarMs;
+
+    /// <summary>Without a start, an intraday request needs only the last <c>limit</c> periods of 1m bars.</summary>
+    private long TailStart(BarsQuery query, long? lastOpenMs)
+    {
+        if (query.HasStart)
+        {
+            return schedule.PeriodOf(query.FromMs).StartMs;
+        }
+
+        if (lastOpenMs is not { } last)
+        {
+            return long.MinValue;
+        }
+
+        var end = Math.Min(last, query.ToMs - 1);
+        return schedule.PeriodOf(end).StartMs - ((query.Limit - 1) * schedule.Timeframe.LengthMs);
+    }
+
+    /// <summary>With a start, a request needs at most <c>limit</c> periods from it: the end of the last of them.</summary>
+    private long HeadEnd(BarsQuery query)
+    {
+        if (!query.HasStart)
+        {
+            return long.MaxValue;
+        }
+
+        var end = schedule.PeriodOf(query.FromMs).StartMs;
+        for (var i = 0; i < query.Limit && end < query.ToMs; i++)
+        {
+            end = schedule.PeriodOf(end).EndMs;
+        }
+
+        return end;
+    }
+
+    /// <summary>The requested bars composed from the periods in [fetchFrom, fetchUntil).</summary>
+    private async Task<BarsPage> ComposeAsync(BarsQuery query, long fetchFrom, long fetchUntil)
+    {
+        var fetchTo = Math.Min(fetchUntil, query.ToMs == long.MaxValue ? long.MaxValue : schedule.PeriodOf(query.ToMs - 1).EndMs);
+        var minutes = await symbol.GetMinuteBars(fetchFrom, fetchTo);
+        var watermarkUs = minutes.WatermarkUs;
+        var retainedFromMs = minutes.RetainedFromMs;
+        IReadOnlyList<Bar> composed;
+        if (sealedDays is not null)
+        {
+            var days = await sealedDays.LoadAsync(fetchFrom, fetchTo, footprints: true);
+            composed = BarComposer.Compose(sealedDays.Merge(days, minutes, footprints: true), schedule, query.FootprintStepTicks);
+            watermarkUs = Math.Max(watermarkUs, days.Count == 0 ? long.MinValue : days[^1].Candle.Period.EndMs * 1000);
+            retainedFromMs = SealedDays.RetainedFromMs(minutes, days);
+        }
+        else if (schedule.Timeframe == Timeframe.OneMinute && query.FootprintStepTicks is 1)
+        {
+            composed = minutes.Bars;
+        }
+        else
+        {
+            composed = BarComposer.Compose(minutes.Bars, schedule, query.FootprintStepTicks);
+        }
+
+        return new BarsPage(Page(query, composed), watermarkUs, retainedFromMs, minutes.Incomplete);
+    }
+
+    /// <summary>The bars in the query's range: the first <c>limit</c> from a start, else the last <c>limit</c>.</summary>
+    private static List<Bar> Page(BarsQuery query, IReadOnlyList<Bar> composed)
+    {
+        var inRange = composed.Where(b => b.Candle.OpenTimeMs >= query.FromMs && b.Candle.OpenTimeMs < query.ToMs).ToList();
+        return [.. query.HasStart ? inRange.Take(query.Limit) : inRange.Skip(Math.Max(0, inRange.Count - query.Limit))];
+    }
+}

@@ -1,0 +1,163 @@
+using Candles.Abstractions.Grains;
+using Candles.Core.Bars;
+using Candles.Core.Composition;
+using Candles.Core.Instruments;
+using Candles.Core.Timeframes;
+using Candles.Storage.Sealed;
+using Microsoft.Extensions.Logging;
+
+namespace Candles.Grains;
+
+/// <summary>
+/// The sealing itself for one instrument in one zone: composes finished days from the instrument's 1m bars and upserts
+/// them, then the weeks and months holding them from the sealed days (weeks and months are whole local days). Every
+/// seal is an upsert, so sealing again is idempotent; where a period ends is the zone's calendar.
+/// </summary>
+internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain symbol, string instrument, string zone, ILogger logger)
+{
+    private readonly BarSchedule _day = BarSchedule.For(Timeframe.Parse("1d"), TimeZones.Find(zone));
+    private readonly BarSchedule[] _longer =
+        [BarSchedule.For(Timeframe.Parse("1w"), TimeZones.Find(zone)), BarSchedule.For(Timeframe.Parse("1M"), TimeZones.Find(zone))];
+
+    private Instrument? _grids;
+
+    /// <summary>Days ending at or before the watermark are finished; the day holding it is still live.</summary>
+    public long FinishedThrough(long watermarkUs) =>
+        watermarkUs == long.MinValue ? long.MinValue : _day.PeriodOfUs(watermarkUs).StartMs;
+
+    /// <summary>
+    /// The earliest end, after the last seal, of the day, week or month holding the instrument's last traded minute: the
+    /// next seal its trades need. Null when all three are sealed.
+    /// </summary>
+    public long? NextEndToSeal(long lastBarMs, long sealedThrough) =>
+        _longer.Prepend(_day).Select(schedule => schedule.PeriodOf(lastBarMs).EndMs).Where(end => end > sealedThrough).Order().Cast<long?>().FirstOrDefault();
+
+    /// <summary>
+    /// Seals the days the watermark finished since <paramref name="sealedThrough"/>, re-seals the sealed days holding a
+    /// <paramref name="corrected"/> minute and, on a <paramref name="recheck"/>, every sealed day whose minutes were
+    /// revised since; then the weeks and months holding them. The number of days written, or null when there is nothing
+    /// to seal from (the instrument undefined, or without a watermark) and the seal stays where it was.
+    /// </summary>
+    public async Task<int?> SealAsync(long watermarkUs, IReadOnlyCollection<long> corrected, bool recheck, long sealedThrough)
+    {
+        _grids ??= (await symbol.GetStatus()).Spec?.ToInstrument();
+        if (_grids is not { } grids || watermarkUs == long.MinValue)
+        {
+            return null;
+        }
+
+        var finishedThrough = FinishedThrough(watermarkUs);
+        var days = new Dictionary<long, Bar>();
+        if (finishedThrough > sealedThrough)
+        {
+            var (forward, trimmedThroughMs) = await ComposeDaysAsync(sealedThrough, finishedThrough);
+            Add(forward);
+            if (sealedThrough > long.MinValue && trimmedThroughMs >= sealedThrough)
+            {
+                // The retention dropped minutes of days not sealed yet (this sealer lagged a replay, or one batch spanned
+                // more than the retention): they are in neither store now, so every bar holding them is served as not
+                // complete rather than as a day without trades. Marked before the seal moves past them.
+                await symbol.MarkIncomplete(sealedThrough * 1000, trimmedThroughMs.Value * 1000);
+            }
+        }
+
+        foreach (var open in corrected.Where(t => t < Math.Min(sealedThrough, finishedThrough)).Select(t => _day.PeriodOf(t)).Distinct())
+        {
+            Add((await ComposeDaysAsync(open.StartMs, open.EndMs)).Days);
+        }
+
+        if (recheck && sealedThrough > long.MinValue)
+        {
+            Add(await StaleSealedDaysAsync(sealedThrough));
+        }
+
+        if (days.Count > 0)
+        {
+            await sealedBars.UpsertAsync(grids, Series("1d"), [.. days.Values.OrderBy(d => d.Candle.OpenTimeMs)]);
+            await SealLongerPeriodsAsync(grids, days.Keys, sealedThrough, finishedThrough);
+            LogSealed(logger, days.Count, instrument, zone);
+            Diagnostics.GrainMetrics.Sealed(days.Count, zone, finishedThrough > sealedThrough ? (watermarkUs / 1000) - finishedThrough : null);
+        }
+        else if (finishedThrough > sealedThrough)
+        {
+            await SealLongerPeriodsAsync(grids, [], sealedThrough, finishedThrough);
+        }
+
+        return days.Count;
+
+        void Add(IEnumerable<Bar> bars)
+        {
+            foreach (var bar in bars)
+            {
+                days[bar.Candle.OpenTimeMs] = bar;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The days in [fromMs, toMs) the retained 1m history holds whole, and the newest minute the retention has dropped
+    /// (null: not known, and then every day opening before the retention may have lost minutes). A day the retention has
+    /// cut into is never sealed or re-sealed from what is left of it: a sealer lagging a fast replay leaves it unsealed
+    /// (marked incomplete), and a correction in it keeps the day sealed whole before.
+    /// </summary>
+    private async Task<(List<Bar> Days, long? TrimmedThroughMs)> ComposeDaysAsync(long fromMs, long toMs)
+    {
+        var minutes = await symbol.GetMinuteBars(fromMs, toMs);
+        var trimmed = minutes.TrimmedThroughMs ?? (minutes.RetainedFromMs > long.MinValue ? minutes.RetainedFromMs - 1 : long.MinValue);
+        return ([.. BarComposer.Compose(minutes.Bars, _day, footprintStepTicks: 1).Where(d => d.Candle.OpenTimeMs > trimmed)], minutes.TrimmedThroughMs);
+    }
+
+    /// <summary>
+    /// Sealed days whose 1m bars have since been corrected (a higher revision), among days the instrument still holds whole.
+    /// Found from the corrected minutes' revisions alone: only the stale days are composed again, so a check that
+    /// finds nothing reads no footprint.
+    /// </summary>
+    private async Task<IEnumerable<Bar>> StaleSealedDaysAsync(long sealedThrough)
+    {
+        var revised = await symbol.GetRevisedMinutes(sealedThrough);
+        var dayRevisions = revised.OpenTimesMs.Zip(revised.Revisions)
+            .GroupBy(m => _day.PeriodOf(m.First))
+            .Where(day => day.Key.StartMs > revised.TrimmedThroughMs)
+            .ToDictionary(day => day.Key, day => day.Sum(m => m.Second));
+        if (dayRevisions.Count == 0)
+        {
+            return [];
+        }
+
+        var first = dayRevisions.Keys.Min(p => p.StartMs);
+        var sealedDays = (await sealedBars.LoadAsync(Series("1d"), first, sealedThrough, footprints: false)).ToDictionary(d => d.Candle.OpenTimeMs, d => d.Candle.Revision);
+        List<Bar> stale = [];
+        foreach (var (day, revision) in dayRevisions)
+        {
+            if (!sealedDays.TryGetValue(day.StartMs, out var sealedRevision) || revision > sealedRevision)
+            {
+                stale.AddRange((await ComposeDaysAsync(day.StartMs, day.EndMs)).Days);
+            }
+        }
+
+        return stale;
+    }
+
+    /// <summary>
+    /// Seals every finished week and month holding one of <paramref name="dayOpens"/>, from the sealed days; and the one
+    /// holding the last day sealed before, if it finished since <paramref name="sealedThrough"/>: a week or month whose
+    /// last days had no trades finishes with no day of its own to seal.
+    /// </summary>
+    private async Task SealLongerPeriodsAsync(Instrument grids, IEnumerable<long> dayOpens, long sealedThrough, long finishedThrough)
+    {
+        foreach (var schedule in _longer)
+        {
+            IEnumerable<BarPeriod> justFinished = sealedThrough > long.MinValue && schedule.PeriodOf(sealedThrough - 1) is var last && last.EndMs > sealedThrough ? [last] : [];
+            foreach (var period in dayOpens.Select(schedule.PeriodOf).Concat(justFinished).Distinct().Where(p => p.EndMs <= finishedThrough))
+            {
+                var sealedDays = await sealedBars.LoadAsync(Series("1d"), period.StartMs, period.EndMs);
+                await sealedBars.UpsertAsync(grids, Series(schedule.Timeframe.Name), BarComposer.Compose(sealedDays, schedule, footprintStepTicks: 1));
+            }
+        }
+    }
+
+    private SealedSeries Series(string timeframe) => new(instrument, Timeframe.Parse(timeframe), zone);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sealed {Count} days of {Instrument} in {Zone}")]
+    private static partial void LogSealed(ILogger logger, int count, string instrument, string zone);
+}

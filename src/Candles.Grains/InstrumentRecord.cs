@@ -1,0 +1,142 @@
+using Candles.Abstractions.Grains;
+using Candles.Abstractions.Wire;
+using Candles.Storage.Sealed;
+using Microsoft.Extensions.Logging;
+
+namespace Candles.Grains;
+
+/// <summary>
+/// What an instrument's grain persists beside its 1m history (in Redis, in cluster mode): its definition, listed in the
+/// instrument registry and found again from the sealed-bar store when Redis lost it; whether a live source feeds it; the
+/// minutes it misses trades in. A write that fails leaves the state as it was.
+/// </summary>
+internal sealed partial class InstrumentRecord(
+    IPersistentState<InstrumentState> state, ISealedBarStore sealedBars, IGrainFactory grains, string instrument, ILogger logger)
+{
+    public InstrumentSpec? Spec => state.State.Spec;
+
+    /// <summary>Set by the first live batch: from then on quiet minutes close by the wall clock, after a restart too.</summary>
+    public bool Live => state.State.Live;
+
+    public IncompleteSpans? Incomplete => state.State.Incomplete;
+
+    /// <summary>Defines the instrument once; the same grids again change nothing, other grids are a conflict.</summary>
+    public async Task<DefineOutcome> DefineAsync(InstrumentSpec spec)
+    {
+        if (state.State.Spec is { } existing)
+        {
+            return existing.SameGridsAs(spec) ? DefineOutcome.Unchanged : DefineOutcome.Conflict;
+        }
+
+        state.State.Spec = spec with { Id = instrument };
+        await state.WriteStateAsync();
+        await grains.GetGrain<IInstrumentRegistryGrain>(0).Add(instrument);
+        LogDefined(logger, instrument, spec.TickSize, spec.QuantityStep);
+        return DefineOutcome.Created;
+    }
+
+    /// <summary>
+    /// The grids the sealed-bar store keeps for an instrument with sealed bars, the way back after Redis lost its
+    /// definition. Only a recovery path: PostgreSQL being down must not stop an instrument from activating.
+    /// </summary>
+    public async Task<InstrumentSpec?> FindSealedAsync(CancellationToken cancellation)
+    {
+        try
+        {
+            return await sealedBars.FindInstrumentAsync(instrument, cancellation) is { } known
+                ? new InstrumentSpec(instrument, known.TickSize.ToString(), known.QuantityStep.ToString())
+                : null;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException and not OperationCanceledException)
+        {
+            LogSealedLookupFailed(logger, ex, instrument);
+            return null;
+        }
+    }
+
+    /// <summary>Remembers that a live source feeds the instrument.</summary>
+    public async Task MarkLiveAsync()
+    {
+        if (state.State.Live)
+        {
+            return;
+        }
+
+        state.State.Live = true;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State.Live = false;
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Remembers that the minutes from <paramref name="fromUs"/> to <paramref name="toUs"/> miss trades for good. False
+    /// when they were known to already; a failed write is a retryable <see cref="InstrumentUnavailableException"/>.
+    /// </summary>
+    public async Task<bool> MarkIncompleteAsync(long fromUs, long toUs)
+    {
+        var held = state.State.Incomplete ?? IncompleteSpans.None;
+        var marked = held.WithMinutes(fromUs, toUs);
+        if (marked.SameAs(held))
+        {
+            return false;
+        }
+
+        try
+        {
+            state.State.Incomplete = marked;
+            await state.WriteStateAsync();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            state.State.Incomplete = held;
+            LogIncompleteNotStored(logger, ex, instrument);
+            throw new InstrumentUnavailableException($"instrument {instrument} could not store the incomplete minutes; retry");
+        }
+
+        LogIncomplete(logger, instrument, fromUs, toUs);
+        return true;
+    }
+
+    /// <summary>The store that lost the 1m history may have lost the definition too (one Redis holds both): put it back.</summary>
+    public async Task RestoreAfterLossAsync()
+    {
+        // Best effort: the bars are committed already, so a failure here must not report the batch as lost.
+        var held = state.State;
+        try
+        {
+            await state.ReadStateAsync();
+            if (state.State.Spec is null)
+            {
+                state.State = held;
+                await state.WriteStateAsync();
+                await grains.GetGrain<IInstrumentRegistryGrain>(0).Add(instrument);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            state.State = held;
+            LogDefinitionNotRestored(logger, ex, instrument);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instrument {Instrument} misses trades from {FromUs} to {ToUs} (µs) for good; those bars are served as not complete")]
+    private static partial void LogIncomplete(ILogger logger, string instrument, long fromUs, long toUs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store the incomplete minutes of {Instrument}; nothing changed")]
+    private static partial void LogIncompleteNotStored(ILogger logger, Exception exception, string instrument);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Instrument {Instrument} defined: tick {TickSize}, quantity step {QuantityStep}")]
+    private static partial void LogDefined(ILogger logger, string instrument, string tickSize, string quantityStep);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not look {Instrument} up in the sealed-bar store; it activates undefined unless Redis holds its definition")]
+    private static partial void LogSealedLookupFailed(ILogger logger, Exception exception, string instrument);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write back the definition of {Instrument} after the store lost it; the next write-back will")]
+    private static partial void LogDefinitionNotRestored(ILogger logger, Exception exception, string instrument);
+}

@@ -1,0 +1,65 @@
+using Candles.Abstractions.Grains;
+using Candles.Core.Building;
+using Candles.Core.Timeframes;
+using Microsoft.Extensions.Logging;
+
+namespace Candles.Grains;
+
+/// <summary>
+/// An instrument's sealers, one per sealed zone, as its grain deals with them: woken to follow the 1m stream, asked to
+/// check before corrections of sealed days are committed, and those days kept past the 1m retention meanwhile.
+/// </summary>
+internal sealed partial class InstrumentSealers(IGrainFactory grains, string instrument, IReadOnlyList<string> zones, CorrectedDayKeep keep, ILogger logger)
+{
+    /// <summary>The day of every sealed zone: what the builder needs to know which minutes a sealed day is made of.</summary>
+    public BarSchedule[] Days { get; } = [.. zones.Select(zone => BarSchedule.For(Timeframe.Parse("1d"), TimeZones.Find(zone)))];
+
+    /// <summary>Activates the sealers, which then follow the 1m stream by themselves.</summary>
+    public Task WakeAsync() => Task.WhenAll(Sealers().Select(sealer => sealer.Watch()));
+
+    /// <summary>Gives the builder the corrected sealed days still kept; one whose hold is over goes at the next new bar.</summary>
+    public BarBuilder WithKeep(BarBuilder builder)
+    {
+        builder.KeepFrom(keep.KeptFromMs());
+        return builder;
+    }
+
+    /// <summary>
+    /// Before <paramref name="changes"/> are committed: keeps each finished sealed day they correct and has the sealers
+    /// check, so such a day is re-sealed even if the stream message carrying the corrections is lost (a crash between the
+    /// commit and the publish). The hold is four check periods: the first check comes within one, so a failed re-seal is
+    /// tried three times before a later call can cut the day.
+    /// </summary>
+    public async Task BeforeCommitAsync(List<BarChange> changes, BarBuilder builder)
+    {
+        var correctsSealedDays = false;
+        foreach (var change in changes)
+        {
+            if (change.Kind == BarChangeKind.Corrected && builder.FinishedSealedDayStartMs(change.Bar.Candle.OpenTimeMs) is { } dayStartMs)
+            {
+                keep.Keep(dayStartMs);
+                correctsSealedDays = true;
+            }
+        }
+
+        if (!correctsSealedDays)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.WhenAll(Sealers().Select(sealer => sealer.Recheck()));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The stream message still carries the corrections; only the safety net is missing for this commit.
+            LogRecheckFailed(logger, ex, instrument);
+        }
+    }
+
+    private IEnumerable<IPeriodGrain> Sealers() => zones.Select(zone => grains.GetGrain<IPeriodGrain>(GrainKeys.Period(instrument, zone)));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not ask the sealers of {Instrument} to check its corrected minutes; the stream message still carries them")]
+    private static partial void LogRecheckFailed(ILogger logger, Exception exception, string instrument);
+}
