@@ -16,12 +16,12 @@ internal sealed class BarRequests(ISymbolGrain symbol, BarSchedule schedule, Sea
     public async Task<BarsPage> FootprintsAsync(BarsQuery query)
     {
         var (from, until) = (TailStart(query, await LastOpenTimeAsync(query)), HeadEnd(query));
-        var page = await ComposeAsync(query, from, until);
+        var page = await PageAsync(query, from, until);
         var windowCut = query.HasStart ? until < query.ToMs : from != long.MinValue;
         if (page.Bars.Count < query.Limit && windowCut)
         {
             // Quiet periods left the window short of the limit: take everything retained instead.
-            page = await ComposeAsync(query, query.HasStart ? from : long.MinValue, long.MaxValue);
+            page = await PageAsync(query, query.HasStart ? from : long.MinValue, long.MaxValue);
         }
 
         return page;
@@ -81,7 +81,7 @@ internal sealed class BarRequests(ISymbolGrain symbol, BarSchedule schedule, Sea
     }
 
     /// <summary>The requested bars composed from the periods in [fetchFrom, fetchUntil).</summary>
-    private async Task<BarsPage> ComposeAsync(BarsQuery query, long fetchFrom, long fetchUntil)
+    private async Task<BarsPage> PageAsync(BarsQuery query, long fetchFrom, long fetchUntil)
     {
         var fetchTo = Math.Min(fetchUntil, query.ToMs == long.MaxValue ? long.MaxValue : schedule.PeriodOf(query.ToMs - 1).EndMs);
         var minutes = await symbol.GetMinuteBars(fetchFrom, fetchTo);

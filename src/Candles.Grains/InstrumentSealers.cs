@@ -25,12 +25,29 @@ internal sealed partial class InstrumentSealers(IGrainFactory grains, string ins
     }
 
     /// <summary>
+    /// A new activation (after a crash, a move or a rest) does not know which days the last one kept, nor whether their
+    /// re-seal is done: every finished sealed day holding a corrected minute is kept again for the hold, so the check the
+    /// sealers registered when the correction was committed still finds it whole. The sealers are not asked to check
+    /// here: they would be woken at every activation, and would wake the instrument in turn.
+    /// </summary>
+    public void KeepRestored(BarBuilder builder)
+    {
+        foreach (var openMs in builder.RevisedBefore(long.MaxValue).OpenTimesMs)
+        {
+            if (builder.FinishedSealedDayStartMs(openMs) is { } dayStartMs)
+            {
+                keep.Keep(dayStartMs);
+            }
+        }
+    }
+
+    /// <summary>
     /// Before <paramref name="changes"/> are committed: keeps each finished sealed day they correct and has the sealers
     /// check, so such a day is re-sealed even if the stream message carrying the corrections is lost (a crash between the
     /// commit and the publish). The hold is four check periods: the first check comes within one, so a failed re-seal is
     /// tried three times before a later call can cut the day.
     /// </summary>
-    public async Task BeforeCommitAsync(List<BarChange> changes, BarBuilder builder)
+    public async Task KeepAndRecheckAsync(IReadOnlyList<BarChange> changes, BarBuilder builder)
     {
         var correctsSealedDays = false;
         foreach (var change in changes)

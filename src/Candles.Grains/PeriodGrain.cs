@@ -37,7 +37,8 @@ public sealed partial class PeriodGrain(
 
     private string _instrument = string.Empty;
     private string _zone = string.Empty;
-    private DaySealer _sealer = null!;
+    private ISymbolGrain _symbol = null!;
+    private DaySealer _days = null!;
 
     // Starts from the activation's wall clock, so a new activation never repeats an old version.
     private long _version;
@@ -51,7 +52,8 @@ public sealed partial class PeriodGrain(
     {
         (_instrument, _zone) = GrainKeys.ParsePeriod(this.GetPrimaryKeyString());
         _version = TimeProvider.System.GetUtcNow().UtcTicks;
-        _sealer = new DaySealer(sealedBars, GrainFactory.GetGrain<ISymbolGrain>(_instrument), _instrument, _zone, logger);
+        _symbol = GrainFactory.GetGrain<ISymbolGrain>(_instrument);
+        _days = new DaySealer(sealedBars, _symbol, _instrument, _zone, logger);
 
         await this.MinuteStream(_instrument).FollowAsync(OnMinutesAsync);
 
@@ -89,12 +91,12 @@ public sealed partial class PeriodGrain(
     {
         _checkDueAt = clock.GetUtcNow() + CheckPeriod;
         var rechecks = _rechecks;
-        var symbol = await GrainFactory.GetGrain<ISymbolGrain>(_instrument).GetStatus();
+        var symbol = await _symbol.GetStatus();
         await HeardOfAsync(symbol.LastBarMs);
         await SealAsync(symbol.WatermarkUs, [], recheck: true);
 
         var sealedThrough = state.State.SealedThroughMs ?? long.MinValue;
-        if (symbol.WatermarkUs == long.MinValue || _sealer.FinishedThrough(symbol.WatermarkUs) > sealedThrough || await this.GetReminder(CheckReminder) is not { } reminder)
+        if (symbol.WatermarkUs == long.MinValue || _days.FinishedThrough(symbol.WatermarkUs) > sealedThrough || await this.GetReminder(CheckReminder) is not { } reminder)
         {
             return;
         }
@@ -108,7 +110,7 @@ public sealed partial class PeriodGrain(
         // Everything finished is sealed and current. A live instrument's last traded day, and the week and month holding
         // it, still end by the clock: wait for the next of them. Otherwise stop checking; the next 1m message with bars,
         // or one that finishes a day, starts it again.
-        if (symbol.Live && symbol.LastBarMs is { } lastBarMs && _sealer.NextEndToSeal(lastBarMs, sealedThrough) is { } endMs)
+        if (symbol.Live && symbol.LastBarMs is { } lastBarMs && _days.NextEndToSeal(lastBarMs, sealedThrough) is { } endMs)
         {
             var untilEnd = TimeSpan.FromMilliseconds(endMs - clock.GetUtcNow().ToUnixTimeMilliseconds());
             await RegisterCheckAsync(untilEnd > TimeSpan.Zero ? untilEnd + CheckPeriod : CheckPeriod, CancellationToken.None);
@@ -147,7 +149,7 @@ public sealed partial class PeriodGrain(
     {
         var corrected = message.Events.Where(e => e.Kind == BarEventKind.Correction).Select(e => e.Bar.Candle.OpenTimeMs).ToArray();
         var sealedThrough = state.State.SealedThroughMs ?? long.MinValue;
-        var finishes = _sealer.FinishedThrough(message.WatermarkUs) > sealedThrough;
+        var finishes = _days.FinishedThrough(message.WatermarkUs) > sealedThrough;
         if (message.Events.Count > 0)
         {
             await HeardOfAsync(message.Events.Max(e => e.Bar.Candle.OpenTimeMs));
@@ -180,7 +182,7 @@ public sealed partial class PeriodGrain(
     private async Task SealAsync(long watermarkUs, long[] corrected, bool recheck)
     {
         var sealedThrough = state.State.SealedThroughMs ?? long.MinValue;
-        if (await _sealer.SealAsync(watermarkUs, corrected, recheck, sealedThrough) is not { } days)
+        if (await _days.SealAsync(watermarkUs, corrected, recheck, sealedThrough) is not { } days)
         {
             return;
         }
@@ -190,7 +192,7 @@ public sealed partial class PeriodGrain(
             _version++;
         }
 
-        var finishedThrough = _sealer.FinishedThrough(watermarkUs);
+        var finishedThrough = _days.FinishedThrough(watermarkUs);
         if (finishedThrough > sealedThrough)
         {
             state.State.SealedThroughMs = finishedThrough;

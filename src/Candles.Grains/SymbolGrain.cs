@@ -302,7 +302,7 @@ public sealed partial class SymbolGrain(
 
         var closed = _changes.Count(c => c.Kind == BarChangeKind.Closed);
 
-        await _sealers.BeforeCommitAsync(_changes, builder);
+        await _sealers.KeepAndRecheckAsync(_changes, builder);
 
         // A bar may close and be corrected in one batch: its latest version is the one to keep.
         var bars = _changes.GroupBy(c => c.Bar.Candle.OpenTimeMs).Select(g => g.Last().Bar).ToList();
@@ -352,12 +352,15 @@ public sealed partial class SymbolGrain(
     /// <summary>Activates the sealers of every sealed zone, which then follow the 1m stream by themselves.</summary>
     private Task WakeSealersAsync() => _record.Spec is null ? Task.CompletedTask : _sealers.WakeAsync();
 
-    private async Task RestoreBuilderAsync(CancellationToken cancellation) =>
+    private async Task RestoreBuilderAsync(CancellationToken cancellation)
+    {
         _builder = await _history.RestoreAsync(new BarBuilderOptions
         {
             Retention = _options.Retention,
             SealedDays = _sealers.Days,
         }, cancellation);
+        _sealers.KeepRestored(_builder);
+    }
 
     /// <summary>The builder, restored from the store first if a failed commit dropped it.</summary>
     private async Task<BarBuilder> BuilderAsync()

@@ -261,7 +261,7 @@ public class BarBuilderTests
     }
 
     [Fact]
-    public void TheNewestBarTheRetentionDroppedIsKnownAndARestoredBuilderAssumesTheWorst()
+    public void TheNewestBarTheRetentionDroppedIsKnownAfterARestoreOrAssumedTheWorstWithoutIt()
     {
         var builder = MinuteBuilder(TimeSpan.FromHours(1));
         builder.Update(Buy(1, "2020-01-01T00:00:00Z", 100));
@@ -272,9 +272,37 @@ public class BarBuilderTests
         builder.Update(Buy(3, "2020-01-01T01:21:00Z", 100));
         Assert.Equal((Ms("2020-01-01T00:20:00Z"), Ms("2020-01-01T00:21:00Z")), (builder.TrimmedThroughMs, builder.RetainedFromMs));
 
-        // Restored from a store, it cannot know what went before: anything before the retention may have.
-        var restored = BarBuilder.Restore(TestTicks.Schedule("1m"), new BarBuilderOptions { Retention = TimeSpan.FromHours(1) }, [.. builder.ClosedBars], builder.Checkpoint());
-        Assert.Equal(Ms("2020-01-01T00:21:00Z") - 1, restored.TrimmedThroughMs);
+        // Restored from a store, it knows it from the checkpoint; from a checkpoint stored without it, it cannot know what
+        // went before: anything before the retention may have.
+        BarBuilder Restored(BuilderCheckpoint checkpoint) =>
+            BarBuilder.Restore(TestTicks.Schedule("1m"), new BarBuilderOptions { Retention = TimeSpan.FromHours(1) }, [.. builder.ClosedBars], checkpoint);
+        Assert.Equal(Ms("2020-01-01T00:20:00Z"), Restored(builder.Checkpoint()).TrimmedThroughMs);
+        Assert.Equal(Ms("2020-01-01T00:21:00Z") - 1, Restored(builder.Checkpoint() with { TrimmedThroughMs = null }).TrimmedThroughMs);
+    }
+
+    [Fact]
+    public void ABuilderRestoredWithBarsKeptPastItsRetentionHoldsThemWholeUntilItsNextBar()
+    {
+        // The store holds 08:00, kept past the hour's retention while 10:00 is live (a corrected sealed day the last
+        // activation kept). Restored, the builder holds it as it starts, knows from the checkpoint that nothing was
+        // dropped, and lets it go at its next bar unless its owner keeps it first.
+        var kept = KeptPastAnHoursRetention();
+        BarBuilder Restored() => BarBuilder.Restore(
+            BarSchedule.For(Timeframe.OneMinute, DateTimeZone.Utc), new BarBuilderOptions { Retention = TimeSpan.FromHours(1) }, [.. kept.ClosedBars], kept.Checkpoint());
+
+        var restored = Restored();
+        Assert.Equal([Ms("2026-03-01T08:00:00Z")], restored.ClosedBars.Select(b => b.Candle.OpenTimeMs));
+        Assert.Equal((long.MinValue, Ms("2026-03-01T09:00:00Z")), (restored.TrimmedThroughMs, restored.RetainedFromMs));
+
+        restored.Update(Buy(3, "2026-03-01T10:01:00Z", 100));
+        Assert.DoesNotContain(Ms("2026-03-01T08:00:00Z"), restored.ClosedBars.Select(b => b.Candle.OpenTimeMs));
+        Assert.Equal(Ms("2026-03-01T08:00:00Z"), restored.TrimmedThroughMs);
+
+        var keptAgain = Restored();
+        keptAgain.KeepFrom(Ms("2026-03-01T08:00:00Z"));
+        keptAgain.Update(Buy(3, "2026-03-01T10:01:00Z", 100));
+        Assert.Equal(Ms("2026-03-01T08:00:00Z"), keptAgain.ClosedBars[0].Candle.OpenTimeMs);
+        Assert.Equal(long.MinValue, keptAgain.TrimmedThroughMs);
     }
 
     [Fact]

@@ -354,22 +354,50 @@ public class SealingTests(ClusterFixture fixture)
         // The late trade of the 1st amends a minute of the whole, sealed day, but its re-seal fails (PostgreSQL down); then
         // the next call's trade (8 April 10:00) moves the retention past the 1st's morning before the sealer's check. The
         // 1st is kept whole, so the check seals it again with the trade; once the keep has run out, the next bar drops it.
-        var grain = await FirstOfAprilSealedAsync("TEST:KEEP");
-        fixture.SealedWrites.FailNextUpsert("TEST:KEEP", "UTC");
-        Assert.Equal(1, (await grain.Ingest([Buy(4, "2026-04-01T11:00:30Z")], live: false)).Amended);
-        Assert.True(await ClusterFixture.EventuallyAsync(() => Task.FromResult(fixture.SealedWrites.Failed("TEST:KEEP", "UTC"))), "the re-seal was never tried");
+        var grain = await FirstOfAprilCorrectedButNotResealedAsync("TEST:KEEP");
         await grain.Ingest([Buy(5, "2026-04-08T10:00:00Z")], live: false);
         Assert.Single((await grain.GetMinuteBars(At.Ms("2026-04-01T09:00:00Z"), At.Ms("2026-04-01T09:01:00Z"))).Bars);
 
         var start = fixture.Clock.GetUtcNow();
-        await MinutesPassAsync(start, 1, 3);
-
-        var day = (await fixture.SealedAsync("TEST:KEEP", "1d", "UTC", bars => bars[0].Candle.Trades == 3))[0];
-        Assert.Equal(("2026-04-01T00:00Z", "2026-04-02T00:00Z", 3L), Row(day));
+        await FirstOfAprilResealedWithTheLateTradeAsync("TEST:KEEP", start);
 
         fixture.Clock.SetUtcNow(start.AddMinutes(4));
         await grain.Ingest([Buy(6, "2026-04-08T10:01:00Z")], live: false);
         Assert.Empty((await grain.GetMinuteBars(At.Ms("2026-04-01T09:00:00Z"), At.Ms("2026-04-01T09:01:00Z"))).Bars);
+    }
+
+    [Fact]
+    public async Task ACorrectedSealedDayIsKeptByEveryNewActivationOfItsInstrumentUntilItIsResealed()
+    {
+        // As above, but the instrument's grain is activated anew (after a crash or a move, as here after a deactivation:
+        // the keep lived only in the activation) before and after the call that moves the retention past the 1st's
+        // morning. Each new activation keeps the corrected day again, and the last one, restored with the 1st held past
+        // the retention, knows from its checkpoint that nothing of the 1st was dropped: the check seals it with the trade.
+        var grain = await FirstOfAprilCorrectedButNotResealedAsync("TEST:KEEPNEW");
+        await fixture.Cluster.DeactivateAsync(grain);
+        await grain.Ingest([Buy(5, "2026-04-08T10:00:00Z")], live: false);
+        await fixture.Cluster.DeactivateAsync(grain);
+        Assert.Single((await grain.GetMinuteBars(At.Ms("2026-04-01T09:00:00Z"), At.Ms("2026-04-01T09:01:00Z"))).Bars);
+
+        await FirstOfAprilResealedWithTheLateTradeAsync("TEST:KEEPNEW", fixture.Clock.GetUtcNow());
+    }
+
+    /// <summary>The sealed 1st gets a late trade at 11:00:30; its re-seal fails (PostgreSQL down), the sealer's check is due.</summary>
+    private async Task<ISymbolGrain> FirstOfAprilCorrectedButNotResealedAsync(string instrument)
+    {
+        var grain = await FirstOfAprilSealedAsync(instrument);
+        fixture.SealedWrites.FailNextUpsert(instrument, "UTC");
+        Assert.Equal(1, (await grain.Ingest([Buy(4, "2026-04-01T11:00:30Z")], live: false)).Amended);
+        Assert.True(await ClusterFixture.EventuallyAsync(() => Task.FromResult(fixture.SealedWrites.Failed(instrument, "UTC"))), "the re-seal was never tried");
+        return grain;
+    }
+
+    /// <summary>Three minutes pass from <paramref name="start"/>, and the sealer's check seals the 1st with its three trades.</summary>
+    private async Task FirstOfAprilResealedWithTheLateTradeAsync(string instrument, DateTimeOffset start)
+    {
+        await MinutesPassAsync(start, 1, 3);
+        var day = (await fixture.SealedAsync(instrument, "1d", "UTC", bars => bars[0].Candle.Trades == 3))[0];
+        Assert.Equal(("2026-04-01T00:00Z", "2026-04-02T00:00Z", 3L), Row(day));
     }
 
     [Fact]

@@ -242,33 +242,37 @@ public sealed class BarBuilder
         // It knows what it had dropped by then: exact, where a restore's guess would count a day still held as cut.
         return Restore(
             _schedule, _options, [.. bars.Values.OrderBy(b => b.Candle.OpenTimeMs)], committed ?? new BuilderCheckpoint(long.MinValue, [], null),
-            _keepFromMs, _committedTrimmedThroughMs);
+            _keepFromMs, _keepFromMs, _committedTrimmedThroughMs);
     }
 
-    /// <summary>The state beyond the closed bars: watermark, applied trade ids and the live bar.</summary>
-    public BuilderCheckpoint Checkpoint() => new(WatermarkUs, [.. _applied.Ranges], LiveBar);
+    /// <summary>The state beyond the closed bars: watermark, applied trade ids, the live bar and the newest bar dropped.</summary>
+    public BuilderCheckpoint Checkpoint() => new(WatermarkUs, [.. _applied.Ranges], LiveBar, _trimmedThroughMs);
 
     /// <summary>
     /// A builder carrying on from <paramref name="closed"/> bars (ascending) and the <paramref name="checkpoint"/>
-    /// taken with them. A live bar the closed bars already hold (written after the checkpoint) is dropped. What was
-    /// dropped before is not known: everything before the retention is taken as possibly dropped.
+    /// taken with them. A live bar the closed bars already hold (written after the checkpoint) is dropped. Nothing is
+    /// dropped as it starts: bars from before the retention (a corrected sealed day the last activation kept, or a trim
+    /// not done yet) stay until the next bar, so their owner can keep them first (<see cref="KeepFrom"/>). What was
+    /// dropped before is the checkpoint's; a checkpoint without it has everything before the retention taken as
+    /// possibly dropped.
     /// </summary>
     public static BarBuilder Restore(BarSchedule schedule, BarBuilderOptions? options, IReadOnlyList<Bar> closed, BuilderCheckpoint checkpoint) =>
-        Restore(schedule, options, closed, checkpoint, long.MinValue, null);
+        Restore(schedule, options, closed, checkpoint, closed.Count > 0 ? closed[0].Candle.OpenTimeMs : long.MinValue, long.MinValue, checkpoint.TrimmedThroughMs);
 
     /// <summary>
     /// <see cref="Restore(BarSchedule, BarBuilderOptions?, IReadOnlyList{Bar}, BuilderCheckpoint)"/>, keeping the bars from
-    /// <paramref name="keepFromMs"/> on past the retention, and knowing the newest bar dropped before (<paramref name="trimmedThroughMs"/>;
-    /// null: the retention's guess).
+    /// <paramref name="startKeepFromMs"/> on past the retention as the live bar starts and from <paramref name="keepFromMs"/>
+    /// after, and knowing the newest bar dropped before (<paramref name="trimmedThroughMs"/>; null: the retention's guess).
     /// </summary>
     private static BarBuilder Restore(
-        BarSchedule schedule, BarBuilderOptions? options, IReadOnlyList<Bar> closed, BuilderCheckpoint checkpoint, long keepFromMs, long? trimmedThroughMs)
+        BarSchedule schedule, BarBuilderOptions? options, IReadOnlyList<Bar> closed, BuilderCheckpoint checkpoint, long startKeepFromMs, long keepFromMs,
+        long? trimmedThroughMs)
     {
         var builder = new BarBuilder(schedule, options)
         {
             WatermarkUs = checkpoint.WatermarkUs,
             _applied = TradeIdSet.From(checkpoint.AppliedIds),
-            _keepFromMs = keepFromMs,
+            _keepFromMs = startKeepFromMs,
             _trimmedThroughMs = trimmedThroughMs ?? long.MinValue,
         };
         foreach (var bar in closed)
@@ -283,7 +287,9 @@ public sealed class BarBuilder
             builder._liveFootprint.Add(live.Footprint);
         }
 
-        // Starting the live bar may have dropped bars (counted by ForgetExpired); a known past is kept as committed.
+        // A rolled-back builder's start of the live bar may have dropped bars (counted by ForgetExpired); a known past is
+        // kept as committed.
+        builder._keepFromMs = keepFromMs;
         builder._committedTrimmedThroughMs = trimmedThroughMs
             ?? (builder._trimmedThroughMs = builder.RetentionStartMs() is var start and > long.MinValue ? start - 1 : long.MinValue);
         return builder;
@@ -491,7 +497,7 @@ public sealed class BarBuilder
 
     /// <summary>
     /// The open time of the newest bar the retention has dropped (long.MinValue: none). A builder restored from a store
-    /// cannot know what was dropped before: it takes everything before the retention as possibly dropped.
+    /// knows it from its checkpoint; from a checkpoint without it, it takes everything before the retention as possibly dropped.
     /// </summary>
     public long TrimmedThroughMs => _trimmedThroughMs;
 
