@@ -24,17 +24,27 @@ internal sealed partial class InstrumentSealers(IGrainFactory grains, string ins
         return builder;
     }
 
+    /// <summary>The holds, for the checkpoint of the next commit.</summary>
+    public List<(long DayStartMs, long UntilMs)> Held() => keep.Held();
+
     /// <summary>
-    /// A new activation (after a crash, a move or a rest) does not know which days the last one kept, nor whether their
-    /// re-seal is done: every finished sealed day holding a corrected minute is kept again for the hold, so the check the
-    /// sealers registered when the correction was committed still finds it whole. The sealers are not asked to check
-    /// here: they would be woken at every activation, and would wake the instrument in turn.
+    /// A new activation (after a crash, a move or a rest) takes over the holds its last commit carried (<paramref name="held"/>),
+    /// so the check the sealers registered when a correction was committed still finds the day whole. A checkpoint stored
+    /// without them tells nothing: then every finished sealed day still whole that holds a corrected minute is kept for
+    /// the hold, once, as the next commit carries the holds. The sealers are not asked to check here: they would be woken
+    /// at every activation, and would wake the instrument in turn.
     /// </summary>
-    public void KeepRestored(BarBuilder builder)
+    public void KeepRestored(BarBuilder builder, IReadOnlyList<(long DayStartMs, long UntilMs)>? held)
     {
+        if (held is not null)
+        {
+            keep.Resume(held);
+            return;
+        }
+
         foreach (var openMs in builder.RevisedBefore(long.MaxValue).OpenTimesMs)
         {
-            if (builder.FinishedSealedDayStartMs(openMs) is { } dayStartMs)
+            if (builder.FinishedSealedDayStartMs(openMs) is { } dayStartMs && dayStartMs > builder.TrimmedThroughMs)
             {
                 keep.Keep(dayStartMs);
             }

@@ -33,15 +33,15 @@ internal sealed partial class MinuteHistory(IMinuteBarStore store, string instru
     }
 
     /// <summary>
-    /// Commits <paramref name="bars"/> with the builder's checkpoint. Throws <see cref="StaleWriterException"/> when
+    /// Commits <paramref name="bars"/> with the builder's checkpoint and the days its owner keeps (<paramref name="keptDays"/>). Throws <see cref="StaleWriterException"/> when
     /// another activation wrote since; any other exception means the store is unreachable. Either way nothing of
     /// this commit is acknowledged, and the builder no longer matches the store. True when the store had lost
     /// writes and the whole history was written back.
     /// </summary>
-    public async Task<bool> CommitAsync(IReadOnlyList<Bar> bars, BarBuilder builder)
+    public async Task<bool> CommitAsync(IReadOnlyList<Bar> bars, BarBuilder builder, IReadOnlyList<(long DayStartMs, long UntilMs)> keptDays)
     {
         var next = _last.Next(_epoch);
-        var checkpoint = builder.Checkpoint();
+        var checkpoint = builder.Checkpoint() with { KeptDays = keptDays };
         var result = await store.CommitAsync(instrument, bars, checkpoint, _last, next);
         var rewritten = !result.Committed;
         if (rewritten)

@@ -148,7 +148,9 @@ public sealed partial class SymbolGrain(
         var newest = builder.LiveBar ?? (builder.ClosedBars.Count > 0 ? builder.ClosedBars[^1] : null);
         return tail.Count == 0
             ? FeedPosition.None
-            : new FeedPosition([.. tail.Select(r => r.Low)], [.. tail.Select(r => r.High)], newest?.Candle.LastTradeTimeUs ?? long.MinValue);
+            : new FeedPosition(
+                [.. tail.Select(r => r.Low)], [.. tail.Select(r => r.High)], newest?.Candle.LastTradeTimeUs ?? long.MinValue,
+                [.. tail.Select(r => builder.TradeTimeUs(r.Low, latest: true))], [.. tail.Select(r => builder.TradeTimeUs(r.High, latest: false))]);
     }
 
     /// <summary>Trade-id ranges a feed position gives: enough for the holes a connector can leave behind.</summary>
@@ -306,7 +308,7 @@ public sealed partial class SymbolGrain(
 
         // A bar may close and be corrected in one batch: its latest version is the one to keep.
         var bars = _changes.GroupBy(c => c.Bar.Candle.OpenTimeMs).Select(g => g.Last().Bar).ToList();
-        if (await _history.CommitAsync(bars, builder))
+        if (await _history.CommitAsync(bars, builder, _sealers.Held()))
         {
             await _record.RestoreAfterLossAsync();
         }
@@ -359,7 +361,7 @@ public sealed partial class SymbolGrain(
             Retention = _options.Retention,
             SealedDays = _sealers.Days,
         }, cancellation);
-        _sealers.KeepRestored(_builder);
+        _sealers.KeepRestored(_builder, _history.Committed?.KeptDays);
     }
 
     /// <summary>The builder, restored from the store first if a failed commit dropped it.</summary>

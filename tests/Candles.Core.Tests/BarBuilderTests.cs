@@ -208,10 +208,10 @@ public class BarBuilderTests
         fresh.Update(Buy(1, "2026-03-01T08:00:00Z", 100));
         fresh.Update(Buy(2, "2026-03-01T09:30:00Z", 100));
         fresh.Update(Buy(3, "2026-03-01T10:00:00Z", 100));
-        BarBuilder Restored() => BarBuilder.Restore(
-            BarSchedule.For(Timeframe.OneMinute, DateTimeZone.Utc), new BarBuilderOptions { Retention = TimeSpan.FromHours(1) }, fresh.ClosedBars, fresh.Checkpoint());
-        var restored = Restored();
-        var neverCommitted = Restored();
+        BarBuilder Restored(BuilderCheckpoint checkpoint) => BarBuilder.Restore(
+            BarSchedule.For(Timeframe.OneMinute, DateTimeZone.Utc), new BarBuilderOptions { Retention = TimeSpan.FromHours(1) }, fresh.ClosedBars, checkpoint);
+        var restored = Restored(fresh.Checkpoint());
+        var neverCommitted = Restored(fresh.Checkpoint() with { TrimmedThroughMs = null });
         foreach (var builder in (BarBuilder[])[fresh, restored])
         {
             builder.MarkCommitted();
@@ -224,7 +224,7 @@ public class BarBuilderTests
             Assert.Equal(trimmedAtCommit, rolledBack.TrimmedThroughMs);
         }
 
-        // Rolled back before any commit of its own, a restored builder keeps the restore's guess.
+        // Rolled back before any commit of its own, a builder restored from a checkpoint that did not say keeps the restore's guess.
         Assert.Equal(neverCommitted.TrimmedThroughMs, neverCommitted.RolledBack(null).TrimmedThroughMs);
     }
 
@@ -303,6 +303,25 @@ public class BarBuilderTests
         keptAgain.Update(Buy(3, "2026-03-01T10:01:00Z", 100));
         Assert.Equal(Ms("2026-03-01T08:00:00Z"), keptAgain.ClosedBars[0].Candle.OpenTimeMs);
         Assert.Equal(long.MinValue, keptAgain.TrimmedThroughMs);
+    }
+
+    [Fact]
+    public void ATradesTimeIsToldByTheBarHoldingItsId()
+    {
+        // Exact for a bar's first or last trade; else its bar's period, from its start or to its end.
+        var builder = MinuteBuilder(TimeSpan.FromHours(1));
+        builder.Update(Buy(1, "2026-03-01T10:00:05Z", 100));
+        builder.Update(Buy(2, "2026-03-01T10:00:20Z", 100));
+        builder.Update(Buy(3, "2026-03-01T10:00:40Z", 100));
+        builder.Update(Buy(7, "2026-03-01T10:01:10Z", 100));
+        builder.Update(Buy(8, "2026-03-01T10:01:30Z", 100));
+
+        Assert.Equal((Us("2026-03-01T10:00:05Z"), Us("2026-03-01T10:00:40Z")), (builder.TradeTimeUs(1, latest: true), builder.TradeTimeUs(3, latest: false)));
+        Assert.Equal((Us("2026-03-01T10:00:00Z"), Us("2026-03-01T10:01:00Z") - 1), (builder.TradeTimeUs(2, latest: false), builder.TradeTimeUs(2, latest: true)));
+        Assert.Equal(Us("2026-03-01T10:01:10Z"), builder.TradeTimeUs(7, latest: false));
+
+        // Ids no bar holds: between two bars' trades, and past the newest.
+        Assert.Equal((long.MinValue, long.MinValue), (builder.TradeTimeUs(5, latest: true), builder.TradeTimeUs(9, latest: false)));
     }
 
     [Fact]

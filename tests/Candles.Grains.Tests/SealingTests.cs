@@ -369,17 +369,24 @@ public class SealingTests(ClusterFixture fixture)
     [Fact]
     public async Task ACorrectedSealedDayIsKeptByEveryNewActivationOfItsInstrumentUntilItIsResealed()
     {
-        // As above, but the instrument's grain is activated anew (after a crash or a move, as here after a deactivation:
-        // the keep lived only in the activation) before and after the call that moves the retention past the 1st's
-        // morning. Each new activation keeps the corrected day again, and the last one, restored with the 1st held past
-        // the retention, knows from its checkpoint that nothing of the 1st was dropped: the check seals it with the trade.
+        // As above, but the instrument's grain is activated anew (after a crash or a move, as here after a deactivation)
+        // before and after the call that moves the retention past the 1st's morning. Each new activation resumes the
+        // hold its last commit carried, and the last one, restored with the 1st held past the retention, knows from its
+        // checkpoint that nothing of the 1st was dropped: the check seals it with the trade. The hold is not started
+        // again by an activation: once over, the next activation's first bar drops the 1st.
         var grain = await FirstOfAprilCorrectedButNotResealedAsync("TEST:KEEPNEW");
         await fixture.Cluster.DeactivateAsync(grain);
         await grain.Ingest([Buy(5, "2026-04-08T10:00:00Z")], live: false);
         await fixture.Cluster.DeactivateAsync(grain);
         Assert.Single((await grain.GetMinuteBars(At.Ms("2026-04-01T09:00:00Z"), At.Ms("2026-04-01T09:01:00Z"))).Bars);
 
-        await FirstOfAprilResealedWithTheLateTradeAsync("TEST:KEEPNEW", fixture.Clock.GetUtcNow());
+        var start = fixture.Clock.GetUtcNow();
+        await FirstOfAprilResealedWithTheLateTradeAsync("TEST:KEEPNEW", start);
+
+        fixture.Clock.SetUtcNow(start.AddMinutes(4));
+        await fixture.Cluster.DeactivateAsync(grain);
+        await grain.Ingest([Buy(6, "2026-04-08T10:01:00Z")], live: false);
+        Assert.Empty((await grain.GetMinuteBars(At.Ms("2026-04-01T09:00:00Z"), At.Ms("2026-04-01T09:01:00Z"))).Bars);
     }
 
     /// <summary>The sealed 1st gets a late trade at 11:00:30; its re-seal fails (PostgreSQL down), the sealer's check is due.</summary>

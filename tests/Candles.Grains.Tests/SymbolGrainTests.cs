@@ -48,6 +48,24 @@ public class SymbolGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task TheFeedPositionGivesTheHeldTradeIdRangesAndWhenTheirEdgeTradesHappened()
+    {
+        // Ids 1..3 and 7..8 held: a feed connector resumes after 8, fetches 4..6, and, if it cannot, marks them between
+        // trade 3 (no later than its time, 00:00:40) and trade 7 (no earlier than its time, 00:01:10).
+        var grain = await fixture.DefinedAsync("TEST:POSITION");
+        await grain.Ingest(
+            [.. new[] { (1, "00:00:05"), (2, "00:00:20"), (3, "00:00:40"), (7, "00:01:10"), (8, "00:01:30") }
+                .Select(t => new Tick(t.Item1, Us($"2026-01-01T{t.Item2}Z"), 100, 1, AggressorSide.Buy))],
+            live: false);
+
+        var position = await grain.GetFeedPosition();
+        Assert.Equal([1L, 7L], position.RangeLows);
+        Assert.Equal([3L, 8L], position.RangeHighs);
+        Assert.Equal(Us("2026-01-01T00:01:30Z"), position.LastTradeTimeUs);
+        Assert.Equal((Us("2026-01-01T00:00:40Z"), Us("2026-01-01T00:01:10Z")), (position.HighTimeUs(0), position.LowTimeUs(1)));
+    }
+
+    [Fact]
     public async Task DuplicatesAreIgnoredAndLateTicksAmendWithARevision()
     {
         var grain = await fixture.DefinedAsync("TEST:LATE");

@@ -90,12 +90,13 @@ public abstract class MinuteBarStoreContract
     {
         Assert.Equal(StoredCheckpoint.Empty, (await Store.LoadHistoryAsync(_instrument)).Stored);
         var live = MinuteBar(T0 + 60_000, 101);
-        await CommitAsync([MinuteBar(T0, 100)], new BuilderCheckpoint(123_456, [(1, 10), (12, 20)], live, T0 - 60_000));
+        await CommitAsync([MinuteBar(T0, 100)], new BuilderCheckpoint(123_456, [(1, 10), (12, 20)], live, T0 - 60_000, [(T0, T0 + 240_000)]));
         var checkpoint = ((await Store.LoadHistoryAsync(_instrument)).Stored).Checkpoint;
         Assert.NotNull(checkpoint);
         Assert.Equal(123_456, checkpoint.WatermarkUs);
         Assert.Equal([(1L, 10L), (12L, 20L)], checkpoint.AppliedIds);
         Assert.Equal(T0 - 60_000, checkpoint.TrimmedThroughMs);
+        Assert.Equal([(T0, T0 + 240_000)], checkpoint.KeptDays!);
         AssertSameBar(live, checkpoint.Live!);
         await CommitAsync([], new BuilderCheckpoint(200_000, [(1, 21)], null));
         var last = (await Store.LoadHistoryAsync(_instrument)).Stored.Checkpoint!;

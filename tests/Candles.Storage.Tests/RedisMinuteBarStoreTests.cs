@@ -57,6 +57,33 @@ public class RedisMinuteBarStoreTests(RedisFixture redis) : MinuteBarStoreContra
     }
 
     [Fact]
+    public async Task ACheckpointsExtrasAreKeptApartAndReadOnlyWithTheCommitThatWroteThem()
+    {
+        // A silo of an earlier version reads the checkpoint as it always did (the extras are not in it), and a commit of
+        // such a silo, which leaves the extras as they were, makes them out of date: they are not read then.
+        var store = new RedisMinuteBarStore(redis.Connection, new RedisMinuteBarStoreOptions { ConnectionString = redis.Server.ConnectionString });
+        var instrument = "TEST:EXTRAS";
+        var database = redis.Connection.GetDatabase();
+        var checkpoint = new Core.Building.BuilderCheckpoint(7, [(1, 9)], null, 1_000_000_000_000, [(1_000_000_000_000, 1_000_000_240_000)]);
+        var first = StoreRevision.None.Next("new");
+        Assert.True((await store.CommitAsync(instrument, [MinuteBar(1_000_000_020_000, 5)], checkpoint, StoreRevision.None, first)).Committed);
+
+        var stored = (await store.LoadHistoryAsync(instrument)).Stored.Checkpoint!;
+        Assert.Equal(1_000_000_000_000L, stored.TrimmedThroughMs);
+        Assert.Equal([(1_000_000_000_000L, 1_000_000_240_000L)], stored.KeptDays!);
+        var plain = checkpoint with { TrimmedThroughMs = null, KeptDays = null };
+        Assert.Equal(Storage.Encoding.CheckpointCodec.Encode(plain), (byte[])(await database.StringGetAsync(store.Keys(instrument).Checkpoint))!);
+
+        // An earlier version's commit: the checkpoint and the revision, nothing else.
+        await database.StringSetAsync(store.Keys(instrument).Checkpoint, Storage.Encoding.CheckpointCodec.Encode(plain with { WatermarkUs = 8 }));
+        await database.StringSetAsync(store.Keys(instrument).Revision, first.Next("old").ToString());
+        stored = (await store.LoadHistoryAsync(instrument)).Stored.Checkpoint!;
+        Assert.Equal(8L, stored.WatermarkUs);
+        Assert.Null(stored.TrimmedThroughMs);
+        Assert.Null(stored.KeptDays);
+    }
+
+    [Fact]
     public async Task AStagedRewriteLeavesNoKeyBehind()
     {
         var store = new RedisMinuteBarStore(redis.Connection, new RedisMinuteBarStoreOptions { ConnectionString = redis.Server.ConnectionString });
@@ -64,7 +91,7 @@ public class RedisMinuteBarStoreTests(RedisFixture redis) : MinuteBarStoreContra
         var written = StoreRevision.None.Next("w");
         Assert.True((await store.RewriteAsync(instrument, [MinuteBar(1_000_000_020_000, 5)], new Core.Building.BuilderCheckpoint(1, [], null), StoreRevision.None, written)).Committed);
         var keys = redis.Server.RedisCli("--scan", "--pattern", "candles:*STAGED*");
-        Assert.Equal(["candles:1m:{TEST:STAGED}", "candles:checkpoint:{TEST:STAGED}", "candles:revision:{TEST:STAGED}"], keys.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+        Assert.Equal(["candles:1m:{TEST:STAGED}", "candles:checkpoint-extras:{TEST:STAGED}", "candles:checkpoint:{TEST:STAGED}", "candles:revision:{TEST:STAGED}"], keys.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
         Assert.Null(await redis.Connection.GetDatabase().KeyTimeToLiveAsync(store.Keys(instrument).Bars));
     }
 
@@ -77,7 +104,7 @@ public class RedisMinuteBarStoreTests(RedisFixture redis) : MinuteBarStoreContra
         var store = new RedisMinuteBarStore(connection, new RedisMinuteBarStoreOptions { ConnectionString = server.ConnectionString });
         var instrument = "BINANCE:BTCUSDT";
         var keys = store.Keys(instrument);
-        Assert.Single(new[] { keys.Bars, keys.Checkpoint, keys.Revision, keys.Staged }.Select(k => connection.HashSlot(k)).Distinct());
+        Assert.Single(new[] { keys.Bars, keys.Checkpoint, keys.Revision, keys.Staged, keys.Extras }.Select(k => connection.HashSlot(k)).Distinct());
 
         var first = StoreRevision.None.Next("w");
         var checkpoint = new Core.Building.BuilderCheckpoint(5, [(1, 2)], null);

@@ -320,6 +320,42 @@ public sealed class BarBuilder
         return bars;
     }
 
+    /// <summary>
+    /// When trade <paramref name="tradeId"/> happened, as the bars held tell it: exactly if it is the first or last trade
+    /// of its bar, else the start of its bar's period (the end, less a microsecond, when <paramref name="latest"/>);
+    /// long.MinValue when no bar held has it. A venue's trade ids rise with time, so the bar holding an id is the one
+    /// whose first and last trade ids enclose it, and no bar before one whose last id is below it holds it.
+    /// </summary>
+    public long TradeTimeUs(long tradeId, bool latest)
+    {
+        if (_hasLive && Holding(_live.ToCandle(_livePeriod, 0), tradeId, latest) is { } liveTimeUs)
+        {
+            return liveTimeUs;
+        }
+
+        for (var i = _closed.Count - 1; i >= 0; i--)
+        {
+            var candle = _closed.CandleAt(i);
+            if (candle.LastTradeId < tradeId)
+            {
+                break;
+            }
+
+            if (Holding(candle, tradeId, latest) is { } timeUs)
+            {
+                return timeUs;
+            }
+        }
+
+        return long.MinValue;
+
+        static long? Holding(Candle candle, long tradeId, bool latest) =>
+            tradeId == candle.FirstTradeId ? candle.FirstTradeTimeUs
+            : tradeId == candle.LastTradeId ? candle.LastTradeTimeUs
+            : tradeId > candle.FirstTradeId && tradeId < candle.LastTradeId ? (latest ? (candle.Period.EndMs * 1000) - 1 : candle.Period.StartMs * 1000)
+            : null;
+    }
+
     /// <summary>The open times and revisions of the closed bars opening before <paramref name="toMs"/> that were amended or revised.</summary>
     public (List<long> OpenTimesMs, List<int> Revisions) RevisedBefore(long toMs)
     {

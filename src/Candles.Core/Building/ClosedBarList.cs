@@ -31,6 +31,9 @@ internal sealed class ClosedBarList(TimeSpan? unpacked) : IReadOnlyList<Bar>
     /// <summary>The open time of the bar at <paramref name="index"/>, without unpacking it.</summary>
     public long OpenTimeMs(int index) => _entries[index].Candle.Period.StartMs;
 
+    /// <summary>The candle of the bar at <paramref name="index"/>, without unpacking its footprint.</summary>
+    public Candle CandleAt(int index) => _entries[index].Candle;
+
     /// <summary>The revision of the bar at <paramref name="index"/>, without unpacking it.</summary>
     public int Revision(int index) => _entries[index].Candle.Revision;
 

@@ -69,6 +69,13 @@ public static class FeedPlan
                 problems.Add($"{section}:Stream must be trade or aggTrade, not '{venueOptions.Stream}'");
             }
 
+            // OKX's "trades" channel sends an order's fills as one trade under its last fill's id, so the ids between look
+            // missing and the backfill adds their volume a second time: only "trades-all" (trade) has every fill once.
+            if (venue.Name == "Okx" && venueOptions.Stream != "trade")
+            {
+                problems.Add($"{section}:Stream must be trade (OKX's trades-all, every fill once), not '{venueOptions.Stream}'");
+            }
+
             foreach (var (name, url, scheme) in new[] { ("WebSocketUrl", venueOptions.WebSocketUrl, "ws"), ("RestUrl", venueOptions.RestUrl, "http") })
             {
                 if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !(uri.Scheme == scheme || uri.Scheme == scheme + "s")))

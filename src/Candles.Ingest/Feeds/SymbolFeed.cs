@@ -13,7 +13,7 @@ namespace Candles.Ingest.Feeds;
 /// instrument's grids and delivers them in batches, retrying until the instrument takes them. Ids that a venue
 /// with consecutive ids skipped are fetched over REST after <see cref="VenueFeedOptions.GapWait"/>; after a
 /// reconnect a venue without consecutive ids is asked for everything since the last trade. What the venue no
-/// longer serves is marked incomplete on the instrument.
+/// longer serves, and the minutes of trades off the instrument's grids, are marked incomplete on the instrument.
 /// </summary>
 internal sealed partial class SymbolFeed(
     Venue venue,
@@ -30,6 +30,7 @@ internal sealed partial class SymbolFeed(
     private readonly Channel<Tick> _ticks = Channel.CreateUnbounded<Tick>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<bool> _gapSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly List<MissingTrades> _missing = [];
+    private readonly List<long> _offGridTimesUs = [];
     private readonly string _instrumentId = instrument.Id.Value;
     private long? _lastId;
     private long _lastTimeUs = long.MinValue;
@@ -53,7 +54,7 @@ internal sealed partial class SymbolFeed(
                     // Holes between the ranges it holds: a connector that died before filling them left them.
                     for (var i = 1; i < position.RangeLows.Count; i++)
                     {
-                        _missing.Add(new MissingTrades(position.RangeHighs[i - 1] + 1, position.RangeLows[i] - 1, long.MinValue, long.MinValue));
+                        _missing.Add(new MissingTrades(position.RangeHighs[i - 1] + 1, position.RangeLows[i] - 1, position.HighTimeUs(i - 1), position.LowTimeUs(i)));
                     }
                 }
             }
@@ -188,6 +189,12 @@ internal sealed partial class SymbolFeed(
         {
             counters.OffGrid();
             LogOffGrid(logger, _instrumentId, trade.TradeId, trade.Price, trade.Quantity);
+            lock (_lock)
+            {
+                _offGridTimesUs.Add(trade.TimeUs);
+            }
+
+            _gapSignal.Writer.TryWrite(true);
         }
     }
 
@@ -257,6 +264,35 @@ internal sealed partial class SymbolFeed(
             {
                 await FillAsync(gap, cancellation);
             }
+
+            await MarkOffGridAsync(cancellation);
+        }
+    }
+
+    /// <summary>
+    /// A trade off the instrument's grids cannot be delivered, so its minute lacks it: marked incomplete, one span per
+    /// run of such minutes (a venue that changed its tick size sends nothing but such trades until the grids are set again).
+    /// </summary>
+    private async Task MarkOffGridAsync(CancellationToken cancellation)
+    {
+        List<long> times;
+        lock (_lock)
+        {
+            times = [.. _offGridTimesUs.Order()];
+            _offGridTimesUs.Clear();
+        }
+
+        for (var start = 0; start < times.Count;)
+        {
+            var end = start;
+            while (end + 1 < times.Count && (times[end + 1] / 60_000_000) - (times[end] / 60_000_000) <= 1)
+            {
+                end++;
+            }
+
+            var (fromUs, toUs) = (times[start], times[end]);
+            await retry.ExecuteAsync(async token => await target.MarkIncompleteAsync(_instrumentId, fromUs, toUs, token), cancellation);
+            start = end + 1;
         }
     }
 

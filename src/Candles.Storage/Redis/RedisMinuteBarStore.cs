@@ -9,32 +9,35 @@ namespace Candles.Storage.Redis;
 
 /// <summary>
 /// 1m bars in Redis: one sorted set per instrument, scored by open time, each member one encoded bar, and
-/// the checkpoint and the store revision in strings beside it. A commit is one script call, so it is atomic;
+/// the checkpoint and the store revision in strings beside it, and the checkpoint's extras in a hash tagged with the
+/// revision that wrote them (a silo of an earlier version commits without them, and they are then out of date: not
+/// read). A commit is one script call, so it is atomic;
 /// it touches only the bars written, never the whole history, and is refused unless the revision is the one
 /// the writer expects. An instrument's keys share one hash slot (<c>{instrument}</c> tags), so the scripts run
 /// on a sharded Redis (Redis Cluster) too.
 /// </summary>
 public sealed class RedisMinuteBarStore(IConnectionMultiplexer redis, RedisMinuteBarStoreOptions options) : IMinuteBarStore
 {
-    // KEYS: bars, checkpoint, revision. ARGV: expected revision, next revision, checkpoint ('' for none), then
-    // score, bar pairs: each bar replaces the member at its score. Returns {1, next} or {0, the revision found}.
+    // KEYS: bars, checkpoint, revision, extras. ARGV: expected revision, next revision, checkpoint ('' for none), its
+    // extras, then score, bar pairs: each bar replaces the member at its score. Returns {1, next} or {0, the revision found}.
     private const string CommitScript = """
         local found = redis.call('GET', KEYS[3]) or ''
         if found ~= ARGV[1] then
           return {0, found}
         end
-        for i = 4, #ARGV, 2 do
+        for i = 5, #ARGV, 2 do
           redis.call('ZREMRANGEBYSCORE', KEYS[1], ARGV[i], ARGV[i])
           redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1])
         end
         if ARGV[3] ~= '' then
           redis.call('SET', KEYS[2], ARGV[3])
+          redis.call('HSET', KEYS[4], 'revision', ARGV[2], 'data', ARGV[4])
         end
         redis.call('SET', KEYS[3], ARGV[2])
         return {1, ARGV[2]}
         """;
 
-    // KEYS: bars, checkpoint, revision, the staged bars. ARGV: expected revision, next revision, checkpoint.
+    // KEYS: bars, checkpoint, revision, the staged bars, extras. ARGV: expected revision, next revision, checkpoint, its extras.
     private const string SwapScript = """
         local found = redis.call('GET', KEYS[3]) or ''
         if found ~= ARGV[1] then
@@ -48,6 +51,7 @@ public sealed class RedisMinuteBarStore(IConnectionMultiplexer redis, RedisMinut
           redis.call('DEL', KEYS[1])
         end
         redis.call('SET', KEYS[2], ARGV[3])
+        redis.call('HSET', KEYS[5], 'revision', ARGV[2], 'data', ARGV[4])
         redis.call('SET', KEYS[3], ARGV[2])
         return {1, ARGV[2]}
         """;
@@ -61,18 +65,19 @@ public sealed class RedisMinuteBarStore(IConnectionMultiplexer redis, RedisMinut
     public async Task<CommitResult> CommitAsync(
         string instrument, IReadOnlyList<Bar> bars, BuilderCheckpoint? checkpoint, StoreRevision expected, StoreRevision written, CancellationToken cancellation = default)
     {
-        var values = new RedisValue[3 + (bars.Count * 2)];
+        var values = new RedisValue[4 + (bars.Count * 2)];
         values[0] = expected.ToString();
         values[1] = written.ToString();
         values[2] = checkpoint is null ? RedisValue.EmptyString : CheckpointCodec.Encode(checkpoint);
+        values[3] = checkpoint is null ? RedisValue.EmptyString : CheckpointCodec.EncodeExtras(checkpoint);
         for (var i = 0; i < bars.Count; i++)
         {
-            values[3 + (2 * i)] = bars[i].Candle.OpenTimeMs;
-            values[4 + (2 * i)] = BarCodec.Encode(bars[i]);
+            values[4 + (2 * i)] = bars[i].Candle.OpenTimeMs;
+            values[5 + (2 * i)] = BarCodec.Encode(bars[i]);
         }
 
         var keys = Keys(instrument);
-        return Result(await Database.ScriptEvaluateAsync(CommitScript, [keys.Bars, keys.Checkpoint, keys.Revision], values));
+        return Result(await Database.ScriptEvaluateAsync(CommitScript, [keys.Bars, keys.Checkpoint, keys.Revision, keys.Extras], values));
     }
 
     public async Task<CommitResult> RewriteAsync(
@@ -91,7 +96,9 @@ public sealed class RedisMinuteBarStore(IConnectionMultiplexer redis, RedisMinut
         }
 
         var result = await database.ScriptEvaluateAsync(
-            SwapScript, [keys.Bars, keys.Checkpoint, keys.Revision, staged], [expected.ToString(), written.ToString(), CheckpointCodec.Encode(checkpoint)]);
+            SwapScript,
+            [keys.Bars, keys.Checkpoint, keys.Revision, staged, keys.Extras],
+            [expected.ToString(), written.ToString(), CheckpointCodec.Encode(checkpoint), CheckpointCodec.EncodeExtras(checkpoint)]);
         return Result(result);
     }
 
@@ -107,21 +114,26 @@ public sealed class RedisMinuteBarStore(IConnectionMultiplexer redis, RedisMinut
         return history;
     }
 
-    /// <summary>The checkpoint, revision and bars in one MULTI/EXEC: no commit can land between the reads.</summary>
+    /// <summary>The checkpoint, its extras, revision and bars in one MULTI/EXEC: no commit can land between the reads.</summary>
     private async Task<StoredHistory> ReadHistoryAsync(InstrumentKeys keys)
     {
         var transaction = Database.CreateTransaction();
         var values = transaction.StringGetAsync([keys.Checkpoint, keys.Revision]);
+        var extras = transaction.HashGetAsync(keys.Extras, ["revision", "data"]);
         var members = transaction.SortedSetRangeByScoreAsync(keys.Bars);
         if (!await transaction.ExecuteAsync())
         {
             throw new InvalidOperationException($"the history read of {keys.Bars} was not executed");
         }
 
-        var (checkpoint, revision) = ((await values)[0], (await values)[1]);
-        return new StoredHistory(
-            new StoredCheckpoint(checkpoint.IsNullOrEmpty ? null : CheckpointCodec.Decode((byte[])checkpoint!), StoreRevision.Parse(revision)),
-            [.. (await members).Select(m => BarCodec.Decode((byte[])m!))]);
+        var (encoded, revision) = ((await values)[0], (await values)[1]);
+        var checkpoint = encoded.IsNullOrEmpty ? null : CheckpointCodec.Decode((byte[])encoded!);
+        if (checkpoint is not null && (await extras) is [var extrasRevision, var data] && !extrasRevision.IsNull && extrasRevision == revision)
+        {
+            checkpoint = CheckpointCodec.WithExtras(checkpoint, (byte[])data!);
+        }
+
+        return new StoredHistory(new StoredCheckpoint(checkpoint, StoreRevision.Parse(revision)), [.. (await members).Select(m => BarCodec.Decode((byte[])m!))]);
     }
 
     public async Task<IReadOnlyList<Bar>> LoadAsync(string instrument, long fromMs, long toMs, CancellationToken cancellation = default)
@@ -160,7 +172,8 @@ public sealed class RedisMinuteBarStore(IConnectionMultiplexer redis, RedisMinut
     {
         var tag = $"{{{instrument}}}";
         return new InstrumentKeys(
-            $"{options.KeyPrefix}1m:{tag}", $"{options.KeyPrefix}checkpoint:{tag}", $"{options.KeyPrefix}revision:{tag}", $"{options.KeyPrefix}1m-staged:{tag}");
+            $"{options.KeyPrefix}1m:{tag}", $"{options.KeyPrefix}checkpoint:{tag}", $"{options.KeyPrefix}revision:{tag}", $"{options.KeyPrefix}1m-staged:{tag}",
+            $"{options.KeyPrefix}checkpoint-extras:{tag}");
     }
 
     private static CommitResult Result(RedisResult result)
@@ -170,5 +183,5 @@ public sealed class RedisMinuteBarStore(IConnectionMultiplexer redis, RedisMinut
         return (long)parts[0] == 1 ? CommitResult.Done(revision) : CommitResult.Conflict(revision);
     }
 
-    public sealed record InstrumentKeys(RedisKey Bars, RedisKey Checkpoint, RedisKey Revision, RedisKey Staged);
+    public sealed record InstrumentKeys(RedisKey Bars, RedisKey Checkpoint, RedisKey Revision, RedisKey Staged, RedisKey Extras);
 }

@@ -107,6 +107,22 @@ public sealed class BinanceConnectorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ATradeOffTheInstrumentsGridsIsSkippedAndItsMinuteMarkedIncomplete()
+    {
+        // Trade 3's price has a third decimal where the tick is 0.01: it cannot be a tick, so its minute lacks it.
+        await using var feed = Connect();
+        Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never subscribed");
+        var trades = Trades(0, 10);
+        trades[3] = trades[3] with { Price = "65003.005" };
+        await _venue.PublishAsync(trades);
+
+        Assert.True(await UntilAsync(() => !_target.Incomplete.IsEmpty), "no span was marked incomplete");
+        Assert.Equal(("BINANCE:BTCUSDT", trades[3].TimeUs, trades[3].TimeUs), Assert.Single(_target.Incomplete));
+        Assert.True(await UntilAsync(() => _target.Count == 9), $"{_target.Count} of 9 ticks arrived");
+        Assert.Equal(1, feed.Connector.Counters.Snapshot().OffGrid);
+    }
+
+    [Fact]
     public async Task TradesTheVenueNoLongerServesAreMarkedIncompleteBetweenTheirNeighbours()
     {
         await using var feed = Connect();
@@ -247,6 +263,25 @@ public sealed class BinanceConnectorTests : IAsyncLifetime
         Assert.True(await UntilAsync(() => _target.Count == 260), $"{_target.Count} of 260 ticks arrived");
         Assert.Equal(60, feed.Connector.Counters.Snapshot().Backfilled);
         Assert.Equal(0, _target.Duplicates);
+    }
+
+    [Fact]
+    public async Task HolesAnEarlierConnectorLeftThatTheVenueNoLongerServesAreMarkedIncompleteBetweenTheirNeighbours()
+    {
+        // The instrument holds ids 0..99 and 110..199, and knows when its ranges' edge trades happened; REST serves ids
+        // from 110 on only, so 100..109 are gone: marked between trade 99 and trade 110, not given up unmarked.
+        var held = Trades(0, 100).Concat(Trades(110, 90)).ToList();
+        _target.Seed(held.Select(t => new Tick(t.Id, t.TimeUs, 1, 1, AggressorSide.Buy)));
+        _target.Position = new FeedPosition([FirstId, FirstId + 110], [FirstId + 99, FirstId + 199], Time(199), [Time(0), Time(110)], [Time(99), Time(199)]);
+        _venue.Happen(Trades(0, 200));
+        _venue.RestFloorId = FirstId + 110;
+
+        await using var feed = Connect();
+        Assert.True(await UntilAsync(() => !_target.Incomplete.IsEmpty), "no span was marked incomplete");
+        Assert.Equal(("BINANCE:BTCUSDT", Time(99), Time(110)), Assert.Single(_target.Incomplete));
+        Assert.Equal(10, feed.Connector.Counters.Snapshot().Unfilled);
+
+        static long Time(int offset) => Trades(offset, 1)[0].TimeUs;
     }
 
     [Fact]

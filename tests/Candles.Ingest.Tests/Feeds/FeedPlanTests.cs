@@ -32,6 +32,7 @@ public class FeedPlanTests
     [InlineData("Url", "Candles:Feeds:Binance:WebSocketUrl: 'http://x' is not a ws:// or wss:// address")]
     [InlineData("Stream", "Candles:Feeds:Binance:Stream must be trade or aggTrade, not 'depth'")]
     [InlineData("Coinbase", "Candles:Feeds:Coinbase:Instruments: 'BTCUSD' is not a Coinbase symbol")]
+    [InlineData("OkxTrades", "Candles:Feeds:Okx:Stream must be trade (OKX's trades-all, every fill once), not 'trades'")]
     public void BadSettingsAreRefusedNamingTheSetting(string what, string expected)
     {
         var options = new FeedOptions();
@@ -44,6 +45,7 @@ public class FeedPlanTests
             case "Url": options.Binance.WebSocketUrl = "http://x"; break;
             case "Stream": options.Binance.Stream = "depth"; break;
             case "Coinbase": options.Coinbase.Instruments = "BTCUSD"; break;
+            case "OkxTrades": options.Okx.Stream = "trades"; break;
         }
 
         var problems = FeedPlan.Problems(options, keys);

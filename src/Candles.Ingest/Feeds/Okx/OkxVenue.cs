@@ -36,8 +36,7 @@ public sealed class OkxVenue : Venue
 
     public override IReadOnlyList<string> SubscribeMessages(IReadOnlyList<string> symbols, VenueFeedOptions options)
     {
-        var channel = string.Equals(options.Stream, "trade", StringComparison.Ordinal) ? "trades-all" : options.Stream;
-        return [JsonSerializer.Serialize(new { id = "1", op = "subscribe", args = symbols.Select(s => new { channel, instId = s }) })];
+        return [JsonSerializer.Serialize(new { id = "1", op = "subscribe", args = symbols.Select(s => new { channel = "trades-all", instId = s }) })];
     }
 
     public override FeedMessageKind Parse(ReadOnlyMemory<byte> message, List<VenueTrade> trades, out string? detail)
