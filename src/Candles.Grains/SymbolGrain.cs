@@ -381,7 +381,7 @@ public sealed partial class SymbolGrain(
         }
 
         // The gateway found it defined, but the store that held the definition lost it (and PostgreSQL has none).
-        return _sealers.WithKeep(_builder ?? throw new InstrumentUnavailableException($"instrument {_id} is not defined here now; define it again or retry"));
+        return _sealers.WithKeep(_builder ?? throw new InstrumentUndefinedException($"instrument {_id} is not defined here now; define it again or retry"));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instrument {Instrument} recovered its definition from the sealed-bar store")]

@@ -41,6 +41,17 @@ public class CheckpointCodecTests
     }
 
     [Fact]
+    public void ATruncatedOrForeignCheckpointIsRefusedNotMisread()
+    {
+        var bytes = CheckpointCodec.Encode(new BuilderCheckpoint(7, [(1, 9)], null));
+        Assert.Throws<FormatException>(() => CheckpointCodec.Decode(bytes.AsSpan(0, bytes.Length - 1)));
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(9), int.MaxValue);
+        Assert.Throws<FormatException>(() => CheckpointCodec.Decode(bytes));
+        bytes[0] = 2;
+        Assert.Throws<FormatException>(() => CheckpointCodec.Decode(bytes));
+    }
+
+    [Fact]
     public void TruncatedOrForeignExtrasAreRefusedNotMisread()
     {
         var checkpoint = new BuilderCheckpoint(7, [(1, 9)], null, 5, [(1, 2)]);

@@ -74,9 +74,22 @@ public class RedisMinuteBarStoreTests(RedisFixture redis) : MinuteBarStoreContra
         var plain = checkpoint with { TrimmedThroughMs = null, KeptDays = null };
         Assert.Equal(Storage.Encoding.CheckpointCodec.Encode(plain), (byte[])(await database.StringGetAsync(store.Keys(instrument).Checkpoint))!);
 
+        // A rewrite (the store had lost writes) carries them too.
+        var rewritten = first.Next("new");
+        Assert.True((await store.RewriteAsync(instrument, [MinuteBar(1_000_000_020_000, 5)], checkpoint with { KeptDays = [] }, first, rewritten)).Committed);
+        stored = (await store.LoadHistoryAsync(instrument)).Stored.Checkpoint!;
+        Assert.Equal(1_000_000_000_000L, stored.TrimmedThroughMs);
+        Assert.Empty(stored.KeptDays!);
+
+        // Unreadable extras are passed over, not a reason to refuse the history.
+        await database.HashSetAsync(store.Keys(instrument).Extras, "data", new byte[] { 1, 2, 3 });
+        stored = (await store.LoadHistoryAsync(instrument)).Stored.Checkpoint!;
+        Assert.Equal(7L, stored.WatermarkUs);
+        Assert.Null(stored.TrimmedThroughMs);
+
         // An earlier version's commit: the checkpoint and the revision, nothing else.
         await database.StringSetAsync(store.Keys(instrument).Checkpoint, Storage.Encoding.CheckpointCodec.Encode(plain with { WatermarkUs = 8 }));
-        await database.StringSetAsync(store.Keys(instrument).Revision, first.Next("old").ToString());
+        await database.StringSetAsync(store.Keys(instrument).Revision, rewritten.Next("old").ToString());
         stored = (await store.LoadHistoryAsync(instrument)).Stored.Checkpoint!;
         Assert.Equal(8L, stored.WatermarkUs);
         Assert.Null(stored.TrimmedThroughMs);

@@ -5,7 +5,7 @@ namespace Candles.Abstractions.Wire;
 /// the same call may be retried, and ingest is idempotent, so a retry counts each tick once.
 /// </summary>
 [GenerateSerializer, Alias("candles.InstrumentUnavailableException")]
-public sealed class InstrumentUnavailableException : Exception
+public class InstrumentUnavailableException : Exception
 {
     public InstrumentUnavailableException()
     {

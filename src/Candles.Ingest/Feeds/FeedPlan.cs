@@ -71,9 +71,9 @@ public static class FeedPlan
 
             // OKX's "trades" channel sends an order's fills as one trade under its last fill's id, so the ids between look
             // missing and the backfill adds their volume a second time: only "trades-all" (trade) has every fill once.
-            if (venue.Name == "Okx" && venueOptions.Stream != "trade")
+            if (venue.Name == "Okx" && venueOptions.Stream is not ("trade" or "trades-all"))
             {
-                problems.Add($"{section}:Stream must be trade (OKX's trades-all, every fill once), not '{venueOptions.Stream}'");
+                problems.Add($"{section}:Stream must be trade or trades-all (every fill once), not '{venueOptions.Stream}'");
             }
 
             foreach (var (name, url, scheme) in new[] { ("WebSocketUrl", venueOptions.WebSocketUrl, "ws"), ("RestUrl", venueOptions.RestUrl, "http") })
@@ -82,6 +82,11 @@ public static class FeedPlan
                 {
                     problems.Add($"{section}:{name}: '{url}' is not a {scheme}:// or {scheme}s:// address");
                 }
+            }
+
+            if (venueOptions.BackfillRetryFor < TimeSpan.Zero)
+            {
+                problems.Add($"{section}:BackfillRetryFor must not be negative");
             }
 
             if (venueOptions.BatchSize < 1 || venueOptions.MaxBackfillTrades < 0 || venueOptions.MaxStreamsPerConnection < 0)

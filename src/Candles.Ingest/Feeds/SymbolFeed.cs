@@ -31,6 +31,10 @@ internal sealed partial class SymbolFeed(
     private readonly Channel<bool> _gapSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly List<MissingTrades> _missing = [];
     private readonly List<long> _offGridTimesUs = [];
+
+    // Gaps whose fetch got no answer from the venue, by first id: since when (Environment.TickCount64) and how many times.
+    // Touched by the gap loop alone.
+    private readonly Dictionary<long, (long SinceMs, int Attempts)> _unanswered = [];
     private readonly string _instrumentId = instrument.Id.Value;
     private long? _lastId;
     private long _lastTimeUs = long.MinValue;
@@ -54,7 +58,10 @@ internal sealed partial class SymbolFeed(
                     // Holes between the ranges it holds: a connector that died before filling them left them.
                     for (var i = 1; i < position.RangeLows.Count; i++)
                     {
-                        _missing.Add(new MissingTrades(position.RangeHighs[i - 1] + 1, position.RangeLows[i] - 1, position.HighTimeUs(i - 1), position.LowTimeUs(i)));
+                        // Marked between its neighbours if it cannot be fetched; with either time unknown, not at one of them alone.
+                        var (afterUs, beforeUs) = (position.HighTimeUs(i - 1), position.LowTimeUs(i));
+                        var known = afterUs != long.MinValue && beforeUs != long.MinValue;
+                        _missing.Add(new MissingTrades(position.RangeHighs[i - 1] + 1, position.RangeLows[i] - 1, known ? afterUs : long.MinValue, known ? beforeUs : long.MinValue));
                     }
                 }
             }
@@ -232,8 +239,26 @@ internal sealed partial class SymbolFeed(
             }
 
             var ticks = batch.ToArray();
-            var report = await retry.ExecuteAsync(async token => await target.IngestAsync(_instrumentId, ticks, token), cancellation);
+            var report = await retry.ExecuteAsync(async token => await IngestDefinedAsync(ticks, token), cancellation);
             counters.Delivered(report);
+        }
+    }
+
+    /// <summary>
+    /// Delivers a batch; an instrument whose definition its store lost (and PostgreSQL has none) is defined again from
+    /// the venue's grids first, as nothing else would: the retry then delivers.
+    /// </summary>
+    private async Task<IngestReport> IngestDefinedAsync(Tick[] ticks, CancellationToken cancellation)
+    {
+        try
+        {
+            return await target.IngestAsync(_instrumentId, ticks, cancellation);
+        }
+        catch (InstrumentUndefinedException)
+        {
+            var outcome = await target.DefineAsync(new InstrumentSpec(_instrumentId, instrument.TickSize.ToString(), instrument.QuantityStep.ToString()), cancellation);
+            LogDefinedAgain(logger, _instrumentId, outcome);
+            throw;
         }
     }
 
@@ -253,6 +278,8 @@ internal sealed partial class SymbolFeed(
                 await ResumeAsync(from.AfterId, from.AfterTimeUs, cancellation);
             }
 
+            // At once too: an off-grid trade will not come on the grids later, so its minute is marked without waiting.
+            await MarkOffGridAsync(cancellation);
             await Task.Delay(options.GapWait, cancellation);
             List<MissingTrades> gaps;
             lock (_lock)
@@ -264,8 +291,6 @@ internal sealed partial class SymbolFeed(
             {
                 await FillAsync(gap, cancellation);
             }
-
-            await MarkOffGridAsync(cancellation);
         }
     }
 
@@ -291,7 +316,21 @@ internal sealed partial class SymbolFeed(
             }
 
             var (fromUs, toUs) = (times[start], times[end]);
-            await retry.ExecuteAsync(async token => await target.MarkIncompleteAsync(_instrumentId, fromUs, toUs, token), cancellation);
+            try
+            {
+                await retry.ExecuteAsync(async token => await target.MarkIncompleteAsync(_instrumentId, fromUs, toUs, token), cancellation);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping: what is not marked yet is kept, for a caller that runs this feed again.
+                lock (_lock)
+                {
+                    _offGridTimesUs.AddRange(times.Skip(start));
+                }
+
+                throw;
+            }
+
             start = end + 1;
         }
     }
@@ -321,8 +360,14 @@ internal sealed partial class SymbolFeed(
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellation.IsCancellationRequested)
         {
             LogBackfillFailed(logger, ex, _instrumentId, gap.FromId, gap.ToId);
+            if (TryAgainLater(gap, cancellation))
+            {
+                counters.Backfilled(fetched);
+                return;
+            }
         }
 
+        _unanswered.Remove(gap.FromId);
         counters.Backfilled(fetched);
         List<MissingTrades> lost;
         lock (_lock)
@@ -346,6 +391,27 @@ internal sealed partial class SymbolFeed(
         {
             await MarkIncompleteAsync(missing.AfterTimeUs, missing.BeforeTimeUs, missing.Count, cancellation);
         }
+    }
+
+    /// <summary>
+    /// A gap the venue gave no answer for stays missing and is fetched again after a wait that doubles each time (from
+    /// the gap wait, up to 30 s), until <see cref="VenueFeedOptions.BackfillRetryFor"/> has passed since the first
+    /// failure: false then, and it is given up.
+    /// </summary>
+    private bool TryAgainLater(MissingTrades gap, CancellationToken cancellation)
+    {
+        var nowMs = Environment.TickCount64;
+        var (sinceMs, attempts) = _unanswered.TryGetValue(gap.FromId, out var seen) ? seen : (nowMs, 0);
+        if (nowMs - sinceMs >= options.BackfillRetryFor.TotalMilliseconds)
+        {
+            _unanswered.Remove(gap.FromId);
+            return false;
+        }
+
+        _unanswered[gap.FromId] = (sinceMs, attempts + 1);
+        var wait = TimeSpan.FromMilliseconds(Math.Min(30_000, options.GapWait.TotalMilliseconds * Math.Pow(2, Math.Min(attempts, 16))));
+        _ = Task.Delay(wait, cancellation).ContinueWith(_ => _gapSignal.Writer.TryWrite(true), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+        return true;
     }
 
     /// <summary>
@@ -439,6 +505,9 @@ internal sealed partial class SymbolFeed(
         LogUnfilled(logger, _instrumentId, trades, fromUs, toUs);
         await retry.ExecuteAsync(async token => await target.MarkIncompleteAsync(_instrumentId, fromUs, toUs, token), cancellation);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Instrument} had lost its definition and was defined again from the venue's grids: {Outcome}")]
+    private static partial void LogDefinedAgain(ILogger logger, string instrument, DefineOutcome outcome);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Instrument}: {Count} missed range(s) the venue no longer serves are held already, delivered by another connector")]
     private static partial void LogHeldElsewhere(ILogger logger, string instrument, int count);

@@ -42,7 +42,7 @@ public static class CheckpointCodec
         var watermark = BinaryPrimitives.ReadInt64LittleEndian(bytes[1..]);
         var count = BinaryPrimitives.ReadInt32LittleEndian(bytes[9..]);
         var at = 13;
-        if (count < 0 || bytes.Length < at + (count * 16) + 1)
+        if (count < 0 || bytes.Length < at + ((long)count * 16) + 1)
         {
             throw new FormatException($"checkpoint claims {count} id ranges in {bytes.Length} bytes");
         }

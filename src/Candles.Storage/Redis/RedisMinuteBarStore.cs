@@ -130,7 +130,14 @@ public sealed class RedisMinuteBarStore(IConnectionMultiplexer redis, RedisMinut
         var checkpoint = encoded.IsNullOrEmpty ? null : CheckpointCodec.Decode((byte[])encoded!);
         if (checkpoint is not null && (await extras) is [var extrasRevision, var data] && !extrasRevision.IsNull && extrasRevision == revision)
         {
-            checkpoint = CheckpointCodec.WithExtras(checkpoint, (byte[])data!);
+            try
+            {
+                checkpoint = CheckpointCodec.WithExtras(checkpoint, (byte[])data!);
+            }
+            catch (FormatException)
+            {
+                // The extras only sharpen what a restore would assume without them: unreadable ones are not a reason to refuse the history.
+            }
         }
 
         return new StoredHistory(new StoredCheckpoint(checkpoint, StoreRevision.Parse(revision)), [.. (await members).Select(m => BarCodec.Decode((byte[])m!))]);

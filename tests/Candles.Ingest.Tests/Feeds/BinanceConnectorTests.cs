@@ -123,6 +123,53 @@ public sealed class BinanceConnectorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnInstrumentThatLostItsDefinitionIsDefinedAgainAndGetsEveryTrade()
+    {
+        await using var feed = Connect();
+        Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never subscribed");
+        await _venue.PublishAsync(Trades(0, 100));
+        Assert.True(await UntilAsync(() => _target.Count == 100), $"{_target.Count} of 100 ticks arrived");
+
+        // Its Redis lost the definition (and PostgreSQL has none): every batch is refused until the connector defines it.
+        _target.LoseDefinition("BINANCE:BTCUSDT");
+        await _venue.PublishAsync(Trades(100, 100));
+        Assert.True(await UntilAsync(() => _target.Count == 200), $"{_target.Count} of 200 ticks arrived");
+        Assert.Equal(new InstrumentSpec("BINANCE:BTCUSDT", "0.01", "0.00001"), _target.Defined["BINANCE:BTCUSDT"]);
+    }
+
+    [Fact]
+    public async Task AGapIsFetchedAgainWhileTheVenueGivesNoAnswerAndFilledOnceItDoes()
+    {
+        // The venue answers the first four trade requests with 503 (the catch-up after the reconnect and three fetches of
+        // the gap): the gap is tried again, not given up and marked, and filled by the fifth.
+        await using var feed = Connect();
+        await TradeThenDropAsync(100);
+        _venue.Happen(Trades(100, 50));
+        _venue.TradeRequestFailures = 4;
+        Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never reconnected");
+        await _venue.PublishAsync(Trades(150, 10));
+
+        Assert.True(await UntilAsync(() => _target.Count == 160, TimeSpan.FromSeconds(30)), $"{_target.Count} of 160 ticks arrived; marked {string.Join(' ', _target.Incomplete)}");
+        Assert.Empty(_target.Incomplete);
+        Assert.True(_venue.RestCalls["/api/v3/historicalTrades"] >= 5, $"{_venue.RestCalls["/api/v3/historicalTrades"]} trade requests");
+    }
+
+    [Fact]
+    public async Task AGapTheVenueGivesNoAnswerForIsGivenUpAndMarkedOnceTheRetryTimeIsOver()
+    {
+        await using var feed = Connect(o => o.BackfillRetryFor = TimeSpan.FromSeconds(2));
+        await TradeThenDropAsync(100);
+        _venue.Happen(Trades(100, 50));
+        _venue.TradeRequestFailures = int.MaxValue;
+        Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never reconnected");
+        await _venue.PublishAsync(Trades(150, 10));
+
+        Assert.True(await UntilAsync(() => !_target.Incomplete.IsEmpty, TimeSpan.FromSeconds(30)), "no span was marked incomplete");
+        Assert.Equal(("BINANCE:BTCUSDT", Trades(99, 1)[0].TimeUs, Trades(150, 1)[0].TimeUs), Assert.Single(_target.Incomplete));
+        Assert.Equal(110, _target.Count);
+    }
+
+    [Fact]
     public async Task TradesTheVenueNoLongerServesAreMarkedIncompleteBetweenTheirNeighbours()
     {
         await using var feed = Connect();

@@ -32,7 +32,7 @@ public class FeedPlanTests
     [InlineData("Url", "Candles:Feeds:Binance:WebSocketUrl: 'http://x' is not a ws:// or wss:// address")]
     [InlineData("Stream", "Candles:Feeds:Binance:Stream must be trade or aggTrade, not 'depth'")]
     [InlineData("Coinbase", "Candles:Feeds:Coinbase:Instruments: 'BTCUSD' is not a Coinbase symbol")]
-    [InlineData("OkxTrades", "Candles:Feeds:Okx:Stream must be trade (OKX's trades-all, every fill once), not 'trades'")]
+    [InlineData("OkxTrades", "Candles:Feeds:Okx:Stream must be trade or trades-all (every fill once), not 'trades'")]
     public void BadSettingsAreRefusedNamingTheSetting(string what, string expected)
     {
         var options = new FeedOptions();

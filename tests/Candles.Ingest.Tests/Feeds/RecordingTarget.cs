@@ -13,6 +13,7 @@ internal sealed class RecordingTarget : ITickTarget
 {
     private readonly ConcurrentDictionary<long, Tick> _ticks = new();
     private int _refusals;
+    private bool _definitionsLost;
 
     public ConcurrentDictionary<string, InstrumentSpec> Defined { get; } = new();
 
@@ -33,6 +34,13 @@ internal sealed class RecordingTarget : ITickTarget
 
     /// <summary>The next <paramref name="calls"/> ingest calls throw, as an unavailable instrument does.</summary>
     public void Refuse(int calls) => _refusals = calls;
+
+    /// <summary>The instrument forgets its definition, as one whose Redis lost it does: ingest refuses it until it is defined again.</summary>
+    public void LoseDefinition(string instrument)
+    {
+        _definitionsLost = true;
+        Defined.TryRemove(instrument, out _);
+    }
 
     public void Seed(IEnumerable<Tick> ticks)
     {
@@ -78,6 +86,11 @@ internal sealed class RecordingTarget : ITickTarget
         if (Interlocked.Decrement(ref _refusals) >= 0)
         {
             throw new InstrumentUnavailableException($"{instrument} is moving; retry");
+        }
+
+        if (_definitionsLost && !Defined.ContainsKey(instrument))
+        {
+            throw new InstrumentUndefinedException($"{instrument} is not defined here now; define it again or retry");
         }
 
         var applied = 0;

@@ -56,6 +56,15 @@ public abstract class FakeVenue : IAsyncDisposable
         }
     }
 
+    private int _restFailures;
+
+    /// <summary>The next this many REST requests for trades are answered 503, as a venue that is down or rate-limits does.</summary>
+    public int TradeRequestFailures
+    {
+        get => Volatile.Read(ref _restFailures);
+        set => Volatile.Write(ref _restFailures, value);
+    }
+
     /// <summary>REST requests served, by path.</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, int> RestCalls { get; } = new();
 
@@ -78,6 +87,13 @@ public abstract class FakeVenue : IAsyncDisposable
         _app.Use(async (context, next) =>
         {
             RestCalls.AddOrUpdate(context.Request.Path, 1, (_, n) => n + 1);
+            if (context.Request.Path.Value?.Contains("trade", StringComparison.OrdinalIgnoreCase) == true
+                && !context.WebSockets.IsWebSocketRequest && Interlocked.Decrement(ref _restFailures) >= 0)
+            {
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                return;
+            }
+
             await next();
         });
         _app.Map(WebSocketPath, AcceptAsync);

@@ -30,6 +30,13 @@ public sealed class VenueFeedOptions
     /// <summary>How long a missing trade id may stay missing (arriving late, or from the other connection) before REST fetches it.</summary>
     public TimeSpan GapWait { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a gap's fetch is tried again, with a growing wait, while the venue gives no answer (an error, a timeout, a
+    /// rate limit) before its trades are given up and their minutes marked incomplete. A venue that answers without them
+    /// has them given up at once.
+    /// </summary>
+    public TimeSpan BackfillRetryFor { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>At most this many trades are fetched over REST for one gap; the rest is marked incomplete.</summary>
     public int MaxBackfillTrades { get; set; } = 100_000;
 
