@@ -39,11 +39,14 @@ public sealed partial class FeedConnector(
         })
         .Build();
 
-    /// <summary>Delivery to an instrument that cannot take ticks now (moving, its store down): retried without end.</summary>
+    /// <summary>
+    /// Delivery to an instrument that cannot take ticks now (moving, its store down): retried without end, unless it was
+    /// defined again with other grids.
+    /// </summary>
     private readonly ResiliencePipeline _deliver = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
-            ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not (OperationCanceledException or InstrumentGridsChangedException)),
             MaxRetryAttempts = int.MaxValue,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
@@ -57,7 +60,7 @@ public sealed partial class FeedConnector(
         var instruments = await _reconnect.ExecuteAsync(
             async token => await venue.GetInstrumentsAsync(rest, symbols, token),
             cancellation);
-        List<Task> running = [];
+        List<Func<CancellationToken, Task>> running = [];
         foreach (var grid in instruments)
         {
             var spec = new InstrumentSpec(venue.InstrumentId(grid.Symbol), Increment.Parse(grid.TickSize).ToString(), Increment.Parse(grid.QuantityStep).ToString());
@@ -71,7 +74,7 @@ public sealed partial class FeedConnector(
             var position = await _deliver.ExecuteAsync(async token => await target.GetPositionAsync(spec.Id, token), cancellation);
             var feed = new SymbolFeed(venue, options, grid.Symbol, spec.ToInstrument(), target, rest, Counters, _deliver, logger);
             _feeds[grid.Symbol] = feed;
-            running.Add(feed.RunAsync(position, cancellation));
+            running.Add(token => feed.RunAsync(position, token));
         }
 
         if (_feeds.Count == 0)
@@ -79,8 +82,9 @@ public sealed partial class FeedConnector(
             return;
         }
 
-        running.Add(ConnectAsync(cancellation));
-        await Task.WhenAll(running);
+        // A feed that fails (its instrument defined again with other grids) stops the connector, which starts again later.
+        running.Add(ConnectAsync);
+        await Together.RunAsync(running, cancellation);
     }
 
     private async Task ConnectAsync(CancellationToken cancellation)

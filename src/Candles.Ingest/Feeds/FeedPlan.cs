@@ -84,9 +84,9 @@ public static class FeedPlan
                 }
             }
 
-            if (venueOptions.BackfillRetryFor < TimeSpan.Zero)
+            if (venueOptions.BackfillRetryFor < TimeSpan.Zero || venueOptions.GapWait < TimeSpan.Zero)
             {
-                problems.Add($"{section}:BackfillRetryFor must not be negative");
+                problems.Add($"{section}: GapWait and BackfillRetryFor must not be negative");
             }
 
             if (venueOptions.BatchSize < 1 || venueOptions.MaxBackfillTrades < 0 || venueOptions.MaxStreamsPerConnection < 0)

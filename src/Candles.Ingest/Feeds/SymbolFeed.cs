@@ -32,14 +32,15 @@ internal sealed partial class SymbolFeed(
     private readonly List<MissingTrades> _missing = [];
     private readonly List<long> _offGridTimesUs = [];
 
-    // Gaps whose fetch got no answer from the venue, by first id: since when (Environment.TickCount64) and how many times.
-    // Touched by the gap loop alone.
-    private readonly Dictionary<long, (long SinceMs, int Attempts)> _unanswered = [];
+    private readonly UnansweredGaps _unanswered = new(options.GapWait > MinRetryWait ? options.GapWait : MinRetryWait, options.BackfillRetryFor);
     private readonly string _instrumentId = instrument.Id.Value;
     private long? _lastId;
     private long _lastTimeUs = long.MinValue;
     private (long AfterId, long AfterTimeUs)? _resumeFrom;
     private (long AfterId, long AfterTimeUs)? _heldAtDrop;
+
+    /// <summary>The least wait before a gap the venue gave no answer for is fetched again, whatever the gap wait.</summary>
+    private static readonly TimeSpan MinRetryWait = TimeSpan.FromMilliseconds(500);
 
     public string Symbol => symbol;
 
@@ -72,7 +73,7 @@ internal sealed partial class SymbolFeed(
             _gapSignal.Writer.TryWrite(true);
         }
 
-        return Task.WhenAll(DeliverAsync(cancellation), FillGapsAsync(cancellation));
+        return Together.RunAsync([DeliverAsync, FillGapsAsync], cancellation);
     }
 
     /// <summary>
@@ -239,28 +240,46 @@ internal sealed partial class SymbolFeed(
             }
 
             var ticks = batch.ToArray();
-            var report = await retry.ExecuteAsync(async token => await IngestDefinedAsync(ticks, token), cancellation);
+            var report = await CallAsync(token => target.IngestAsync(_instrumentId, ticks, token), cancellation);
             counters.Delivered(report);
         }
     }
 
     /// <summary>
-    /// Delivers a batch; an instrument whose definition its store lost (and PostgreSQL has none) is defined again from
-    /// the venue's grids first, as nothing else would: the retry then delivers.
+    /// A call to the instrument, retried until it is taken. An instrument whose definition its store lost (and PostgreSQL
+    /// has none) is defined again from the venue's grids first, as nothing else would; one defined since with other grids
+    /// stops the connector, which then skips it as at its start.
     /// </summary>
-    private async Task<IngestReport> IngestDefinedAsync(Tick[] ticks, CancellationToken cancellation)
-    {
-        try
-        {
-            return await target.IngestAsync(_instrumentId, ticks, cancellation);
-        }
-        catch (InstrumentUndefinedException)
-        {
-            var outcome = await target.DefineAsync(new InstrumentSpec(_instrumentId, instrument.TickSize.ToString(), instrument.QuantityStep.ToString()), cancellation);
-            LogDefinedAgain(logger, _instrumentId, outcome);
-            throw;
-        }
-    }
+    private Task<T> CallAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellation) =>
+        retry.ExecuteAsync(
+            async token =>
+            {
+                try
+                {
+                    return await call(token);
+                }
+                catch (InstrumentUndefinedException)
+                {
+                    var outcome = await target.DefineAsync(new InstrumentSpec(_instrumentId, instrument.TickSize.ToString(), instrument.QuantityStep.ToString()), token);
+                    LogDefinedAgain(logger, _instrumentId, outcome);
+                    if (outcome == DefineOutcome.Conflict)
+                    {
+                        throw new InstrumentGridsChangedException(_instrumentId);
+                    }
+
+                    throw;
+                }
+            },
+            cancellation).AsTask();
+
+    private async Task CallAsync(Func<CancellationToken, Task> call, CancellationToken cancellation) =>
+        await CallAsync(
+            async token =>
+            {
+                await call(token);
+                return true;
+            },
+            cancellation);
 
     private async Task FillGapsAsync(CancellationToken cancellation)
     {
@@ -289,7 +308,15 @@ internal sealed partial class SymbolFeed(
 
             foreach (var gap in gaps)
             {
-                await FillAsync(gap, cancellation);
+                if (!_unanswered.Waiting(gap, Environment.TickCount64))
+                {
+                    await FillAsync(gap, cancellation);
+                }
+            }
+
+            lock (_lock)
+            {
+                _unanswered.KeepOnly(_missing);
             }
         }
     }
@@ -318,7 +345,7 @@ internal sealed partial class SymbolFeed(
             var (fromUs, toUs) = (times[start], times[end]);
             try
             {
-                await retry.ExecuteAsync(async token => await target.MarkIncompleteAsync(_instrumentId, fromUs, toUs, token), cancellation);
+                await CallAsync(token => target.MarkIncompleteAsync(_instrumentId, fromUs, toUs, token), cancellation);
             }
             catch (OperationCanceledException)
             {
@@ -335,10 +362,16 @@ internal sealed partial class SymbolFeed(
         }
     }
 
-    /// <summary>Fetches one gap's trades; the ids still missing afterwards are given up and their minutes marked.</summary>
+    /// <summary>
+    /// Fetches one gap's trades. The ids still missing afterwards are given up and their minutes marked, unless the venue
+    /// gave no answer: then they are marked at the first failure (their minutes may close meanwhile) and fetched again
+    /// later, until the retry time is over. A fill after that leaves the mark, which is never taken back: a whole bar may be
+    /// flagged, a partial one is never served as complete.
+    /// </summary>
     private async Task FillAsync(MissingTrades gap, CancellationToken cancellation)
     {
         var fetched = 0;
+        var answered = true;
         try
         {
             var range = await venue.GetTradesAsync(rest, symbol, gap.FromId - 1, gap.ToId + 1, options.MaxBackfillTrades, options, cancellation);
@@ -360,58 +393,56 @@ internal sealed partial class SymbolFeed(
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellation.IsCancellationRequested)
         {
             LogBackfillFailed(logger, ex, _instrumentId, gap.FromId, gap.ToId);
-            if (TryAgainLater(gap, cancellation))
-            {
-                counters.Backfilled(fetched);
-                return;
-            }
+            answered = false;
         }
 
-        _unanswered.Remove(gap.FromId);
         counters.Backfilled(fetched);
-        List<MissingTrades> lost;
+        List<MissingTrades> left;
         lock (_lock)
         {
-            lost = _missing.Where(m => m.FromId >= gap.FromId && m.ToId <= gap.ToId).ToList();
+            left = _missing.Where(m => m.FromId >= gap.FromId && m.ToId <= gap.ToId).ToList();
+        }
+
+        if (left.Count == 0)
+        {
+            return;
+        }
+
+        // Another connector (the B feed of an A/B pair) may have delivered them: minutes that are whole stay unmarked.
+        var position = await CallAsync(token => target.GetPositionAsync(_instrumentId, token), cancellation);
+        var held = left.Where(m => position.Holds(m.FromId, m.ToId)).ToList();
+        if (held.Count > 0)
+        {
+            lock (_lock)
+            {
+                _missing.RemoveAll(held.Contains);
+            }
+
+            left.RemoveAll(held.Contains);
+            LogHeldElsewhere(logger, _instrumentId, held.Count);
+        }
+
+        var (again, wait, first) = answered ? (false, TimeSpan.Zero, true) : _unanswered.Failed(gap, Environment.TickCount64);
+        if (again)
+        {
+            foreach (var missing in first ? left : [])
+            {
+                await MarkSpanAsync(missing.AfterTimeUs, missing.BeforeTimeUs, cancellation);
+            }
+
+            _ = Task.Delay(wait, cancellation).ContinueWith(_ => _gapSignal.Writer.TryWrite(true), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            return;
+        }
+
+        lock (_lock)
+        {
             _missing.RemoveAll(m => m.FromId >= gap.FromId && m.ToId <= gap.ToId);
         }
 
-        if (lost.Count > 0)
-        {
-            // Another connector (the B feed of an A/B pair) may have delivered them: minutes that are whole stay unmarked.
-            var position = await retry.ExecuteAsync(async token => await target.GetPositionAsync(_instrumentId, token), cancellation);
-            var held = lost.RemoveAll(m => position.Holds(m.FromId, m.ToId));
-            if (held > 0)
-            {
-                LogHeldElsewhere(logger, _instrumentId, held);
-            }
-        }
-
-        foreach (var missing in lost)
+        foreach (var missing in left)
         {
             await MarkIncompleteAsync(missing.AfterTimeUs, missing.BeforeTimeUs, missing.Count, cancellation);
         }
-    }
-
-    /// <summary>
-    /// A gap the venue gave no answer for stays missing and is fetched again after a wait that doubles each time (from
-    /// the gap wait, up to 30 s), until <see cref="VenueFeedOptions.BackfillRetryFor"/> has passed since the first
-    /// failure: false then, and it is given up.
-    /// </summary>
-    private bool TryAgainLater(MissingTrades gap, CancellationToken cancellation)
-    {
-        var nowMs = Environment.TickCount64;
-        var (sinceMs, attempts) = _unanswered.TryGetValue(gap.FromId, out var seen) ? seen : (nowMs, 0);
-        if (nowMs - sinceMs >= options.BackfillRetryFor.TotalMilliseconds)
-        {
-            _unanswered.Remove(gap.FromId);
-            return false;
-        }
-
-        _unanswered[gap.FromId] = (sinceMs, attempts + 1);
-        var wait = TimeSpan.FromMilliseconds(Math.Min(30_000, options.GapWait.TotalMilliseconds * Math.Pow(2, Math.Min(attempts, 16))));
-        _ = Task.Delay(wait, cancellation).ContinueWith(_ => _gapSignal.Writer.TryWrite(true), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
-        return true;
     }
 
     /// <summary>
@@ -493,17 +524,22 @@ internal sealed partial class SymbolFeed(
         counters.Backfilled(taken);
     }
 
+    /// <summary>Gives missed trades up: counted, logged, and the minutes between their neighbours marked.</summary>
     private async Task MarkIncompleteAsync(long afterTimeUs, long beforeTimeUs, long trades, CancellationToken cancellation)
     {
         counters.Unfilled(trades);
-        var (fromUs, toUs) = (afterTimeUs == long.MinValue ? beforeTimeUs : afterTimeUs, beforeTimeUs == long.MinValue ? afterTimeUs : beforeTimeUs);
-        if (fromUs == long.MinValue)
-        {
-            return;
-        }
+        LogUnfilled(logger, _instrumentId, trades, afterTimeUs, beforeTimeUs);
+        await MarkSpanAsync(afterTimeUs, beforeTimeUs, cancellation);
+    }
 
-        LogUnfilled(logger, _instrumentId, trades, fromUs, toUs);
-        await retry.ExecuteAsync(async token => await target.MarkIncompleteAsync(_instrumentId, fromUs, toUs, token), cancellation);
+    /// <summary>Marks the minutes from <paramref name="afterTimeUs"/> to <paramref name="beforeTimeUs"/>; with one unknown, the other's alone.</summary>
+    private async Task MarkSpanAsync(long afterTimeUs, long beforeTimeUs, CancellationToken cancellation)
+    {
+        var (fromUs, toUs) = (afterTimeUs == long.MinValue ? beforeTimeUs : afterTimeUs, beforeTimeUs == long.MinValue ? afterTimeUs : beforeTimeUs);
+        if (fromUs != long.MinValue)
+        {
+            await CallAsync(token => target.MarkIncompleteAsync(_instrumentId, fromUs, toUs, token), cancellation);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Instrument} had lost its definition and was defined again from the venue's grids: {Outcome}")]

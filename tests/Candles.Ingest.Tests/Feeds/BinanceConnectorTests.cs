@@ -81,10 +81,16 @@ public sealed class BinanceConnectorTests : IAsyncLifetime
     /// <summary>Once subscribed, the first <paramref name="count"/> trades go out live and arrive; then every connection is cut.</summary>
     private async Task TradeThenDropAsync(int count)
     {
+        await FirstTradesAsync(count);
+        _venue.DropAll();
+    }
+
+    /// <summary>Once subscribed, trades 0..count-1 happen and arrive.</summary>
+    private async Task FirstTradesAsync(int count)
+    {
         Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never subscribed");
         await _venue.PublishAsync(Trades(0, count));
-        Assert.True(await UntilAsync(() => _target.Count == count), "the first trades never arrived");
-        _venue.DropAll();
+        Assert.True(await UntilAsync(() => _target.Count == count), $"{_target.Count} of the first {count} trades arrived");
     }
 
     [Fact]
@@ -126,9 +132,7 @@ public sealed class BinanceConnectorTests : IAsyncLifetime
     public async Task AnInstrumentThatLostItsDefinitionIsDefinedAgainAndGetsEveryTrade()
     {
         await using var feed = Connect();
-        Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never subscribed");
-        await _venue.PublishAsync(Trades(0, 100));
-        Assert.True(await UntilAsync(() => _target.Count == 100), $"{_target.Count} of 100 ticks arrived");
+        await FirstTradesAsync(100);
 
         // Its Redis lost the definition (and PostgreSQL has none): every batch is refused until the connector defines it.
         _target.LoseDefinition("BINANCE:BTCUSDT");
@@ -140,33 +144,55 @@ public sealed class BinanceConnectorTests : IAsyncLifetime
     [Fact]
     public async Task AGapIsFetchedAgainWhileTheVenueGivesNoAnswerAndFilledOnceItDoes()
     {
-        // The venue answers the first four trade requests with 503 (the catch-up after the reconnect and three fetches of
-        // the gap): the gap is tried again, not given up and marked, and filled by the fifth.
+        // The venue answers the first four trade requests with 503: the gap is fetched again, not given up, and filled.
+        // Its minutes are marked at the first failure all the same (they may close meanwhile), and stay marked.
         await using var feed = Connect();
-        await TradeThenDropAsync(100);
-        _venue.Happen(Trades(100, 50));
-        _venue.TradeRequestFailures = 4;
-        Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never reconnected");
-        await _venue.PublishAsync(Trades(150, 10));
+        await GapWhileTheVenueFailsAsync(4);
 
-        Assert.True(await UntilAsync(() => _target.Count == 160, TimeSpan.FromSeconds(30)), $"{_target.Count} of 160 ticks arrived; marked {string.Join(' ', _target.Incomplete)}");
-        Assert.Empty(_target.Incomplete);
-        Assert.True(_venue.RestCalls["/api/v3/historicalTrades"] >= 5, $"{_venue.RestCalls["/api/v3/historicalTrades"]} trade requests");
+        Assert.True(await UntilAsync(() => _target.Count == 160, TimeSpan.FromSeconds(30)), $"{_target.Count} of 160 ticks arrived");
+        Assert.Equal(0, _venue.TradeRequestFailures);
+        Assert.Equal(0, feed.Connector.Counters.Snapshot().Unfilled);
+        Assert.Equal(("BINANCE:BTCUSDT", Trades(99, 1)[0].TimeUs, Trades(150, 1)[0].TimeUs), Assert.Single(_target.Incomplete.Distinct()));
     }
 
     [Fact]
-    public async Task AGapTheVenueGivesNoAnswerForIsGivenUpAndMarkedOnceTheRetryTimeIsOver()
+    public async Task AGapTheVenueGivesNoAnswerForIsMarkedAtOnceAndGivenUpOnceTheRetryTimeIsOver()
     {
-        await using var feed = Connect(o => o.BackfillRetryFor = TimeSpan.FromSeconds(2));
+        await using var feed = Connect(o => o.BackfillRetryFor = TimeSpan.FromSeconds(3));
+        await GapWhileTheVenueFailsAsync(int.MaxValue);
+
+        // Marked at the first failure, but not given up: fetched again, with waits, until the three seconds are over.
+        Assert.True(await UntilAsync(() => !_target.Incomplete.IsEmpty, TimeSpan.FromSeconds(30)), "no span was marked incomplete");
+        var markedAt = Environment.TickCount64;
+        Assert.Equal(0, feed.Connector.Counters.Snapshot().Unfilled);
+        Assert.True(await UntilAsync(() => feed.Connector.Counters.Snapshot().Unfilled == 50, TimeSpan.FromSeconds(30)), "the gap was never given up");
+        Assert.True(Environment.TickCount64 - markedAt >= 2_000, $"given up {Environment.TickCount64 - markedAt} ms after the first failure");
+        Assert.True(_venue.RestCalls["/api/v3/historicalTrades"] >= 4, $"{_venue.RestCalls["/api/v3/historicalTrades"]} trade requests");
+        Assert.Equal(("BINANCE:BTCUSDT", Trades(99, 1)[0].TimeUs, Trades(150, 1)[0].TimeUs), Assert.Single(_target.Incomplete.Distinct()));
+        Assert.Equal(110, _target.Count);
+    }
+
+    /// <summary>Trades 0..99 arrive, the connection drops, 100..149 happen meanwhile, and the venue fails the next trade requests.</summary>
+    private async Task GapWhileTheVenueFailsAsync(int failures)
+    {
         await TradeThenDropAsync(100);
         _venue.Happen(Trades(100, 50));
-        _venue.TradeRequestFailures = int.MaxValue;
+        _venue.TradeRequestFailures = failures;
         Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never reconnected");
         await _venue.PublishAsync(Trades(150, 10));
+    }
 
-        Assert.True(await UntilAsync(() => !_target.Incomplete.IsEmpty, TimeSpan.FromSeconds(30)), "no span was marked incomplete");
-        Assert.Equal(("BINANCE:BTCUSDT", Trades(99, 1)[0].TimeUs, Trades(150, 1)[0].TimeUs), Assert.Single(_target.Incomplete));
-        Assert.Equal(110, _target.Count);
+    [Fact]
+    public async Task AnInstrumentDefinedAgainWithOtherGridsStopsTheConnector()
+    {
+        await using var feed = Connect();
+        await FirstTradesAsync(10);
+
+        // Lost, then defined by someone else with a tick ten times coarser: these trades would be read on the wrong grid.
+        _target.RedefinedElsewhere(new InstrumentSpec("BINANCE:BTCUSDT", "0.1", "0.00001"));
+        await _venue.PublishAsync(Trades(10, 10));
+        await Assert.ThrowsAsync<InstrumentGridsChangedException>(() => feed.Running.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(10, _target.Count);
     }
 
     [Fact]

@@ -14,6 +14,7 @@ internal sealed class RecordingTarget : ITickTarget
     private readonly ConcurrentDictionary<long, Tick> _ticks = new();
     private int _refusals;
     private bool _definitionsLost;
+    private int _undefinedRefusals;
 
     public ConcurrentDictionary<string, InstrumentSpec> Defined { get; } = new();
 
@@ -42,6 +43,13 @@ internal sealed class RecordingTarget : ITickTarget
         Defined.TryRemove(instrument, out _);
     }
 
+    /// <summary>The instrument lost its definition, and someone else defined it again with <paramref name="other"/> grids before this connector could.</summary>
+    public void RedefinedElsewhere(InstrumentSpec other)
+    {
+        Defined[other.Id] = other;
+        Interlocked.Exchange(ref _undefinedRefusals, 1);
+    }
+
     public void Seed(IEnumerable<Tick> ticks)
     {
         foreach (var tick in ticks)
@@ -51,7 +59,7 @@ internal sealed class RecordingTarget : ITickTarget
     }
 
     public Task<DefineOutcome> DefineAsync(InstrumentSpec spec, CancellationToken cancellation) =>
-        Task.FromResult(Defined.TryAdd(spec.Id, spec) ? DefineOutcome.Created : DefineOutcome.Unchanged);
+        Task.FromResult(Defined.TryAdd(spec.Id, spec) ? DefineOutcome.Created : Defined[spec.Id] == spec ? DefineOutcome.Unchanged : DefineOutcome.Conflict);
 
     public Task<FeedPosition> GetPositionAsync(string instrument, CancellationToken cancellation) =>
         Task.FromResult(PositionFromTicks ? HeldRanges() : Position);
@@ -88,7 +96,7 @@ internal sealed class RecordingTarget : ITickTarget
             throw new InstrumentUnavailableException($"{instrument} is moving; retry");
         }
 
-        if (_definitionsLost && !Defined.ContainsKey(instrument))
+        if ((_definitionsLost && !Defined.ContainsKey(instrument)) || Interlocked.Decrement(ref _undefinedRefusals) >= 0)
         {
             throw new InstrumentUndefinedException($"{instrument} is not defined here now; define it again or retry");
         }

@@ -65,6 +65,21 @@ public abstract class FakeVenue : IAsyncDisposable
         set => Volatile.Write(ref _restFailures, value);
     }
 
+    private bool TakeFailure()
+    {
+        int left;
+        do
+        {
+            left = Volatile.Read(ref _restFailures);
+            if (left <= 0)
+            {
+                return false;
+            }
+        }
+        while (Interlocked.CompareExchange(ref _restFailures, left - 1, left) != left);
+        return true;
+    }
+
     /// <summary>REST requests served, by path.</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, int> RestCalls { get; } = new();
 
@@ -88,7 +103,7 @@ public abstract class FakeVenue : IAsyncDisposable
         {
             RestCalls.AddOrUpdate(context.Request.Path, 1, (_, n) => n + 1);
             if (context.Request.Path.Value?.Contains("trade", StringComparison.OrdinalIgnoreCase) == true
-                && !context.WebSockets.IsWebSocketRequest && Interlocked.Decrement(ref _restFailures) >= 0)
+                && !context.WebSockets.IsWebSocketRequest && TakeFailure())
             {
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 return;
