@@ -52,6 +52,12 @@ internal sealed class FeedSession : IAsyncDisposable
 
             return session;
         }
+        catch (OperationCanceledException ex) when (!cancellation.IsCancellationRequested)
+        {
+            // The venue did not answer in time: a failure to retry, not the caller stopping.
+            await session.DisposeAsync();
+            throw new TimeoutException($"{venue.Name} did not confirm the connection within {options.ResponseTimeout}", ex);
+        }
         catch
         {
             await session.DisposeAsync();

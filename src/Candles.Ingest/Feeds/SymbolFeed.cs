@@ -306,12 +306,23 @@ internal sealed partial class SymbolFeed(
                 gaps = [.. _missing];
             }
 
+            TimeSpan? nextDue = null;
             foreach (var gap in gaps)
             {
-                if (!_unanswered.Waiting(gap, Environment.TickCount64))
+                if (_unanswered.WaitLeft(gap, Environment.TickCount64) is { } left)
+                {
+                    nextDue = nextDue < left ? nextDue : left;
+                }
+                else
                 {
                     await FillAsync(gap, cancellation);
                 }
+            }
+
+            // A gap still waiting is come back for when it is due, whatever else signals meanwhile.
+            if (nextDue is { } due)
+            {
+                SignalAfter(due + TimeSpan.FromMilliseconds(20), cancellation);
             }
 
             lock (_lock)
@@ -430,7 +441,7 @@ internal sealed partial class SymbolFeed(
                 await MarkSpanAsync(missing.AfterTimeUs, missing.BeforeTimeUs, cancellation);
             }
 
-            _ = Task.Delay(wait, cancellation).ContinueWith(_ => _gapSignal.Writer.TryWrite(true), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            SignalAfter(wait, cancellation);
             return;
         }
 
@@ -444,6 +455,9 @@ internal sealed partial class SymbolFeed(
             await MarkIncompleteAsync(missing.AfterTimeUs, missing.BeforeTimeUs, missing.Count, cancellation);
         }
     }
+
+    private void SignalAfter(TimeSpan wait, CancellationToken cancellation) =>
+        _ = Task.Delay(wait, cancellation).ContinueWith(_ => _gapSignal.Writer.TryWrite(true), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
 
     /// <summary>
     /// Asks the venue for the trades after the last one held. With consecutive ids they are taken like live ones, so

@@ -3,8 +3,8 @@ namespace Candles.Ingest.Feeds;
 /// <summary>
 /// The gaps of one instrument whose REST fetch got no answer from the venue (an error, a timeout, a rate limit): each is
 /// fetched again after a wait that doubles from <paramref name="firstWait"/> up to 30 s, until <paramref name="retryFor"/>
-/// has passed since its first failure. A piece of a gap left by a partial fill keeps the gap's clock and wait. Used by one
-/// task (the feed's gap loop) only.
+/// has passed since its first failure. A piece of a gap left by a partial fill keeps the gap's clock and wait, and is
+/// given up with it. Used by one task (the feed's gap loop) only.
 /// </summary>
 internal sealed class UnansweredGaps(TimeSpan firstWait, TimeSpan retryFor)
 {
@@ -12,8 +12,9 @@ internal sealed class UnansweredGaps(TimeSpan firstWait, TimeSpan retryFor)
 
     private readonly List<Entry> _entries = [];
 
-    /// <summary>True while the gap (or the one it was cut from) waits for its next try.</summary>
-    public bool Waiting(MissingTrades gap, long nowMs) => Find(gap) is { } entry && entry.DueMs > nowMs;
+    /// <summary>How long the gap (or the one it was cut from) still waits for its next try; null: it is due.</summary>
+    public TimeSpan? WaitLeft(MissingTrades gap, long nowMs) =>
+        Find(gap) is { Expired: false } entry && entry.DueMs > nowMs ? TimeSpan.FromMilliseconds(entry.DueMs - nowMs) : null;
 
     /// <summary>
     /// A fetch of <paramref name="gap"/> got no answer: whether to try again, after how long, and whether it was the gap's
@@ -29,9 +30,10 @@ internal sealed class UnansweredGaps(TimeSpan firstWait, TimeSpan retryFor)
             _entries.Add(entry);
         }
 
-        if (nowMs - entry.SinceMs >= retryFor.TotalMilliseconds)
+        // Over: every piece of the gap is given up from now on, none starts a clock of its own.
+        if (entry.Expired || nowMs - entry.SinceMs >= retryFor.TotalMilliseconds)
         {
-            _entries.Remove(entry);
+            entry.Expired = true;
             return (false, TimeSpan.Zero, first);
         }
 
@@ -58,5 +60,7 @@ internal sealed class UnansweredGaps(TimeSpan firstWait, TimeSpan retryFor)
         public int Attempts { get; set; }
 
         public long DueMs { get; set; }
+
+        public bool Expired { get; set; }
     }
 }

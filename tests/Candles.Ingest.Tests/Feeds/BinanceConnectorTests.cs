@@ -129,6 +129,16 @@ public sealed class BinanceConnectorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AConnectionTheVenueNeverAnswersIsOpenedAgain()
+    {
+        // The first connection is accepted but its subscription never confirmed: it times out and another is opened.
+        _venue.SilentConnections = 1;
+        await using var feed = Connect(o => o.ResponseTimeout = TimeSpan.FromSeconds(1));
+        await FirstTradesAsync(10);
+        Assert.Equal(2, _venue.Connections);
+    }
+
+    [Fact]
     public async Task AnInstrumentThatLostItsDefinitionIsDefinedAgainAndGetsEveryTrade()
     {
         await using var feed = Connect();

@@ -65,18 +65,29 @@ public abstract class FakeVenue : IAsyncDisposable
         set => Volatile.Write(ref _restFailures, value);
     }
 
-    private bool TakeFailure()
+    private int _silentConnections;
+
+    /// <summary>The next this many WebSocket connections are accepted but never answered, as a venue that hangs does.</summary>
+    public int SilentConnections
+    {
+        get => Volatile.Read(ref _silentConnections);
+        set => Volatile.Write(ref _silentConnections, value);
+    }
+
+    private bool TakeFailure() => TakeOne(ref _restFailures);
+
+    private static bool TakeOne(ref int counter)
     {
         int left;
         do
         {
-            left = Volatile.Read(ref _restFailures);
+            left = Volatile.Read(ref counter);
             if (left <= 0)
             {
                 return false;
             }
         }
-        while (Interlocked.CompareExchange(ref _restFailures, left - 1, left) != left);
+        while (Interlocked.CompareExchange(ref counter, left - 1, left) != left);
         return true;
     }
 
@@ -231,7 +242,7 @@ public abstract class FakeVenue : IAsyncDisposable
 
         try
         {
-            await ReceiveAsync(session);
+            await ReceiveAsync(session, silent: TakeOne(ref _silentConnections));
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
         {
@@ -246,7 +257,7 @@ public abstract class FakeVenue : IAsyncDisposable
         }
     }
 
-    private async Task ReceiveAsync(FakeSession session)
+    private async Task ReceiveAsync(FakeSession session, bool silent)
     {
         var buffer = new byte[64 * 1024];
         while (session.Socket.State == WebSocketState.Open)
@@ -270,7 +281,7 @@ public abstract class FakeVenue : IAsyncDisposable
                 return;
             }
 
-            foreach (var answer in Answer(session, Encoding.UTF8.GetString(buffer, 0, result.Count)))
+            foreach (var answer in silent ? [] : Answer(session, Encoding.UTF8.GetString(buffer, 0, result.Count)))
             {
                 await session.SendAsync(answer);
             }
