@@ -18,7 +18,8 @@ internal sealed class UnansweredGaps(TimeSpan firstWait, TimeSpan retryFor)
 
     /// <summary>
     /// A fetch of <paramref name="gap"/> got no answer: whether to try again, after how long, and whether it was the gap's
-    /// first failure. Not again once the retry time has passed: the gap is then forgotten here.
+    /// first failure. Not again once the retry time has passed, for the gap and every piece of it, until nothing of it is
+    /// missing any more (<see cref="KeepOnly"/>).
     /// </summary>
     public (bool Again, TimeSpan Wait, bool First) Failed(MissingTrades gap, long nowMs)
     {

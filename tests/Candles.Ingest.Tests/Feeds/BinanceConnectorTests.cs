@@ -133,9 +133,10 @@ public sealed class BinanceConnectorTests : IAsyncLifetime
     {
         // The first connection is accepted but its subscription never confirmed: it times out and another is opened.
         _venue.SilentConnections = 1;
-        await using var feed = Connect(o => o.ResponseTimeout = TimeSpan.FromSeconds(1));
+        await using var feed = Connect(o => o.ResponseTimeout = TimeSpan.FromSeconds(2));
         await FirstTradesAsync(10);
-        Assert.Equal(2, _venue.Connections);
+        Assert.Equal(0, _venue.SilentConnections);
+        Assert.True(_venue.Connections >= 2, $"{_venue.Connections} connections");
     }
 
     [Fact]
