@@ -26,8 +26,8 @@ internal sealed class CorrectedDayKeep(TimeProvider clock, TimeSpan hold)
         }
     }
 
-    /// <summary>The holds as a checkpoint carries them.</summary>
-    public List<(long DayStartMs, long UntilMs)> Held() => [.. _untilMs.Select(h => (h.Key, h.Value))];
+    /// <summary>The holds as a checkpoint carries them; nothing allocated when there are none (every commit asks).</summary>
+    public IReadOnlyList<(long DayStartMs, long UntilMs)> Held() => _untilMs.Count == 0 ? [] : [.. _untilMs.Select(h => (h.Key, h.Value))];
 
     /// <summary>Lets the days whose hold is over go; the open time of the earliest day still kept (long.MinValue: none).</summary>
     public long KeptFromMs()

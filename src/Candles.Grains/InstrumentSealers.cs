@@ -25,7 +25,7 @@ internal sealed partial class InstrumentSealers(IGrainFactory grains, string ins
     }
 
     /// <summary>The holds, for the checkpoint of the next commit.</summary>
-    public List<(long DayStartMs, long UntilMs)> Held() => keep.Held();
+    public IReadOnlyList<(long DayStartMs, long UntilMs)> Held() => keep.Held();
 
     /// <summary>
     /// A new activation (after a crash, a move or a rest) takes over the holds its last commit carried (<paramref name="held"/>),

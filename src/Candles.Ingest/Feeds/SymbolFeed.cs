@@ -354,21 +354,7 @@ internal sealed partial class SymbolFeed(
             }
 
             var (fromUs, toUs) = (times[start], times[end]);
-            try
-            {
-                await CallAsync(token => target.MarkIncompleteAsync(_instrumentId, fromUs, toUs, token), cancellation);
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopping: what is not marked yet is kept, for a caller that runs this feed again.
-                lock (_lock)
-                {
-                    _offGridTimesUs.AddRange(times.Skip(start));
-                }
-
-                throw;
-            }
-
+            await CallAsync(token => target.MarkIncompleteAsync(_instrumentId, fromUs, toUs, token), cancellation);
             start = end + 1;
         }
     }

@@ -74,8 +74,6 @@ public abstract class FakeVenue : IAsyncDisposable
         set => Volatile.Write(ref _silentConnections, value);
     }
 
-    private bool TakeFailure() => TakeOne(ref _restFailures);
-
     private static bool TakeOne(ref int counter)
     {
         int left;
@@ -114,7 +112,7 @@ public abstract class FakeVenue : IAsyncDisposable
         {
             RestCalls.AddOrUpdate(context.Request.Path, 1, (_, n) => n + 1);
             if (context.Request.Path.Value?.Contains("trade", StringComparison.OrdinalIgnoreCase) == true
-                && !context.WebSockets.IsWebSocketRequest && TakeFailure())
+                && !context.WebSockets.IsWebSocketRequest && TakeOne(ref _restFailures))
             {
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 return;
