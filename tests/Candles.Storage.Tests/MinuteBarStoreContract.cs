@@ -151,25 +151,31 @@ public abstract class MinuteBarStoreContract
     public async Task AHistoryReadNeverPairsOneCommitsCheckpointWithAnotherCommitsBars()
     {
         // Commit k writes bar k and a checkpoint whose watermark is k: a consistent read holds exactly the bars of its
-        // checkpoint. A writer commits without pause, from the reader's first read on, while the reader reads.
+        // checkpoint. A writer commits from the reader's first read on, while the reader reads; after every 100th commit
+        // it waits until the reader has read once per 100 commits, so a busy machine cannot let it finish unread.
         var reading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reads = 0;
         var writer = Task.Run(async () =>
         {
             await reading.Task;
             for (var k = 1; k <= 2_000; k++)
             {
                 await CommitAsync([MinuteBar(T0 + (k * 60_000L), 100 + k)], Checkpoint(k));
+                while (k % 100 == 0 && Volatile.Read(ref reads) < k / 100)
+                {
+                    await Task.Delay(1);
+                }
+
                 await Task.Yield();
             }
         });
 
-        var reads = 0;
         var inconsistent = new List<string>();
         while (!writer.IsCompleted)
         {
             reading.TrySetResult();
             var (stored, bars) = await Store.LoadHistoryAsync(_instrument);
-            reads++;
+            Interlocked.Increment(ref reads);
             var accounted = stored.Checkpoint?.WatermarkUs ?? 0;
             if (bars.Count != accounted || (bars.Count > 0 && bars[^1].Candle.OpenTimeMs != T0 + (accounted * 60_000)))
             {
