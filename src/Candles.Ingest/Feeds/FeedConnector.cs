@@ -101,33 +101,61 @@ public sealed partial class FeedConnector(
                 var due = Task.Delay(lifetime, cancellation);
                 if (await Task.WhenAny(session.Reading, due) == due)
                 {
-                    // Replaced before the venue cuts it: the new connection reads before the old one closes.
+                    // Replaced before the venue cuts it: the new connection reads before the old one closes. Opening it
+                    // may take retries; if the old one ends before the new one is up, the trades between are caught up
+                    // from where each feed was when the replacement began.
                     await due;
+                    HoldPositions();
                     var next = await OpenAsync(url, subscribed, cancellation);
+                    var dropped = session.Reading.IsCompleted;
                     await session.DisposeAsync();
                     session = next;
-                    Counters.RolledOver();
+                    if (dropped)
+                    {
+                        Counters.Dropped();
+                        LogDroppedWhileReplaced(logger, venue.Name, url);
+                        Reconnected();
+                    }
+                    else
+                    {
+                        foreach (var feed in _feeds.Values)
+                        {
+                            feed.ReplacedWithoutGap();
+                        }
+
+                        Counters.RolledOver();
+                    }
+
                     continue;
                 }
 
                 Counters.Dropped();
                 LogDropped(logger, venue.Name, url);
-                foreach (var feed in _feeds.Values)
-                {
-                    feed.Disconnected();
-                }
-
+                HoldPositions();
                 await session.DisposeAsync();
                 session = await OpenAsync(url, subscribed, cancellation, probation: ReopenProbation);
-                foreach (var feed in _feeds.Values)
-                {
-                    feed.Reconnected();
-                }
+                Reconnected();
             }
         }
         finally
         {
             await session.DisposeAsync();
+        }
+    }
+
+    private void HoldPositions()
+    {
+        foreach (var feed in _feeds.Values)
+        {
+            feed.HoldPosition();
+        }
+    }
+
+    private void Reconnected()
+    {
+        foreach (var feed in _feeds.Values)
+        {
+            feed.Reconnected();
         }
     }
 
@@ -201,6 +229,9 @@ public sealed partial class FeedConnector(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Venue} connection to {Url} dropped; reconnecting")]
     private static partial void LogDropped(ILogger logger, string venue, Uri url);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Venue} connection to {Url} dropped before its replacement was up; catching up")]
+    private static partial void LogDroppedWhileReplaced(ILogger logger, string venue, Uri url);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Venue} sent a malformed message ({Bytes} bytes); skipped")]
     private static partial void LogMalformed(ILogger logger, string venue, int bytes);

@@ -77,15 +77,24 @@ internal sealed partial class SymbolFeed(
     }
 
     /// <summary>
-    /// The connection dropped: the last trade held now is where the catch-up starts once a new connection is up. Taken
-    /// before reopening, as live trades on the new connection move the last trade on before the catch-up runs, and a
-    /// venue without consecutive ids would never show the trades between as a gap.
+    /// The connection dropped, or may drop before its replacement is up: the last trade held now is where the catch-up
+    /// starts once a new connection is up. Taken before the new one opens, as its live trades move the last trade on
+    /// before the catch-up runs, and a venue without consecutive ids would never show the trades between as a gap.
     /// </summary>
-    public void Disconnected()
+    public void HoldPosition()
     {
         lock (_lock)
         {
             _heldAtDrop = _lastId is { } last ? (last, _lastTimeUs) : null;
+        }
+    }
+
+    /// <summary>The old connection lasted until its replacement was up: nothing to catch up.</summary>
+    public void ReplacedWithoutGap()
+    {
+        lock (_lock)
+        {
+            _heldAtDrop = null;
         }
     }
 
