@@ -23,6 +23,12 @@ public abstract class Venue
     /// <summary>When the venue cuts a connection by itself (Binance: 24 h); the connector replaces it before.</summary>
     public virtual TimeSpan? ConnectionLimit => null;
 
+    /// <summary>
+    /// REST requests a second one silo sends the venue at most, under its per-IP limit with room to spare: more wait their
+    /// turn, so a reconnect's catch-up of every symbol at once does not get the address banned.
+    /// </summary>
+    public abstract int RestRequestsPerSecond { get; }
+
     /// <summary>Trade ids of an instrument are consecutive integers, so a missing id is a missed trade.</summary>
     public virtual bool ContiguousTradeIds => false;
 

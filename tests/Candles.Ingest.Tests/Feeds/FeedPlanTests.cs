@@ -33,6 +33,7 @@ public class FeedPlanTests
     [InlineData("Stream", "Candles:Feeds:Binance:Stream must be trade or aggTrade, not 'depth'")]
     [InlineData("Coinbase", "Candles:Feeds:Coinbase:Instruments: 'BTCUSD' is not a Coinbase symbol")]
     [InlineData("OkxTrades", "Candles:Feeds:Okx:Stream must be trade or trades-all (every fill once), not 'trades'")]
+    [InlineData("RestRate", "Candles:Feeds:Bybit: BatchSize must be positive, MaxBackfillTrades, MaxStreamsPerConnection and RestRequestsPerSecond not negative")]
     public void BadSettingsAreRefusedNamingTheSetting(string what, string expected)
     {
         var options = new FeedOptions();
@@ -46,6 +47,7 @@ public class FeedPlanTests
             case "Stream": options.Binance.Stream = "depth"; break;
             case "Coinbase": options.Coinbase.Instruments = "BTCUSD"; break;
             case "OkxTrades": options.Okx.Stream = "trades"; break;
+            case "RestRate": options.Bybit.RestRequestsPerSecond = -1; break;
         }
 
         var problems = FeedPlan.Problems(options, keys);

@@ -2,6 +2,8 @@ using Candles.Ingest.Feeds;
 using Candles.Ingest.Feeds.Coinbase;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 
 namespace Candles.Grains.Feeds.Hosting;
@@ -19,13 +21,7 @@ public static class CandleFeedsSiloBuilderExtensions
         builder.Services.AddSingleton<IValidateOptions<FeedOptions>, FeedOptionsValidator>();
         foreach (var venue in Venues.All)
         {
-            builder.Services.AddHttpClient(FeedConnectors.HttpClientName(venue), (services, client) =>
-                {
-                    var options = services.GetRequiredService<IOptions<FeedOptions>>().Value.For(venue);
-                    client.BaseAddress = WithSlash(options.RestUrl is { } url ? new Uri(url) : venue.DefaultRestUrl);
-                    client.DefaultRequestHeaders.UserAgent.ParseAdd(CoinbaseVenue.UserAgent);
-                })
-                .AddStandardResilienceHandler();
+            builder.Services.AddVenueRestClient(venue);
         }
 
         builder.Services.AddSingleton<FeedConnectors>();
@@ -33,6 +29,29 @@ public static class CandleFeedsSiloBuilderExtensions
         builder.Services.AddHostedService<FeedSupervisor>();
         builder.Services.AddPlacementDirector<FeedSpreadPlacement, FeedSpreadPlacementDirector>();
         return builder;
+    }
+
+    /// <summary>
+    /// The venue's REST client (<see cref="FeedConnectors.HttpClientName"/>): its base address from the settings, the
+    /// standard resilience handler (retries with backoff honouring Retry-After, timeouts, circuit breaker), whose rate
+    /// limiter is the venue's token bucket shared by the silo's connectors (<see cref="VenueRestLimits"/>).
+    /// </summary>
+    public static IServiceCollection AddVenueRestClient(this IServiceCollection services, Venue venue)
+    {
+        services.TryAddSingleton<VenueRestLimits>();
+        services.AddHttpClient(FeedConnectors.HttpClientName(venue), (provider, client) =>
+            {
+                var options = provider.GetRequiredService<IOptions<FeedOptions>>().Value.For(venue);
+                client.BaseAddress = WithSlash(options.RestUrl is { } url ? new Uri(url) : venue.DefaultRestUrl);
+                client.DefaultRequestHeaders.UserAgent.ParseAdd(CoinbaseVenue.UserAgent);
+            })
+            .AddStandardResilienceHandler()
+            .Configure((options, provider) =>
+            {
+                var limiter = provider.GetRequiredService<VenueRestLimits>().For(venue);
+                options.RateLimiter.RateLimiter = arguments => limiter.AcquireAsync(1, arguments.Context.CancellationToken);
+            });
+        return services;
     }
 
     /// <summary>Relative paths resolve under the base address only if it ends with a slash.</summary>

@@ -25,6 +25,9 @@ public sealed class BinanceVenue : Venue
 
     public override int MaxStreamsPerConnection => 1024;
 
+    /// <summary>6,000 weight a minute per IP; <c>historicalTrades</c> weighs 25, so 4 a second is all of it.</summary>
+    public override int RestRequestsPerSecond => 3;
+
     public override TimeSpan? ConnectionLimit => TimeSpan.FromHours(24);
 
     public override bool ContiguousTradeIds => true;

@@ -25,6 +25,9 @@ public sealed class BybitVenue : Venue
 
     public override int MaxStreamsPerConnection => 200;
 
+    /// <summary>600 requests in 5 s per IP.</summary>
+    public override int RestRequestsPerSecond => 20;
+
     public override string? KeepAliveMessage => """{"op":"ping"}""";
 
     public override string? NormalizeSymbol(string symbol) =>

@@ -24,6 +24,9 @@ public sealed class CoinbaseVenue : Venue
 
     public override int MaxStreamsPerConnection => 100;
 
+    /// <summary>10 public requests a second per IP.</summary>
+    public override int RestRequestsPerSecond => 8;
+
     public override bool ContiguousTradeIds => true;
 
     public override string? NormalizeSymbol(string symbol) =>

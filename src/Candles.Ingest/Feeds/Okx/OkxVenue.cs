@@ -27,6 +27,9 @@ public sealed class OkxVenue : Venue
 
     public override int MaxStreamsPerConnection => 100;
 
+    /// <summary><c>history-trades</c> and <c>instruments</c>: 20 requests in 2 s per IP.</summary>
+    public override int RestRequestsPerSecond => 8;
+
     public override bool ContiguousTradeIds => true;
 
     public override string? KeepAliveMessage => "ping";

@@ -40,6 +40,15 @@ public sealed class VenueFeedOptions
     /// <summary>At most this many trades are fetched over REST for one gap; the rest is marked incomplete.</summary>
     public int MaxBackfillTrades { get; set; } = 100_000;
 
+    /// <summary>
+    /// REST requests a second this silo sends the venue at most (more wait their turn); 0 takes the venue's default, under
+    /// its per-IP limit. Silos that share an address share the venue's limit: divide it among them.
+    /// </summary>
+    public int RestRequestsPerSecond { get; set; }
+
+    /// <summary>The REST rate in use: the setting, or the venue's default.</summary>
+    public int RestRateFor(Venue venue) => RestRequestsPerSecond > 0 ? RestRequestsPerSecond : venue.RestRequestsPerSecond;
+
     /// <summary>At most this many ticks go to an instrument's grain in one call.</summary>
     public int BatchSize { get; set; } = 5_000;
 
