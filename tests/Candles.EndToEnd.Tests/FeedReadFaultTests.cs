@@ -54,12 +54,12 @@ public class FeedReadFaultTests(FaultyReadGateway server) : IClassFixture<Faulty
         await IngestAsync(server.Http, instrument, [(1, T0 + 10_000, "100.00", "1.000", "buy")]);
         await using var client = await LiveClient.ConnectAsync(server.WebSocketAddress);
         await client.SendAsync(new { op = "subscribe", id = "f", instrument, tf = "1m", history = 10, footprint = true, step = "0.01" });
-        Assert.True(await client.UntilAsync(c => c.Snapshots == 1, TimeSpan.FromSeconds(10)), "no snapshot");
+        Assert.True(await client.UntilAsync(c => c.Snapshots == 1, TimeSpan.FromSeconds(30)), "no snapshot");
 
         server.Filter.FailNext();
         await IngestAsync(server.Http, instrument, [(2, T0 + 20_000, "101.00", "2.000", "sell")]);
         Assert.True(
-            await client.UntilAsync(c => c.Bars["\"f\""][T0].GetProperty("n").GetInt64() == 2, TimeSpan.FromSeconds(10)),
+            await client.UntilAsync(c => c.Bars["\"f\""][T0].GetProperty("n").GetInt64() == 2, TimeSpan.FromSeconds(30)),
             $"the change whose read failed never reached the client (reads failed: {server.Filter.Fired})");
         Assert.Equal(1, server.Filter.Fired);
         Assert.Equal(2, client.Snapshots);
@@ -68,7 +68,7 @@ public class FeedReadFaultTests(FaultyReadGateway server) : IClassFixture<Faulty
 
         // Live updates go on after the new snapshot, in sequence.
         await IngestAsync(server.Http, instrument, [(3, T0 + 30_000, "102.00", "1.000", "buy")]);
-        Assert.True(await client.UntilAsync(c => c.Bars["\"f\""][T0].GetProperty("n").GetInt64() == 3, TimeSpan.FromSeconds(10)), "no update after the snapshot");
+        Assert.True(await client.UntilAsync(c => c.Bars["\"f\""][T0].GetProperty("n").GetInt64() == 3, TimeSpan.FromSeconds(30)), "no update after the snapshot");
         Assert.Equal(2, client.Snapshots);
         var sequences = client.Sequences["\"f\""];
         Assert.Equal(Enumerable.Range(1, sequences.Count).Select(i => (long)i), sequences);
@@ -82,13 +82,13 @@ public class FeedReadFaultTests(FaultyReadGateway server) : IClassFixture<Faulty
         await IngestAsync(server.Http, instrument, [(1, T0 + 10_000, "100.00", "1.000", "buy"), (2, T0 + (40 * 60_000), "101.00", "1.000", "buy")]);
         await using var client = await LiveClient.ConnectAsync(server.WebSocketAddress);
         await client.SendAsync(new { op = "subscribe", id = "a", instrument, tf = "1m", history = 100, footprint = true, step = "0.01" });
-        Assert.True(await client.UntilAsync(c => c.Snapshots == 1, TimeSpan.FromSeconds(10)), "no snapshot");
+        Assert.True(await client.UntilAsync(c => c.Snapshots == 1, TimeSpan.FromSeconds(30)), "no snapshot");
 
         // One batch: a late trade of minute 0 and a live one of minute 40, 40 bars apart.
         server.Filter.Reads.Clear();
         await IngestAsync(server.Http, instrument, [(3, T0 + 20_000, "99.00", "1.000", "sell"), (4, T0 + (40 * 60_000) + 5_000, "102.00", "1.000", "buy")]);
         Assert.True(
-            await client.UntilAsync(c => c.Bars["\"a\""][T0].GetProperty("n").GetInt64() == 2 && c.Bars["\"a\""][T0 + (40 * 60_000)].GetProperty("n").GetInt64() == 2, TimeSpan.FromSeconds(10)),
+            await client.UntilAsync(c => c.Bars["\"a\""][T0].GetProperty("n").GetInt64() == 2 && c.Bars["\"a\""][T0 + (40 * 60_000)].GetProperty("n").GetInt64() == 2, TimeSpan.FromSeconds(30)),
             "the correction or the live update never arrived");
         Assert.Equal(1, client.Snapshots);
         Assert.Equal(["99.00", "100.00"], client.Bars["\"a\""][T0].GetProperty("levels").EnumerateArray().Select(l => l.GetProperty("p").GetString()));

@@ -11,7 +11,7 @@ public sealed class TightGateway() : RunningService(Settings)
     internal static readonly string[] Settings =
     [
         "--Candles:Gateway:MaxSubscriptionsPerConnection=3", "--Candles:Gateway:MaxUpdatesPerSecond=0",
-        "--Candles:Gateway:FeedCheckPeriod=00:00:01", "--Candles:Gateway:MaxClientMessageBytes=1024", "--Candles:Gateway:ClientMaxLag=00:00:03", "--Candles:Gateway:SlowClientGrace=00:00:10",
+        "--Candles:Gateway:FeedCheckPeriod=00:00:02", "--Candles:Gateway:MaxClientMessageBytes=1024", "--Candles:Gateway:ClientMaxLag=00:00:30", "--Candles:Gateway:SlowClientGrace=00:00:10",
         "--Candles:Gateway:ClientQueueLimit=500",
     ];
 }
@@ -57,7 +57,7 @@ public class WebSocketProtocolTests(TightGateway server) : IClassFixture<TightGa
 
         // A trade in the next minute closes the first bar, then the new one is live.
         await IngestAsync(server.Http, instrument, [(4, T0 + 70_000, "102.00", "1.000", "buy")]);
-        Assert.True(await client.UntilAsync(c => c.Bars["1"].ContainsKey(T0 + 60_000), TimeSpan.FromSeconds(10)));
+        Assert.True(await client.UntilAsync(c => c.Bars["1"].ContainsKey(T0 + 60_000), TimeSpan.FromSeconds(30)));
         var bars = client.Messages.Where(m => m.TryGetProperty("candle", out _)).Select(m => (Type: m.GetProperty("type").GetString(), Bar: Bar(m))).ToList();
         var close = bars.FindIndex(b => b.Bar == (T0, 2L, true, 0));
         Assert.True(close >= 0 && close < bars.FindIndex(b => b.Bar.T == T0 + 60_000), "the close of the first bar comes before the next bar's update");
@@ -65,7 +65,7 @@ public class WebSocketProtocolTests(TightGateway server) : IClassFixture<TightGa
 
         // A late trade of the closed minute corrects it.
         await IngestAsync(server.Http, instrument, [(3, T0 + 30_000, "99.00", "1.000", "sell")]);
-        Assert.True(await client.UntilAsync(c => c.Bars["1"][T0].GetProperty("rev").GetInt32() == 1, TimeSpan.FromSeconds(10)));
+        Assert.True(await client.UntilAsync(c => c.Bars["1"][T0].GetProperty("rev").GetInt32() == 1, TimeSpan.FromSeconds(30)));
         var correction = client.Messages.Last(m => m.TryGetProperty("candle", out var c) && c.GetProperty("t").GetInt64() == T0);
         Assert.Equal("correction", correction.GetProperty("type").GetString());
         Assert.Equal((T0, 3L, true, 1), Bar(correction));
@@ -86,7 +86,7 @@ public class WebSocketProtocolTests(TightGateway server) : IClassFixture<TightGa
         // Minute 0 closes at 01:10, nothing trades until 07:00: the 5m bar [00:00, 05:00) still closes.
         await IngestAsync(server.Http, instrument, [(2, T0 + 70_000, "100.00", "1.000", "buy")]);
         await IngestAsync(server.Http, instrument, [(3, T0 + 420_000, "100.00", "1.000", "buy")]);
-        Assert.True(await client.UntilAsync(c => c.Bars["\"five\""].TryGetValue(T0, out var b) && b.GetProperty("closed").GetBoolean(), TimeSpan.FromSeconds(10)));
+        Assert.True(await client.UntilAsync(c => c.Bars["\"five\""].TryGetValue(T0, out var b) && b.GetProperty("closed").GetBoolean(), TimeSpan.FromSeconds(30)));
         Assert.Equal(2, client.Bars["\"five\""][T0].GetProperty("n").GetInt64());
         Assert.False(client.Bars["\"five\""][T0 + 300_000].GetProperty("closed").GetBoolean());
         AssertContiguous(client, "\"five\"");
@@ -107,7 +107,7 @@ public class WebSocketProtocolTests(TightGateway server) : IClassFixture<TightGa
         Assert.Equal(["100.00:1.000:2.000", "101.00:1.000:0.000"], bar.GetProperty("levels").EnumerateArray().Select(l => $"{l.GetProperty("p").GetString()}:{l.GetProperty("bv").GetString()}:{l.GetProperty("sv").GetString()}"));
 
         await IngestAsync(server.Http, instrument, [(4, T0 + 4_000, "102.50", "3.000", "buy")]);
-        Assert.True(await client.UntilAsync(c => c.Bars["7"][T0].GetProperty("n").GetInt64() == 4, TimeSpan.FromSeconds(10)));
+        Assert.True(await client.UntilAsync(c => c.Bars["7"][T0].GetProperty("n").GetInt64() == 4, TimeSpan.FromSeconds(30)));
         var update = client.Bars["7"][T0];
 
         // POC ties (3.000 at 100 and at 102) go to the lower price; delta is 5 bought minus 2 sold.
@@ -187,7 +187,7 @@ public class WebSocketProtocolTests(TightGateway server) : IClassFixture<TightGa
         await IngestAsync(server.Http, instrument, [(2, T0 + 1_000, "101.00", "1.000", "buy")]);
         foreach (var client in clients)
         {
-            Assert.True(await client.UntilAsync(c => c.Bars["1"][T0].GetProperty("n").GetInt64() == 2, TimeSpan.FromSeconds(10)));
+            Assert.True(await client.UntilAsync(c => c.Bars["1"][T0].GetProperty("n").GetInt64() == 2, TimeSpan.FromSeconds(30)));
         }
 
         // One unsubscribes, the others leave by closing: the grain stops pushing to this process with the last.
@@ -214,7 +214,7 @@ public class WebSocketProtocolTests(TightGateway server) : IClassFixture<TightGa
         await grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
         await IngestAsync(server.Http, instrument, [(2, T0 + 1_000, "101.00", "1.000", "sell")]);
 
-        Assert.True(await client.UntilAsync(c => c.Snapshots >= 2 && c.Bars["1"][T0].GetProperty("n").GetInt64() == 2, TimeSpan.FromSeconds(20)), "no fresh snapshot after the gap");
+        Assert.True(await client.UntilAsync(c => c.Snapshots >= 2 && c.Bars["1"][T0].GetProperty("n").GetInt64() == 2, TimeSpan.FromSeconds(60)), "no fresh snapshot after the gap");
         AssertContiguous(client, "1");
     }
 
@@ -233,18 +233,18 @@ public class WebSocketProtocolTests(TightGateway server) : IClassFixture<TightGa
         await grain.Cast<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
 
         await IngestAsync(server.Http, instrument, [(2, T0 + 1_000, "101.00", "1.000", "sell")]);
-        Assert.True(await client.UntilAsync(c => c.Snapshots >= 2 && c.Bars["1"][T0].GetProperty("n").GetInt64() == 2, TimeSpan.FromSeconds(20)), "no snapshot after the lost subscription");
+        Assert.True(await client.UntilAsync(c => c.Snapshots >= 2 && c.Bars["1"][T0].GetProperty("n").GetInt64() == 2, TimeSpan.FromSeconds(60)), "no snapshot after the lost subscription");
 
         // And the grain pushes to it again.
         await IngestAsync(server.Http, instrument, [(3, T0 + 2_000, "102.00", "1.000", "sell")]);
-        Assert.True(await client.UntilAsync(c => c.Bars["1"][T0].GetProperty("n").GetInt64() == 3, TimeSpan.FromSeconds(10)));
+        Assert.True(await client.UntilAsync(c => c.Bars["1"][T0].GetProperty("n").GetInt64() == 3, TimeSpan.FromSeconds(30)));
         Assert.Equal(1, await grain.GetFollowerCount());
         AssertContiguous(client, "1");
     }
 
     private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline && !await condition())
         {
             await Task.Delay(50);

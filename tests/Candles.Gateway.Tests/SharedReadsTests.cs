@@ -17,9 +17,17 @@ public class SharedReadsTests
             return new SharedReads.SharedRead([1, 2, 3], null);
         }
 
-        var same = Enumerable.Range(0, 50).Select(_ => Task.Run(() => reads.ReadAsync("footprint|A", Slow))).ToList();
-        var other = Task.Run(() => reads.ReadAsync("footprint|B", Slow));
-        while (Volatile.Read(ref produced) < 2)
+        // Each caller's read is in flight once ReadAsync returns (it awaits the shared read); all 51 are before the release.
+        var started = 0;
+        Task<SharedReads.SharedRead> Start(string key) => Task.Run(() =>
+        {
+            var read = reads.ReadAsync(key, Slow);
+            Interlocked.Increment(ref started);
+            return read;
+        });
+        var same = Enumerable.Range(0, 50).Select(_ => Start("footprint|A")).ToList();
+        var other = Start("footprint|B");
+        while (Volatile.Read(ref started) < 51)
         {
             await Task.Delay(5);
         }

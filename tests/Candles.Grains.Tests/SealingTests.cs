@@ -189,7 +189,7 @@ public class SealingTests(ClusterFixture fixture)
 
         // The sealer comes back when the day has ended, not every minute: each check woke the instrument, whose wake-up
         // sent a watermark minute, which started the checking again, so its grains never rested.
-        var check = await CheckAsync(id, "UTC");
+        var check = await CheckWhenAsync(id, "UTC", c => c is not null && c.StartAt >= midnight.UtcDateTime);
         Assert.True(check is { } c && c.StartAt >= midnight.UtcDateTime, $"the sealer checks again at {check?.StartAt:O}, before the day ends");
 
         // The grains rest (deactivated here, as the idle collection does); when the check comes due it wakes the
@@ -205,7 +205,7 @@ public class SealingTests(ClusterFixture fixture)
         var monthEnd = new DateTimeOffset(tradeDay.Year, tradeDay.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1);
         foreach (var (end, timeframe) in new[] { (weekEnd, "1w"), (monthEnd, "1M") }.OrderBy(p => p.Item1))
         {
-            var waiting = await CheckAsync(id, "UTC");
+            var waiting = await CheckWhenAsync(id, "UTC", w => w is not null && w.StartAt >= end.UtcDateTime);
             Assert.True(waiting is { } w && w.StartAt >= end.UtcDateTime, $"the sealer checks again at {waiting?.StartAt:O}, not once the {timeframe} has ended");
             await RestAsync(grain, id);
             await MinutesPassAsync(end, 0, 3);
@@ -215,7 +215,7 @@ public class SealingTests(ClusterFixture fixture)
 
         // Then nothing is left to check, and the instrument's watermark minutes do not start it again.
         await MinutesPassAsync(new[] { weekEnd, monthEnd }.Max(), 4, 8);
-        Assert.Null(await CheckAsync(id, "UTC"));
+        Assert.Null(await CheckWhenAsync(id, "UTC", c => c is null));
     }
 
     [Fact]
@@ -227,12 +227,12 @@ public class SealingTests(ClusterFixture fixture)
         await TradeAtAsync(grain, 2, midnight.AddHours(9));
         await SealedAsync(id, "1d", "UTC", 1);
         await MinutesPassAsync(midnight.AddHours(9), 1, 3);
-        Assert.True((await CheckAsync(id, "UTC"))?.StartAt >= midnight.AddDays(1).UtcDateTime, "the sealer does not wait for the day's end");
+        Assert.True((await CheckWhenAsync(id, "UTC", c => c?.StartAt >= midnight.AddDays(1).UtcDateTime))?.StartAt >= midnight.AddDays(1).UtcDateTime, "the sealer does not wait for the day's end");
 
         // A late trade of yesterday: the instrument asks its sealers to check within a period before it commits it, so
         // the day is re-sealed even if the stream message carrying the correction is lost.
         Assert.Equal(1, (await grain.Ingest([new Tick(3, midnight.AddHours(-14).ToUnixTimeMilliseconds() * 1000, 101, 1, AggressorSide.Buy)], live: true)).Amended);
-        var soon = await CheckAsync(id, "UTC");
+        var soon = await CheckWhenAsync(id, "UTC", c => c?.StartAt <= fixture.Clock.GetUtcNow().AddMinutes(1).UtcDateTime);
         Assert.True(soon?.StartAt <= fixture.Clock.GetUtcNow().AddMinutes(1).UtcDateTime, $"the sealer checks again at {soon?.StartAt:O}, not within a period");
         await fixture.SealedAsync(id, "1d", "UTC", bars => bars[0].Candle.Revision == 1);
 
@@ -276,12 +276,17 @@ public class SealingTests(ClusterFixture fixture)
         }
     }
 
-    /// <summary>The sealer's check reminder as the reminder table holds it, or null.</summary>
-    private async Task<ReminderEntry?> CheckAsync(string instrument, string zone)
+    /// <summary>
+    /// The sealer's check reminder as the reminder table holds it, or null, once it is as expected or the wait is over
+    /// (the grains act on the clock's last step asynchronously; with the clock standing still, a wrong row stays wrong).
+    /// </summary>
+    private async Task<ReminderEntry?> CheckWhenAsync(string instrument, string zone, Func<ReminderEntry?, bool> expected)
     {
         var table = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IReminderTable>();
-        var rows = await table.ReadRows(fixture.Grains.GetGrain<IPeriodGrain>(GrainKeys.Period(instrument, zone)).GetGrainId());
-        return rows.Reminders.SingleOrDefault();
+        var grainId = fixture.Grains.GetGrain<IPeriodGrain>(GrainKeys.Period(instrument, zone)).GetGrainId();
+        ReminderEntry? entry = null;
+        await ClusterFixture.EventuallyAsync(async () => expected(entry = (await table.ReadRows(grainId)).Reminders.SingleOrDefault()));
+        return entry;
     }
 
     /// <summary>A live trade at <paramref name="at"/>, the clock just after it.</summary>

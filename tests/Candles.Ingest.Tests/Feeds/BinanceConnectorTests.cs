@@ -65,12 +65,13 @@ public sealed class BinanceConnectorTests : IAsyncLifetime
     public async Task AnswersTheVenuesPingsAndKeepsItsConnection()
     {
         await _venue.DisposeAsync();
-        await StartVenueAsync(new FakeBinance { ServerPingInterval = TimeSpan.FromMilliseconds(100) });
+        await StartVenueAsync(new FakeBinance { ServerPingInterval = TimeSpan.FromMilliseconds(200), ServerPingTimeout = TimeSpan.FromSeconds(1.5) });
         await using var feed = Connect();
         Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never subscribed");
 
-        // Thirty ping rounds: a connection that did not answer would be aborted after the second.
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // 25 ping rounds: a connection that did not answer would be aborted within 1.7 s (a busy machine may stall the
+        // answer for a moment, so the venue here waits longer than the interval).
+        await Task.Delay(TimeSpan.FromSeconds(5));
         await _venue.PublishAsync(Trades(0, 10));
 
         Assert.True(await UntilAsync(() => _target.Count == 10), $"{_target.Count} of 10 ticks arrived");
@@ -100,6 +101,10 @@ public sealed class BinanceConnectorTests : IAsyncLifetime
         await TradeThenDropAsync(300);
         _venue.Happen(Trades(300, 2_500));
         Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never reconnected");
+
+        // The catch-up once the new connection has lasted its probation fetches them; live trades wait for it, else a
+        // late catch-up fetches some of those too and the pages are not the three below.
+        Assert.True(await UntilAsync(() => feed.Connector.Counters.Snapshot().Backfilled >= 2_500), $"{feed.Connector.Counters.Snapshot().Backfilled} of 2500 backfilled");
         await _venue.PublishAsync(Trades(2_800, 200));
 
         Assert.True(await UntilAsync(() => _target.Count == 3_000), $"{_target.Count} of 3000 ticks arrived");
@@ -174,7 +179,7 @@ public sealed class BinanceConnectorTests : IAsyncLifetime
 
         // Marked at the first failure, but not given up: fetched again, with waits, until the three seconds are over.
         Assert.True(await UntilAsync(() => !_target.Incomplete.IsEmpty, TimeSpan.FromSeconds(30)), "no span was marked incomplete");
-        var markedAt = Environment.TickCount64;
+        var markedAt = _target.FirstMarkedAtMs;
         Assert.Equal(0, feed.Connector.Counters.Snapshot().Unfilled);
         Assert.True(await UntilAsync(() => feed.Connector.Counters.Snapshot().Unfilled == 50, TimeSpan.FromSeconds(30)), "the gap was never given up");
         Assert.True(Environment.TickCount64 - markedAt >= 2_000, $"given up {Environment.TickCount64 - markedAt} ms after the first failure");
@@ -278,10 +283,14 @@ public sealed class BinanceConnectorTests : IAsyncLifetime
         }
 
         Assert.True(await UntilAsync(() => _target.Count == 600), $"{_target.Count} of 600 ticks arrived");
+
+        // Stopped first: a replacement the venue has accepted is counted as a rollover only once confirmed, and one may
+        // be under way when stopped, so one connection more than the rollovers may have been opened; a leak is more.
+        await feed.StopAsync();
         var status = feed.Connector.Counters.Snapshot();
         Assert.True(status.Rollovers >= 2, $"{status.Rollovers} rollovers");
         Assert.Equal((0L, 0L, 0), (status.Backfilled, status.Drops, _target.Duplicates));
-        Assert.Equal(status.Rollovers + 1, _venue.Connections);
+        Assert.InRange(_venue.Connections, status.Rollovers + 1, status.Rollovers + 2);
     }
 
     [Fact]
@@ -341,9 +350,11 @@ public sealed class BinanceConnectorTests : IAsyncLifetime
 
         await using var feed = Connect();
         Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never subscribed");
-        await _venue.PublishAsync(Trades(250, 10));
 
-        // 200..249 happened while no connector ran: the first live trade shows them missing.
+        // 200..249 happened while no connector ran: the catch-up from the instrument's last trade fetches them, and the
+        // hole 100..109 is fetched too, before live trades come (else the catch-up may fetch those as well).
+        Assert.True(await UntilAsync(() => feed.Connector.Counters.Snapshot().Backfilled >= 60), $"{feed.Connector.Counters.Snapshot().Backfilled} of 60 backfilled");
+        await _venue.PublishAsync(Trades(250, 10));
         Assert.True(await UntilAsync(() => _target.Count == 260), $"{_target.Count} of 260 ticks arrived");
         Assert.Equal(60, feed.Connector.Counters.Snapshot().Backfilled);
         Assert.Equal(0, _target.Duplicates);

@@ -17,7 +17,7 @@ internal sealed class FeedHarness : IAsyncDisposable
             WebSocketUrl = fake.WebSocketUrl.ToString(),
             RestUrl = fake.RestUrl.ToString(),
             GapWait = TimeSpan.FromMilliseconds(200),
-            ResponseTimeout = TimeSpan.FromSeconds(5),
+            ResponseTimeout = TimeSpan.FromSeconds(30),
         };
         configure?.Invoke(Options);
         _rest = new HttpClient { BaseAddress = fake.RestUrl };

@@ -20,6 +20,11 @@ internal sealed class RecordingTarget : ITickTarget
 
     public ConcurrentQueue<(string Instrument, long FromUs, long ToUs)> Incomplete { get; } = new();
 
+    private long _firstMarkedAtMs = long.MinValue;
+
+    /// <summary>When the first span was marked (<see cref="Environment.TickCount64"/>), or <see cref="long.MinValue"/>.</summary>
+    public long FirstMarkedAtMs => Interlocked.Read(ref _firstMarkedAtMs);
+
     public int Duplicates;
 
     public int Calls;
@@ -119,6 +124,7 @@ internal sealed class RecordingTarget : ITickTarget
 
     public Task MarkIncompleteAsync(string instrument, long fromUs, long toUs, CancellationToken cancellation)
     {
+        Interlocked.CompareExchange(ref _firstMarkedAtMs, Environment.TickCount64, long.MinValue);
         Incomplete.Enqueue((instrument, fromUs, toUs));
         return Task.CompletedTask;
     }

@@ -28,8 +28,11 @@ public abstract class FakeVenue : IAsyncDisposable
     /// <summary>Trades with lower ids are no longer served over REST (the venue's history does not reach back that far).</summary>
     public long RestFloorId { get; set; } = long.MinValue;
 
-    /// <summary>WebSocket ping frames every this long, and a connection that does not answer within twice it is aborted.</summary>
+    /// <summary>WebSocket ping frames every this long, and a connection that does not answer within <see cref="ServerPingTimeout"/> is aborted.</summary>
     public TimeSpan? ServerPingInterval { get; init; }
+
+    /// <summary>How long a ping may go unanswered; default twice the interval.</summary>
+    public TimeSpan? ServerPingTimeout { get; init; }
 
     /// <summary>The venue closes a connection that sent no application ping for this long (Bybit, OKX).</summary>
     public TimeSpan? ClientPingRequiredWithin { get; init; }
@@ -104,7 +107,7 @@ public abstract class FakeVenue : IAsyncDisposable
         if (ServerPingInterval is { } interval)
         {
             options.KeepAliveInterval = interval;
-            options.KeepAliveTimeout = interval * 2;
+            options.KeepAliveTimeout = ServerPingTimeout ?? interval * 2;
         }
 
         _app.UseWebSockets(options);
