@@ -146,12 +146,12 @@ public class FoldedCompositionTests(ShortRetentionService server) : IClassFixtur
 
     /// <summary>Until the grain pushed what an ingest changed (its pushes are one-way), so a read after it is answered from the folded candles.</summary>
     private static async Task PushedAsync(RecordingObserver follower, int pushesBefore) =>
-        Assert.True(await Eventually.UntilAsync(() => follower.Messages.Count > pushesBefore, TimeSpan.FromSeconds(10)), "the grain pushed nothing");
+        Assert.True(await Eventually.UntilAsync(() => follower.Messages.Count > pushesBefore, TimeSpan.FromSeconds(30)), "the grain pushed nothing");
 
-    /// <summary>The grain's answer against a composition from scratch: equal within 10 s, else the last pair.</summary>
+    /// <summary>The grain's answer against a composition from scratch: equal within 30 s, else the last pair.</summary>
     private async Task<(List<Bar> Served, List<Bar> Expected)> UntilEqualAsync(string instrument, ITimeframeGrain grain, BarSchedule schedule)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
             var (served, expected) = await CompareAsync(instrument, grain, schedule);

@@ -58,13 +58,13 @@ public class MinuteReadRaceTests(GatedReadService server) : IClassFixture<GatedR
 
         // Minute 0 closed by a flush: no live minute.
         await IngestAsync(server.Http, instrument, [(2, T0 + 20_000, "101.00", "1.000", "buy")], flush: true);
-        Assert.True(await Eventually.UntilAsync(() => Trades(follower, T0).Contains(2), TimeSpan.FromSeconds(10)), "the flush was never pushed");
+        Assert.True(await Eventually.UntilAsync(() => Trades(follower, T0).Contains(2), TimeSpan.FromSeconds(30)), "the flush was never pushed");
 
         // A late trade of minute 0 makes the grain read everything again; its read of the minutes is held while minute
         // 1 opens (3 trades) and closes (a trade of minute 2).
         server.Filter.Arm();
         await IngestAsync(server.Http, instrument, [(3, T0 + 30_000, "99.00", "1.000", "sell")]);
-        await server.Filter.Paused.WaitAsync(TimeSpan.FromSeconds(10));
+        await server.Filter.Paused.WaitAsync(TimeSpan.FromSeconds(30));
 
         // Apart by more than the instrument's coalescing of live updates (100 ms), so minute 1's update is a message.
         await Task.Delay(300);
@@ -75,7 +75,7 @@ public class MinuteReadRaceTests(GatedReadService server) : IClassFixture<GatedR
 
         // A trade of the next 5m bar, whose message comes after them all: once it is pushed, so is everything before it.
         await IngestAsync(server.Http, instrument, [(8, T0 + 301_000, "105.00", "1.000", "buy")]);
-        Assert.True(await Eventually.UntilAsync(() => Trades(follower, T0 + 300_000).Count > 0, TimeSpan.FromSeconds(10)), "the next bar was never pushed");
+        Assert.True(await Eventually.UntilAsync(() => Trades(follower, T0 + 300_000).Count > 0, TimeSpan.FromSeconds(30)), "the next bar was never pushed");
 
         // 7 trades in the 5m bar, never more in any push.
         var updates = Trades(follower, T0);

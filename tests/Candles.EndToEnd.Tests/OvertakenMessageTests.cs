@@ -58,9 +58,9 @@ public class OvertakenMessageTests(TrappingGateway server) : IClassFixture<Trapp
         await IngestAsync(server.Http, instrument, [(4, T0 + 80_000, "102.00", "1.000", "buy")]);
 
         // Once trade 4's update is out (the instrument coalesces live updates for 100 ms), so each is a message of its own.
-        Assert.True(await Eventually.UntilAsync(() => server.Filter.Held.Count == 3, TimeSpan.FromSeconds(10)), $"{server.Filter.Held.Count} messages held");
+        Assert.True(await Eventually.UntilAsync(() => server.Filter.Held.Count == 3, TimeSpan.FromSeconds(30)), $"{server.Filter.Held.Count} messages held");
         await IngestAsync(server.Http, instrument, [(5, T0 + 90_000, "103.00", "1.000", "buy")]);
-        Assert.True(await Eventually.UntilAsync(() => server.Filter.Held.Count == 4, TimeSpan.FromSeconds(10)), $"{server.Filter.Held.Count} messages held");
+        Assert.True(await Eventually.UntilAsync(() => server.Filter.Held.Count == 4, TimeSpan.FromSeconds(30)), $"{server.Filter.Held.Count} messages held");
         server.Filter.Disarm();
         var held = server.Filter.Held.ToList();
         Assert.True(held.Count == 4, $"{held.Count} messages held: " + string.Join(" | ", held.Select(m => $"{m.Sequence}: " + string.Join(", ", m.Events.Select(e => $"{e.Kind} {e.Bar.Candle.OpenTimeMs - T0} n={e.Bar.Candle.Trades}")))));
@@ -76,7 +76,7 @@ public class OvertakenMessageTests(TrappingGateway server) : IClassFixture<Trapp
         // A last trade, whose message comes after them all: once its update is pushed, so is everything before it.
         await IngestAsync(server.Http, instrument, [(6, T0 + 95_000, "103.00", "1.000", "buy")]);
         Assert.True(
-            await Eventually.UntilAsync(() => recorder.Messages.SelectMany(m => m.Events).Any(e => e.Bar.Candle.OpenTimeMs == T0 + 60_000 && e.Bar.Candle.Trades == 4), TimeSpan.FromSeconds(10)),
+            await Eventually.UntilAsync(() => recorder.Messages.SelectMany(m => m.Events).Any(e => e.Bar.Candle.OpenTimeMs == T0 + 60_000 && e.Bar.Candle.Trades == 4), TimeSpan.FromSeconds(30)),
             "the last trade's update never came");
         var liveUpdates = recorder.Messages.SelectMany(m => m.Events)
             .Where(e => e.Kind == BarEventKind.Update && e.Bar.Candle.OpenTimeMs == T0 + 60_000)

@@ -124,7 +124,7 @@ public sealed class RollingUpdateTests(ITestOutputHelper output) : IAsyncLifetim
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"gateway stopped in {gatewayStopped.TotalSeconds:F1} s"));
         foreach (var client in _clients)
         {
-            Assert.True(await client.ClosedByServerAsync(TimeSpan.FromSeconds(5)), "a client was not closed by the gateway");
+            Assert.True(await client.ClosedByServerAsync(TimeSpan.FromSeconds(30)), "a client was not closed by the gateway");
             Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.EndpointUnavailable, client.CloseStatus);
             Assert.Contains("reconnect", client.CloseReason, StringComparison.Ordinal);
         }

@@ -51,7 +51,7 @@ public sealed class SimulatedFeedRestartTests : IDisposable
         // The new process's trades are taken, at once: were its ids those the instrument holds, they would be dropped
         // as duplicates for as long as the first process ran.
         Assert.True(
-            await Eventually.UntilAsync(async () => (await BarsAsync(http)).Sum(b => b.N) >= tradesHeld + 50, TimeSpan.FromSeconds(10)),
+            await Eventually.UntilAsync(async () => (await BarsAsync(http)).Sum(b => b.N) >= tradesHeld + 50, TimeSpan.FromSeconds(30)),
             $"the restarted feed's trades were not taken: {tradesHeld} trades held, {(await BarsAsync(http)).Sum(b => b.N)} ten seconds later");
 
         // Nothing was written behind the watermark: the bars read before the kill are as they were (the last one was

@@ -75,7 +75,7 @@ public class SnapshotSizeTests(SmallAnswersGateway server) : IClassFixture<Small
 
         // Live updates reach the new subscription.
         await IngestAsync(server.Http, instrument, [(11, T0 + 250_000, "100.01", "1.000", "buy")]);
-        Assert.True(await client.UntilAsync(c => c.Bars["\"fp\""][T0 + 240_000].GetProperty("n").GetInt64() == 3, TimeSpan.FromSeconds(10)), "no live update");
+        Assert.True(await client.UntilAsync(c => c.Bars["\"fp\""][T0 + 240_000].GetProperty("n").GetInt64() == 3, TimeSpan.FromSeconds(30)), "no live update");
     }
 
     [Fact]

@@ -98,7 +98,7 @@ public sealed class RedisServer : IDisposable
 
     private static void WaitUntil(Func<bool> condition, string what)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!condition())
         {
             if (DateTime.UtcNow > deadline)
@@ -112,7 +112,7 @@ public sealed class RedisServer : IDisposable
 
     private void WaitUntilListening()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited)
