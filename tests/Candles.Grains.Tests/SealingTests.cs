@@ -216,6 +216,8 @@ public class SealingTests(ClusterFixture fixture)
         // Then nothing is left to check, and the instrument's watermark minutes do not start it again.
         await MinutesPassAsync(new[] { weekEnd, monthEnd }.Max(), 4, 8);
         Assert.Null(await CheckWhenAsync(id, "UTC", c => c is null));
+        await MinutesPassAsync(new[] { weekEnd, monthEnd }.Max(), 9, 11);
+        Assert.Null(await CheckWhenAsync(id, "UTC", _ => true));
     }
 
     [Fact]

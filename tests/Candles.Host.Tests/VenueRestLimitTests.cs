@@ -39,10 +39,23 @@ public class VenueRestLimitTests
         Assert.True(elapsed >= TimeSpan.FromSeconds(3.8), $"25 requests at 5 a second took {elapsed.TotalSeconds:0.00} s");
     }
 
-    [Fact]
-    public void EachVenueHasARestRateUnderItsPublishedLimitUnlessOneIsSet()
+    [Theory]
+    [InlineData("Binance", 240, 60)] // 6,000 weight a minute, historicalTrades 25
+    [InlineData("Bybit", 600, 5)]
+    [InlineData("Coinbase", 25, 1)] // a bucket of 15 refilled at 10 a second
+    [InlineData("Okx", 20, 2)]
+    public void EachVenuesDefaultsStayUnderItsPublishedLimitInItsWindow(string name, int limit, int windowSeconds)
     {
-        Assert.All(Venues.All, venue => Assert.InRange(new VenueFeedOptions().RestRateFor(venue), 1, 20));
-        Assert.Equal(50, new VenueFeedOptions { RestRequestsPerSecond = 50 }.RestRateFor(new BinanceVenue()));
+        var venue = Venues.Find(name)!;
+        var options = new VenueFeedOptions();
+        var most = options.RestBurstFor(venue) + (options.RestRateFor(venue) * windowSeconds);
+        Assert.InRange(most, 1, limit);
+    }
+
+    [Fact]
+    public void ARateSetWithoutABurstLetsASecondsWorthGoAtOnce()
+    {
+        Assert.Equal((50, 50), (new VenueFeedOptions { RestRequestsPerSecond = 50 }.RestRateFor(new BinanceVenue()), new VenueFeedOptions { RestRequestsPerSecond = 50 }.RestBurstFor(new BinanceVenue())));
+        Assert.Equal(7, new VenueFeedOptions { RestRequestsPerSecond = 50, RestBurst = 7 }.RestBurstFor(new BinanceVenue()));
     }
 }

@@ -108,12 +108,28 @@ public sealed partial class FeedConnector(
                     HoldPositions();
                     var next = await OpenAsync(url, subscribed, cancellation);
                     var dropped = session.Reading.IsCompleted;
+                    if (!dropped && !venue.ContiguousTradeIds)
+                    {
+                        // The old one delivered until now. The new one is up at its first answer, but a venue that takes
+                        // subscriptions in chunks may not have them all active yet, and ids without order show no gap:
+                        // one catch-up a symbol from here.
+                        HoldPositions();
+                    }
+
                     await session.DisposeAsync();
                     session = next;
                     if (dropped)
                     {
                         Counters.Dropped();
                         LogDroppedWhileReplaced(logger, venue.Name, url);
+                    }
+                    else
+                    {
+                        Counters.RolledOver();
+                    }
+
+                    if (dropped || !venue.ContiguousTradeIds)
+                    {
                         Reconnected();
                     }
                     else
@@ -122,8 +138,6 @@ public sealed partial class FeedConnector(
                         {
                             feed.ReplacedWithoutGap();
                         }
-
-                        Counters.RolledOver();
                     }
 
                     continue;

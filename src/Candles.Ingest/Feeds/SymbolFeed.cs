@@ -9,7 +9,7 @@ using Polly;
 namespace Candles.Ingest.Feeds;
 
 /// <summary>
-/// One instrument of a connector: keeps which trade ids it has, drops repeats, turns trades into ticks on the
+/// One instrument of a connector: drops repeats by the trade ids it has taken (<see cref="TradeIdLedger"/>), turns trades into ticks on the
 /// instrument's grids and delivers them in batches, retrying until the instrument takes them. Ids that a venue
 /// with consecutive ids skipped are fetched over REST after <see cref="VenueFeedOptions.GapWait"/>; after a
 /// reconnect a venue without consecutive ids is asked for everything since the last trade. What the venue no
@@ -26,18 +26,13 @@ internal sealed partial class SymbolFeed(
     ResiliencePipeline retry,
     ILogger logger)
 {
-    private readonly Lock _lock = new();
+    private readonly TradeIdLedger _ids = new(venue.ContiguousTradeIds);
     private readonly Channel<Tick> _ticks = Channel.CreateUnbounded<Tick>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<bool> _gapSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly List<MissingTrades> _missing = [];
     private readonly List<long> _offGridTimesUs = [];
 
     private readonly UnansweredGaps _unanswered = new(options.GapWait > MinRetryWait ? options.GapWait : MinRetryWait, options.BackfillRetryFor);
     private readonly string _instrumentId = instrument.Id.Value;
-    private long? _lastId;
-    private long _lastTimeUs = long.MinValue;
-    private (long AfterId, long AfterTimeUs)? _resumeFrom;
-    private (long AfterId, long AfterTimeUs)? _heldAtDrop;
 
     /// <summary>The least wait before a gap the venue gave no answer for is fetched again, whatever the gap wait.</summary>
     private static readonly TimeSpan MinRetryWait = TimeSpan.FromMilliseconds(500);
@@ -47,28 +42,7 @@ internal sealed partial class SymbolFeed(
     /// <summary>Starts delivering and filling gaps from where the instrument is.</summary>
     public Task RunAsync(FeedPosition position, CancellationToken cancellation)
     {
-        lock (_lock)
-        {
-            if (position.LastTradeId is { } last)
-            {
-                _lastId = last;
-                _lastTimeUs = position.LastTradeTimeUs;
-                _resumeFrom = (last, position.LastTradeTimeUs);
-                if (venue.ContiguousTradeIds)
-                {
-                    // Holes between the ranges it holds: a connector that died before filling them left them.
-                    for (var i = 1; i < position.RangeLows.Count; i++)
-                    {
-                        // Marked between its neighbours if it cannot be fetched; with either time unknown, not at one of them alone.
-                        var (afterUs, beforeUs) = (position.HighTimeUs(i - 1), position.LowTimeUs(i));
-                        var known = afterUs != long.MinValue && beforeUs != long.MinValue;
-                        _missing.Add(new MissingTrades(position.RangeHighs[i - 1] + 1, position.RangeLows[i] - 1, known ? afterUs : long.MinValue, known ? beforeUs : long.MinValue));
-                    }
-                }
-            }
-        }
-
-        if (_missing.Count > 0 || _resumeFrom is not null)
+        if (_ids.Start(position))
         {
             _gapSignal.Writer.TryWrite(true);
         }
@@ -76,27 +50,11 @@ internal sealed partial class SymbolFeed(
         return Together.RunAsync([DeliverAsync, FillGapsAsync], cancellation);
     }
 
-    /// <summary>
-    /// The connection dropped, or may drop before its replacement is up: the last trade held now is where the catch-up
-    /// starts once a new connection is up. Taken before the new one opens, as its live trades move the last trade on
-    /// before the catch-up runs, and a venue without consecutive ids would never show the trades between as a gap.
-    /// </summary>
-    public void HoldPosition()
-    {
-        lock (_lock)
-        {
-            _heldAtDrop = _lastId is { } last ? (last, _lastTimeUs) : null;
-        }
-    }
+    /// <summary>The connection dropped, or may drop before its replacement is up: see <see cref="TradeIdLedger.HoldPosition"/>.</summary>
+    public void HoldPosition() => _ids.HoldPosition();
 
     /// <summary>The old connection lasted until its replacement was up: nothing to catch up.</summary>
-    public void ReplacedWithoutGap()
-    {
-        lock (_lock)
-        {
-            _heldAtDrop = null;
-        }
-    }
+    public void ReplacedWithoutGap() => _ids.ReplacedWithoutGap();
 
     /// <summary>
     /// A new connection is up: the venue is asked at once for the trades since the last one held at the drop, rather
@@ -104,27 +62,14 @@ internal sealed partial class SymbolFeed(
     /// </summary>
     public void Reconnected()
     {
-        lock (_lock)
-        {
-            if (_heldAtDrop is { } held)
-            {
-                _resumeFrom = _resumeFrom is { } pending && pending.AfterId < held.AfterId ? pending : held;
-                _heldAtDrop = null;
-            }
-        }
-
+        _ids.Reconnected();
         _gapSignal.Writer.TryWrite(true);
     }
 
     /// <summary>A trade from a live connection.</summary>
     public void Offer(in VenueTrade trade)
     {
-        bool accepted, gap = false;
-        lock (_lock)
-        {
-            accepted = venue.ContiguousTradeIds ? AcceptConsecutive(trade, out gap) : AcceptAscending(trade);
-        }
-
+        var accepted = _ids.Accept(trade, out var gap);
         if (gap)
         {
             _gapSignal.Writer.TryWrite(true);
@@ -140,62 +85,6 @@ internal sealed partial class SymbolFeed(
         }
     }
 
-    private bool AcceptConsecutive(in VenueTrade trade, out bool gap)
-    {
-        gap = false;
-        var id = trade.TradeId;
-        if (_lastId is not { } last || id == last + 1)
-        {
-            (_lastId, _lastTimeUs) = (id, trade.TimeUs);
-            return true;
-        }
-
-        if (id > last + 1)
-        {
-            _missing.Add(new MissingTrades(last + 1, id - 1, _lastTimeUs, trade.TimeUs));
-            (_lastId, _lastTimeUs, gap) = (id, trade.TimeUs, true);
-            return true;
-        }
-
-        return Fill(trade);
-    }
-
-    private bool AcceptAscending(in VenueTrade trade)
-    {
-        if (_lastId is { } last && trade.TradeId <= last)
-        {
-            return false;
-        }
-
-        (_lastId, _lastTimeUs) = (trade.TradeId, trade.TimeUs);
-        return true;
-    }
-
-    /// <summary>Takes a trade with an id that was missing, splitting its range; false when it was not missing.</summary>
-    private bool Fill(in VenueTrade trade)
-    {
-        var id = trade.TradeId;
-        var index = _missing.FindIndex(m => m.Contains(id));
-        if (index < 0)
-        {
-            return false;
-        }
-
-        var range = _missing[index];
-        _missing.RemoveAt(index);
-        if (trade.TradeId < range.ToId)
-        {
-            _missing.Insert(index, range with { FromId = trade.TradeId + 1, AfterTimeUs = trade.TimeUs });
-        }
-
-        if (trade.TradeId > range.FromId)
-        {
-            _missing.Insert(index, range with { ToId = trade.TradeId - 1, BeforeTimeUs = trade.TimeUs });
-        }
-
-        return true;
-    }
-
     private void Enqueue(in VenueTrade trade)
     {
         if (ToTick(trade) is { } tick)
@@ -206,7 +95,7 @@ internal sealed partial class SymbolFeed(
         {
             counters.OffGrid();
             LogOffGrid(logger, _instrumentId, trade.TradeId, trade.Price, trade.Quantity);
-            lock (_lock)
+            lock (_offGridTimesUs)
             {
                 _offGridTimesUs.Add(trade.TimeUs);
             }
@@ -295,13 +184,7 @@ internal sealed partial class SymbolFeed(
         await foreach (var _ in _gapSignal.Reader.ReadAllAsync(cancellation))
         {
             // At once: a venue's short history (Bybit's last 60 trades) must still reach back to the last trade held.
-            (long AfterId, long AfterTimeUs)? resume;
-            lock (_lock)
-            {
-                (resume, _resumeFrom) = (_resumeFrom, null);
-            }
-
-            if (resume is { } from)
+            if (_ids.TakeResume() is { } from)
             {
                 await ResumeAsync(from.AfterId, from.AfterTimeUs, cancellation);
             }
@@ -309,12 +192,7 @@ internal sealed partial class SymbolFeed(
             // At once too: an off-grid trade will not come on the grids later, so its minute is marked without waiting.
             await MarkOffGridAsync(cancellation);
             await Task.Delay(options.GapWait, cancellation);
-            List<MissingTrades> gaps;
-            lock (_lock)
-            {
-                gaps = [.. _missing];
-            }
-
+            var gaps = _ids.Missing();
             TimeSpan? nextDue = null;
             foreach (var gap in gaps)
             {
@@ -334,10 +212,7 @@ internal sealed partial class SymbolFeed(
                 SignalAfter(due + TimeSpan.FromMilliseconds(20), cancellation);
             }
 
-            lock (_lock)
-            {
-                _unanswered.KeepOnly(_missing);
-            }
+            _unanswered.KeepOnly(_ids.Missing());
         }
     }
 
@@ -348,7 +223,7 @@ internal sealed partial class SymbolFeed(
     private async Task MarkOffGridAsync(CancellationToken cancellation)
     {
         List<long> times;
-        lock (_lock)
+        lock (_offGridTimesUs)
         {
             times = [.. _offGridTimesUs.Order()];
             _offGridTimesUs.Clear();
@@ -383,13 +258,7 @@ internal sealed partial class SymbolFeed(
             var range = await venue.GetTradesAsync(rest, symbol, gap.FromId - 1, gap.ToId + 1, options.MaxBackfillTrades, options, cancellation);
             foreach (var trade in range.Trades)
             {
-                bool filled;
-                lock (_lock)
-                {
-                    filled = Fill(trade);
-                }
-
-                if (filled)
+                if (_ids.Fill(trade))
                 {
                     Enqueue(trade);
                     fetched++;
@@ -403,11 +272,7 @@ internal sealed partial class SymbolFeed(
         }
 
         counters.Backfilled(fetched);
-        List<MissingTrades> left;
-        lock (_lock)
-        {
-            left = _missing.Where(m => m.FromId >= gap.FromId && m.ToId <= gap.ToId).ToList();
-        }
+        var left = _ids.MissingWithin(gap);
 
         if (left.Count == 0)
         {
@@ -419,10 +284,7 @@ internal sealed partial class SymbolFeed(
         var held = left.Where(m => position.Holds(m.FromId, m.ToId)).ToList();
         if (held.Count > 0)
         {
-            lock (_lock)
-            {
-                _missing.RemoveAll(held.Contains);
-            }
+            _ids.Forget(held.Contains);
 
             left.RemoveAll(held.Contains);
             LogHeldElsewhere(logger, _instrumentId, held.Count);
@@ -440,10 +302,7 @@ internal sealed partial class SymbolFeed(
             return;
         }
 
-        lock (_lock)
-        {
-            _missing.RemoveAll(m => m.FromId >= gap.FromId && m.ToId <= gap.ToId);
-        }
+        _ids.Forget(m => m.FromId >= gap.FromId && m.ToId <= gap.ToId);
 
         foreach (var missing in left)
         {
@@ -462,7 +321,13 @@ internal sealed partial class SymbolFeed(
     {
         if (venue.ContiguousTradeIds)
         {
-            await CatchUpAsync(afterId, cancellation);
+            // A live trade since then has shown what is missing as a gap, which is fetched as such: paging from here
+            // would only fetch again what the connection delivered, at the venue's REST rate shared with every symbol.
+            if (_ids.LastId == afterId)
+            {
+                await CatchUpAsync(afterId, cancellation);
+            }
+
             return;
         }
 
@@ -485,11 +350,7 @@ internal sealed partial class SymbolFeed(
         counters.Backfilled(range.Trades.Count);
         if (!range.Whole)
         {
-            long beforeUs;
-            lock (_lock)
-            {
-                beforeUs = range.Trades.Count > 0 ? range.Trades[0].TimeUs : _lastTimeUs;
-            }
+            var beforeUs = range.Trades.Count > 0 ? range.Trades[0].TimeUs : _ids.LastTimeUs;
 
             await MarkIncompleteAsync(afterTimeUs, beforeUs, 0, cancellation);
         }
@@ -512,12 +373,7 @@ internal sealed partial class SymbolFeed(
         var taken = 0;
         foreach (var trade in range.Trades)
         {
-            bool accepted, gap;
-            lock (_lock)
-            {
-                accepted = AcceptConsecutive(trade, out gap);
-            }
-
+            var accepted = _ids.Accept(trade, out var gap);
             if (gap)
             {
                 _gapSignal.Writer.TryWrite(true);

@@ -29,6 +29,9 @@ public abstract class Venue
     /// </summary>
     public abstract int RestRequestsPerSecond { get; }
 
+    /// <summary>How many REST requests may go at once after a quiet spell, within the venue's window as well.</summary>
+    public abstract int RestBurst { get; }
+
     /// <summary>Trade ids of an instrument are consecutive integers, so a missing id is a missed trade.</summary>
     public virtual bool ContiguousTradeIds => false;
 

@@ -231,6 +231,23 @@ public sealed class BinanceConnectorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ALiveTradeThatShowedTheGapFirstSparesTheReconnectsCatchUp()
+    {
+        // The new connection's first trade shows 100..149 missing before its probation ends: the gap's fetch asks for
+        // them, and the catch-up due then would only page again through what the connection delivered.
+        await using var feed = Connect();
+        await TradeThenDropAsync(100);
+        _venue.Happen(Trades(100, 50));
+        Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never reconnected");
+        await _venue.PublishAsync(Trades(150, 1));
+
+        Assert.True(await UntilAsync(() => _target.Count == 151), $"{_target.Count} of 151 ticks arrived");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(1, _venue.RestCalls["/api/v3/historicalTrades"]);
+        Assert.Equal(0, _target.Duplicates);
+    }
+
+    [Fact]
     public async Task TradesTheVenueNoLongerServesButAnotherFeedDeliveredAreNotMarkedIncomplete()
     {
         // The other connector of an A/B pair stayed connected: the instrument holds what this one missed.
@@ -246,8 +263,9 @@ public sealed class BinanceConnectorTests : IAsyncLifetime
         Assert.True(await UntilAsync(() => _target.Count == 250), $"{_target.Count} of 250 ticks arrived");
         Assert.True(await UntilAsync(() => feed.Connector.Counters.Snapshot().Backfilled >= 20), "the ids REST still had were not fetched");
 
-        // The catch-up after the reconnect, then the missing ids' own fetch; without the other feed they would be marked right after it.
-        Assert.True(await UntilAsync(() => _venue.RestCalls.GetValueOrDefault("/api/v3/historicalTrades") >= 2), "the missing ids were never asked for");
+        // The live trades showed the gap before the reconnect's catch-up was due, so the missing ids' own fetch is the one
+        // asked; without the other feed they would be marked right after it.
+        Assert.True(await UntilAsync(() => _venue.RestCalls.GetValueOrDefault("/api/v3/historicalTrades") >= 1), "the missing ids were never asked for");
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.Empty(_target.Incomplete);
         Assert.Equal(0, feed.Connector.Counters.Snapshot().Unfilled);

@@ -34,7 +34,8 @@ public static class CandleFeedsSiloBuilderExtensions
     /// <summary>
     /// The venue's REST client (<see cref="FeedConnectors.HttpClientName"/>): its base address from the settings, the
     /// standard resilience handler (retries with backoff honouring Retry-After, timeouts, circuit breaker), whose rate
-    /// limiter is the venue's token bucket shared by the silo's connectors (<see cref="VenueRestLimits"/>).
+    /// limiter is the venue's token bucket shared by the silo's connectors (<see cref="VenueRestLimits"/>); each retry
+    /// takes a token too. A request may wait its turn for as long as it takes: the handler's timeouts start after it.
     /// </summary>
     public static IServiceCollection AddVenueRestClient(this IServiceCollection services, Venue venue)
     {
@@ -44,12 +45,17 @@ public static class CandleFeedsSiloBuilderExtensions
                 var options = provider.GetRequiredService<IOptions<FeedOptions>>().Value.For(venue);
                 client.BaseAddress = WithSlash(options.RestUrl is { } url ? new Uri(url) : venue.DefaultRestUrl);
                 client.DefaultRequestHeaders.UserAgent.ParseAdd(CoinbaseVenue.UserAgent);
+                client.Timeout = Timeout.InfiniteTimeSpan;
             })
             .AddStandardResilienceHandler()
             .Configure((options, provider) =>
             {
-                var limiter = provider.GetRequiredService<VenueRestLimits>().For(venue);
-                options.RateLimiter.RateLimiter = arguments => limiter.AcquireAsync(1, arguments.Context.CancellationToken);
+                var limits = provider.GetRequiredService<VenueRestLimits>();
+                options.RateLimiter.RateLimiter = arguments => limits.For(venue).AcquireAsync(1, arguments.Context.CancellationToken);
+                options.Retry.OnRetry = async arguments =>
+                {
+                    using var lease = await limits.For(venue).AcquireAsync(1, arguments.Context.CancellationToken);
+                };
             });
         return services;
     }

@@ -7,8 +7,9 @@ namespace Candles.Grains.Feeds.Hosting;
 
 /// <summary>
 /// One token bucket per venue for the whole silo: every REST request to the venue (grids, catch-ups, gap fetches of
-/// every connector) takes a token, and waits in turn when there is none, so a reconnect that asks for every symbol's
-/// missed trades at once stays under the venue's per-IP limit instead of being refused or getting the address banned.
+/// every connector, and each retry of one) takes a token, and waits in turn when there is none, so a reconnect that
+/// asks for every symbol's missed trades at once stays under the venue's per-IP limit instead of being refused or
+/// getting the address banned. Made on a venue's first request, so invalid settings fail their own validation first.
 /// </summary>
 public sealed class VenueRestLimits(IOptions<FeedOptions> options) : IDisposable
 {
@@ -16,11 +17,12 @@ public sealed class VenueRestLimits(IOptions<FeedOptions> options) : IDisposable
 
     public RateLimiter For(Venue venue) => _limiters.GetOrAdd(venue.Name, _ => new Lazy<TokenBucketRateLimiter>(() =>
     {
-        // One token every 1/rate s, at most a second's worth saved up: bursts no larger than the rate.
-        var rate = options.Value.For(venue).RestRateFor(venue);
+        // A token every 1/rate s, at most the burst saved up.
+        var settings = options.Value.For(venue);
+        var rate = settings.RestRateFor(venue);
         return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
         {
-            TokenLimit = rate,
+            TokenLimit = settings.RestBurstFor(venue),
             TokensPerPeriod = 1,
             ReplenishmentPeriod = TimeSpan.FromTicks(TimeSpan.TicksPerSecond / rate),
             QueueLimit = int.MaxValue,

@@ -28,6 +28,8 @@ public sealed class BinanceVenue : Venue
     /// <summary>6,000 weight a minute per IP; <c>historicalTrades</c> weighs 25, so 4 a second is all of it.</summary>
     public override int RestRequestsPerSecond => 3;
 
+    public override int RestBurst => 3;
+
     public override TimeSpan? ConnectionLimit => TimeSpan.FromHours(24);
 
     public override bool ContiguousTradeIds => true;

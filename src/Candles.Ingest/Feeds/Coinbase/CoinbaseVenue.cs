@@ -24,8 +24,10 @@ public sealed class CoinbaseVenue : Venue
 
     public override int MaxStreamsPerConnection => 100;
 
-    /// <summary>10 public requests a second per IP.</summary>
+    /// <summary>10 public requests a second per IP, 15 at once.</summary>
     public override int RestRequestsPerSecond => 8;
+
+    public override int RestBurst => 8;
 
     public override bool ContiguousTradeIds => true;
 

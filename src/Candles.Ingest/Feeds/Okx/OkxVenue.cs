@@ -27,8 +27,10 @@ public sealed class OkxVenue : Venue
 
     public override int MaxStreamsPerConnection => 100;
 
-    /// <summary><c>history-trades</c> and <c>instruments</c>: 20 requests in 2 s per IP.</summary>
-    public override int RestRequestsPerSecond => 8;
+    /// <summary><c>history-trades</c> and <c>instruments</c>: 20 requests in 2 s per IP; 4 at once and 7 a second make 18.</summary>
+    public override int RestRequestsPerSecond => 7;
+
+    public override int RestBurst => 4;
 
     public override bool ContiguousTradeIds => true;
 

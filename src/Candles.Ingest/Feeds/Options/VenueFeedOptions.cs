@@ -46,8 +46,14 @@ public sealed class VenueFeedOptions
     /// </summary>
     public int RestRequestsPerSecond { get; set; }
 
+    /// <summary>REST requests that may go at once after a quiet spell; 0 takes the venue's default (with the venue's rate) or the rate.</summary>
+    public int RestBurst { get; set; }
+
     /// <summary>The REST rate in use: the setting, or the venue's default.</summary>
     public int RestRateFor(Venue venue) => RestRequestsPerSecond > 0 ? RestRequestsPerSecond : venue.RestRequestsPerSecond;
+
+    /// <summary>The REST burst in use: the setting; else the venue's with its own rate, or a second's worth of a rate set here.</summary>
+    public int RestBurstFor(Venue venue) => RestBurst > 0 ? RestBurst : RestRequestsPerSecond > 0 ? RestRequestsPerSecond : venue.RestBurst;
 
     /// <summary>At most this many ticks go to an instrument's grain in one call.</summary>
     public int BatchSize { get; set; } = 5_000;
