@@ -113,12 +113,12 @@ public sealed class ChartPageTests : IAsyncLifetime
 
     private static Task<T> EvalAsync<T>(IPage page, string expression) => page.EvaluateAsync<T>(expression);
 
-    /// <summary>Waits for a page condition (a JS expression), failing the test with <paramref name="what"/> after 30 s.</summary>
-    private static async Task WaitForAsync(IPage page, string condition, string what)
+    /// <summary>Waits for a page condition (a JS expression), failing the test with <paramref name="what"/> after <paramref name="seconds"/>.</summary>
+    private static async Task WaitForAsync(IPage page, string condition, string what, int seconds = 30)
     {
         try
         {
-            await page.WaitForFunctionAsync(condition, null, new PageWaitForFunctionOptions { Timeout = 30_000, PollingInterval = 100 });
+            await page.WaitForFunctionAsync(condition, null, new PageWaitForFunctionOptions { Timeout = seconds * 1_000, PollingInterval = 100 });
         }
         catch (TimeoutException)
         {
@@ -169,9 +169,12 @@ public sealed class ChartPageTests : IAsyncLifetime
         await WaitForAsync(page, "['reconnecting', 'connecting', 'error'].includes(document.querySelector('#connection-state').textContent.trim())", "showed the dropped connection");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, "reconnecting.png") });
         await StartServiceAsync();
-        await WaitForAsync(page, "document.querySelector('#connection-state').textContent.trim() === 'live'", "went live again after the drop");
+
+        // The page's reconnect waits up to ~19 s between tries by then, and the new service starts cold: a busy machine
+        // may take longer than the usual 30 s.
+        await WaitForAsync(page, "document.querySelector('#connection-state').textContent.trim() === 'live'", "went live again after the drop", seconds: 90);
         var updates = await EvalAsync<int>(page, "window.candlesPage.updatesReceived()");
-        await WaitForAsync(page, $"window.candlesPage.updatesReceived() > {updates}", "received updates after resubscribing");
+        await WaitForAsync(page, $"window.candlesPage.updatesReceived() > {updates}", "received updates after resubscribing", seconds: 60);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, "after-reconnect.png") });
     }
 

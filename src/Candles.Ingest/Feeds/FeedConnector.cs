@@ -108,14 +108,6 @@ public sealed partial class FeedConnector(
                     HoldPositions();
                     var next = await OpenAsync(url, subscribed, cancellation);
                     var dropped = session.Reading.IsCompleted;
-                    if (!dropped && !venue.ContiguousTradeIds)
-                    {
-                        // The old one delivered until now. The new one is up at its first answer, but a venue that takes
-                        // subscriptions in chunks may not have them all active yet, and ids without order show no gap:
-                        // one catch-up a symbol from here.
-                        HoldPositions();
-                    }
-
                     await session.DisposeAsync();
                     session = next;
                     if (dropped)
@@ -128,6 +120,8 @@ public sealed partial class FeedConnector(
                         Counters.RolledOver();
                     }
 
+                    // Without consecutive ids, one catch-up a symbol from where the replacement began even so: a trade the old
+                    // connection brought after a later one from the new is dropped as a repeat, and its ids show no gap.
                     if (dropped || !venue.ContiguousTradeIds)
                     {
                         Reconnected();
@@ -200,11 +194,12 @@ public sealed partial class FeedConnector(
     }
 
     /// <summary>One message of a connection: its trades go to their instruments; anything else is counted.</summary>
-    private void Handle(ReadOnlyMemory<byte> message)
+    private FeedMessageKind Handle(ReadOnlyMemory<byte> message)
     {
         Counters.Message();
         List<VenueTrade> trades = [];
-        switch (venue.Parse(message, trades, out var detail))
+        var kind = venue.Parse(message, trades, out var detail);
+        switch (kind)
         {
             case FeedMessageKind.Trades:
                 foreach (var trade in trades)
@@ -233,6 +228,8 @@ public sealed partial class FeedConnector(
                 LogVenueError(logger, venue.Name, detail);
                 break;
         }
+
+        return kind;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Instrument} is defined with other grids than the venue's (tick {TickSize}, step {QuantityStep}); its feed is not started")]

@@ -100,6 +100,28 @@ public sealed class OtherVenueConnectorTests
 
     [Theory]
     [MemberData(nameof(VenueNames))]
+    public async Task ASubscriptionTheVenueRefusesFailsTheConnectionWhichIsOpenedAgain(string name)
+    {
+        // Up at the venue's first answer, the connection would count the refusal as that answer and never get a trade.
+        var (venue, fake, symbol) = Create(name);
+        fake.Listed[symbol] = ("0.1", "0.001");
+        fake.RefusedSubscriptions = 1;
+        await fake.StartAsync();
+        var target = new RecordingTarget();
+        await using (fake)
+        await using (var feed = new FeedHarness(venue, fake, target, [symbol]))
+        {
+            Assert.True(await UntilAsync(() => fake.Subscribed == 1), $"{name}: never subscribed");
+            await fake.PublishAsync(Trades(symbol, 0, 10));
+
+            Assert.True(await UntilAsync(() => target.Count == 10), $"{name}: {target.Count} of 10 ticks arrived");
+            Assert.True(fake.Connections >= 2, $"{name}: {fake.Connections} connections");
+            Assert.True(feed.Connector.Counters.Snapshot().VenueErrors >= 1);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(VenueNames))]
     public async Task AfterADropTheTradesItMissedAreFetchedOverRest(string name)
     {
         var (fake, feed, target, symbol) = await StartAsync(name);
@@ -168,11 +190,11 @@ public sealed class OtherVenueConnectorTests
     }
 
     [Fact]
-    public async Task BybitsReplacedConnectionIsCaughtUpFromWhereTheOldOneEndedAsItsIdsShowNoGap()
+    public async Task BybitsReplacedConnectionIsCaughtUpFromWhereTheReplacementBeganAsItsIdsShowNoGap()
     {
-        // Its subscriptions go in chunks of ten, each confirmed on its own: the new connection is up at its first answer,
-        // so a symbol whose chunk is not active yet could miss trades, which its ids would never show. One REST request a
-        // symbol after each replacement covers it. What it fetches again the instrument drops by trade id; nothing is marked.
+        // While both connections deliver, a trade the old one brings after a later one from the new is dropped as a repeat,
+        // which its ids would never show. One REST request a symbol after each replacement covers it. What it fetches
+        // again the instrument drops by trade id; nothing is marked.
         var (fake, feed, target, symbol) = await StartAsync("Bybit", configure: o => o.ConnectionLifetime = TimeSpan.FromSeconds(1));
         await using (fake)
         await using (feed)

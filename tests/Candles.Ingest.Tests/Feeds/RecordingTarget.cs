@@ -77,20 +77,21 @@ internal sealed class RecordingTarget : ITickTarget
             return FeedPosition.None;
         }
 
-        List<long> lows = [ticks[0].TradeId], highs = [ticks[0].TradeId];
-        foreach (var id in ticks.Skip(1).Select(t => t.TradeId))
+        // With each range's edge trades' times, as the grain gives them, so holes between ranges can be marked.
+        List<long> lows = [ticks[0].TradeId], highs = [ticks[0].TradeId], lowTimes = [ticks[0].TimeUs], highTimes = [ticks[0].TimeUs];
+        foreach (var tick in ticks.Skip(1))
         {
-            if (id == highs[^1] + 1)
+            if (tick.TradeId == highs[^1] + 1)
             {
-                highs[^1] = id;
+                (highs[^1], highTimes[^1]) = (tick.TradeId, tick.TimeUs);
             }
             else
             {
-                (lows, highs) = ([.. lows, id], [.. highs, id]);
+                (lows, highs, lowTimes, highTimes) = ([.. lows, tick.TradeId], [.. highs, tick.TradeId], [.. lowTimes, tick.TimeUs], [.. highTimes, tick.TimeUs]);
             }
         }
 
-        return new FeedPosition(lows, highs, ticks[^1].TimeUs);
+        return new FeedPosition(lows, highs, ticks[^1].TimeUs, lowTimes, highTimes);
     }
 
     public Task<IngestReport> IngestAsync(string instrument, Tick[] ticks, CancellationToken cancellation)

@@ -75,7 +75,12 @@ public sealed class BybitVenue : Venue
                     return FeedMessageKind.VenueError;
                 }
 
-                return op is "subscribe" or "ping" or "pong" ? FeedMessageKind.Control : FeedMessageKind.Unknown;
+                return op switch
+                {
+                    "subscribe" => FeedMessageKind.Subscribed,
+                    "ping" or "pong" => FeedMessageKind.Control,
+                    _ => FeedMessageKind.Unknown,
+                };
             }
 
             return FeedMessageKind.Unknown;

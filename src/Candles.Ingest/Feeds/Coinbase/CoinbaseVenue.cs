@@ -65,7 +65,9 @@ public sealed class CoinbaseVenue : Venue
 
                     trades.Add(trade);
                     return FeedMessageKind.Trades;
-                case "subscriptions" or "heartbeat":
+                case "subscriptions":
+                    return FeedMessageKind.Subscribed;
+                case "heartbeat":
                     return FeedMessageKind.Control;
                 case "error":
                     detail = root.ToString();
