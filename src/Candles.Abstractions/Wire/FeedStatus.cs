@@ -27,8 +27,4 @@ public sealed record FeedStatus(
     /// <summary>The silo the connector runs on.</summary>
     [Id(15)]
     public string Silo { get; init; } = string.Empty;
-
-    /// <summary>Times an instrument's queue of ticks reached its bound while the instrument took none, and was started again from where the instrument is.</summary>
-    [Id(16)]
-    public long Overflows { get; init; }
 }

@@ -121,7 +121,8 @@ public sealed partial class FeedConnector(
                     }
 
                     // Without consecutive ids, one catch-up a symbol from where the replacement began even so: a trade the old
-                    // connection brought after a later one from the new is dropped as a repeat, and its ids show no gap.
+                    // connection brought after a later one from the new is dropped as a repeat, and a venue that takes
+                    // subscriptions in chunks (Bybit) is up at its first answer, maybe before every chunk is active.
                     if (dropped || !venue.ContiguousTradeIds)
                     {
                         Reconnected();
@@ -194,12 +195,11 @@ public sealed partial class FeedConnector(
     }
 
     /// <summary>One message of a connection: its trades go to their instruments; anything else is counted.</summary>
-    private FeedMessageKind Handle(ReadOnlyMemory<byte> message)
+    private void Handle(ReadOnlyMemory<byte> message)
     {
         Counters.Message();
         List<VenueTrade> trades = [];
-        var kind = venue.Parse(message, trades, out var detail);
-        switch (kind)
+        switch (venue.Parse(message, trades, out var detail))
         {
             case FeedMessageKind.Trades:
                 foreach (var trade in trades)
@@ -228,8 +228,6 @@ public sealed partial class FeedConnector(
                 LogVenueError(logger, venue.Name, detail);
                 break;
         }
-
-        return kind;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Instrument} is defined with other grids than the venue's (tick {TickSize}, step {QuantityStep}); its feed is not started")]

@@ -5,7 +5,7 @@ namespace Candles.Ingest.Feeds;
 /// <summary>What a connector has seen and done since it started; safe to read while it runs.</summary>
 public sealed class FeedCounters
 {
-    private long _messages, _trades, _malformed, _unknown, _venueErrors, _offGrid, _droppedRepeats, _backfilled, _unfilled, _connections, _drops, _rollovers, _overflows;
+    private long _messages, _trades, _malformed, _unknown, _venueErrors, _offGrid, _droppedRepeats, _backfilled, _unfilled, _connections, _drops, _rollovers;
     private long _applied, _duplicates, _refused;
 
     public void Message() => Interlocked.Increment(ref _messages);
@@ -32,8 +32,6 @@ public sealed class FeedCounters
 
     public void RolledOver() => Interlocked.Increment(ref _rollovers);
 
-    public void Overflowed() => Interlocked.Increment(ref _overflows);
-
     public void Delivered(IngestReport report)
     {
         Interlocked.Add(ref _applied, report.Applied + report.Amended);
@@ -45,8 +43,5 @@ public sealed class FeedCounters
         Interlocked.Read(ref _messages), Interlocked.Read(ref _trades), Interlocked.Read(ref _malformed), Interlocked.Read(ref _unknown),
         Interlocked.Read(ref _venueErrors), Interlocked.Read(ref _offGrid), Interlocked.Read(ref _droppedRepeats), Interlocked.Read(ref _backfilled),
         Interlocked.Read(ref _unfilled), Interlocked.Read(ref _connections), Interlocked.Read(ref _drops), Interlocked.Read(ref _rollovers),
-        Interlocked.Read(ref _applied), Interlocked.Read(ref _duplicates), Interlocked.Read(ref _refused))
-    {
-        Overflows = Interlocked.Read(ref _overflows),
-    };
+        Interlocked.Read(ref _applied), Interlocked.Read(ref _duplicates), Interlocked.Read(ref _refused));
 }

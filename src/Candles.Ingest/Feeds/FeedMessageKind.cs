@@ -6,11 +6,8 @@ public enum FeedMessageKind
     /// <summary>Trades, added to the caller's list.</summary>
     Trades,
 
-    /// <summary>A pong or heartbeat: proof the connection is alive, nothing to apply.</summary>
+    /// <summary>A subscription acknowledgement, pong or heartbeat: proof the connection is alive, nothing to apply.</summary>
     Control,
-
-    /// <summary>The venue confirmed one of the subscriptions it was sent (<see cref="Venue.ExpectedConfirmations"/>).</summary>
-    Subscribed,
 
     /// <summary>The venue reported an error (bad subscription, rate limit); the text says which.</summary>
     VenueError,

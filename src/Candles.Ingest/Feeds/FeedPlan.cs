@@ -89,9 +89,9 @@ public static class FeedPlan
                 problems.Add($"{section}: GapWait and BackfillRetryFor must not be negative");
             }
 
-            if (venueOptions.BatchSize < 1 || venueOptions.MaxQueuedTicks < 1 || venueOptions.MaxBackfillTrades < 0 || venueOptions.MaxStreamsPerConnection < 0 || venueOptions.RestRequestsPerSecond < 0 || venueOptions.RestBurst < 0)
+            if (venueOptions.BatchSize < 1 || venueOptions.MaxBackfillTrades < 0 || venueOptions.MaxStreamsPerConnection < 0 || venueOptions.RestRequestsPerSecond < 0 || venueOptions.RestBurst < 0)
             {
-                problems.Add($"{section}: BatchSize and MaxQueuedTicks must be positive, MaxBackfillTrades, MaxStreamsPerConnection, RestRequestsPerSecond and RestBurst not negative");
+                problems.Add($"{section}: BatchSize must be positive, MaxBackfillTrades, MaxStreamsPerConnection, RestRequestsPerSecond and RestBurst not negative");
             }
         }
 

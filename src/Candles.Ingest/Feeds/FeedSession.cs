@@ -5,8 +5,8 @@ using System.Text;
 namespace Candles.Ingest.Feeds;
 
 /// <summary>
-/// One WebSocket connection to a venue: connected, subscribed, and every subscription confirmed by the venue before
-/// <see cref="OpenAsync"/> returns (a refused one fails the open, to be tried again). It reads until the venue closes or drops it, or it is disposed; every text
+/// One WebSocket connection to a venue: connected, subscribed, and confirmed by the venue's first answer before
+/// <see cref="OpenAsync"/> returns. It reads until the venue closes or drops it, or it is disposed; every text
 /// message goes to the handler. WebSocket ping frames go out every keepalive period and an unanswered one drops
 /// the connection; venues that want their own ping get it on the same period.
 /// </summary>
@@ -18,22 +18,19 @@ internal sealed class FeedSession : IAsyncDisposable
     private readonly ClientWebSocket _socket = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Func<ReadOnlyMemory<byte>, FeedMessageKind> _handle;
+    private readonly Action<ReadOnlyMemory<byte>> _handle;
     private readonly Action _binary;
-    private int _unconfirmed;
 
-    private FeedSession(Func<ReadOnlyMemory<byte>, FeedMessageKind> handle, Action binary) => (_handle, _binary) = (handle, binary);
+    private FeedSession(Action<ReadOnlyMemory<byte>> handle, Action binary) => (_handle, _binary) = (handle, binary);
 
     /// <summary>Completes when the connection has ended, however.</summary>
     public Task Reading { get; private set; } = Task.CompletedTask;
 
     public static async Task<FeedSession> OpenAsync(
-        Venue venue, VenueFeedOptions options, Uri url, IReadOnlyList<string> symbols, Func<ReadOnlyMemory<byte>, FeedMessageKind> handle, Action binary,
+        Venue venue, VenueFeedOptions options, Uri url, IReadOnlyList<string> symbols, Action<ReadOnlyMemory<byte>> handle, Action binary,
         CancellationToken cancellation)
     {
         var session = new FeedSession(handle, binary);
-        var subscribe = venue.SubscribeMessages(symbols, options);
-        session._unconfirmed = venue.ExpectedConfirmations(symbols, subscribe);
         try
         {
             session._socket.Options.KeepAliveInterval = options.KeepAlivePeriod;
@@ -42,12 +39,7 @@ internal sealed class FeedSession : IAsyncDisposable
             timeout.CancelAfter(options.ResponseTimeout);
             await session._socket.ConnectAsync(url, timeout.Token);
             session.Reading = session.ReadAsync();
-            if (session._unconfirmed <= 0)
-            {
-                session._answered.TrySetResult();
-            }
-
-            foreach (var message in subscribe)
+            foreach (var message in venue.SubscribeMessages(symbols, options))
             {
                 await session.SendAsync(message, timeout.Token);
             }
@@ -64,7 +56,7 @@ internal sealed class FeedSession : IAsyncDisposable
         {
             // The venue did not answer in time: a failure to retry, not the caller stopping.
             await session.DisposeAsync();
-            throw new TimeoutException($"{venue.Name} did not confirm every subscription within {options.ResponseTimeout} ({session._unconfirmed} left)", ex);
+            throw new TimeoutException($"{venue.Name} did not confirm the connection within {options.ResponseTimeout}", ex);
         }
         catch
         {
@@ -101,18 +93,10 @@ internal sealed class FeedSession : IAsyncDisposable
                     return;
                 }
 
+                _answered.TrySetResult();
                 if (result.MessageType == WebSocketMessageType.Text)
                 {
-                    switch (_handle(buffer.WrittenMemory))
-                    {
-                        case FeedMessageKind.Subscribed when --_unconfirmed == 0:
-                            _answered.TrySetResult();
-                            break;
-                        case FeedMessageKind.VenueError:
-                            // Before every subscription is confirmed, a refusal fails the open; after, it is only counted.
-                            _answered.TrySetException(new IOException("the venue refused a subscription"));
-                            break;
-                    }
+                    _handle(buffer.WrittenMemory);
                 }
                 else
                 {

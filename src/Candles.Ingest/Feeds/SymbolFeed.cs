@@ -27,17 +27,12 @@ internal sealed partial class SymbolFeed(
     ILogger logger)
 {
     private readonly TradeIdLedger _ids = new(venue.ContiguousTradeIds);
-    /// <summary>Live trades that find it full are let go (<see cref="_overflowed"/>); fetched ones wait for room.</summary>
-    private readonly Channel<Tick> _ticks = Channel.CreateBounded<Tick>(new BoundedChannelOptions(options.MaxQueuedTicks) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly Channel<Tick> _ticks = Channel.CreateUnbounded<Tick>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<bool> _gapSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly List<long> _offGridTimesUs = [];
 
     private readonly UnansweredGaps _unanswered = new(options.GapWait > MinRetryWait ? options.GapWait : MinRetryWait, options.BackfillRetryFor);
     private readonly string _instrumentId = instrument.Id.Value;
-
-    /// <summary>1 while the queue is at its bound: trades are let go until the instrument takes ticks again.</summary>
-    private int _overflowed;
-
 
     /// <summary>The least wait before a gap the venue gave no answer for is fetched again, whatever the gap wait.</summary>
     private static readonly TimeSpan MinRetryWait = TimeSpan.FromMilliseconds(500);
@@ -90,38 +85,23 @@ internal sealed partial class SymbolFeed(
         }
     }
 
-    /// <summary>A live trade: queued, or let go while the queue is full, which starts the feed again once there is room.</summary>
     private void Enqueue(in VenueTrade trade)
-    {
-        if (OnGrids(trade) is { } tick && Volatile.Read(ref _overflowed) == 0 && !_ticks.Writer.TryWrite(tick)
-            && Interlocked.Exchange(ref _overflowed, 1) == 0)
-        {
-            counters.Overflowed();
-            LogOverflowed(logger, _instrumentId, options.MaxQueuedTicks);
-        }
-    }
-
-    /// <summary>A trade fetched over REST: waits for room in the queue, as the fetch can.</summary>
-    private ValueTask EnqueueFetchedAsync(VenueTrade trade, CancellationToken cancellation) =>
-        OnGrids(trade) is { } tick ? _ticks.Writer.WriteAsync(tick, cancellation) : ValueTask.CompletedTask;
-
-    /// <summary>The trade as a tick on the instrument's grids; off them, null, and its minute is to be marked.</summary>
-    private Tick? OnGrids(in VenueTrade trade)
     {
         if (ToTick(trade) is { } tick)
         {
-            return tick;
+            _ticks.Writer.TryWrite(tick);
         }
-
-        counters.OffGrid();
-        LogOffGrid(logger, _instrumentId, trade.TradeId, trade.Price, trade.Quantity);
-        lock (_offGridTimesUs)
+        else
         {
-            _offGridTimesUs.Add(trade.TimeUs);
-        }
+            counters.OffGrid();
+            LogOffGrid(logger, _instrumentId, trade.TradeId, trade.Price, trade.Quantity);
+            lock (_offGridTimesUs)
+            {
+                _offGridTimesUs.Add(trade.TimeUs);
+            }
 
-        _gapSignal.Writer.TryWrite(true);
-        return null;
+            _gapSignal.Writer.TryWrite(true);
+        }
     }
 
     /// <summary>The trade on the instrument's grids, or null when its price or quantity is not on them.</summary>
@@ -151,40 +131,16 @@ internal sealed partial class SymbolFeed(
         List<Tick> batch = new(options.BatchSize);
         while (await reader.WaitToReadAsync(cancellation))
         {
-            if (Volatile.Read(ref _overflowed) == 1)
-            {
-                await StartAgainAsync(cancellation);
-                continue;
-            }
-
             batch.Clear();
             while (batch.Count < options.BatchSize && reader.TryRead(out var tick))
             {
                 batch.Add(tick);
             }
 
-
             var ticks = batch.ToArray();
             var report = await CallAsync(token => target.IngestAsync(_instrumentId, ticks, token), cancellation);
             counters.Delivered(report);
         }
-    }
-
-    /// <summary>
-    /// After the queue let trades go: what it still holds goes too, and the feed starts again from where the instrument
-    /// is, as a new connector would, so what was let go is fetched over REST where the venue still serves it, or marked.
-    /// Trades offered meanwhile are queued again once the flag is down; those the instrument has by then it drops by id.
-    /// </summary>
-    private async Task StartAgainAsync(CancellationToken cancellation)
-    {
-        while (_ticks.Reader.TryRead(out _))
-        {
-        }
-
-        Volatile.Write(ref _overflowed, 0);
-        var position = await CallAsync(token => target.GetPositionAsync(_instrumentId, token), cancellation);
-        _ids.Restart(position);
-        _gapSignal.Writer.TryWrite(true);
     }
 
     /// <summary>
@@ -304,7 +260,7 @@ internal sealed partial class SymbolFeed(
             {
                 if (_ids.Fill(trade))
                 {
-                    await EnqueueFetchedAsync(trade, cancellation);
+                    Enqueue(trade);
                     fetched++;
                 }
             }
@@ -384,7 +340,7 @@ internal sealed partial class SymbolFeed(
 
         foreach (var trade in range.Trades)
         {
-            await EnqueueFetchedAsync(trade, cancellation);
+            Enqueue(trade);
         }
 
         counters.Backfilled(range.Trades.Count);
@@ -421,7 +377,7 @@ internal sealed partial class SymbolFeed(
 
             if (accepted)
             {
-                await EnqueueFetchedAsync(trade, cancellation);
+                Enqueue(trade);
                 taken++;
             }
         }
@@ -446,9 +402,6 @@ internal sealed partial class SymbolFeed(
             await CallAsync(token => target.MarkIncompleteAsync(_instrumentId, fromUs, toUs, token), cancellation);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Instrument} took no ticks while {Limit} waited; its trades are let go until it takes them again, then fetched from where it is")]
-    private static partial void LogOverflowed(ILogger logger, string instrument, int limit);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Instrument} had lost its definition and was defined again from the venue's grids: {Outcome}")]
     private static partial void LogDefinedAgain(ILogger logger, string instrument, DefineOutcome outcome);

@@ -15,7 +15,6 @@ internal sealed class TradeIdLedger(bool consecutiveIds)
     private long _lastTimeUs = long.MinValue;
     private (long AfterId, long AfterTimeUs)? _resumeFrom;
     private (long AfterId, long AfterTimeUs)? _heldAtDrop;
-    private (long Id, long TimeUs)? _firstTaken;
 
     /// <summary>The id of the last trade taken, null before any.</summary>
     public long? LastId
@@ -49,46 +48,25 @@ internal sealed class TradeIdLedger(bool consecutiveIds)
     {
         lock (_lock)
         {
-            return StartLocked(position);
-        }
-    }
-
-    /// <summary>
-    /// Starts again from where the instrument is, forgetting what was taken since (the feed let it go): as
-    /// <see cref="Start"/>, or from just before the first trade this feed took when the instrument holds none.
-    /// </summary>
-    public void Restart(FeedPosition position)
-    {
-        lock (_lock)
-        {
-            _missing.Clear();
-            if (!StartLocked(position) && _firstTaken is { } first)
+            if (position.LastTradeId is not { } last)
             {
-                (_lastId, _lastTimeUs, _resumeFrom) = (first.Id - 1, first.TimeUs, (first.Id - 1, first.TimeUs));
+                return false;
             }
-        }
-    }
 
-    private bool StartLocked(FeedPosition position)
-    {
-        if (position.LastTradeId is not { } last)
-        {
-            return false;
-        }
-
-        (_lastId, _lastTimeUs, _resumeFrom) = (last, position.LastTradeTimeUs, (last, position.LastTradeTimeUs));
-        if (consecutiveIds)
-        {
-            for (var i = 1; i < position.RangeLows.Count; i++)
+            (_lastId, _lastTimeUs, _resumeFrom) = (last, position.LastTradeTimeUs, (last, position.LastTradeTimeUs));
+            if (consecutiveIds)
             {
-                // Marked between its neighbours if it cannot be fetched; with either time unknown, not at one of them alone.
-                var (afterUs, beforeUs) = (position.HighTimeUs(i - 1), position.LowTimeUs(i));
-                var known = afterUs != long.MinValue && beforeUs != long.MinValue;
-                _missing.Add(new MissingTrades(position.RangeHighs[i - 1] + 1, position.RangeLows[i] - 1, known ? afterUs : long.MinValue, known ? beforeUs : long.MinValue));
+                for (var i = 1; i < position.RangeLows.Count; i++)
+                {
+                    // Marked between its neighbours if it cannot be fetched; with either time unknown, not at one of them alone.
+                    var (afterUs, beforeUs) = (position.HighTimeUs(i - 1), position.LowTimeUs(i));
+                    var known = afterUs != long.MinValue && beforeUs != long.MinValue;
+                    _missing.Add(new MissingTrades(position.RangeHighs[i - 1] + 1, position.RangeLows[i] - 1, known ? afterUs : long.MinValue, known ? beforeUs : long.MinValue));
+                }
             }
-        }
 
-        return true;
+            return true;
+        }
     }
 
     /// <summary>
@@ -103,7 +81,7 @@ internal sealed class TradeIdLedger(bool consecutiveIds)
         {
             if (_lastId is not { } last)
             {
-                (_lastId, _lastTimeUs, _firstTaken) = (id, trade.TimeUs, (id, trade.TimeUs));
+                (_lastId, _lastTimeUs) = (id, trade.TimeUs);
                 return true;
             }
 

@@ -47,12 +47,6 @@ public abstract class Venue
     /// <summary>The messages that subscribe one connection to these symbols' trades.</summary>
     public abstract IReadOnlyList<string> SubscribeMessages(IReadOnlyList<string> symbols, VenueFeedOptions options);
 
-    /// <summary>
-    /// How many confirmations the venue answers these subscribe messages with: one a message, unless it confirms each
-    /// symbol apart (OKX). A connection is up once it has them all.
-    /// </summary>
-    public virtual int ExpectedConfirmations(IReadOnlyList<string> symbols, IReadOnlyList<string> subscribeMessages) => subscribeMessages.Count;
-
     /// <summary>Reads one text message; the trades in it go to <paramref name="trades"/>.</summary>
     public abstract FeedMessageKind Parse(ReadOnlyMemory<byte> message, List<VenueTrade> trades, out string? detail);
 

@@ -230,62 +230,6 @@ public sealed class BinanceConnectorTests : IAsyncLifetime
         Assert.Equal(30, feed.Connector.Counters.Snapshot().Unfilled);
     }
 
-    /// <summary>
-    /// The instrument (holding what it is given by id) takes the first 40 trades, then none while <paramref name="more"/>
-    /// come, past a queue of 50; REST serves from trade <paramref name="restFrom"/> on.
-    /// </summary>
-    private async Task<FeedHarness> OverflowWhileRefusingAsync(int more, int restFrom = 0)
-    {
-        _target.PositionFromTicks = true;
-        var feed = Connect(o => (o.MaxQueuedTicks, o.BatchSize) = (50, 20));
-        await FirstTradesAsync(40);
-        _target.Refuse(int.MaxValue);
-        _venue.RestFloorId = FirstId + restFrom;
-        await _venue.PublishAsync(Trades(40, more));
-        Assert.True(await UntilAsync(() => feed.Connector.Counters.Snapshot().Overflows >= 1), $"the queue never reached its bound: {feed.Connector.Counters.Snapshot()}");
-        return feed;
-    }
-
-    [Fact]
-    public async Task AQueueAtItsBoundWhileTheInstrumentTakesNothingLetsTradesGoAndFetchesThemOnceItDoes()
-    {
-        // The instrument holds what it is given by id. It takes the first 40, then nothing (its store down) while 300
-        // more come: a queue of at most 50 lets the rest go, and once it takes ticks again the feed starts from where
-        // the instrument is and fetches what it let go over REST (waiting for room in the queue, not letting go).
-        await using var feed = await OverflowWhileRefusingAsync(300);
-        _target.Refuse(0);
-
-        Assert.True(await UntilAsync(() => _target.Count == 340, TimeSpan.FromSeconds(30)), $"{_target.Count} of 340 ticks arrived");
-        Assert.Equal(Enumerable.Range(0, 340).Select(i => FirstId + i), _target.Ticks.Select(t => t.TradeId).Order());
-        var status = feed.Connector.Counters.Snapshot();
-        Assert.True(status.Backfilled >= 250, $"{status.Backfilled} fetched over REST: the queue held more than its bound");
-
-        // Live trades still on their way when it took ticks again may find the queue full of fetched ones: let go again.
-        Assert.True(status.Overflows >= 1);
-        Assert.Empty(_target.Incomplete);
-    }
-
-    [Fact]
-    public async Task TradesLetGoThatTheVenueNoLongerServesAreMarkedIncomplete()
-    {
-        await using var feed = await OverflowWhileRefusingAsync(360, restFrom: 300);
-        _target.Refuse(0);
-        await _venue.PublishAsync(Trades(400, 10));
-
-        // What the instrument got before it refused, and from 300 on; the ids between that it lacks are gone and their
-        // minutes marked. (The feed may start again more than once on a busy machine, so the mark may reach back further
-        // than the last trade held before them: never less.)
-        Assert.True(await UntilAsync(() => !_target.Incomplete.IsEmpty, TimeSpan.FromSeconds(30)), "nothing was marked incomplete");
-        Assert.True(await UntilAsync(() => _target.Ticks.Any(t => t.TradeId == FirstId + 409)), "the live trades after never arrived");
-        var held = _target.Ticks.Select(t => t.TradeId - FirstId).Order().ToList();
-        var (_, fromUs, toUs) = Assert.Single(_target.Incomplete);
-        var lost = Enumerable.Range(0, 300).Where(i => !held.Contains(i)).ToList();
-        Assert.NotEmpty(lost);
-        Assert.All(lost, i => Assert.InRange(Trades(i, 1)[0].TimeUs, fromUs, toUs));
-        Assert.InRange(fromUs, Trades(39, 1)[0].TimeUs, Trades(lost[0], 1)[0].TimeUs);
-        Assert.Equal(Enumerable.Range(300, 110).Select(i => (long)i), held.Where(id => id >= 300));
-    }
-
     [Fact]
     public async Task AReconnectsCatchUpStartsAfterTheNewestTradeTakenNotWhereTheConnectionDropped()
     {
@@ -328,18 +272,6 @@ public sealed class BinanceConnectorTests : IAsyncLifetime
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.Empty(_target.Incomplete);
         Assert.Equal(0, feed.Connector.Counters.Snapshot().Unfilled);
-    }
-
-    [Fact]
-    public async Task ASubscriptionTheVenueRefusesFailsTheConnectionWhichIsOpenedAgain()
-    {
-        _venue.RefusedSubscriptions = 1;
-        await using var feed = Connect();
-        Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never subscribed");
-        await _venue.PublishAsync(Trades(0, 10));
-
-        Assert.True(await UntilAsync(() => _target.Count == 10), $"{_target.Count} of 10 ticks arrived");
-        Assert.True(_venue.Connections >= 2, $"{_venue.Connections} connections");
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public class FeedPlanTests
     [InlineData("Stream", "Candles:Feeds:Binance:Stream must be trade or aggTrade, not 'depth'")]
     [InlineData("Coinbase", "Candles:Feeds:Coinbase:Instruments: 'BTCUSD' is not a Coinbase symbol")]
     [InlineData("OkxTrades", "Candles:Feeds:Okx:Stream must be trade or trades-all (every fill once), not 'trades'")]
-    [InlineData("RestRate", "Candles:Feeds:Bybit: BatchSize and MaxQueuedTicks must be positive, MaxBackfillTrades, MaxStreamsPerConnection, RestRequestsPerSecond and RestBurst not negative")]
+    [InlineData("RestRate", "Candles:Feeds:Bybit: BatchSize must be positive, MaxBackfillTrades, MaxStreamsPerConnection, RestRequestsPerSecond and RestBurst not negative")]
     public void BadSettingsAreRefusedNamingTheSetting(string what, string expected)
     {
         var options = new FeedOptions();

@@ -81,32 +81,4 @@ public class TradeIdLedgerTests
         Assert.True(ids.Accept(Trade(15), out var gap) && !gap);
         Assert.Equal([new MissingTrades(11, 14, 10_000_000, 15_000_000), new MissingTrades(16, 19, 15_000_000, 20_000_000)], ids.Missing());
     }
-
-    [Fact]
-    public void StartedAgainItForgetsWhatItTookSinceAndResumesWhereTheInstrumentIs()
-    {
-        var ids = new TradeIdLedger(consecutiveIds: true);
-        ids.Accept(Trade(40), out _);
-        ids.Accept(Trade(45), out _);
-        ids.Accept(Trade(50), out _);
-        Assert.Equal(2, ids.Missing().Count);
-
-        // The instrument holds up to 42 only: the feed let the rest go.
-        ids.Restart(new FeedPosition([40], [42], 42_000_000));
-        Assert.Empty(ids.Missing());
-        Assert.Equal((42L, 42_000_000L), ids.TakeResume());
-        Assert.True(ids.Accept(Trade(45), out var gap) && gap);
-        Assert.Equal([new MissingTrades(43, 44, 42_000_000, 45_000_000)], ids.Missing());
-    }
-
-    [Fact]
-    public void StartedAgainWhileTheInstrumentHoldsNothingItResumesBeforeTheFirstTradeItTook()
-    {
-        var ids = new TradeIdLedger(consecutiveIds: true);
-        ids.Accept(Trade(40), out _);
-        ids.Accept(Trade(41), out _);
-        ids.Restart(FeedPosition.None);
-        Assert.Equal((39L, 40_000_000L), ids.TakeResume());
-        Assert.True(ids.Accept(Trade(40), out var gap) && !gap);
-    }
 }

@@ -35,7 +35,7 @@ public class VenueMessageTests
     }
 
     [Theory]
-    [InlineData("""{"result":null,"id":1}""", FeedMessageKind.Subscribed)]
+    [InlineData("""{"result":null,"id":1}""", FeedMessageKind.Control)]
     [InlineData("""{"error":{"code":2,"msg":"Invalid request: unknown variant"},"id":1}""", FeedMessageKind.VenueError)]
     [InlineData("""{"code":-1121,"msg":"Invalid symbol."}""", FeedMessageKind.VenueError)]
     [InlineData("""{"stream":"bnbbtc@depth","data":{"e":"depthUpdate","s":"BNBBTC"}}""", FeedMessageKind.Unknown)]
@@ -57,7 +57,7 @@ public class VenueMessageTests
 
     [Theory]
     [InlineData("""{"success":true,"ret_msg":"pong","conn_id":"0970e817","op":"ping"}""", FeedMessageKind.Control)]
-    [InlineData("""{"success":true,"ret_msg":"subscribe","conn_id":"2324d924","req_id":"10001","op":"subscribe"}""", FeedMessageKind.Subscribed)]
+    [InlineData("""{"success":true,"ret_msg":"subscribe","conn_id":"2324d924","req_id":"10001","op":"subscribe"}""", FeedMessageKind.Control)]
     [InlineData("""{"success":false,"ret_msg":"Invalid topic","op":"subscribe"}""", FeedMessageKind.VenueError)]
     [InlineData("""{"topic":"orderbook.1.BTCUSDT","type":"snapshot","data":{}}""", FeedMessageKind.Unknown)]
     [InlineData("""{"topic":"publicTrade.BTCUSDT","data":[{"T":1,"s":"BTCUSDT","S":"Buy","v":"1","p":"1","i":"20f43950-d8dd-5b31-9112-a178eb6023af"}]}""", FeedMessageKind.Malformed)]
@@ -75,7 +75,7 @@ public class VenueMessageTests
     }
 
     [Theory]
-    [InlineData("""{"type":"subscriptions","channels":[{"name":"matches","product_ids":["BTC-USD"]}]}""", FeedMessageKind.Subscribed)]
+    [InlineData("""{"type":"subscriptions","channels":[{"name":"matches","product_ids":["BTC-USD"]}]}""", FeedMessageKind.Control)]
     [InlineData("""{"type":"heartbeat","sequence":90,"last_trade_id":20,"product_id":"BTC-USD","time":"2014-11-07T08:19:28.464459Z"}""", FeedMessageKind.Control)]
     [InlineData("""{"type":"error","message":"Failed to subscribe","reason":"GIBBERISH-USD is not a valid product"}""", FeedMessageKind.VenueError)]
     [InlineData("""{"type":"ticker","product_id":"BTC-USD"}""", FeedMessageKind.Unknown)]
@@ -94,7 +94,7 @@ public class VenueMessageTests
 
     [Theory]
     [InlineData("pong", FeedMessageKind.Control)]
-    [InlineData("""{"id":"1512","event":"subscribe","arg":{"channel":"trades-all","instId":"BTC-USDT"},"connId":"a4d3ae55"}""", FeedMessageKind.Subscribed)]
+    [InlineData("""{"id":"1512","event":"subscribe","arg":{"channel":"trades-all","instId":"BTC-USDT"},"connId":"a4d3ae55"}""", FeedMessageKind.Control)]
     [InlineData("""{"id":"1512","event":"error","code":"60012","msg":"Invalid request","connId":"a4d3ae55"}""", FeedMessageKind.VenueError)]
     [InlineData("""{"arg":{"channel":"books","instId":"BTC-USDT"},"data":[]}""", FeedMessageKind.Unknown)]
     [InlineData("""{"arg":{"channel":"trades-all","instId":"BTC-USDT"},"data":[{"instId":"BTC-USDT","tradeId":"1","px":"1","sz":"1","side":"both","ts":"1"}]}""", FeedMessageKind.Malformed)]

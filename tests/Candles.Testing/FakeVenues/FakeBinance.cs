@@ -24,12 +24,6 @@ public sealed class FakeBinance : FakeVenue
             yield break;
         }
 
-        if (RefusesThisSubscription())
-        {
-            yield return JsonSerializer.Serialize(new { error = new { code = 2, msg = "Invalid request: invalid stream" }, id = root.GetProperty("id").GetInt64() });
-            yield break;
-        }
-
         Subscribe(session, root.GetProperty("params").EnumerateArray().Select(p => p.GetString()!.Split('@')[0].ToUpperInvariant()));
         yield return JsonSerializer.Serialize(new { result = (object?)null, id = root.GetProperty("id").GetInt64() });
     }

@@ -26,14 +26,8 @@ public sealed class FakeBybit : FakeVenue
         }
         else if (op == "subscribe")
         {
-            var requestId = root.TryGetProperty("req_id", out var id) ? id.GetString() : null;
-            if (RefusesThisSubscription())
-            {
-                yield return JsonSerializer.Serialize(new { success = false, ret_msg = "error:handler not found", conn_id = "fake-conn", req_id = requestId, op = "subscribe" });
-                yield break;
-            }
-
             Subscribe(session, root.GetProperty("args").EnumerateArray().Select(a => a.GetString()!["publicTrade.".Length..]));
+            var requestId = root.TryGetProperty("req_id", out var id) ? id.GetString() : null;
             yield return JsonSerializer.Serialize(new { success = true, ret_msg = "subscribe", conn_id = "fake-conn", req_id = requestId, op = "subscribe" });
         }
     }

@@ -27,12 +27,6 @@ public sealed class FakeCoinbase : FakeVenue
         }
 
         var products = root.GetProperty("product_ids").EnumerateArray().Select(p => p.GetString()!).ToList();
-        if (RefusesThisSubscription())
-        {
-            yield return """{"type":"error","message":"Failed to subscribe","reason":"not a valid product"}""";
-            yield break;
-        }
-
         Subscribe(session, products);
         yield return JsonSerializer.Serialize(new
         {

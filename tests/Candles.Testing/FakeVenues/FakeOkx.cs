@@ -31,12 +31,6 @@ public sealed class FakeOkx : FakeVenue
             yield break;
         }
 
-        if (RefusesThisSubscription())
-        {
-            yield return """{"event":"error","code":"60018","msg":"Wrong URL or channel doesn't exist.","connId":"fake"}""";
-            yield break;
-        }
-
         foreach (var arg in root.GetProperty("args").EnumerateArray())
         {
             Subscribe(session, [arg.GetProperty("instId").GetString()!]);

@@ -77,18 +77,6 @@ public abstract class FakeVenue : IAsyncDisposable
         set => Volatile.Write(ref _silentConnections, value);
     }
 
-    private int _refusedSubscriptions;
-
-    /// <summary>The next this many subscribe requests are refused with the venue's error, as a venue that rejects one does.</summary>
-    public int RefusedSubscriptions
-    {
-        get => Volatile.Read(ref _refusedSubscriptions);
-        set => Volatile.Write(ref _refusedSubscriptions, value);
-    }
-
-    /// <summary>Whether this subscribe request is to be refused (<see cref="RefusedSubscriptions"/>).</summary>
-    protected bool RefusesThisSubscription() => TakeOne(ref _refusedSubscriptions);
-
     private static bool TakeOne(ref int counter)
     {
         int left;

@@ -77,7 +77,7 @@ public sealed class BinanceVenue : Venue
                 return FeedMessageKind.VenueError;
             }
 
-            return root.TryGetProperty("result", out _) && root.TryGetProperty("id", out _) ? FeedMessageKind.Subscribed : FeedMessageKind.Unknown;
+            return root.TryGetProperty("result", out _) && root.TryGetProperty("id", out _) ? FeedMessageKind.Control : FeedMessageKind.Unknown;
         }
     }
 

@@ -75,12 +75,7 @@ public sealed class BybitVenue : Venue
                     return FeedMessageKind.VenueError;
                 }
 
-                return op switch
-                {
-                    "subscribe" => FeedMessageKind.Subscribed,
-                    "ping" or "pong" => FeedMessageKind.Control,
-                    _ => FeedMessageKind.Unknown,
-                };
+                return op is "subscribe" or "ping" or "pong" ? FeedMessageKind.Control : FeedMessageKind.Unknown;
             }
 
             return FeedMessageKind.Unknown;

@@ -65,9 +65,7 @@ public sealed class CoinbaseVenue : Venue
 
                     trades.Add(trade);
                     return FeedMessageKind.Trades;
-                case "subscriptions":
-                    return FeedMessageKind.Subscribed;
-                case "heartbeat":
+                case "subscriptions" or "heartbeat":
                     return FeedMessageKind.Control;
                 case "error":
                     detail = root.ToString();

@@ -44,9 +44,6 @@ public sealed class OkxVenue : Venue
         return [JsonSerializer.Serialize(new { id = "1", op = "subscribe", args = symbols.Select(s => new { channel = "trades-all", instId = s }) })];
     }
 
-    /// <summary>OKX confirms each channel of a subscribe request apart.</summary>
-    public override int ExpectedConfirmations(IReadOnlyList<string> symbols, IReadOnlyList<string> subscribeMessages) => symbols.Count;
-
     public override FeedMessageKind Parse(ReadOnlyMemory<byte> message, List<VenueTrade> trades, out string? detail)
     {
         detail = null;
@@ -76,12 +73,7 @@ public sealed class OkxVenue : Venue
                     return FeedMessageKind.VenueError;
                 }
 
-                return kind switch
-                {
-                    "subscribe" => FeedMessageKind.Subscribed,
-                    "notice" => FeedMessageKind.Control,
-                    _ => FeedMessageKind.Unknown,
-                };
+                return kind is "subscribe" or "notice" ? FeedMessageKind.Control : FeedMessageKind.Unknown;
             }
 
             if (!root.TryGetProperty("arg", out var arg) || !VenueJson.TryString(arg, "channel", out var channel) || !channel.StartsWith("trades", StringComparison.Ordinal))

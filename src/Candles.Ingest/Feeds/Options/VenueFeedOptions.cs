@@ -55,13 +55,6 @@ public sealed class VenueFeedOptions
     /// <summary>The REST burst in use: the setting; else the venue's with its own rate, or a second's worth of a rate set here.</summary>
     public int RestBurstFor(Venue venue) => RestBurst > 0 ? RestBurst : RestRequestsPerSecond > 0 ? RestRequestsPerSecond : venue.RestBurst;
 
-    /// <summary>
-    /// At most this many ticks (40 bytes each) wait for an instrument that takes none (its store down, moving). Past it
-    /// the feed lets its trades go and, once the instrument takes ticks again, starts from where the instrument is, as a
-    /// new connector would: what it let go is fetched over REST where the venue still has it, else marked incomplete.
-    /// </summary>
-    public int MaxQueuedTicks { get; set; } = 250_000;
-
     /// <summary>At most this many ticks go to an instrument's grain in one call.</summary>
     public int BatchSize { get; set; } = 5_000;
 
