@@ -25,7 +25,15 @@ internal sealed partial class InstrumentRecord(
     {
         if (state.State.Spec is { } existing)
         {
-            return existing.SameGridsAs(spec) ? DefineOutcome.Unchanged : DefineOutcome.Conflict;
+            if (!existing.SameGridsAs(spec))
+            {
+                return DefineOutcome.Conflict;
+            }
+
+            // Listed again: a define that stored the definition but failed before listing it (a crash, the registry
+            // unreachable) is retried as this one, and an instrument left unlisted is unknown to every other gateway.
+            await grains.GetGrain<IInstrumentRegistryGrain>(0).Add(instrument);
+            return DefineOutcome.Unchanged;
         }
 
         state.State.Spec = spec with { Id = instrument };
@@ -103,7 +111,10 @@ internal sealed partial class InstrumentRecord(
         return true;
     }
 
-    /// <summary>The store that lost the 1m history may have lost the definition too (one Redis holds both): put it back.</summary>
+    /// <summary>
+    /// The store that lost the 1m history may have lost this state too (one Redis holds both): all of it, or only its
+    /// last writes (a restart without its last second). What this activation holds and the store lacks is put back.
+    /// </summary>
     public async Task RestoreAfterLossAsync()
     {
         // Best effort: the bars are committed already, so a failure here must not report the batch as lost.
@@ -111,11 +122,21 @@ internal sealed partial class InstrumentRecord(
         try
         {
             await state.ReadStateAsync();
-            if (state.State.Spec is null)
+            var stored = state.State;
+            if (stored.Spec is null)
             {
                 state.State = held;
                 await state.WriteStateAsync();
                 await grains.GetGrain<IInstrumentRegistryGrain>(0).Add(instrument);
+                return;
+            }
+
+            // Marks are never taken back: the minutes missing trades are those of either.
+            var incomplete = (held.Incomplete ?? IncompleteSpans.None).Union(stored.Incomplete ?? IncompleteSpans.None);
+            if ((held.Live && !stored.Live) || !incomplete.SameAs(stored.Incomplete ?? IncompleteSpans.None))
+            {
+                state.State = new InstrumentState { Spec = stored.Spec, Live = held.Live || stored.Live, Incomplete = incomplete };
+                await state.WriteStateAsync();
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

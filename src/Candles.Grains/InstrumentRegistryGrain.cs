@@ -18,7 +18,16 @@ public sealed class InstrumentRegistryGrain(
     {
         if (state.State.Add(instrumentId))
         {
-            await state.WriteStateAsync();
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch
+            {
+                // Not listed until stored: the caller's retry must write it, not find it already there.
+                state.State.Remove(instrumentId);
+                throw;
+            }
         }
     }
 

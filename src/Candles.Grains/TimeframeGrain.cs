@@ -97,13 +97,15 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
         return Task.FromResult(_observers.Count);
     }
 
-    public async Task<TimeframeSnapshot> Snapshot(BarsQuery query) => new(await GetBars(query), _publisher.Sequence);
+    public async Task<TimeframeSnapshot> Snapshot(BarsQuery query) => new(await ReadAsync(query, snapshot: true), _publisher.Sequence);
 
-    public async Task<BarsPage> GetBars(BarsQuery query)
+    public Task<BarsPage> GetBars(BarsQuery query) => ReadAsync(query, snapshot: false);
+
+    private async Task<BarsPage> ReadAsync(BarsQuery query, bool snapshot)
     {
         try
         {
-            return await ComposeAsync(query);
+            return await ComposeAsync(query, snapshot);
         }
         catch (InstrumentUnavailableException) when (_sealer is not null)
         {
@@ -112,7 +114,7 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
         }
     }
 
-    private async Task<BarsPage> ComposeAsync(BarsQuery query)
+    private async Task<BarsPage> ComposeAsync(BarsQuery query, bool snapshot)
     {
         if (query.FootprintStepTicks is not null)
         {
@@ -120,6 +122,13 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
         }
 
         var (live, sealState) = await CurrentAsync();
+        if (snapshot && live.Sequence > _lastMinuteSequence)
+        {
+            // A snapshot holds everything up to the sequence it gives. 1m messages still on their way here carry older
+            // states than the one read: what they say is pushed now, from this state, and they are passed over when they come.
+            await PushAsync(null, (live, sealState));
+        }
+
         await _cache.EnsureAsync(live, sealState);
         return _cache.Candles(query, live);
     }
@@ -152,9 +161,9 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
 
     /// <summary>
     /// Pushes to the observers what changed since the last push: from the 1m message when there is one, else (a
-    /// catch-up) from the instrument's current state.
+    /// catch-up) from the instrument's current state, or <paramref name="current"/> when it was just read.
     /// </summary>
-    private async Task PushAsync(BarEvents? message)
+    private async Task PushAsync(BarEvents? message, (LiveState Live, SealState? Seal)? current = null)
     {
         try
         {
@@ -162,7 +171,7 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
             var fromMessage = _sealer is null && message is { Events.Count: > 0 } && message.Events[^1] is { Kind: BarEventKind.Update };
             var (live, sealState) = fromMessage
                 ? (new LiveState(message!.ClosedVersion, message.Events[^1].Bar, message.WatermarkUs, message.Sequence), null)
-                : await CurrentAsync();
+                : current ?? await CurrentAsync();
             if (!fromMessage)
             {
                 // The state read may be newer than messages still on their way here: pushed after it, they would take

@@ -79,6 +79,9 @@ public class TimeframeTests
     [InlineData("Asia/Calcutta", "Asia/Kolkata")]
     [InlineData("America/New_York", "America/New_York")]
     [InlineData("UTC", "UTC")]
+    [InlineData("Etc/UTC", "UTC")]
+    [InlineData("Zulu", "UTC")]
+    [InlineData("Universal", "UTC")]
     public void AnAliasZoneIsServedUnderItsCanonicalNameButUtcStaysUtc(string name, string canonical)
     {
         Assert.True(TimeZones.TryFind(name, out var zone, out _));

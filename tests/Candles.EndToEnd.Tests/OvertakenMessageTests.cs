@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Candles.Abstractions.Grains;
 using Candles.Abstractions.Streams;
+using Candles.Abstractions.Wire;
 using Microsoft.Extensions.DependencyInjection;
 
 using static Candles.EndToEnd.Tests.ServiceCalls;
@@ -44,11 +45,8 @@ public class OvertakenMessageTests(TrappingGateway server) : IClassFixture<Trapp
     public async Task MessagesOlderThanAStateAlreadyPushedDoNotTakeTheLiveBarBack()
     {
         const string instrument = "TEST:OVERTAKEN";
-        await DefineAsync(server.Http, instrument);
-        await IngestAsync(server.Http, instrument, [(1, T0 + 10_000, "100.00", "1.000", "buy")]);
-        var client = server.Services.GetRequiredService<IClusterClient>();
-        var grain = server.TimeframeGrain($"{instrument}|1m|UTC");
-        using var recorder = await RecordingObserver.FollowAsync(client, grain);
+        var (grain, recorder) = await FollowedAsync(instrument);
+        using var following = recorder;
 
         // Four messages held on their way: minute 0 closes as minute 1 starts; a late trade corrects minute 0 (a
         // message without the live bar); two more trades of minute 1.
@@ -91,5 +89,51 @@ public class OvertakenMessageTests(TrappingGateway server) : IClassFixture<Trapp
         Assert.Equal(minuteZero.Select(e => e.Bar.Candle.Trades).Order(), minuteZero.Select(e => e.Bar.Candle.Trades));
         Assert.Equal(2, minuteZero[^1].Bar.Candle.Trades);
         Assert.DoesNotContain(minuteZero.SkipWhile(e => e.Kind == BarEventKind.Update), e => e.Kind == BarEventKind.Update);
+    }
+
+    [Fact]
+    public async Task ASnapshotReadWhileMessagesAreOnTheirWayIsNotFollowedByTheirOlderStates()
+    {
+        const string instrument = "TEST:OVERTAKEN-SNAPSHOT";
+        var (grain, recorder) = await FollowedAsync(instrument);
+        using var following = recorder;
+
+        // Two messages held on their way: minute 0 at two trades, then minute 0 closed as minute 1 starts.
+        server.Filter.Arm();
+        await IngestAsync(server.Http, instrument, [(2, T0 + 20_000, "101.00", "1.000", "buy")]);
+        Assert.True(await Eventually.UntilAsync(() => server.Filter.Held.Count == 1, TimeSpan.FromSeconds(30)), $"{server.Filter.Held.Count} messages held");
+        await IngestAsync(server.Http, instrument, [(3, T0 + 70_000, "102.00", "1.000", "buy")]);
+        Assert.True(await Eventually.UntilAsync(() => server.Filter.Held.Count == 2, TimeSpan.FromSeconds(30)), $"{server.Filter.Held.Count} messages held");
+        server.Filter.Disarm();
+
+        // The snapshot reads the instrument as it is now (minute 0 closed), while both messages are still to come.
+        var snapshot = await grain.Snapshot(new BarsQuery(long.MinValue, long.MaxValue, 10, null));
+        Assert.Equal([T0, T0 + 60_000], snapshot.Page.Bars.Select(b => b.Candle.OpenTimeMs));
+        foreach (var message in server.Filter.Held)
+        {
+            await grain.OnMinutes(message);
+        }
+
+        await IngestAsync(server.Http, instrument, [(4, T0 + 80_000, "103.00", "1.000", "buy")]);
+        Assert.True(
+            await Eventually.UntilAsync(() => recorder.Messages.SelectMany(m => m.Events).Any(e => e.Bar.Candle.OpenTimeMs == T0 + 60_000 && e.Bar.Candle.Trades == 2), TimeSpan.FromSeconds(30)),
+            "the last trade's update never came");
+
+        // A subscriber applies what comes after the snapshot's sequence: nothing there may reopen minute 0 or take minute 1 back.
+        var after = recorder.Messages.Where(m => m.Sequence > snapshot.Sequence).SelectMany(m => m.Events).ToList();
+        Assert.DoesNotContain(after, e => e.Bar.Candle.OpenTimeMs == T0 && e.Kind == BarEventKind.Update);
+        Assert.DoesNotContain(after, e => e.Bar.Candle.OpenTimeMs == T0 && e.Bar.Candle.Trades < 2);
+        Assert.DoesNotContain(after, e => e.Bar.Candle.OpenTimeMs == T0 + 60_000 && e.Bar.Candle.Trades < 1);
+    }
+
+    /// <summary>A new instrument with one trade in minute 0, its 1m timeframe followed; no message held yet.</summary>
+    private async Task<(ITimeframeGrain Grain, RecordingObserver Recorder)> FollowedAsync(string instrument)
+    {
+        await DefineAsync(server.Http, instrument);
+        await IngestAsync(server.Http, instrument, [(1, T0 + 10_000, "100.00", "1.000", "buy")]);
+        var grain = server.TimeframeGrain($"{instrument}|1m|UTC");
+        var recorder = await RecordingObserver.FollowAsync(server.Services.GetRequiredService<IClusterClient>(), grain);
+        server.Filter.Held.Clear();
+        return (grain, recorder);
     }
 }

@@ -28,6 +28,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>The silo's 1m store, which injects faults when a test asks.</summary>
     public FaultyMinuteBarStore MinuteBars { get; } = new();
 
+    /// <summary>Fails a registry listing when a test asks.</summary>
+    public RegistryAddFault RegistryAdds { get; } = new();
+
     public IGrainFactory Grains => Cluster.Client;
 
     /// <summary>Zones sealed besides UTC.</summary>
@@ -86,6 +89,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.UseInMemoryReminderService();
             silo.Services.AddSingleton<ISealedBarStore>(SealedWrites);
             silo.Services.AddSingleton<Storage.MinuteBars.IMinuteBarStore>(MinuteBars);
+            silo.Services.AddSingleton<IIncomingGrainCallFilter>(RegistryAdds);
             silo.AddCandleGrains(Configuration, o =>
             {
                 o.ScanPeriod = TimeSpan.FromMilliseconds(50);

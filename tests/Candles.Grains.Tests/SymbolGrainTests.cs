@@ -111,6 +111,21 @@ public class SymbolGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task ADefinitionStoredButNotListedIsListedWhenItIsDefinedAgain()
+    {
+        var grain = fixture.Grains.GetGrain<ISymbolGrain>("TEST:UNLISTED");
+        var spec = new InstrumentSpec("TEST:UNLISTED", "0.01", "0.001");
+        var registry = fixture.Grains.GetGrain<IInstrumentRegistryGrain>(0);
+        fixture.RegistryAdds.FailNext();
+        await Assert.ThrowsAnyAsync<Exception>(() => grain.Define(spec));
+        Assert.DoesNotContain("TEST:UNLISTED", await registry.List());
+
+        // The caller retries: the definition is there already, and the listing is made now.
+        Assert.Equal(DefineOutcome.Unchanged, await grain.Define(spec));
+        Assert.Contains("TEST:UNLISTED", await registry.List());
+    }
+
+    [Fact]
     public async Task CachedCandlesFollowCorrectionsAndTheLiveMinute()
     {
         var grain = await fixture.DefinedAsync("TEST:CACHE");

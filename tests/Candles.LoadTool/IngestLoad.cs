@@ -5,15 +5,17 @@ using System.Net.Http.Headers;
 using Candles.Core.Instruments;
 using Candles.Core.Ticks;
 using Candles.Ingest.Replay;
+using HdrHistogram;
 
 namespace Candles.LoadTool;
 
 /// <summary>
 /// <c>ingest</c>: as many ticks as a running service takes, over N fresh instruments, through its REST ingest (CSV
 /// batches of historical trades, as <c>replay</c> sends them), for a bounded time. Each instrument's tape is written
-/// on the fly (ids ascending, one trade a millisecond, a random walk of prices): nothing is held in memory. Reports
-/// ticks/s applied (as the service's answers count them) every 10 s and overall, the service's CPU and resident memory, and the time from the last batch sent to its
-/// answer (how far behind the service runs).
+/// on the fly (ids ascending, one trade a millisecond, a random walk of prices): nothing is held in memory. Reports,
+/// every 10 s and overall: ticks/s applied (as the service's answers count them), how long batches took from being sent
+/// to being answered (HdrHistogram percentiles: how far behind the service runs; lag that grows shows here first), and
+/// the service's CPU and resident memory, in all and per instrument.
 /// </summary>
 internal static class IngestLoad
 {
@@ -58,15 +60,20 @@ internal static class IngestLoad
         var cpuBefore = LoadTarget.Cpu(pid);
         var clock = Stopwatch.StartNew();
         var lastAnswer = new long[connections];
+        var answers = new Answers();
         var report = Task.Run(async () =>
         {
             long before = 0;
+            var cpuWindow = cpuBefore;
             for (var window = 1; window * 10 <= seconds; window++)
             {
                 await Task.Delay(TimeSpan.FromSeconds(10) * window - clock.Elapsed, cancellation).ContinueWith(_ => { }, TaskScheduler.Default);
                 var now = Interlocked.Read(ref accepted);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds,5:F0} s: {(now - before) / 10.0,12:N0} ticks/s"));
+                var cpu = LoadTarget.Cpu(pid);
+                var server = pid is { } p ? $"; server {LoadTarget.Usage(p, cpu - cpuWindow, 10, instruments)}" : string.Empty;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds,5:F0} s: {(now - before) / 10.0,12:N0} ticks/s; batches answered in {answers.TakeWindow()}{server}"));
                 before = now;
+                cpuWindow = cpu;
             }
         }, cancellation);
 
@@ -83,6 +90,7 @@ internal static class IngestLoad
                 using var response = await http.PostAsync($"api/v1/ingest?instrument={tape.Instrument}", content, cancellation);
                 response.EnsureSuccessStatusCode();
                 lastAnswer[sender] = clock.ElapsedMilliseconds - sent;
+                answers.Record(lastAnswer[sender]);
                 using var report = await System.Text.Json.JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellation), cancellationToken: cancellation);
                 var applied = report.RootElement.GetProperty("applied").GetInt32();
                 Interlocked.Add(ref accepted, applied);
@@ -92,13 +100,51 @@ internal static class IngestLoad
         var elapsed = clock.Elapsed.TotalSeconds;
         await report;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"ingested {accepted / elapsed:N0} ticks/s over {elapsed:F0} s ({accepted:N0} ticks applied, {refused:N0} not); the last batches were answered in {lastAnswer.Max()} ms at most"));
+            $"ingested {accepted / elapsed:N0} ticks/s over {elapsed:F0} s ({accepted:N0} ticks applied, {refused:N0} not); batches answered in {answers.Overall()}; the last batches in {lastAnswer.Max()} ms at most"));
         if (pid is { } serverPid)
         {
-            Console.WriteLine(LoadTarget.Usage(serverPid, LoadTarget.Cpu(serverPid) - cpuBefore, elapsed));
+            Console.WriteLine("server: " + LoadTarget.Usage(serverPid, LoadTarget.Cpu(serverPid) - cpuBefore, elapsed, instruments));
         }
 
         return 0;
+    }
+
+    /// <summary>Batch answer times, ms: over the whole run and over the current 10 s window.</summary>
+    private sealed class Answers
+    {
+        private readonly LongHistogram _overall = new(3_600_000, 3);
+        private readonly LongHistogram _window = new(3_600_000, 3);
+
+        public void Record(long ms)
+        {
+            lock (_overall)
+            {
+                _overall.RecordValue(Math.Max(0, ms));
+                _window.RecordValue(Math.Max(0, ms));
+            }
+        }
+
+        /// <summary>The window's percentiles, and a fresh window begun.</summary>
+        public string TakeWindow()
+        {
+            lock (_overall)
+            {
+                var said = Percentiles(_window);
+                _window.Reset();
+                return said;
+            }
+        }
+
+        public string Overall()
+        {
+            lock (_overall)
+            {
+                return Percentiles(_overall);
+            }
+        }
+
+        private static string Percentiles(LongHistogram h) => h.TotalCount == 0 ? "(none answered)" : string.Create(CultureInfo.InvariantCulture,
+            $"p50 {h.GetValueAtPercentile(50)} ms, p99 {h.GetValueAtPercentile(99)} ms, max {h.GetMaxValue()} ms");
     }
 
     /// <summary>One instrument's endless tape in Binance's CSV layout: one trade a millisecond from a week ago.</summary>

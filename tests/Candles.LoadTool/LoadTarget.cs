@@ -60,4 +60,12 @@ internal static class LoadTarget
     /// <summary>The service's share of a core (<paramref name="cpuSeconds"/> used over <paramref name="seconds"/>) and its resident memory now.</summary>
     public static string Usage(int pid, double cpuSeconds, double seconds) => string.Create(CultureInfo.InvariantCulture,
         $"server: {cpuSeconds / seconds * 100:F0} % CPU (of one core), {Rss(pid) / 1048576.0:F0} MiB resident");
+
+    /// <summary>As <see cref="Usage(int, double, double)"/>, with the resident memory per instrument beside it.</summary>
+    public static string Usage(int pid, double cpuSeconds, double seconds, int instruments)
+    {
+        var rss = Rss(pid);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{cpuSeconds / seconds * 100:F0} % CPU (of one core), {rss / 1048576.0:F0} MiB resident ({rss / 1048576.0 / instruments:F1} MiB an instrument)");
+    }
 }

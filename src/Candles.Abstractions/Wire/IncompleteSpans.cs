@@ -42,7 +42,14 @@ public sealed record IncompleteSpans(
     public IncompleteSpans WithMinutes(long fromUs, long toUs)
     {
         var (startMs, endMs) = MinutesOf(fromUs, toUs);
-        List<(long Start, long End)> spans = [.. StartsMs.Zip(EndsMs), (startMs, endMs)];
+        return Merged([.. StartsMs.Zip(EndsMs), (startMs, endMs)]);
+    }
+
+    /// <summary>The minutes in these spans or in <paramref name="other"/>'s.</summary>
+    public IncompleteSpans Union(IncompleteSpans other) => Merged([.. StartsMs.Zip(EndsMs), .. other.StartsMs.Zip(other.EndsMs)]);
+
+    private static IncompleteSpans Merged(List<(long Start, long End)> spans)
+    {
         spans.Sort();
         List<long> starts = [], ends = [];
         foreach (var (start, end) in spans)

@@ -36,6 +36,18 @@ public class IncompleteSpansTests
     }
 
     [Fact]
+    public void TheUnionOfTwoMarkingsHoldsEveryMinuteOfEither()
+    {
+        var one = IncompleteSpans.None.WithMinutes(DayMs * 1000, (DayMs + Minute) * 1000).WithMinutes((DayMs + (20 * Minute)) * 1000, (DayMs + (20 * Minute)) * 1000);
+        var other = IncompleteSpans.None.WithMinutes((DayMs + (2 * Minute)) * 1000, (DayMs + (3 * Minute)) * 1000);
+        var union = one.Union(other);
+        Assert.Equal([DayMs, DayMs + (20 * Minute)], union.StartsMs);
+        Assert.Equal([DayMs + (4 * Minute), DayMs + (21 * Minute)], union.EndsMs);
+        Assert.True(union.SameAs(other.Union(one)));
+        Assert.True(one.SameAs(one.Union(IncompleteSpans.None)));
+    }
+
+    [Fact]
     public void TimesBefore1970FallInTheirOwnMinute()
     {
         var spans = IncompleteSpans.None.WithMinutes(-1, -1);
