@@ -71,16 +71,19 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
             Add(await StaleSealedDaysAsync(sealedThrough));
         }
 
+        // One write: a day stored without its week and month would leave them stale for good, as the check that finds
+        // stale seals compares the days alone.
+        List<SeriesBars> seal = days.Count > 0 ? [new SeriesBars(Series("1d"), [.. days.Values.OrderBy(d => d.Candle.OpenTimeMs)])] : [];
+        seal.AddRange(await LongerPeriodsAsync(days, sealedThrough, finishedThrough));
+        if (seal.Count > 0)
+        {
+            await sealedBars.UpsertAsync(grids, seal);
+        }
+
         if (days.Count > 0)
         {
-            await sealedBars.UpsertAsync(grids, Series("1d"), [.. days.Values.OrderBy(d => d.Candle.OpenTimeMs)]);
-            await SealLongerPeriodsAsync(grids, days.Keys, sealedThrough, finishedThrough);
             LogSealed(logger, days.Count, instrument, zone);
             Diagnostics.GrainMetrics.Sealed(days.Count, zone, finishedThrough > sealedThrough ? (watermarkUs / 1000) - finishedThrough : null);
-        }
-        else if (finishedThrough > sealedThrough)
-        {
-            await SealLongerPeriodsAsync(grids, [], sealedThrough, finishedThrough);
         }
 
         return days.Count;
@@ -139,21 +142,31 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
     }
 
     /// <summary>
-    /// Seals every finished week and month holding one of <paramref name="dayOpens"/>, from the sealed days; and the one
-    /// holding the last day sealed before, if it finished since <paramref name="sealedThrough"/>: a week or month whose
-    /// last days had no trades finishes with no day of its own to seal.
+    /// Every finished week and month holding one of the <paramref name="days"/> being sealed, composed from them and the
+    /// days sealed before; and the one holding the last day sealed before, if it finished since
+    /// <paramref name="sealedThrough"/>: a week or month whose last days had no trades finishes with no day of its own to seal.
     /// </summary>
-    private async Task SealLongerPeriodsAsync(Instrument grids, IEnumerable<long> dayOpens, long sealedThrough, long finishedThrough)
+    private async Task<List<SeriesBars>> LongerPeriodsAsync(Dictionary<long, Bar> days, long sealedThrough, long finishedThrough)
     {
+        List<SeriesBars> sealing = [];
         foreach (var schedule in _longer)
         {
             IEnumerable<BarPeriod> justFinished = sealedThrough > long.MinValue && schedule.PeriodOf(sealedThrough - 1) is var last && last.EndMs > sealedThrough ? [last] : [];
-            foreach (var period in dayOpens.Select(schedule.PeriodOf).Concat(justFinished).Distinct().Where(p => p.EndMs <= finishedThrough))
+            List<Bar> bars = [];
+            foreach (var period in days.Keys.Select(schedule.PeriodOf).Concat(justFinished).Distinct().Where(p => p.EndMs <= finishedThrough))
             {
                 var sealedDays = await sealedBars.LoadAsync(Series("1d"), period.StartMs, period.EndMs);
-                await sealedBars.UpsertAsync(grids, Series(schedule.Timeframe.Name), BarComposer.Compose(sealedDays, schedule, footprintStepTicks: 1));
+                List<Bar> periodDays = [.. sealedDays.Where(d => !days.ContainsKey(d.Candle.OpenTimeMs)), .. days.Values.Where(d => period.Contains(d.Candle.OpenTimeMs))];
+                bars.AddRange(BarComposer.Compose([.. periodDays.OrderBy(d => d.Candle.OpenTimeMs)], schedule, footprintStepTicks: 1));
+            }
+
+            if (bars.Count > 0)
+            {
+                sealing.Add(new SeriesBars(Series(schedule.Timeframe.Name), bars));
             }
         }
+
+        return sealing;
     }
 
     private SealedSeries Series(string timeframe) => new(instrument, Timeframe.Parse(timeframe), zone);

@@ -5,20 +5,38 @@ using Candles.Storage.Sealed;
 
 namespace Candles.Grains.Tests;
 
-/// <summary>The in-memory sealed-bar store, whose next upsert of an instrument in a zone throws when a test asks (PostgreSQL down).</summary>
+/// <summary>
+/// The in-memory sealed-bar store, whose next upsert of an instrument in a zone, or of one series of it, throws when a test
+/// asks (PostgreSQL down). An upsert that fails writes nothing, as one transaction.
+/// </summary>
 public sealed class FaultySealedBarStore(InMemorySealedBarStore inner) : ISealedBarStore
 {
     private readonly ConcurrentDictionary<string, bool> _failNextUpsert = new(StringComparer.Ordinal);
 
     public void FailNextUpsert(string instrument, string zone) => _failNextUpsert[$"{instrument}|{zone}"] = true;
 
+    /// <summary>Fails the next upsert that writes the <paramref name="timeframe"/> bars of the instrument in the zone.</summary>
+    public void FailNextUpsert(string instrument, string zone, string timeframe) => _failNextUpsert[$"{instrument}|{zone}|{timeframe}"] = true;
+
     /// <summary>Whether the failure asked for has happened.</summary>
     public bool Failed(string instrument, string zone) => !_failNextUpsert.ContainsKey($"{instrument}|{zone}");
 
-    public Task UpsertAsync(Instrument instrument, SealedSeries series, IReadOnlyList<Bar> bars, CancellationToken cancellation = default) =>
-        _failNextUpsert.TryRemove($"{instrument.Id.Value}|{series.Zone}", out _)
+    /// <summary>Whether the failure asked for one series has happened.</summary>
+    public bool Failed(string instrument, string zone, string timeframe) => !_failNextUpsert.ContainsKey($"{instrument}|{zone}|{timeframe}");
+
+    public Task UpsertAsync(Instrument instrument, IReadOnlyList<SeriesBars> series, CancellationToken cancellation = default)
+    {
+        var fail = false;
+        foreach (var (sealedSeries, _) in series)
+        {
+            fail |= _failNextUpsert.TryRemove($"{instrument.Id.Value}|{sealedSeries.Zone}", out _);
+            fail |= _failNextUpsert.TryRemove($"{instrument.Id.Value}|{sealedSeries.Zone}|{sealedSeries.Timeframe.Name}", out _);
+        }
+
+        return fail
             ? Task.FromException(new TimeoutException($"injected: sealing {instrument.Id} timed out"))
-            : inner.UpsertAsync(instrument, series, bars, cancellation);
+            : inner.UpsertAsync(instrument, series, cancellation);
+    }
 
     public Task<Instrument?> FindInstrumentAsync(string instrumentId, CancellationToken cancellation = default) => inner.FindInstrumentAsync(instrumentId, cancellation);
 

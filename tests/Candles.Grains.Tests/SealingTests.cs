@@ -152,6 +152,33 @@ public class SealingTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task ACorrectedDaysWeekIsResealedWithItEvenWhenTheWeeksWriteFailed()
+    {
+        const string instrument = "TEST:RESEALWEEK";
+        var grain = await fixture.DefinedAsync(instrument);
+        await grain.Ingest([Buy(10, "2026-04-08T10:00:00Z"), Buy(20, "2026-04-13T10:00:00Z")], live: false);
+        await SealedAsync(instrument, "1w", "UTC", 1);
+
+        // The late tick's re-seal fails as it writes the week (PostgreSQL gone in the middle of it).
+        fixture.SealedWrites.FailNextUpsert(instrument, "UTC", "1w");
+        Assert.Equal(1, (await grain.Ingest([Buy(11, "2026-04-08T11:00:00Z")], live: false)).Amended);
+        Assert.True(await ClusterFixture.EventuallyAsync(() => Task.FromResult(fixture.SealedWrites.Failed(instrument, "UTC", "1w"))), "the re-seal was never tried");
+
+        var start = fixture.Clock.GetUtcNow();
+        for (var minute = 1; minute <= 3; minute++)
+        {
+            fixture.Clock.SetUtcNow(start.AddMinutes(minute));
+            await Task.Delay(200);
+        }
+
+        // The day and its week both hold the late trade: a day stored alone would look re-sealed, and its week never would be.
+        var week = (await fixture.SealedAsync(instrument, "1w", "UTC", bars => bars[0].Candle.Trades == 2))[0];
+        var day = (await SealedAsync(instrument, "1d", "UTC", 1))[0];
+        Assert.Equal((2L, 1), (day.Candle.Trades, day.Candle.Revision));
+        Assert.Equal((2L, 1), (week.Candle.Trades, week.Candle.Revision));
+    }
+
+    [Fact]
     public async Task AWeekAndMonthWhoseLastDaysHadNoTradesAreSealedOnceTheyHaveFinished()
     {
         // Live trading, the quiet days closed by the clock: a Monday's trade, then nothing until the week has ended; a

@@ -57,6 +57,24 @@ public abstract class SealedBarStoreContract
     }
 
     [Fact]
+    public async Task AnOlderRevisionNeverReplacesANewerOne()
+    {
+        // Two activations of one sealer while the cluster changed: the one that read older minutes writes last.
+        await Store.UpsertAsync(Pepe, _daily, [DailyBar(T0, revision: 2, extra: 2)]);
+        await Store.UpsertAsync(Pepe, _daily, [DailyBar(T0, revision: 1, extra: 1), DailyBar(T0 + Day)]);
+        AssertSameBars([DailyBar(T0, revision: 2, extra: 2), DailyBar(T0 + Day)], await Store.LoadAsync(_daily, long.MinValue, long.MaxValue));
+    }
+
+    [Fact]
+    public async Task SeveralSeriesAreSealedInOneCall()
+    {
+        var weekly = _daily with { Timeframe = Timeframe.Parse("1w") };
+        await Store.UpsertAsync(Pepe, [new SeriesBars(_daily, [DailyBar(T0), DailyBar(T0 + Day)]), new SeriesBars(weekly, [DailyBar(T0, revision: 1, extra: 1)])]);
+        AssertSameBars([DailyBar(T0), DailyBar(T0 + Day)], await Store.LoadAsync(_daily, long.MinValue, long.MaxValue));
+        AssertSameBars([DailyBar(T0, revision: 1, extra: 1)], await Store.LoadAsync(weekly, long.MinValue, long.MaxValue));
+    }
+
+    [Fact]
     public async Task TheInstrumentsGridsAreKeptWithItsSealedBars()
     {
         Assert.Null(await Store.FindInstrumentAsync(_daily.Instrument));

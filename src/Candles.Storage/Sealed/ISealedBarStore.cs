@@ -9,7 +9,16 @@ namespace Candles.Storage.Sealed;
 /// </summary>
 public interface ISealedBarStore
 {
-    Task UpsertAsync(Instrument instrument, SealedSeries series, IReadOnlyList<Bar> bars, CancellationToken cancellation = default);
+    /// <summary>
+    /// Seals bars of one or more series of an instrument, all of them or none: a day is sealed with the week and month
+    /// holding it. A bar replaces the one sealed at its open time unless that one has a higher revision (sealed from newer
+    /// minutes by another activation of the sealer, while two were up).
+    /// </summary>
+    Task UpsertAsync(Instrument instrument, IReadOnlyList<SeriesBars> series, CancellationToken cancellation = default);
+
+    /// <summary>Seals bars of one series, as <see cref="UpsertAsync(Instrument, IReadOnlyList{SeriesBars}, CancellationToken)"/>.</summary>
+    Task UpsertAsync(Instrument instrument, SealedSeries series, IReadOnlyList<Bar> bars, CancellationToken cancellation = default) =>
+        UpsertAsync(instrument, [new SeriesBars(series, bars)], cancellation);
 
     /// <summary>The grids of an instrument that has sealed bars, or null: the permanent record of its definition.</summary>
     Task<Instrument?> FindInstrumentAsync(string instrumentId, CancellationToken cancellation = default);

@@ -17,15 +17,23 @@ public sealed class InMemorySealedBarStore : ISealedBarStore
     public Task<IReadOnlyList<string>> ListInstrumentIdsAsync(CancellationToken cancellation = default) =>
         Task.FromResult<IReadOnlyList<string>>([.. _instruments.Keys.Order(StringComparer.Ordinal)]);
 
-    public Task UpsertAsync(Instrument instrument, SealedSeries series, IReadOnlyList<Bar> bars, CancellationToken cancellation = default)
+    public Task UpsertAsync(Instrument instrument, IReadOnlyList<SeriesBars> series, CancellationToken cancellation = default)
     {
+        // Packed first: nothing is stored unless all of it can be.
+        var packed = series.Select(s => (s.Series, Bars: s.Bars.Select(b => (b.Candle.OpenTimeMs, b.Candle.Revision, Packed: PackedBar.Pack(b))).ToList())).ToList();
         _instruments.TryAdd(instrument.Id.Value, instrument);
-        var list = _series.GetOrAdd(series, _ => []);
-        lock (list)
+        foreach (var (key, bars) in packed)
         {
-            foreach (var bar in bars)
+            var list = _series.GetOrAdd(key, _ => []);
+            lock (list)
             {
-                list[bar.Candle.OpenTimeMs] = PackedBar.Pack(bar);
+                foreach (var (openTimeMs, revision, bytes) in bars)
+                {
+                    if (!list.TryGetValue(openTimeMs, out var sealedBar) || PackedBar.Unpack(sealedBar, footprint: false).Candle.Revision <= revision)
+                    {
+                        list[openTimeMs] = bytes;
+                    }
+                }
             }
         }
 

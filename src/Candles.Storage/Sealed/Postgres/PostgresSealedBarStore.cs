@@ -7,11 +7,12 @@ namespace Candles.Storage.Sealed.Postgres;
 
 /// <summary>
 /// Sealed bars in PostgreSQL through EF Core. Sealing replaces the bars of the same open times (and their
-/// levels, by cascade) in one transaction, so a re-seal after a correction leaves exactly one version.
+/// levels, by cascade) of every series it writes in one transaction, so a re-seal after a correction leaves exactly one
+/// version, and a day is never stored without the week and month holding it.
 /// </summary>
 public sealed class PostgresSealedBarStore(IDbContextFactory<CandlesDbContext> contexts, TimeProvider clock) : ISealedBarStore
 {
-    public async Task UpsertAsync(Instrument instrument, SealedSeries series, IReadOnlyList<Bar> bars, CancellationToken cancellation = default)
+    public async Task UpsertAsync(Instrument instrument, IReadOnlyList<SeriesBars> series, CancellationToken cancellation = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellation);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellation);
@@ -21,13 +22,25 @@ public sealed class PostgresSealedBarStore(IDbContextFactory<CandlesDbContext> c
             db.Instruments.Add(new InstrumentRow { Id = instrument.Id.Value, TickSize = ToDecimal(instrument.TickSize), QuantityStep = ToDecimal(instrument.QuantityStep) });
         }
 
-        var timeframe = series.Timeframe.Name;
-        var opens = bars.Select(b => b.Candle.OpenTimeMs).ToList();
-        await db.SealedBars
-            .Where(b => b.Instrument == series.Instrument && b.Timeframe == timeframe && b.Zone == series.Zone && opens.Contains(b.OpenTime))
-            .ExecuteDeleteAsync(cancellation);
         var now = clock.GetUtcNow();
-        db.SealedBars.AddRange(bars.Select(bar => ToRow(series, bar, now)));
+        foreach (var (sealedSeries, bars) in series)
+        {
+            var timeframe = sealedSeries.Timeframe.Name;
+            var opens = bars.Select(b => b.Candle.OpenTimeMs).ToArray();
+
+            // Locked until the commit, so another sealer's newer revision cannot land between this read and the replace.
+            var sealedRevisions = await db.SealedBars
+                .FromSql($"SELECT * FROM sealed_bars WHERE instrument = {sealedSeries.Instrument} AND timeframe = {timeframe} AND zone = {sealedSeries.Zone} AND open_time = ANY({opens}) FOR UPDATE")
+                .AsNoTracking()
+                .ToDictionaryAsync(b => b.OpenTime, b => b.Revision, cancellation);
+            var replacing = bars.Where(b => !sealedRevisions.TryGetValue(b.Candle.OpenTimeMs, out var revision) || revision <= b.Candle.Revision).ToList();
+            var replaced = replacing.Select(b => b.Candle.OpenTimeMs).ToList();
+            await db.SealedBars
+                .Where(b => b.Instrument == sealedSeries.Instrument && b.Timeframe == timeframe && b.Zone == sealedSeries.Zone && replaced.Contains(b.OpenTime))
+                .ExecuteDeleteAsync(cancellation);
+            db.SealedBars.AddRange(replacing.Select(bar => ToRow(sealedSeries, bar, now)));
+        }
+
         await db.SaveChangesAsync(cancellation);
         await transaction.CommitAsync(cancellation);
     }
