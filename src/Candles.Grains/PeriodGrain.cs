@@ -112,8 +112,7 @@ public sealed partial class PeriodGrain(
         // or one that finishes a day, starts it again.
         if (symbol.Live && symbol.LastBarMs is { } lastBarMs && _days.NextEndToSeal(lastBarMs, sealedThrough) is { } endMs)
         {
-            var untilEnd = TimeSpan.FromMilliseconds(endMs - clock.GetUtcNow().ToUnixTimeMilliseconds());
-            await RegisterCheckAsync(untilEnd > TimeSpan.Zero ? untilEnd + CheckPeriod : CheckPeriod, CancellationToken.None);
+            await RegisterCheckAsync(DueAfter(endMs), CancellationToken.None);
         }
         else
         {
@@ -121,7 +120,21 @@ public sealed partial class PeriodGrain(
             _checkDueAt = null;
         }
 
+        // A recheck asked for during those calls found a check due within a period and left it at that: it still is.
+        if (_rechecks != rechecks)
+        {
+            await RegisterCheckAsync(CheckPeriod, CancellationToken.None);
+            return;
+        }
+
         DeactivateOnIdle();
+    }
+
+    /// <summary>How long until a period past <paramref name="endMs"/>, when the instrument's grain has closed the period by the clock; at least a period.</summary>
+    private TimeSpan DueAfter(long endMs)
+    {
+        var untilEnd = TimeSpan.FromMilliseconds(endMs - clock.GetUtcNow().ToUnixTimeMilliseconds());
+        return untilEnd > TimeSpan.Zero ? untilEnd + CheckPeriod : CheckPeriod;
     }
 
     /// <summary>
@@ -155,10 +168,17 @@ public sealed partial class PeriodGrain(
             await HeardOfAsync(message.Events.Max(e => e.Bar.Candle.OpenTimeMs));
         }
 
-        // The reminder retries what this message's seal leaves undone, and comes back for the days its bars are in.
+        // The reminder retries what this message's seal leaves undone, and comes back for the days its bars are in. One
+        // waiting for a later end (the week or month of a day sealed before) is brought forward to the new day's end: a
+        // quiet instrument's grains may rest until then, and nothing else would finish that day.
         if (_checkDueAt is null && (message.Events.Count > 0 || finishes))
         {
             await RegisterCheckAsync(CheckPeriod, CancellationToken.None);
+        }
+        else if (message.Events.Count > 0 && state.State.LastBarMs is { } lastBarMs && _days.NextEndToSeal(lastBarMs, sealedThrough) is { } endMs
+            && DueAfter(endMs) is var due && _checkDueAt > clock.GetUtcNow() + due)
+        {
+            await RegisterCheckAsync(due, CancellationToken.None);
         }
 
         if (!finishes && !corrected.Any(t => t < sealedThrough))

@@ -276,6 +276,36 @@ public class SealingTests(ClusterFixture fixture)
     }
 
     /// <summary>A new instrument's live trade at 09:00 the day after tomorrow; returns the midnight ending that day.</summary>
+    [Fact]
+    public async Task AQuietLiveInstrumentsNextDayIsSealedWhenItEndsNotWhenTheWeekDoes()
+    {
+        // A live source trades on a Monday morning; the Monday is sealed and the sealer waits for the week's end.
+        const string id = "TEST:QUIETNEXTDAY";
+        var grain = await fixture.DefinedAsync(id);
+        var tuesday = fixture.Clock.GetUtcNow().Date.AddDays(2);
+        while (tuesday.DayOfWeek != DayOfWeek.Tuesday || tuesday.AddDays(1).Day == 1)
+        {
+            tuesday = tuesday.AddDays(1);
+        }
+
+        var midnight = new DateTimeOffset(tuesday, TimeSpan.Zero);
+        await TradeAtAsync(grain, 1, midnight.AddHours(-15));
+        await MinutesPassAsync(midnight.AddHours(-15), 1, 4);
+        await RestAsync(grain, id);
+        await MinutesPassAsync(midnight, 0, 3);
+        Assert.Single(await SealedAsync(id, "1d", "UTC", 1));
+        Assert.True((await CheckWhenAsync(id, "UTC", c => c?.StartAt >= midnight.AddDays(6).UtcDateTime))?.StartAt >= midnight.AddDays(6).UtcDateTime, "the sealer does not wait for the week's end");
+
+        // It trades on Tuesday morning, then rests again: the sealer comes back when Tuesday ends, and seals it.
+        await TradeAtAsync(grain, 2, midnight.AddHours(9));
+        var wednesday = midnight.AddDays(1);
+        var check = await CheckWhenAsync(id, "UTC", c => c?.StartAt <= wednesday.AddMinutes(2).UtcDateTime);
+        Assert.True(check?.StartAt <= wednesday.AddMinutes(2).UtcDateTime, $"the sealer checks again at {check?.StartAt:O}, not when Tuesday ends");
+        await RestAsync(grain, id);
+        await MinutesPassAsync(wednesday, 0, 3);
+        Assert.Equal(2, (await SealedAsync(id, "1d", "UTC", 2)).Count);
+    }
+
     private async Task<(ISymbolGrain Grain, DateTimeOffset Midnight)> LiveTradeOneMorningAsync(string id)
     {
         var grain = await fixture.DefinedAsync(id);

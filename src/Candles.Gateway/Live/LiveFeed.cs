@@ -284,6 +284,16 @@ public sealed partial class LiveFeed : IAsyncDisposable
         }
 
         var published = await _grain.Follow(_reference);
+        if (published < _seenThrough)
+        {
+            // Within one activation the grain's sequence only rises: this is a new one, started on a silo whose clock is
+            // behind the last one's. Its messages would all look old here, so everything starts again from it.
+            var seen = _seenThrough;
+            (_lastSequence, _seenThrough) = (long.MinValue, long.MinValue);
+            await ResubscribeAsync($"the grain's sequence went back from {seen} to {published}");
+            return;
+        }
+
         var behind = _subscribers.Where(s => s.StreamSequence == long.MinValue).ToList();
         if (behind.Count > 0)
         {
