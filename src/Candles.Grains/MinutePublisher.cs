@@ -25,6 +25,9 @@ internal sealed partial class MinutePublisher(string instrument, IAsyncStream<Ba
     /// <summary>The number of the last message sent.</summary>
     public long Sequence => _sequence;
 
+    /// <summary>This activation's messages, told apart from another's whatever their numbers (clocks of two silos may disagree).</summary>
+    public long Producer { get; } = firstSequence;
+
     /// <summary>The live bar changed since the last message.</summary>
     public bool LivePending { get; set; }
 
@@ -73,7 +76,7 @@ internal sealed partial class MinutePublisher(string instrument, IAsyncStream<Ba
         {
             if (events.Count == 0)
             {
-                await SendAsync(new BarEvents(++_sequence, closedVersion, builder.WatermarkUs, [], builder.RetainedFromMs, incomplete, committedAtMs, EndsCommit: true), forStream);
+                await SendAsync(new BarEvents(++_sequence, closedVersion, builder.WatermarkUs, [], builder.RetainedFromMs, incomplete, committedAtMs, EndsCommit: true, Producer: Producer), forStream);
             }
 
             var start = 0;
@@ -89,7 +92,7 @@ internal sealed partial class MinutePublisher(string instrument, IAsyncStream<Ba
                     ? [events[start] with { Bar = events[start].Bar with { Footprint = Core.Bars.Footprint.Empty } }]
                     : events.GetRange(start, count);
                 var last = start + count == events.Count;
-                await SendAsync(new BarEvents(++_sequence, closedVersion, builder.WatermarkUs, chunk, builder.RetainedFromMs, incomplete, committedAtMs, EndsCommit: last), forStream);
+                await SendAsync(new BarEvents(++_sequence, closedVersion, builder.WatermarkUs, chunk, builder.RetainedFromMs, incomplete, committedAtMs, EndsCommit: last, Producer: Producer), forStream);
                 start += count;
             }
         }

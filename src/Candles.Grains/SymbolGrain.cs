@@ -222,7 +222,7 @@ public sealed partial class SymbolGrain(
     public async Task<LiveState> GetLiveState()
     {
         var builder = await BuilderAsync();
-        return new LiveState(_closedVersion, builder.LiveBar, builder.WatermarkUs, _publisher.Sequence);
+        return new LiveState(_closedVersion, builder.LiveBar, builder.WatermarkUs, _publisher.Sequence, _publisher.Producer);
     }
 
     public async Task<BarsPage> GetMinuteBars(long fromMs, long toMs)

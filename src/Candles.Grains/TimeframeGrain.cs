@@ -25,6 +25,7 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
     private IPeriodGrain? _sealer;
     private ObserverManager<ILiveBarsObserver> _observers = null!;
     private long _lastMinuteSequence = long.MinValue;
+    private long _minuteProducer;
 
     private CandleCache _cache = null!;
     private BarRequests _requests = null!;
@@ -122,7 +123,7 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
         }
 
         var (live, sealState) = await CurrentAsync();
-        if (snapshot && live.Sequence > _lastMinuteSequence)
+        if (snapshot && !Taken(live.Producer, live.Sequence))
         {
             // A snapshot holds everything up to the sequence it gives. 1m messages still on their way here carry older
             // states than the one read: what they say is pushed now, from this state, and they are passed over when they come.
@@ -150,7 +151,15 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
             return;
         }
 
-        if (message.Sequence <= _lastMinuteSequence && _lastMinuteSequence - message.Sequence <= OvertakenWindow)
+        if (message.Producer != 0 && message.Producer != _minuteProducer)
+        {
+            // From another activation of the instrument's grain than the last one heard from: a new one, or an old one
+            // whose message a new one's overtook. Its current state says which: pushed, it passes over what it holds.
+            await PushAsync(null);
+            return;
+        }
+
+        if (Taken(message.Producer, message.Sequence) && (message.Producer != 0 || _lastMinuteSequence - message.Sequence <= OvertakenWindow))
         {
             return;
         }
@@ -158,6 +167,9 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
         _lastMinuteSequence = message.Sequence;
         await PushAsync(message);
     }
+
+    /// <summary>Whether a message or state numbered so by its producer says nothing newer than what was taken last.</summary>
+    private bool Taken(long producer, long sequence) => producer == _minuteProducer && sequence <= _lastMinuteSequence;
 
     /// <summary>
     /// Pushes to the observers what changed since the last push: from the 1m message when there is one, else (a
@@ -170,13 +182,15 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
             // A live update carries the instrument's state as of its commit: no call back to the (busy) symbol grain.
             var fromMessage = _sealer is null && message is { Events.Count: > 0 } && message.Events[^1] is { Kind: BarEventKind.Update };
             var (live, sealState) = fromMessage
-                ? (new LiveState(message!.ClosedVersion, message.Events[^1].Bar, message.WatermarkUs, message.Sequence), null)
+                ? (new LiveState(message!.ClosedVersion, message.Events[^1].Bar, message.WatermarkUs, message.Sequence, message.Producer), null)
                 : current ?? await CurrentAsync();
             if (!fromMessage)
             {
                 // The state read may be newer than messages still on their way here: pushed after it, they would take
                 // the bars back to an older state (the live bar, or a bar closed here, reopened), so they are passed over.
-                _lastMinuteSequence = Math.Max(_lastMinuteSequence, live.Sequence);
+                (_minuteProducer, _lastMinuteSequence) = live.Producer == _minuteProducer
+                    ? (_minuteProducer, Math.Max(_lastMinuteSequence, live.Sequence))
+                    : (live.Producer, live.Sequence);
             }
 
             // Folded when the state is the message's own: carried by it, or read with no message sent after it (a close
@@ -203,9 +217,9 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
     }
 
     /// <summary>
-    /// How far below the last 1m sequence taken a message counts as overtaken. The instrument grain's sequences rise by
-    /// one per message from its activation's wall-clock ticks, so a new activation (on a silo whose clock may lag) is
-    /// further away than this and is taken.
+    /// For messages of a producer that does not name itself (an older version's): how far below the last 1m sequence taken
+    /// a message counts as overtaken. Its sequences rise by one per message from its activation's wall-clock ticks, so a
+    /// new activation is mostly further away than this and is taken.
     /// </summary>
     private const long OvertakenWindow = 64;
 

@@ -126,6 +126,46 @@ public class OvertakenMessageTests(TrappingGateway server) : IClassFixture<Trapp
         Assert.DoesNotContain(after, e => e.Bar.Candle.OpenTimeMs == T0 + 60_000 && e.Bar.Candle.Trades < 1);
     }
 
+    [Fact]
+    public async Task ABacklogLongerThanAnyWindowIsPassedOverOnceANewerStateWasPushed()
+    {
+        const string instrument = "TEST:OVERTAKEN-BACKLOG";
+        var (grain, recorder) = await FollowedAsync(instrument);
+        using var following = recorder;
+
+        // Seventy messages held on their way, one a minute (each closes the minute before), then a late trade of minute 0:
+        // a correction alone.
+        const long Minute = 60_000;
+        server.Filter.Arm();
+        for (var minute = 1; minute <= 70; minute++)
+        {
+            await IngestAsync(server.Http, instrument, [(minute + 1, T0 + (minute * Minute) + 1_000, "100.00", "1.000", "buy")]);
+        }
+
+        await IngestAsync(server.Http, instrument, [(100, T0 + 20_000, "99.00", "1.000", "sell")]);
+        Assert.True(await Eventually.UntilAsync(() => server.Filter.Held.Count == 71, TimeSpan.FromSeconds(30)), $"{server.Filter.Held.Count} messages held");
+        server.Filter.Disarm();
+        var held = server.Filter.Held.ToList();
+        Assert.DoesNotContain(held[^1].Events, e => e.Kind == BarEventKind.Update);
+
+        // The correction arrives first, so the grain reads the state (minute 70 live); then the seventy older ones.
+        await grain.OnMinutes(held[^1]);
+        foreach (var message in held.SkipLast(1))
+        {
+            await grain.OnMinutes(message);
+        }
+
+        await IngestAsync(server.Http, instrument, [(101, T0 + (70 * Minute) + 5_000, "101.00", "1.000", "buy")]);
+        Assert.True(
+            await Eventually.UntilAsync(() => recorder.Messages.SelectMany(m => m.Events).Any(e => e.Bar.Candle.OpenTimeMs == T0 + (70 * Minute) && e.Bar.Candle.Trades == 2), TimeSpan.FromSeconds(30)),
+            "the last trade's update never came");
+
+        // Once minute 70 was pushed, no older minute is live again.
+        var events = recorder.Messages.SelectMany(m => m.Events).ToList();
+        var newest = events.FindIndex(e => e.Bar.Candle.OpenTimeMs == T0 + (70 * Minute));
+        Assert.DoesNotContain(events.Skip(newest), e => e.Kind == BarEventKind.Update && e.Bar.Candle.OpenTimeMs < T0 + (70 * Minute));
+    }
+
     /// <summary>A new instrument with one trade in minute 0, its 1m timeframe followed; no message held yet.</summary>
     private async Task<(ITimeframeGrain Grain, RecordingObserver Recorder)> FollowedAsync(string instrument)
     {

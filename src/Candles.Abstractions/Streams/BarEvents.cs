@@ -28,7 +28,8 @@ public sealed record BarEvent(
 /// <see cref="CommittedAtMs"/> is when the instrument's grain committed the change (wall clock, Unix ms; 0 if unknown), for delivery metrics.
 /// <see cref="EndsCommit"/> is true on an instrument's message that holds the whole commit, or its last part (a big
 /// commit is sent in several messages of one <see cref="ClosedVersion"/>): then the closed bars are as of that
-/// version. False when not known (an older producer).
+/// version. False when not known (an older producer). <see cref="Producer"/> names the activation that sent it: sequences
+/// compare within one producer only (0 when not known: an older producer).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("candles.BarEvents")]
 public sealed record BarEvents(
@@ -39,7 +40,8 @@ public sealed record BarEvents(
     [property: Id(4)] long RetainedFromMs = long.MinValue,
     [property: Id(5)] Wire.IncompleteSpans? Incomplete = null,
     [property: Id(6)] long CommittedAtMs = 0,
-    [property: Id(7)] bool EndsCommit = false)
+    [property: Id(7)] bool EndsCommit = false,
+    [property: Id(8)] long Producer = 0)
 {
     /// <summary>False when the bar's trades may be partial, as <see cref="Wire.BarsPage.IsComplete"/>.</summary>
     public bool IsComplete(Bar bar) => Wire.BarsPage.IsWhole(bar, RetainedFromMs, Incomplete);
