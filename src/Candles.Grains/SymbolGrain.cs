@@ -32,6 +32,7 @@ public sealed partial class SymbolGrain(
 {
     private readonly SymbolGrainOptions _options = options.Value;
     private readonly List<BarChange> _changes = [];
+    private readonly HashSet<(long StartMs, long EndMs)> _unrevised = [];
     private string _id = string.Empty;
 
     // Starts from the activation's wall clock, as the publisher's sequences do, so a new activation never repeats an old version.
@@ -159,7 +160,8 @@ public sealed partial class SymbolGrain(
     public async Task MarkIncomplete(long fromUs, long toUs)
     {
         var builder = await BuilderAsync();
-        if (!await _record.MarkIncompleteAsync(fromUs, toUs))
+        var span = IncompleteSpans.MinutesOf(fromUs, toUs);
+        if (!await _record.MarkIncompleteAsync(fromUs, toUs) && !_unrevised.Remove(span))
         {
             return;
         }
@@ -168,12 +170,13 @@ public sealed partial class SymbolGrain(
         {
             // Cached compositions follow the closed version: they must pick the new spans up even if no bar changed.
             _closedVersion++;
-            var (startMs, endMs) = IncompleteSpans.MinutesOf(fromUs, toUs);
-            builder.Revise(startMs, endMs);
+            builder.Revise(span.StartMs, span.EndMs);
             await CommitAsync(checkpoint: true, forcePublish: true);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // The span is stored, its minutes' revision was rolled back: the caller's retry finds it marked, and revises them.
+            _unrevised.Add(span);
             throw Discard(ex);
         }
     }

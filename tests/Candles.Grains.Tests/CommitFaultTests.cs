@@ -36,6 +36,23 @@ public class CommitFaultTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task AMarkWhoseCommitFailedRevisesItsMinutesWhenRetried()
+    {
+        var grain = await fixture.DefinedAsync("TEST:MARKFAULT");
+        await grain.Ingest([Buy(1, "2026-03-02T00:00:10Z", 100), Buy(2, "2026-03-02T00:01:10Z", 101), Buy(3, "2026-03-02T00:02:10Z", 102)], live: false);
+
+        // The mark is stored, then its commit fails: the caller retries.
+        fixture.MinuteBars.FailCommit("TEST:MARKFAULT");
+        await Assert.ThrowsAsync<InstrumentUnavailableException>(() => grain.MarkIncomplete(Us("2026-03-02T00:00:30Z"), Us("2026-03-02T00:00:40Z")));
+        await grain.MarkIncomplete(Us("2026-03-02T00:00:30Z"), Us("2026-03-02T00:00:40Z"));
+
+        // Its minute is revised, as a correction its holders hear of; the others are not.
+        var revised = await grain.GetRevisedMinutes(long.MaxValue);
+        Assert.Equal([Ms("2026-03-02T00:00:00Z")], revised.OpenTimesMs);
+        Assert.Equal([1], revised.Revisions);
+    }
+
+    [Fact]
     public async Task AFailedCommitKeepsNothingOfTheBatchAndTheRetryAppliesIt()
     {
         var batches = Batches("2026-03-02");
