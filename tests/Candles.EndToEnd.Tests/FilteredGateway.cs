@@ -9,8 +9,8 @@ namespace Candles.EndToEnd.Tests;
 public abstract class FilteredGateway<TFilter> : RunningService
     where TFilter : class, new()
 {
-    protected FilteredGateway()
-        : base(TightGateway.Settings) =>
+    protected FilteredGateway(params string[] settings)
+        : base([.. TightGateway.Settings, .. settings]) =>
         ExtraServices = services =>
         {
             if (Filter is IIncomingGrainCallFilter incoming)

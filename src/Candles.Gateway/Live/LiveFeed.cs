@@ -245,6 +245,13 @@ public sealed partial class LiveFeed : IAsyncDisposable
     /// </summary>
     private async Task SnapshotAsync(List<Subscription> subscriptions)
     {
+        // One that ended (unsubscribed, refused) while it waited here is not read for again.
+        subscriptions = [.. subscriptions.Where(s => s.Active)];
+        if (subscriptions.Count == 0)
+        {
+            return;
+        }
+
         foreach (var s in subscriptions)
         {
             s.StreamSequence = long.MinValue;

@@ -106,6 +106,12 @@ public sealed partial class LiveFeedHub(IClusterClient client, InstrumentDirecto
     /// </summary>
     private void Refuse(Subscription subscription, RequestError error)
     {
+        // Once: messages that came while its snapshot was read find it behind, and the feed may snapshot it again.
+        if (!subscription.Active)
+        {
+            return;
+        }
+
         subscription.Outbox.Enqueue(Outgoing.ForError(subscription.IdJson, "bad_request", error.Message, error.Status));
         Unsubscribe(subscription);
     }
