@@ -45,14 +45,15 @@ internal sealed partial class InstrumentRecord(
 
     /// <summary>
     /// The grids the sealed-bar store keeps for an instrument with sealed bars, the way back after Redis lost its
-    /// definition. Only a recovery path: PostgreSQL being down must not stop an instrument from activating.
+    /// definition, and when its latest sealed day ends. Only a recovery path: PostgreSQL being down must not stop an
+    /// instrument from activating.
     /// </summary>
-    public async Task<InstrumentSpec?> FindSealedAsync(CancellationToken cancellation)
+    public async Task<(InstrumentSpec Spec, long? SealedThroughMs)?> FindSealedAsync(CancellationToken cancellation)
     {
         try
         {
             return await sealedBars.FindInstrumentAsync(instrument, cancellation) is { } known
-                ? new InstrumentSpec(instrument, known.TickSize.ToString(), known.QuantityStep.ToString())
+                ? (new InstrumentSpec(instrument, known.TickSize.ToString(), known.QuantityStep.ToString()), await sealedBars.SealedThroughAsync(instrument, cancellation))
                 : null;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException and not OperationCanceledException)

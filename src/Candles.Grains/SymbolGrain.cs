@@ -56,7 +56,8 @@ public sealed partial class SymbolGrain(
         // Redis lost (flushed, replaced)? PostgreSQL keeps the grids of every instrument with sealed bars.
         if (_record.Spec is null && await _record.FindSealedAsync(cancellationToken) is { } known)
         {
-            await DefineAsync(known);
+            await StartHistoryAfterSealedAsync(known.SealedThroughMs, cancellationToken);
+            await DefineAsync(known.Spec);
             LogRecovered(logger, _id);
         }
         else if (_record.Spec is not null)
@@ -365,6 +366,23 @@ public sealed partial class SymbolGrain(
             SealedDays = _sealers.Days,
         }, cancellation);
         _sealers.KeepRestored(_builder, _history.Committed?.KeptDays);
+    }
+
+    /// <summary>
+    /// The 1m history went with the store that held the definition: it starts again where the sealed days end, so no day
+    /// sealed whole is sealed again from the few trades that come now, and a late trade in one is refused. Committed
+    /// before the definition is stored, so a failure leaves the recovery to the next activation.
+    /// </summary>
+    private async Task StartHistoryAfterSealedAsync(long? sealedThroughMs, CancellationToken cancellation)
+    {
+        await RestoreBuilderAsync(cancellation);
+        if (sealedThroughMs is not { } endMs || _history.Committed is not null)
+        {
+            return;
+        }
+
+        _builder!.StartAt(endMs);
+        await CommitAsync(checkpoint: true);
     }
 
     /// <summary>The builder, restored from the store first if a failed commit dropped it.</summary>

@@ -25,6 +25,27 @@ public class BarBuilderTests
     }
 
     [Fact]
+    public void AHistoryStartedAgainRefusesTicksBeforeItsStartAndTakesNothingBeforeItAsWhole()
+    {
+        var builder = new BarBuilder(BarSchedule.For(Timeframe.OneMinute, DateTimeZone.Utc), new BarBuilderOptions { Retention = TimeSpan.FromDays(7) });
+        var start = Ms("2026-03-03T00:00:00Z");
+        builder.StartAt(start);
+        Assert.Equal((start, start - 60_000), (builder.RetainedFromMs, builder.TrimmedThroughMs));
+
+        Assert.Equal(TickOutcome.Applied, builder.Update(Buy(10, "2026-03-04T00:10:00Z", 100)));
+        Assert.Equal(TickOutcome.TooOld, builder.Update(Buy(11, "2026-03-01T12:00:00Z", 100)));
+        Assert.Equal(TickOutcome.TooOld, builder.Update(Buy(12, "2026-03-02T23:59:59Z", 100)));
+        Assert.Equal(TickOutcome.Amended, builder.Update(Buy(13, "2026-03-03T00:00:00Z", 100)));
+        Assert.Equal([Ms("2026-03-03T00:00:00Z")], builder.ClosedBars.Select(b => b.Candle.OpenTimeMs));
+        Assert.Equal(start, builder.RetainedFromMs);
+
+        // The start travels with the checkpoint: a builder restored from it knows it too.
+        var restored = BarBuilder.Restore(BarSchedule.For(Timeframe.OneMinute, DateTimeZone.Utc), new BarBuilderOptions { Retention = TimeSpan.FromDays(7) }, builder.ClosedBars, builder.Checkpoint());
+        Assert.Equal((start, start - 60_000), (restored.RetainedFromMs, restored.TrimmedThroughMs));
+        Assert.Equal(TickOutcome.TooOld, restored.Update(Buy(14, "2026-03-02T12:00:00Z", 100)));
+    }
+
+    [Fact]
     public void BarClosesWhenTheWatermarkReachesItsEnd()
     {
         var builder = MinuteBuilder();

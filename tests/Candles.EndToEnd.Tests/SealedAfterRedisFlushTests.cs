@@ -115,6 +115,27 @@ public sealed class SealedAfterRedisFlushTests : IDisposable
                 var closed = page.GetProperty("candles").EnumerateArray().Where(c => c.GetProperty("closed").GetBoolean()).ToList();
                 CsvAssert.Equal(expected, [expected[0], .. closed.Select(RestRows.Candle)], $"served {tf} {zone} after the flush");
             }
+
+            // The 1m history went with Redis. A late trade in a sealed day must not make that day sealed again from the
+            // one trade held now: it is refused, and the days sealed before stay as they were, once a new day is sealed.
+            static long At(string iso) => DateTimeOffset.Parse(iso, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
+            await ServiceCalls.IngestAsync(second.Http, Instrument, [(900_000_000_001, At("2026-03-01T12:00:00Z"), "65000.00", "0.00100", "buy")]);
+            await ServiceCalls.IngestAsync(second.Http, Instrument, [(900_000_000_002, At("2026-03-04T00:10:00Z"), "65000.00", "0.00100", "buy"), (900_000_000_003, At("2026-03-05T00:10:00Z"), "65000.00", "0.00100", "buy")]);
+            await using var services = new ServiceCollection().AddPostgresSealedBarStore(Postgres).BuildServiceProvider();
+            var store = services.GetRequiredService<ISealedBarStore>();
+            var daily = new SealedSeries(Instrument, Timeframe.Parse("1d"), "UTC");
+            var deadline = DateTime.UtcNow.AddSeconds(90);
+            while (!(await store.LoadAsync(daily, At("2026-03-04T00:00:00Z"), long.MaxValue)).Any() && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+
+            var grids = await store.FindInstrumentAsync(Instrument);
+            var sealedDays = new StringWriter();
+            BarCsvWriter.WriteCandles(sealedDays, grids!, await store.LoadAsync(daily, long.MinValue, long.MaxValue));
+            var rows = sealedDays.ToString().TrimEnd('\n').Split('\n');
+            Assert.True(rows.Any(r => r.StartsWith(At("2026-03-04T00:00:00Z").ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)), "the new day was never sealed");
+            CsvAssert.Equal(GoldenSealedRows("1d", "UTC", tapeEndMs), [.. rows.Where(r => !r.StartsWith(At("2026-03-04T00:00:00Z").ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal))], "sealed 1d UTC after a late trade");
         }
         finally
         {

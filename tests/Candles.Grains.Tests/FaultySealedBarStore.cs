@@ -40,6 +40,8 @@ public sealed class FaultySealedBarStore(InMemorySealedBarStore inner) : ISealed
 
     public Task<Instrument?> FindInstrumentAsync(string instrumentId, CancellationToken cancellation = default) => inner.FindInstrumentAsync(instrumentId, cancellation);
 
+    public Task<long?> SealedThroughAsync(string instrumentId, CancellationToken cancellation = default) => inner.SealedThroughAsync(instrumentId, cancellation);
+
     public Task<IReadOnlyList<string>> ListInstrumentIdsAsync(CancellationToken cancellation = default) => inner.ListInstrumentIdsAsync(cancellation);
 
     public Task<IReadOnlyList<Bar>> LoadAsync(SealedSeries series, long fromMs, long toMs, bool footprints = true, CancellationToken cancellation = default) =>

@@ -491,6 +491,16 @@ public sealed class BarBuilder
     private bool Finished(BarPeriod period) => WatermarkUs >= period.EndMs * 1000;
 
     /// <summary>
+    /// The history starts at <paramref name="startMs"/> (what was before it is lost, or held elsewhere): bars opening
+    /// before it count as dropped, so no day holding them is taken as whole, and a late tick in one is refused.
+    /// </summary>
+    public void StartAt(long startMs)
+    {
+        _trimmedThroughMs = Math.Max(_trimmedThroughMs, _schedule.PeriodOf(startMs - 1).StartMs);
+        ForgetExpired();
+    }
+
+    /// <summary>
     /// Keeps the bars opening at or after <paramref name="openMs"/> past the retention until told otherwise (long.MinValue:
     /// none). What a late tick may amend stays as the retention says.
     /// </summary>
@@ -537,9 +547,13 @@ public sealed class BarBuilder
     /// </summary>
     public long TrimmedThroughMs => _trimmedThroughMs;
 
-    /// <summary>The oldest bar start still retained, counted back from the newest bar.</summary>
-    private long RetentionStartMs() =>
-        RetentionStartMs(_hasLive ? _livePeriod.StartMs : _closed.Count > 0 ? _closed.OpenTimeMs(_closed.Count - 1) : long.MinValue);
+    /// <summary>
+    /// The oldest bar start still retained, counted back from the newest bar, and never before the bar after the newest one
+    /// dropped (the start of a history begun again, <see cref="StartAt"/>; earlier, the retention's own cut).
+    /// </summary>
+    private long RetentionStartMs() => Math.Max(
+        RetentionStartMs(_hasLive ? _livePeriod.StartMs : _closed.Count > 0 ? _closed.OpenTimeMs(_closed.Count - 1) : long.MinValue),
+        _trimmedThroughMs == long.MinValue ? long.MinValue : _schedule.PeriodOf(_trimmedThroughMs).EndMs);
 
     /// <summary>The oldest bar start retained once the newest bar opens at <paramref name="newestMs"/>.</summary>
     private long RetentionStartMs(long newestMs) =>

@@ -23,6 +23,9 @@ public interface ISealedBarStore
     /// <summary>The grids of an instrument that has sealed bars, or null: the permanent record of its definition.</summary>
     Task<Instrument?> FindInstrumentAsync(string instrumentId, CancellationToken cancellation = default);
 
+    /// <summary>When the instrument's latest sealed day ends, over every zone (Unix ms); null when none is sealed.</summary>
+    Task<long?> SealedThroughAsync(string instrumentId, CancellationToken cancellation = default);
+
     /// <summary>The ids of every instrument with sealed bars, ascending.</summary>
     Task<IReadOnlyList<string>> ListInstrumentIdsAsync(CancellationToken cancellation = default);
 

@@ -14,6 +14,28 @@ public sealed class InMemorySealedBarStore : ISealedBarStore
     public Task<Instrument?> FindInstrumentAsync(string instrumentId, CancellationToken cancellation = default) =>
         Task.FromResult(_instruments.TryGetValue(instrumentId, out var instrument) ? instrument : null);
 
+    public Task<long?> SealedThroughAsync(string instrumentId, CancellationToken cancellation = default)
+    {
+        long? end = null;
+        foreach (var (series, list) in _series)
+        {
+            if (series.Instrument != instrumentId || series.Timeframe.Name != "1d")
+            {
+                continue;
+            }
+
+            lock (list)
+            {
+                if (list.Count > 0 && PackedBar.Unpack(list.Values[^1], footprint: false).Candle.Period.EndMs is var last && (end is null || last > end))
+                {
+                    end = last;
+                }
+            }
+        }
+
+        return Task.FromResult(end);
+    }
+
     public Task<IReadOnlyList<string>> ListInstrumentIdsAsync(CancellationToken cancellation = default) =>
         Task.FromResult<IReadOnlyList<string>>([.. _instruments.Keys.Order(StringComparer.Ordinal)]);
 

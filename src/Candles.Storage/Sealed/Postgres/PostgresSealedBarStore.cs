@@ -55,6 +55,12 @@ public sealed class PostgresSealedBarStore(IDbContextFactory<CandlesDbContext> c
             Increment.Parse(row.QuantityStep.ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
+    public async Task<long?> SealedThroughAsync(string instrumentId, CancellationToken cancellation = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellation);
+        return await db.SealedBars.AsNoTracking().Where(b => b.Instrument == instrumentId && b.Timeframe == "1d").MaxAsync(b => (long?)b.EndTime, cancellation);
+    }
+
     public async Task<IReadOnlyList<string>> ListInstrumentIdsAsync(CancellationToken cancellation = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellation);
