@@ -176,9 +176,11 @@ public sealed partial class PeriodGrain(
             await RegisterCheckAsync(CheckPeriod, CancellationToken.None);
         }
         else if (message.Events.Count > 0 && state.State.LastBarMs is { } lastBarMs && _days.NextEndToSeal(lastBarMs, sealedThrough) is { } endMs
-            && DueAfter(endMs) is var due && _checkDueAt > clock.GetUtcNow() + due)
+            && _checkDueAt - (clock.GetUtcNow() + DueAfter(endMs)) > CheckPeriod)
         {
-            await RegisterCheckAsync(due, CancellationToken.None);
+            // One an earlier activation registered (when it is due is not known here) is made a check within a period,
+            // which then waits for the end itself: a check it had due soon is not put off.
+            await RegisterCheckAsync(_checkDueAt == DateTimeOffset.MaxValue ? CheckPeriod : DueAfter(endMs), CancellationToken.None);
         }
 
         if (!finishes && !corrected.Any(t => t < sealedThrough))

@@ -369,8 +369,9 @@ public sealed partial class SymbolGrain(
     }
 
     /// <summary>
-    /// The 1m history went with the store that held the definition: it starts again where the sealed days end, so no day
-    /// sealed whole is sealed again from the few trades that come now, and a late trade in one is refused. Committed
+    /// The 1m history went with the store that held the definition: it starts again where the sealed days end (over every
+    /// zone), so no day sealed whole is sealed again from the few trades that come now, and a late trade in one is
+    /// refused. What it held from there until now is gone: every bar overlapping that is served as not complete. Both
     /// before the definition is stored, so a failure leaves the recovery to the next activation.
     /// </summary>
     private async Task StartHistoryAfterSealedAsync(long? sealedThroughMs, CancellationToken cancellation)
@@ -381,6 +382,7 @@ public sealed partial class SymbolGrain(
             return;
         }
 
+        await _record.MarkIncompleteAsync(endMs * 1000, clock.GetUtcNow().ToUnixTimeMilliseconds() * 1000);
         _builder!.StartAt(endMs);
         await CommitAsync(checkpoint: true);
     }

@@ -73,10 +73,8 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
 
         // Every time: the instrument's grain forgets its followers when it is activated anew, and what it committed
         // meanwhile (a push lost, or sent to nobody) is caught up here, as no later push may come for a while.
-        var pushed = await _symbol.FollowMinutes(this.GetPrimaryKeyString());
-        if (pushed != _lastMinuteSequence)
+        if (await _symbol.FollowMinutes(this.GetPrimaryKeyString()) != _lastMinuteSequence)
         {
-            _lastMinuteSequence = pushed;
             await PushAsync(null);
         }
 
@@ -151,7 +149,7 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
             return;
         }
 
-        if (message.Producer != 0 && message.Producer != _minuteProducer)
+        if (message.Producer != _minuteProducer)
         {
             // From another activation of the instrument's grain than the last one heard from: a new one, or an old one
             // whose message a new one's overtook. Its current state says which: pushed, it passes over what it holds.
@@ -164,7 +162,7 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
             return;
         }
 
-        _lastMinuteSequence = message.Sequence;
+        (_minuteProducer, _lastMinuteSequence) = (message.Producer, message.Sequence);
         await PushAsync(message);
     }
 

@@ -143,14 +143,19 @@ public class OvertakenMessageTests(TrappingGateway server) : IClassFixture<Trapp
         }
 
         await IngestAsync(server.Http, instrument, [(100, T0 + 20_000, "99.00", "1.000", "sell")]);
-        Assert.True(await Eventually.UntilAsync(() => server.Filter.Held.Count == 71, TimeSpan.FromSeconds(30)), $"{server.Filter.Held.Count} messages held");
+        static bool Corrects(BarEvents m) => m.Events.Any(e => e.Kind == BarEventKind.Correction && e.Bar.Candle.OpenTimeMs == T0);
+        Assert.True(await Eventually.UntilAsync(() => server.Filter.Held.Any(Corrects), TimeSpan.FromSeconds(30)), $"{server.Filter.Held.Count} messages held, none with the correction");
         server.Filter.Disarm();
+
+        // A live update the instrument held back (coalesced on a busy machine) may come as a message of its own: at least 71.
         var held = server.Filter.Held.ToList();
-        Assert.DoesNotContain(held[^1].Events, e => e.Kind == BarEventKind.Update);
+        Assert.True(held.Count >= 71, $"{held.Count} messages held");
+        var correction = held.Single(Corrects);
+        Assert.DoesNotContain(correction.Events, e => e.Kind == BarEventKind.Update);
 
         // The correction arrives first, so the grain reads the state (minute 70 live); then the seventy older ones.
-        await grain.OnMinutes(held[^1]);
-        foreach (var message in held.SkipLast(1))
+        await grain.OnMinutes(correction);
+        foreach (var message in held.Where(m => m != correction))
         {
             await grain.OnMinutes(message);
         }

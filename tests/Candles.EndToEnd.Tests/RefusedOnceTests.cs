@@ -10,12 +10,20 @@ public sealed class SlowSnapshot : IIncomingGrainCallFilter
 {
     private int _armed;
 
-    public void SlowNext() => Interlocked.Exchange(ref _armed, 1);
+    /// <summary>Completes when the slowed read has begun.</summary>
+    public TaskCompletionSource Slowing { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void SlowNext()
+    {
+        Slowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.Exchange(ref _armed, 1);
+    }
 
     public async Task Invoke(IIncomingGrainCallContext context)
     {
         if (GrainCalls.Calls<BarsQuery>(context, nameof(ITimeframeGrain.Snapshot), out _) && Interlocked.Exchange(ref _armed, 0) == 1)
         {
+            Slowing.TrySetResult();
             await Task.Delay(TimeSpan.FromSeconds(2));
         }
 
@@ -46,9 +54,9 @@ public class RefusedOnceTests(SlowSnapshotGateway server) : IClassFixture<SlowSn
         // 3 closed bars and the live one: 8 levels, over 6; three live trades arrive while the snapshot is read.
         server.Filter.SlowNext();
         await client.SendAsync(new { op = "subscribe", id = "fp", instrument, tf = "1m", history = 3, footprint = true, step = "0.01" });
+        await server.Filter.Slowing.Task.WaitAsync(TimeSpan.FromSeconds(30));
         for (var trade = 11; trade <= 13; trade++)
         {
-            await Task.Delay(200);
             await IngestAsync(server.Http, instrument, [(trade, T0 + (4 * 60_000) + (trade * 1_000), "100.02", "1.000", "buy")]);
         }
 

@@ -136,6 +136,11 @@ public sealed class SealedAfterRedisFlushTests : IDisposable
             var rows = sealedDays.ToString().TrimEnd('\n').Split('\n');
             Assert.True(rows.Any(r => r.StartsWith(At("2026-03-04T00:00:00Z").ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)), "the new day was never sealed");
             CsvAssert.Equal(GoldenSealedRows("1d", "UTC", tapeEndMs), [.. rows.Where(r => !r.StartsWith(At("2026-03-04T00:00:00Z").ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal))], "sealed 1d UTC after a late trade");
+
+            // What the lost history held after the seals is not known: the days since are served as not complete.
+            var served = (await second.Http.GetFromJsonAsync<JsonElement>($"api/v1/candles?instrument={Instrument}&tf=1d&tz=UTC")).GetProperty("candles").EnumerateArray()
+                .ToDictionary(c => c.GetProperty("t").GetInt64(), c => c.GetProperty("complete").GetBoolean());
+            Assert.False(served[At("2026-03-04T00:00:00Z")], "a day after the loss is served as whole: " + string.Join(", ", served.Select(d => $"{DateTimeOffset.FromUnixTimeMilliseconds(d.Key):MM-dd}={d.Value}")));
         }
         finally
         {

@@ -66,6 +66,16 @@ public abstract class SealedBarStoreContract
     }
 
     [Fact]
+    public async Task SealsAtOnceEndWithTheNewestRevision()
+    {
+        // Sealers of one instrument writing together (activations overlapping in a membership change): none fails, and
+        // whatever the order they land in, the newest revision is what stays.
+        var revisions = Enumerable.Range(0, 12).Reverse().ToList();
+        await Task.WhenAll(revisions.Select(r => Task.Run(() => Store.UpsertAsync(Pepe, _daily, [DailyBar(T0, revision: r, extra: r)]))));
+        AssertSameBars([DailyBar(T0, revision: 11, extra: 11)], await Store.LoadAsync(_daily, long.MinValue, long.MaxValue));
+    }
+
+    [Fact]
     public async Task SeveralSeriesAreSealedInOneCall()
     {
         var weekly = _daily with { Timeframe = Timeframe.Parse("1w") };

@@ -297,6 +297,13 @@ public sealed partial class LiveFeed : IAsyncDisposable
             // behind the last one's. Its messages would all look old here, so everything starts again from it.
             var seen = _seenThrough;
             (_lastSequence, _seenThrough) = (long.MinValue, long.MinValue);
+
+            // Behind until snapshotted again, so a failed follow or snapshot is retried by the next check.
+            foreach (var subscription in _subscribers)
+            {
+                subscription.StreamSequence = long.MinValue;
+            }
+
             await ResubscribeAsync($"the grain's sequence went back from {seen} to {published}");
             return;
         }

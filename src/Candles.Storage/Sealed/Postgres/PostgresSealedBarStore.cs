@@ -16,6 +16,10 @@ public sealed class PostgresSealedBarStore(IDbContextFactory<CandlesDbContext> c
     {
         await using var db = await contexts.CreateDbContextAsync(cancellation);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellation);
+
+        // One seal of an instrument at a time, until the commit: another sealer's newer revision cannot land between
+        // this one's read of the revisions and its replace (row locks do not cover a row deleted and inserted again).
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({instrument.Id.Value}))", cancellation);
         var grids = await db.Instruments.FindAsync([instrument.Id.Value], cancellation);
         if (grids is null)
         {
@@ -26,12 +30,9 @@ public sealed class PostgresSealedBarStore(IDbContextFactory<CandlesDbContext> c
         foreach (var (sealedSeries, bars) in series)
         {
             var timeframe = sealedSeries.Timeframe.Name;
-            var opens = bars.Select(b => b.Candle.OpenTimeMs).ToArray();
-
-            // Locked until the commit, so another sealer's newer revision cannot land between this read and the replace.
-            var sealedRevisions = await db.SealedBars
-                .FromSql($"SELECT * FROM sealed_bars WHERE instrument = {sealedSeries.Instrument} AND timeframe = {timeframe} AND zone = {sealedSeries.Zone} AND open_time = ANY({opens}) FOR UPDATE")
-                .AsNoTracking()
+            var opens = bars.Select(b => b.Candle.OpenTimeMs).ToList();
+            var sealedRevisions = await db.SealedBars.AsNoTracking()
+                .Where(b => b.Instrument == sealedSeries.Instrument && b.Timeframe == timeframe && b.Zone == sealedSeries.Zone && opens.Contains(b.OpenTime))
                 .ToDictionaryAsync(b => b.OpenTime, b => b.Revision, cancellation);
             var replacing = bars.Where(b => !sealedRevisions.TryGetValue(b.Candle.OpenTimeMs, out var revision) || revision <= b.Candle.Revision).ToList();
             var replaced = replacing.Select(b => b.Candle.OpenTimeMs).ToList();
