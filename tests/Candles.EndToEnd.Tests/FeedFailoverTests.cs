@@ -47,7 +47,11 @@ public sealed class FeedFailoverTests(ITestOutputHelper output) : IAsyncLifetime
 
             // The outage here spans a third of the tape and the killed connector's backlog (over 155,000 trades): more than
             // the default cap of one backfill, past which trades are given up and marked incomplete by design.
-            "--Candles:Feeds:Binance:MaxBackfillTrades=1000000");
+            "--Candles:Feeds:Binance:MaxBackfillTrades=1000000",
+
+            // The fake venue has no rate limit to keep to: at Binance's 3 requests a second, a connector started again
+            // after the kill would take minutes to page through that backlog on a busy machine.
+            "--Candles:Feeds:Binance:RestRequestsPerSecond=100", "--Candles:Feeds:Binance:RestBurst=100");
         _services.Add(service);
         return service;
     }
@@ -194,6 +198,21 @@ public sealed class FeedFailoverTests(ITestOutputHelper output) : IAsyncLifetime
         var bar = (await store.LoadAsync(Instrument, openMs, openMs + 60_000)).SingleOrDefault()?.Candle;
         var ranges = string.Join(' ', stored.Checkpoint?.AppliedIds.Take(20).Select(r => $"[{r.Low}..{r.High}]") ?? []);
         return $"1m bar {openMs}: expected {expected[row]}, served {served[row]}; the tape's ids {ids.Min()}..{ids.Max()}; "
-            + $"Redis: bar ids {bar?.FirstTradeId}..{bar?.LastTradeId}, {bar?.Trades} trades, rev {bar?.Revision}; applied {ranges}";
+            + $"Redis: bar ids {bar?.FirstTradeId}..{bar?.LastTradeId}, {bar?.Trades} trades, rev {bar?.Revision}; applied {ranges}; "
+            + $"venue: {_venue.Connections} connections, {_venue.RestCalls.GetValueOrDefault("/api/v3/historicalTrades")} REST pages; feeds: {await FeedsAsync()}";
+    }
+
+    /// <summary>What the surviving process says of its connectors, for a failure's message.</summary>
+    private async Task<string> FeedsAsync()
+    {
+        try
+        {
+            using var http = _services.First(s => !s.HasExited).CreateClient();
+            return await http.GetStringAsync("api/v1/feeds");
+        }
+        catch (Exception e) when (e is HttpRequestException or InvalidOperationException)
+        {
+            return e.Message;
+        }
     }
 }

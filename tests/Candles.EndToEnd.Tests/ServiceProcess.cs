@@ -23,6 +23,9 @@ internal sealed class ServiceProcess(params string[] settings) : IDisposable
     /// <summary>The silo-to-silo port: part of this process's silo address.</summary>
     public int SiloPort => _siloPort;
 
+    /// <summary>Whether the process has ended (killed, stopped, crashed).</summary>
+    public bool HasExited => _process is null || _process.HasExited;
+
     public HttpClient CreateClient()
     {
         var client = new HttpClient { BaseAddress = BaseAddress };
