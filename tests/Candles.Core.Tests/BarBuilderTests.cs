@@ -32,6 +32,10 @@ public class BarBuilderTests
         builder.StartAt(start);
         Assert.Equal((start, start - 60_000), (builder.RetainedFromMs, builder.TrimmedThroughMs));
 
+        // Before its first tick too: an older one does not become the live bar (and take the watermark back).
+        Assert.Equal(TickOutcome.TooOld, builder.Update(Buy(9, "2026-03-01T12:00:00Z", 100)));
+        Assert.Null(builder.LiveBar);
+        Assert.Equal(long.MinValue, builder.WatermarkUs);
         Assert.Equal(TickOutcome.Applied, builder.Update(Buy(10, "2026-03-04T00:10:00Z", 100)));
         Assert.Equal(TickOutcome.TooOld, builder.Update(Buy(11, "2026-03-01T12:00:00Z", 100)));
         Assert.Equal(TickOutcome.TooOld, builder.Update(Buy(12, "2026-03-02T23:59:59Z", 100)));

@@ -140,7 +140,9 @@ public sealed class SealedAfterRedisFlushTests : IDisposable
             // What the lost history held after the seals is not known: the days since are served as not complete.
             var served = (await second.Http.GetFromJsonAsync<JsonElement>($"api/v1/candles?instrument={Instrument}&tf=1d&tz=UTC")).GetProperty("candles").EnumerateArray()
                 .ToDictionary(c => c.GetProperty("t").GetInt64(), c => c.GetProperty("complete").GetBoolean());
-            Assert.False(served[At("2026-03-04T00:00:00Z")], "a day after the loss is served as whole: " + string.Join(", ", served.Select(d => $"{DateTimeOffset.FromUnixTimeMilliseconds(d.Key):MM-dd}={d.Value}")));
+            var flags = string.Join(", ", served.Select(d => $"{DateTimeOffset.FromUnixTimeMilliseconds(d.Key):MM-dd}={d.Value}"));
+            Assert.False(served[At("2026-03-04T00:00:00Z")], $"a day after the loss is served as whole: {flags}");
+            Assert.True(served[At("2026-03-01T00:00:00Z")] && served[At("2026-03-02T00:00:00Z")], $"a sealed day is served as not complete: {flags}");
         }
         finally
         {

@@ -145,6 +145,13 @@ public sealed class BarBuilder
                 return Amend(tick, period);
             }
 
+            // In a bar dropped before (a history begun again, StartAt, before its first tick): not taken as the newest.
+            if (period.StartMs <= _trimmedThroughMs)
+            {
+                _tooOld++;
+                return TickOutcome.TooOld;
+            }
+
             // The tick's bar is still open, so it is newer than the live bar, which therefore has ended.
             if (_hasLive)
             {
