@@ -63,6 +63,24 @@ internal sealed partial class InstrumentRecord(
         }
     }
 
+    /// <summary>
+    /// When the instrument's latest sealed day ends (null: none sealed), for a definition made with nothing in Redis: it
+    /// may have had a history Redis lost. A sealed-bar store that cannot be read is a retryable
+    /// <see cref="InstrumentUnavailableException"/>, not a history taken as empty.
+    /// </summary>
+    public async Task<long?> SealedThroughAsync()
+    {
+        try
+        {
+            return await sealedBars.SealedThroughAsync(instrument);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogSealedLookupFailed(logger, ex, instrument);
+            throw new InstrumentUnavailableException($"instrument {instrument} cannot check its sealed bars now; retry");
+        }
+    }
+
     /// <summary>Remembers that a live source feeds the instrument.</summary>
     public async Task MarkLiveAsync()
     {

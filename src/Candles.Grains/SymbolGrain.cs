@@ -77,6 +77,13 @@ public sealed partial class SymbolGrain(
 
     public async Task<DefineOutcome> Define(InstrumentSpec spec)
     {
+        if (_record.Spec is null)
+        {
+            // Nothing in Redis, and the activation could not look the instrument up (PostgreSQL down then): its sealed
+            // days, if it has any, still say where its history starts again.
+            await StartHistoryAfterSealedAsync(await _record.SealedThroughAsync(), CancellationToken.None);
+        }
+
         var outcome = await DefineAsync(spec);
         if (outcome == DefineOutcome.Created)
         {

@@ -11,26 +11,26 @@ namespace Candles.Grains.Tests;
 /// </summary>
 public sealed class FaultySealedBarStore(InMemorySealedBarStore inner) : ISealedBarStore
 {
-    private readonly ConcurrentDictionary<string, bool> _failNextUpsert = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _failNext = new(StringComparer.Ordinal);
 
-    public void FailNextUpsert(string instrument, string zone) => _failNextUpsert[$"{instrument}|{zone}"] = true;
+    public void FailNextUpsert(string instrument, string zone) => _failNext[$"{instrument}|{zone}"] = true;
 
     /// <summary>Fails the next upsert that writes the <paramref name="timeframe"/> bars of the instrument in the zone.</summary>
-    public void FailNextUpsert(string instrument, string zone, string timeframe) => _failNextUpsert[$"{instrument}|{zone}|{timeframe}"] = true;
+    public void FailNextUpsert(string instrument, string zone, string timeframe) => _failNext[$"{instrument}|{zone}|{timeframe}"] = true;
 
     /// <summary>Whether the failure asked for has happened.</summary>
-    public bool Failed(string instrument, string zone) => !_failNextUpsert.ContainsKey($"{instrument}|{zone}");
+    public bool Failed(string instrument, string zone) => !_failNext.ContainsKey($"{instrument}|{zone}");
 
     /// <summary>Whether the failure asked for one series has happened.</summary>
-    public bool Failed(string instrument, string zone, string timeframe) => !_failNextUpsert.ContainsKey($"{instrument}|{zone}|{timeframe}");
+    public bool Failed(string instrument, string zone, string timeframe) => !_failNext.ContainsKey($"{instrument}|{zone}|{timeframe}");
 
     public Task UpsertAsync(Instrument instrument, IReadOnlyList<SeriesBars> series, CancellationToken cancellation = default)
     {
         var fail = false;
         foreach (var (sealedSeries, _) in series)
         {
-            fail |= _failNextUpsert.TryRemove($"{instrument.Id.Value}|{sealedSeries.Zone}", out _);
-            fail |= _failNextUpsert.TryRemove($"{instrument.Id.Value}|{sealedSeries.Zone}|{sealedSeries.Timeframe.Name}", out _);
+            fail |= _failNext.TryRemove($"{instrument.Id.Value}|{sealedSeries.Zone}", out _);
+            fail |= _failNext.TryRemove($"{instrument.Id.Value}|{sealedSeries.Zone}|{sealedSeries.Timeframe.Name}", out _);
         }
 
         return fail
@@ -38,7 +38,13 @@ public sealed class FaultySealedBarStore(InMemorySealedBarStore inner) : ISealed
             : inner.UpsertAsync(instrument, series, cancellation);
     }
 
-    public Task<Instrument?> FindInstrumentAsync(string instrumentId, CancellationToken cancellation = default) => inner.FindInstrumentAsync(instrumentId, cancellation);
+    /// <summary>Fails the next lookup of an instrument's grids (PostgreSQL down as the instrument activates).</summary>
+    public void FailNextFind(string instrument) => _failNext[$"find|{instrument}"] = true;
+
+    public Task<Instrument?> FindInstrumentAsync(string instrumentId, CancellationToken cancellation = default) =>
+        _failNext.TryRemove($"find|{instrumentId}", out _)
+            ? Task.FromException<Instrument?>(new TimeoutException($"injected: looking {instrumentId} up timed out"))
+            : inner.FindInstrumentAsync(instrumentId, cancellation);
 
     public Task<long?> SealedThroughAsync(string instrumentId, CancellationToken cancellation = default) => inner.SealedThroughAsync(instrumentId, cancellation);
 

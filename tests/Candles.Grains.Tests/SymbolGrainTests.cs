@@ -126,6 +126,27 @@ public class SymbolGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task AnInstrumentDefinedWhenItsSealedDaysCouldNotBeLookedUpStartsItsHistoryAfterThem()
+    {
+        // What a loss of Redis leaves: a sealed day in PostgreSQL and nothing in Redis; and PostgreSQL down as the grain activates.
+        const string id = "TEST:LOSTLOOKUP";
+        var (start, end) = (Ms("2026-04-20T00:00:00Z"), Ms("2026-04-21T00:00:00Z"));
+        var day = new Core.Bars.Bar(
+            new Core.Bars.Candle(new Core.Timeframes.BarPeriod(start, end), 100, 100, 100, 100, 1, 0, 100, 1, 1, start * 1000, 1, start * 1000, 0),
+            Core.Bars.Footprint.Create([new Core.Bars.PriceLevel(100, 1, 0, 1)], 1));
+        var grids = new Core.Instruments.Instrument(Core.Instruments.InstrumentId.Parse(id), Core.Instruments.Increment.Parse("0.01"), Core.Instruments.Increment.Parse("0.001"));
+        await fixture.SealedBars.UpsertAsync(grids, [new Storage.Sealed.SeriesBars(new Storage.Sealed.SealedSeries(id, Core.Timeframes.Timeframe.Parse("1d"), "UTC"), [day])]);
+        fixture.SealedWrites.FailNextFind(id);
+        var grain = fixture.Grains.GetGrain<ISymbolGrain>(id);
+        Assert.Null((await grain.GetStatus()).Spec);
+
+        // Defined again (a feed starting, a replay): its history starts after the sealed day, so a late trade in it is refused.
+        Assert.Equal(DefineOutcome.Created, await grain.Define(new InstrumentSpec(id, "0.01", "0.001")));
+        var report = await grain.Ingest([Buy(2, "2026-04-20T12:00:00Z", 101)], live: false);
+        Assert.Equal((0, 1), (report.Applied, report.TooOld));
+    }
+
+    [Fact]
     public async Task CachedCandlesFollowCorrectionsAndTheLiveMinute()
     {
         var grain = await fixture.DefinedAsync("TEST:CACHE");
