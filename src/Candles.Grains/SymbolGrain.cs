@@ -383,8 +383,14 @@ public sealed partial class SymbolGrain(
     /// </summary>
     private async Task StartHistoryAfterSealedAsync(long? sealedThroughMs, CancellationToken cancellation)
     {
+        // A new instrument (no sealed day) is restored once, by its definition.
+        if (sealedThroughMs is not { } endMs)
+        {
+            return;
+        }
+
         await RestoreBuilderAsync(cancellation);
-        if (sealedThroughMs is not { } endMs || _history.Committed is not null)
+        if (_history.Committed is not null)
         {
             return;
         }

@@ -157,12 +157,12 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
             return;
         }
 
-        if (Taken(message.Producer, message.Sequence) && (message.Producer != 0 || _lastMinuteSequence - message.Sequence <= OvertakenWindow))
+        if (message.Sequence <= _lastMinuteSequence && (message.Producer != 0 || _lastMinuteSequence - message.Sequence <= OvertakenWindow))
         {
             return;
         }
 
-        (_minuteProducer, _lastMinuteSequence) = (message.Producer, message.Sequence);
+        _lastMinuteSequence = message.Sequence;
         await PushAsync(message);
     }
 

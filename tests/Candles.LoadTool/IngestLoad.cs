@@ -70,7 +70,7 @@ internal static class IngestLoad
                 await Task.Delay(TimeSpan.FromSeconds(10) * window - clock.Elapsed, cancellation).ContinueWith(_ => { }, TaskScheduler.Default);
                 var now = Interlocked.Read(ref accepted);
                 var cpu = LoadTarget.Cpu(pid);
-                var server = pid is { } p ? $"; server {LoadTarget.Usage(p, cpu - cpuWindow, 10, instruments)}" : string.Empty;
+                var server = pid is { } p ? $"; {LoadTarget.Usage(p, cpu - cpuWindow, 10, instruments)}" : string.Empty;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds,5:F0} s: {(now - before) / 10.0,12:N0} ticks/s; batches answered in {answers.TakeWindow()}{server}"));
                 before = now;
                 cpuWindow = cpu;
@@ -103,7 +103,7 @@ internal static class IngestLoad
             $"ingested {accepted / elapsed:N0} ticks/s over {elapsed:F0} s ({accepted:N0} ticks applied, {refused:N0} not); batches answered in {answers.Overall()}; the last batches in {lastAnswer.Max()} ms at most"));
         if (pid is { } serverPid)
         {
-            Console.WriteLine("server: " + LoadTarget.Usage(serverPid, LoadTarget.Cpu(serverPid) - cpuBefore, elapsed, instruments));
+            Console.WriteLine(LoadTarget.Usage(serverPid, LoadTarget.Cpu(serverPid) - cpuBefore, elapsed, instruments));
         }
 
         return 0;

@@ -57,15 +57,14 @@ internal static class LoadTarget
     public static long Rss(int pid) =>
         long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
 
-    /// <summary>The service's share of a core (<paramref name="cpuSeconds"/> used over <paramref name="seconds"/>) and its resident memory now.</summary>
-    public static string Usage(int pid, double cpuSeconds, double seconds) => string.Create(CultureInfo.InvariantCulture,
-        $"server: {cpuSeconds / seconds * 100:F0} % CPU (of one core), {Rss(pid) / 1048576.0:F0} MiB resident");
-
-    /// <summary>As <see cref="Usage(int, double, double)"/>, with the resident memory per instrument beside it.</summary>
-    public static string Usage(int pid, double cpuSeconds, double seconds, int instruments)
+    /// <summary>
+    /// The service's share of a core (<paramref name="cpuSeconds"/> used over <paramref name="seconds"/>) and its resident
+    /// memory now, per instrument too when <paramref name="instruments"/> is given.
+    /// </summary>
+    public static string Usage(int pid, double cpuSeconds, double seconds, int? instruments = null)
     {
-        var rss = Rss(pid);
-        return string.Create(CultureInfo.InvariantCulture,
-            $"{cpuSeconds / seconds * 100:F0} % CPU (of one core), {rss / 1048576.0:F0} MiB resident ({rss / 1048576.0 / instruments:F1} MiB an instrument)");
+        var mib = Rss(pid) / 1048576.0;
+        var each = instruments is int n && n > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({mib / n:F1} MiB an instrument)") : string.Empty;
+        return string.Create(CultureInfo.InvariantCulture, $"server: {cpuSeconds / seconds * 100:F0} % CPU (of one core), {mib:F0} MiB resident{each}");
     }
 }
