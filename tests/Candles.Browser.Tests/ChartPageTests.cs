@@ -2,6 +2,8 @@ using Candles.Host.Serving;
 using Candles.Testing;
 using System.Text.Json;
 using Candles.Abstractions.Grains;
+using Candles.Abstractions.Wire;
+using Candles.Core.Ticks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -176,6 +178,30 @@ public sealed class ChartPageTests : IAsyncLifetime
         var updates = await EvalAsync<int>(page, "window.candlesPage.updatesReceived()");
         await WaitForAsync(page, $"window.candlesPage.updatesReceived() > {updates}", "received updates after resubscribing", seconds: 60);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, "after-reconnect.png") });
+    }
+
+    [Fact]
+    public async Task AnInstrumentNotYetDefinedAgainAfterARestartIsAskedForUntilItIsBack()
+    {
+        var page = await _browser.NewPageAsync();
+        await page.GotoAsync(_baseAddress + "/?instrument=SIM:ETHUSD&tf=1m");
+        await WaitForAsync(page, "document.querySelector('#connection-state').textContent.trim() === 'live'", "went live");
+
+        // A service back on the address that has not defined the instrument yet (its feed is slower than its socket):
+        // the page keeps asking instead of giving the chart up.
+        await StopServiceAsync();
+        await StartServiceAsync(["--Candles:Silo:Simulator=false"]);
+        await WaitForAsync(page, "window.candlesPage.statesSeen().slice(-1)[0] === 'retrying' && document.querySelector('#message').textContent.includes('SIM:ETHUSD')", "said it was asking again for the unknown instrument", seconds: 60);
+        Assert.DoesNotContain("error", await EvalAsync<string[]>(page, "window.candlesPage.statesSeen()"));
+
+        // The instrument is defined again and trades: the page is live on it with no reload.
+        var symbol = _app!.Services.GetRequiredService<IClusterClient>().GetGrain<ISymbolGrain>("SIM:ETHUSD");
+        await symbol.Define(new InstrumentSpec("SIM:ETHUSD", "0.01", "0.0001"));
+        await WaitForAsync(page, "document.querySelector('#connection-state').textContent.trim() === 'live'", "went live once the instrument was back", seconds: 60);
+        var updates = await EvalAsync<int>(page, "window.candlesPage.updatesReceived()");
+        var nowUs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000;
+        await symbol.Ingest([new Tick(1, nowUs, 350_000, 5_000, AggressorSide.Buy)], live: true);
+        await WaitForAsync(page, $"window.candlesPage.updatesReceived() > {updates}", "received the trade made after the instrument was back");
     }
 
     [Fact]

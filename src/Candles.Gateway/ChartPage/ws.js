@@ -21,11 +21,13 @@ export class CandleSocket {
 
   /**
    * Subscribes; handlers: snapshot(msg), update(msg), correction(msg), error(msg). Returns a handle with close().
-   * An `unavailable` error is retried here, with backoff. Any other error ends the subscription unless
-   * error(msg) returns new params to subscribe with instead, or true when it has shown the error itself.
+   * An `unavailable` error is retried here, with backoff, and so is `unknown_instrument` for a subscription that has
+   * had a snapshot: a service started again knows its instruments only once its feeds have defined them. Any other
+   * error ends the subscription unless error(msg) returns new params to subscribe with instead, or true when it has
+   * shown the error itself.
    */
   subscribe(params, handlers) {
-    const sub = { params, handlers, id: 0, seq: null, closed: false, retries: 0, timer: null };
+    const sub = { params, handlers, id: 0, seq: null, closed: false, retries: 0, timer: null, hadSnapshot: false };
     this.send(sub);
     return { close: () => this.unsubscribe(sub) };
   }
@@ -94,7 +96,7 @@ export class CandleSocket {
   fail(sub, msg) {
     this.subs.delete(sub.id);
     this.waiting.delete(sub);
-    if (msg.code === "unavailable") {
+    if (msg.code === "unavailable" || (msg.code === "unknown_instrument" && sub.hadSnapshot)) {
       this.retryLater(sub, msg);
       return;
     }
@@ -131,6 +133,7 @@ export class CandleSocket {
     }
     if (msg.type === "snapshot") {
       sub.seq = msg.seq;
+      sub.hadSnapshot = true;
       sub.retries = 0;
       this.attempt = 0;
       this.waiting.delete(sub);
