@@ -87,13 +87,16 @@ internal sealed class BarRequests(ISymbolGrain symbol, BarSchedule schedule, Sea
         var minutes = await symbol.GetMinuteBars(fetchFrom, fetchTo);
         var watermarkUs = minutes.WatermarkUs;
         var retainedFromMs = minutes.RetainedFromMs;
+        var incomplete = minutes.Incomplete;
         IReadOnlyList<Bar> composed;
         if (sealedDays is not null)
         {
-            var days = await sealedDays.LoadAsync(fetchFrom, fetchTo, footprints: true);
+            var sealedPeriods = await sealedDays.LoadAsync(fetchFrom, fetchTo, footprints: true);
+            var days = sealedPeriods.Days;
             composed = BarComposer.Compose(sealedDays.Merge(days, minutes, footprints: true), schedule, query.FootprintStepTicks);
             watermarkUs = Math.Max(watermarkUs, days.Count == 0 ? long.MinValue : days[^1].Candle.Period.EndMs * 1000);
             retainedFromMs = SealedDays.RetainedFromMs(minutes, days);
+            incomplete = SealedDays.Incomplete(incomplete, sealedPeriods);
         }
         else if (schedule.Timeframe == Timeframe.OneMinute && query.FootprintStepTicks is 1)
         {
@@ -104,7 +107,7 @@ internal sealed class BarRequests(ISymbolGrain symbol, BarSchedule schedule, Sea
             composed = BarComposer.Compose(minutes.Bars, schedule, query.FootprintStepTicks);
         }
 
-        return new BarsPage(Page(query, composed), watermarkUs, retainedFromMs, minutes.Incomplete);
+        return new BarsPage(Page(query, composed), watermarkUs, retainedFromMs, incomplete);
     }
 
     /// <summary>The bars in the query's range: the first <c>limit</c> from a start, else the last <c>limit</c>.</summary>

@@ -28,7 +28,7 @@ internal sealed class CandleCache(ISymbolGrain symbol, BarSchedule schedule, Sea
 
     // Sealed days without footprints, current while the sealer's version is.
     private long _sealedDaysVersion = long.MinValue;
-    private List<Bar> _sealedDaysHeld = [];
+    private SealedPeriods _sealedHeld = SealedPeriods.None;
 
     /// <summary>
     /// The closed candles, ascending. A change replaces the list, never edits it in place: the publisher compares the
@@ -78,13 +78,13 @@ internal sealed class CandleCache(ISymbolGrain symbol, BarSchedule schedule, Sea
         {
             if (sealVersion != _sealedDaysVersion)
             {
-                _sealedDaysHeld = [.. await sealedDays.LoadAsync(long.MinValue, long.MaxValue, footprints: false)];
+                _sealedHeld = await sealedDays.LoadAsync(long.MinValue, long.MaxValue, footprints: false);
                 _sealedDaysVersion = sealVersion;
             }
 
-            _closed = BarComposer.Compose(sealedDays.Merge(_sealedDaysHeld, closed, footprints: false), schedule, footprintStepTicks: null);
-            _retainedFromMs = SealedDays.RetainedFromMs(closed, _sealedDaysHeld);
-            _incomplete = closed.Incomplete;
+            _closed = BarComposer.Compose(sealedDays.Merge(_sealedHeld.Days, closed, footprints: false), schedule, footprintStepTicks: null);
+            _retainedFromMs = SealedDays.RetainedFromMs(closed, _sealedHeld.Days);
+            _incomplete = SealedDays.Incomplete(closed.Incomplete, _sealedHeld);
         }
 
         (_version, _sealVersion) = (live.ClosedVersion, sealVersion);
@@ -176,5 +176,5 @@ internal sealed class CandleCache(ISymbolGrain symbol, BarSchedule schedule, Sea
 
     /// <summary>A sealed day is closed even when the 1m history (and its watermark) is gone.</summary>
     public long WatermarkUs(LiveState live) =>
-        _sealedDaysHeld.Count == 0 || sealedDays is null ? live.WatermarkUs : Math.Max(live.WatermarkUs, _sealedDaysHeld[^1].Candle.Period.EndMs * 1000);
+        _sealedHeld.Days.Count == 0 || sealedDays is null ? live.WatermarkUs : Math.Max(live.WatermarkUs, _sealedHeld.Days[^1].Candle.Period.EndMs * 1000);
 }

@@ -1,4 +1,5 @@
 using Candles.Abstractions.Grains;
+using Candles.Abstractions.Wire;
 using Candles.Core.Bars;
 using Candles.Core.Composition;
 using Candles.Core.Instruments;
@@ -20,6 +21,9 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
         [BarSchedule.For(Timeframe.Parse("1w"), TimeZones.Find(zone)), BarSchedule.For(Timeframe.Parse("1M"), TimeZones.Find(zone))];
 
     private Instrument? _grids;
+
+    /// <summary>Where the instrument's history is known to miss trades, as last read (the spans only grow): a bar overlapping it is sealed as partial.</summary>
+    private IncompleteSpans _incomplete = IncompleteSpans.None;
 
     /// <summary>Days ending at or before the watermark are finished; the day holding it is still live.</summary>
     public long FinishedThrough(long watermarkUs) =>
@@ -58,6 +62,7 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
                 // more than the retention): they are in neither store now, so every bar holding them is served as not
                 // complete rather than as a day without trades. Marked before the seal moves past them.
                 await symbol.MarkIncomplete(sealedThrough * 1000, trimmedThroughMs.Value * 1000);
+                _incomplete = _incomplete.WithMinutes(sealedThrough * 1000, trimmedThroughMs.Value * 1000);
             }
         }
 
@@ -73,7 +78,7 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
 
         // One write: a day stored without its week and month would leave them stale for good, as the check that finds
         // stale seals compares the days alone.
-        List<SeriesBars> seal = days.Count > 0 ? [new SeriesBars(Series("1d"), [.. days.Values.OrderBy(d => d.Candle.OpenTimeMs)])] : [];
+        List<SeriesBars> seal = days.Count > 0 ? [new SeriesBars(Series("1d"), [.. days.Values.OrderBy(d => d.Candle.OpenTimeMs)], PartialOf(days.Values))] : [];
         seal.AddRange(await LongerPeriodsAsync(days, sealedThrough, finishedThrough));
         if (seal.Count > 0)
         {
@@ -106,6 +111,7 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
     private async Task<(List<Bar> Days, long? TrimmedThroughMs)> ComposeDaysAsync(long fromMs, long toMs)
     {
         var minutes = await symbol.GetMinuteBars(fromMs, toMs);
+        _incomplete = _incomplete.Union(minutes.Incomplete ?? IncompleteSpans.None);
         var trimmed = minutes.TrimmedThroughMs ?? (minutes.RetainedFromMs > long.MinValue ? minutes.RetainedFromMs - 1 : long.MinValue);
         return ([.. BarComposer.Compose(minutes.Bars, _day, footprintStepTicks: 1).Where(d => d.Candle.OpenTimeMs > trimmed)], minutes.TrimmedThroughMs);
     }
@@ -153,21 +159,31 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
         {
             IEnumerable<BarPeriod> justFinished = sealedThrough > long.MinValue && schedule.PeriodOf(sealedThrough - 1) is var last && last.EndMs > sealedThrough ? [last] : [];
             List<Bar> bars = [];
+            HashSet<long> partial = [];
             foreach (var period in days.Keys.Select(schedule.PeriodOf).Concat(justFinished).Distinct().Where(p => p.EndMs <= finishedThrough))
             {
                 var sealedDays = await sealedBars.LoadAsync(Series("1d"), period.StartMs, period.EndMs);
                 List<Bar> periodDays = [.. sealedDays.Where(d => !days.ContainsKey(d.Candle.OpenTimeMs)), .. days.Values.Where(d => period.Contains(d.Candle.OpenTimeMs))];
                 bars.AddRange(BarComposer.Compose([.. periodDays.OrderBy(d => d.Candle.OpenTimeMs)], schedule, footprintStepTicks: 1));
+                if (sealedDays.Partial.Count > 0 || _incomplete.Overlaps(period.StartMs, period.EndMs))
+                {
+                    // A day of it sealed as partial (it stays so), or a gap in its days, sealed or not.
+                    partial.Add(period.StartMs);
+                }
             }
 
             if (bars.Count > 0)
             {
-                sealing.Add(new SeriesBars(Series(schedule.Timeframe.Name), bars));
+                sealing.Add(new SeriesBars(Series(schedule.Timeframe.Name), bars, partial));
             }
         }
 
         return sealing;
     }
+
+    /// <summary>The open times of the bars overlapping a span where the history is known to miss trades.</summary>
+    private HashSet<long> PartialOf(IEnumerable<Bar> bars) =>
+        [.. bars.Where(b => _incomplete.Overlaps(b.Candle.Period.StartMs, b.Candle.Period.EndMs)).Select(b => b.Candle.OpenTimeMs)];
 
     private SealedSeries Series(string timeframe) => new(instrument, Timeframe.Parse(timeframe), zone);
 

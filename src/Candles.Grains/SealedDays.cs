@@ -11,17 +11,33 @@ namespace Candles.Grains;
 /// The sealed days a day-or-longer timeframe is composed from, where the 1m history no longer reaches or a day is
 /// sealed: read from the sealed-bar store and merged with the days the retained minutes give.
 /// </summary>
-internal sealed partial class SealedDays(ISealedBarStore store, string instrument, string zone, string timeframeKey, ILogger logger)
+internal sealed partial class SealedDays(ISealedBarStore store, string instrument, Timeframe timeframe, string zone, string timeframeKey, ILogger logger)
 {
     private readonly SealedSeries _series = new(instrument, Timeframe.Parse("1d"), zone);
     private readonly BarSchedule _day = BarSchedule.For(Timeframe.Parse("1d"), TimeZones.Find(zone));
 
-    /// <summary>The sealed days in [fromMs, toMs); the sealed-bar store unreachable (PostgreSQL down) is a retryable 503, not a 500.</summary>
-    public async Task<IReadOnlyList<Bar>> LoadAsync(long fromMs, long toMs, bool footprints)
+    /// <summary>The timeframe's own sealed series, when it is one (a week or a month): read for the bars sealed as partial.</summary>
+    private readonly SealedSeries? _own = timeframe.Name is "1w" or "1M" ? new(instrument, timeframe, zone) : null;
+
+    /// <summary>
+    /// The sealed days in [fromMs, toMs), with the periods sealed as partial; the sealed-bar store unreachable (PostgreSQL
+    /// down) is a retryable 503, not a 500.
+    /// </summary>
+    public async Task<SealedPeriods> LoadAsync(long fromMs, long toMs, bool footprints)
     {
         try
         {
-            return await store.LoadAsync(_series, fromMs, toMs, footprints);
+            var days = await store.LoadAsync(_series, fromMs, toMs, footprints);
+            List<BarPeriod> partial = [.. days.Where(d => !days.IsComplete(d)).Select(d => d.Candle.Period)];
+            if (_own is not null)
+            {
+                // A week or month sealed as partial for a day of it that was never sealed (lost before its sealer saw it):
+                // no sealed day says so.
+                var own = await store.LoadAsync(_own, fromMs, toMs, footprints: false);
+                partial.AddRange(own.Where(b => !own.IsComplete(b)).Select(b => b.Candle.Period));
+            }
+
+            return new SealedPeriods(days, partial);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -53,6 +69,21 @@ internal sealed partial class SealedDays(ISealedBarStore store, string instrumen
     public static long RetainedFromMs(BarsPage minutes, IReadOnlyList<Bar> sealedDays) =>
         sealedDays.Count == 0 ? minutes.RetainedFromMs : Math.Min(minutes.RetainedFromMs, sealedDays[0].Candle.OpenTimeMs);
 
+    /// <summary>
+    /// Where bars composed from the minutes and these sealed periods may miss trades: the minutes' own spans and every
+    /// period sealed as partial (what said so in the 1m history may have been lost since, with Redis), all of them.
+    /// </summary>
+    public static IncompleteSpans? Incomplete(IncompleteSpans? minutes, SealedPeriods sealedPeriods) =>
+        sealedPeriods.Partial.Count == 0
+            ? minutes
+            : (minutes ?? IncompleteSpans.None).WithPeriods(sealedPeriods.Partial.Select(p => (p.StartMs, p.EndMs)));
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the sealed days of {Timeframe}")]
     private static partial void LogSealedUnavailable(ILogger logger, Exception exception, string timeframe);
+}
+
+/// <summary>Sealed days, and the periods sealed as partial: those days and, for a week or month, its own sealed bars so sealed.</summary>
+internal sealed record SealedPeriods(SealedBars Days, IReadOnlyList<BarPeriod> Partial)
+{
+    public static SealedPeriods None { get; } = new(SealedBars.None, []);
 }

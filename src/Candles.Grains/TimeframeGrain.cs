@@ -40,7 +40,7 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
         SealedDays? sealedDays = null;
         if (!timeframe.IsIntraday && seal.Value.AllZones.Contains(zone))
         {
-            sealedDays = new SealedDays(sealedBars, instrument, zone, key, logger);
+            sealedDays = new SealedDays(sealedBars, instrument, timeframe, zone, key, logger);
             _sealer = GrainFactory.GetGrain<IPeriodGrain>(GrainKeys.Period(instrument, zone));
         }
 

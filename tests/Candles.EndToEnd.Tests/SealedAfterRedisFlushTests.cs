@@ -94,11 +94,7 @@ public sealed class SealedAfterRedisFlushTests : IDisposable
             await first.DisposeAsync();
         }
 
-        using (var redis = await ConnectionMultiplexer.ConnectAsync($"{_redis.ConnectionString},allowAdmin=true"))
-        {
-            await redis.GetServer(_redis.ConnectionString).FlushAllDatabasesAsync();
-        }
-
+        await FlushRedisAsync();
         var second = await StartMemberAsync();
         try
         {
@@ -118,7 +114,6 @@ public sealed class SealedAfterRedisFlushTests : IDisposable
 
             // The 1m history went with Redis. A late trade in a sealed day must not make that day sealed again from the
             // one trade held now: it is refused, and the days sealed before stay as they were, once a new day is sealed.
-            static long At(string iso) => DateTimeOffset.Parse(iso, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
             await ServiceCalls.IngestAsync(second.Http, Instrument, [(900_000_000_001, At("2026-03-01T12:00:00Z"), "65000.00", "0.00100", "buy")]);
             await ServiceCalls.IngestAsync(second.Http, Instrument, [(900_000_000_002, At("2026-03-04T00:10:00Z"), "65000.00", "0.00100", "buy"), (900_000_000_003, At("2026-03-05T00:10:00Z"), "65000.00", "0.00100", "buy")]);
             await using var services = new ServiceCollection().AddPostgresSealedBarStore(Postgres).BuildServiceProvider();
@@ -138,15 +133,41 @@ public sealed class SealedAfterRedisFlushTests : IDisposable
             CsvAssert.Equal(GoldenSealedRows("1d", "UTC", tapeEndMs), [.. rows.Where(r => !r.StartsWith(At("2026-03-04T00:00:00Z").ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal))], "sealed 1d UTC after a late trade");
 
             // What the lost history held after the seals is not known: the days since are served as not complete.
-            var served = (await second.Http.GetFromJsonAsync<JsonElement>($"api/v1/candles?instrument={Instrument}&tf=1d&tz=UTC")).GetProperty("candles").EnumerateArray()
-                .ToDictionary(c => c.GetProperty("t").GetInt64(), c => c.GetProperty("complete").GetBoolean());
-            var flags = string.Join(", ", served.Select(d => $"{DateTimeOffset.FromUnixTimeMilliseconds(d.Key):MM-dd}={d.Value}"));
-            Assert.False(served[At("2026-03-04T00:00:00Z")], $"a day after the loss is served as whole: {flags}");
-            Assert.True(served[At("2026-03-01T00:00:00Z")] && served[At("2026-03-02T00:00:00Z")], $"a sealed day is served as not complete: {flags}");
+            await AssertFourthServedPartialAsync(second, "a day after the loss is served as whole");
         }
         finally
         {
             await second.DisposeAsync();
         }
+
+        // Redis lost again: what said the 4th may miss trades went with it, but the 4th was sealed as partial.
+        await FlushRedisAsync();
+        var third = await StartMemberAsync();
+        try
+        {
+            await AssertFourthServedPartialAsync(third, "a day sealed as partial is served as whole after a second loss");
+        }
+        finally
+        {
+            await third.DisposeAsync();
+        }
+    }
+
+    /// <summary>The daily bars served in UTC: 4 March not complete, the sealed 1st and 2nd complete.</summary>
+    private static async Task AssertFourthServedPartialAsync(RunningService member, string whenWhole)
+    {
+        var served = (await member.Http.GetFromJsonAsync<JsonElement>($"api/v1/candles?instrument={Instrument}&tf=1d&tz=UTC")).GetProperty("candles").EnumerateArray()
+            .ToDictionary(c => c.GetProperty("t").GetInt64(), c => c.GetProperty("complete").GetBoolean());
+        var flags = string.Join(", ", served.Select(d => $"{DateTimeOffset.FromUnixTimeMilliseconds(d.Key):MM-dd}={d.Value}"));
+        Assert.False(served[At("2026-03-04T00:00:00Z")], $"{whenWhole}: {flags}");
+        Assert.True(served[At("2026-03-01T00:00:00Z")] && served[At("2026-03-02T00:00:00Z")], $"a sealed day is served as not complete: {flags}");
+    }
+
+    private static long At(string iso) => DateTimeOffset.Parse(iso, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
+
+    private async Task FlushRedisAsync()
+    {
+        using var redis = await ConnectionMultiplexer.ConnectAsync($"{_redis.ConnectionString},allowAdmin=true");
+        await redis.GetServer(_redis.ConnectionString).FlushAllDatabasesAsync();
     }
 }

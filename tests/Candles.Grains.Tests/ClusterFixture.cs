@@ -41,10 +41,10 @@ public sealed class ClusterFixture : IAsyncLifetime
         .Build();
 
     /// <summary>The sealed bars of one series once <paramref name="until"/> holds for them; fails the test if it never does.</summary>
-    public async Task<IReadOnlyList<Core.Bars.Bar>> SealedAsync(string instrument, string timeframe, string zone, Func<IReadOnlyList<Core.Bars.Bar>, bool> until)
+    public async Task<SealedBars> SealedAsync(string instrument, string timeframe, string zone, Func<IReadOnlyList<Core.Bars.Bar>, bool> until)
     {
         var series = new SealedSeries(instrument, Core.Timeframes.Timeframe.Parse(timeframe), zone);
-        IReadOnlyList<Core.Bars.Bar> bars = [];
+        var bars = Storage.Sealed.SealedBars.None;
         Assert.True(
             await EventuallyAsync(async () => until(bars = await SealedBars.LoadAsync(series, long.MinValue, long.MaxValue))),
             $"{timeframe} bars of {instrument} in {zone} were not sealed as expected: {bars.Count} sealed");

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Candles.Core.Bars;
 using Candles.Core.Instruments;
 using Candles.Storage.Sealed;
 
@@ -27,7 +26,7 @@ public sealed class FaultySealedBarStore(InMemorySealedBarStore inner) : ISealed
     public Task UpsertAsync(Instrument instrument, IReadOnlyList<SeriesBars> series, CancellationToken cancellation = default)
     {
         var fail = false;
-        foreach (var (sealedSeries, _) in series)
+        foreach (var sealedSeries in series.Select(s => s.Series))
         {
             fail |= _failNext.TryRemove($"{instrument.Id.Value}|{sealedSeries.Zone}", out _);
             fail |= _failNext.TryRemove($"{instrument.Id.Value}|{sealedSeries.Zone}|{sealedSeries.Timeframe.Name}", out _);
@@ -50,6 +49,6 @@ public sealed class FaultySealedBarStore(InMemorySealedBarStore inner) : ISealed
 
     public Task<IReadOnlyList<string>> ListInstrumentIdsAsync(CancellationToken cancellation = default) => inner.ListInstrumentIdsAsync(cancellation);
 
-    public Task<IReadOnlyList<Bar>> LoadAsync(SealedSeries series, long fromMs, long toMs, bool footprints = true, CancellationToken cancellation = default) =>
+    public Task<SealedBars> LoadAsync(SealedSeries series, long fromMs, long toMs, bool footprints = true, CancellationToken cancellation = default) =>
         inner.LoadAsync(series, fromMs, toMs, footprints, cancellation);
 }

@@ -356,6 +356,84 @@ public class SealingTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task ADayAndTheWeekHoldingAFeedGapAreSealedAsPartialTheOthersAsComplete()
+    {
+        var grain = await fixture.DefinedAsync("TEST:GAPSEAL");
+        await grain.Ingest([Buy(1, "2026-04-01T09:00:00Z"), Buy(2, "2026-04-01T11:00:00Z")], live: false);
+        await grain.MarkIncomplete(At.Us("2026-04-01T10:00:00Z"), At.Us("2026-04-01T10:04:00Z")); // a gap the feed could not fill
+        await grain.Ingest([Buy(3, "2026-04-02T10:00:00Z"), Buy(4, "2026-04-07T10:00:00Z")], live: false);
+
+        // The 1st and 2nd are sealed, and the week of Monday 30 March: the day holding the gap and that week as partial,
+        // in every zone.
+        var gap = At.Ms("2026-04-01T10:00:00Z");
+        foreach (var zone in ClusterFixture.SealedZones.Prepend("UTC"))
+        {
+            var days = await fixture.SealedAsync("TEST:GAPSEAL", "1d", zone, bars => bars.Count >= 2);
+            Assert.Equal(days.Select(d => !d.Candle.Period.Contains(gap)), days.Select(days.IsComplete));
+            Assert.Single(days, d => !days.IsComplete(d));
+            var weeks = await fixture.SealedAsync("TEST:GAPSEAL", "1w", zone, bars => bars.Count >= 1);
+            Assert.False(weeks.IsComplete(Assert.Single(weeks)), $"the week holding the gap was sealed as complete in {zone}");
+        }
+    }
+
+    [Fact]
+    public async Task ADaySealedAsPartialIsServedAsNotCompleteWhenTheHistoryNoLongerSaysSo()
+    {
+        // What a loss of Redis leaves: a day sealed over a feed gap, and a 1m history after it that knows nothing of the gap.
+        const string id = "TEST:PARTREAD";
+        var grain = await fixture.DefinedAsync(id);
+        var day = SealedBar("2026-04-20T00:00:00Z", "2026-04-21T00:00:00Z");
+        await fixture.SealedBars.UpsertAsync(Grids(id), [new SeriesBars(new SealedSeries(id, Timeframe.Parse("1d"), "UTC"), [day], new HashSet<long> { day.Candle.OpenTimeMs })]);
+        await grain.Ingest([Buy(2, "2026-04-22T10:00:00Z")], live: false);
+
+        foreach (var (timeframe, step) in new (string, long?)[] { ("1d", null), ("1d", 1), ("1w", null), ("1w", 1) })
+        {
+            var grainOf = fixture.Grains.GetGrain<ITimeframeGrain>(GrainKeys.Timeframe(id, Timeframe.Parse(timeframe), "UTC"));
+            var page = await grainOf.GetBars(new BarsQuery(long.MinValue, long.MaxValue, 10, step));
+            var served = page.Bars.Select(b => (Row(b).Open[5..10], page.IsComplete(b))).ToList();
+            var expected = timeframe == "1d" ? new[] { ("04-20", false), ("04-22", true) } : [("04-20", false)];
+            Assert.True(expected.SequenceEqual(served), $"{timeframe} step {step} served {string.Join(", ", served)}");
+        }
+
+        // Its week, sealed once it ends, from that day and the 22nd: partial too, though no span says so.
+        await grain.Ingest([Buy(3, "2026-04-28T10:00:00Z")], live: false);
+        var weeks = await fixture.SealedAsync(id, "1w", "UTC", bars => bars.Count >= 1);
+        Assert.Equal([("2026-04-20T00:00Z", false)], weeks.Select(w => (Row(w).Open, weeks.IsComplete(w))));
+    }
+
+    [Fact]
+    public async Task AWeekSealedAsPartialForADayNeverSealedIsServedAsNotComplete()
+    {
+        // The retention dropped the 21st before its sealer saw it, and Redis was lost since: only the week's row says so.
+        const string id = "TEST:WEEKPART";
+        var grain = await fixture.DefinedAsync(id);
+        var (day, week) = (SealedBar("2026-04-20T00:00:00Z", "2026-04-21T00:00:00Z"), SealedBar("2026-04-20T00:00:00Z", "2026-04-27T00:00:00Z"));
+        await fixture.SealedBars.UpsertAsync(Grids(id), [
+            new SeriesBars(new SealedSeries(id, Timeframe.Parse("1d"), "UTC"), [day]),
+            new SeriesBars(new SealedSeries(id, Timeframe.Parse("1w"), "UTC"), [week], new HashSet<long> { week.Candle.OpenTimeMs })]);
+        await grain.Ingest([Buy(2, "2026-04-29T10:00:00Z")], live: false);
+
+        foreach (var (timeframe, step) in new (string, long?)[] { ("1w", null), ("1w", 1), ("1d", null) })
+        {
+            var page = await fixture.Grains.GetGrain<ITimeframeGrain>(GrainKeys.Timeframe(id, Timeframe.Parse(timeframe), "UTC")).GetBars(new BarsQuery(long.MinValue, long.MaxValue, 10, step));
+            var served = page.Bars.Select(b => (Row(b).Open[5..10], page.IsComplete(b))).ToList();
+            var expected = timeframe == "1w" ? new[] { ("04-20", false), ("04-27", true) } : [("04-20", true), ("04-29", true)];
+            Assert.True(expected.SequenceEqual(served), $"{timeframe} step {step} served {string.Join(", ", served)}");
+        }
+    }
+
+    /// <summary>A sealed bar of one trade at 1.00 over [<paramref name="fromIso"/>, <paramref name="toIso"/>).</summary>
+    private static Bar SealedBar(string fromIso, string toIso)
+    {
+        var (start, end) = (At.Ms(fromIso), At.Ms(toIso));
+        return new Bar(new Candle(new BarPeriod(start, end), 100, 100, 100, 100, 1, 0, 100, 1, 1, start * 1000, 1, start * 1000, 0), Footprint.Create([new PriceLevel(100, 1, 0, 1)], 1));
+    }
+
+    /// <summary>The grids <see cref="ClusterFixture.DefinedAsync"/> defines an instrument with.</summary>
+    private static Core.Instruments.Instrument Grids(string id) =>
+        new(Core.Instruments.InstrumentId.Parse(id), Core.Instruments.Increment.Parse("0.01"), Core.Instruments.Increment.Parse("0.001"));
+
+    [Fact]
     public async Task DaysTheRetentionDroppedBeforeTheyWereSealedAreServedAsNotCompleteAndTheRestIsSealed()
     {
         // Monday 30 March is sealed; then one replay batch brings a trade a day from the 31st to 14 April. With 7 days of

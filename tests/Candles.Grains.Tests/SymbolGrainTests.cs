@@ -199,7 +199,7 @@ public class SymbolGrainTests(ClusterFixture fixture)
 [Collection(nameof(SharedCluster))]
 public class PeriodGrainTests(ClusterFixture fixture)
 {
-    private Task<IReadOnlyList<Core.Bars.Bar>> SealedAsync(string instrument, string timeframe, Func<IReadOnlyList<Core.Bars.Bar>, bool> until) =>
+    private Task<Storage.Sealed.SealedBars> SealedAsync(string instrument, string timeframe, Func<IReadOnlyList<Core.Bars.Bar>, bool> until) =>
         fixture.SealedAsync(instrument, timeframe, "UTC", until);
 
     [Fact]

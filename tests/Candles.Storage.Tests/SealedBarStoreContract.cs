@@ -85,6 +85,29 @@ public abstract class SealedBarStoreContract
     }
 
     [Fact]
+    public async Task ABarSealedAsPartialIsLoadedAsPartialAndStaysSoWhenSealedAgain()
+    {
+        await Store.UpsertAsync(Pepe, [new SeriesBars(_daily, [DailyBar(T0), DailyBar(T0 + Day), DailyBar(T0 + (2 * Day))], new HashSet<long> { T0 + Day })]);
+        var loaded = await Store.LoadAsync(_daily, long.MinValue, long.MaxValue, footprints: false);
+        Assert.Equal([true, false, true], loaded.Select(loaded.IsComplete));
+        Assert.Equal([T0 + Day], loaded.Partial);
+        Assert.Empty((await Store.LoadAsync(_daily, T0 + (2 * Day), long.MaxValue)).Partial);
+
+        // Sealed again, newer, by a sealer that no longer knows of the gap (the 1m history lost with Redis): still partial.
+        await Store.UpsertAsync(Pepe, _daily, [DailyBar(T0 + Day, revision: 1, extra: 1)]);
+        var resealed = await Store.LoadAsync(_daily, T0 + Day, T0 + (2 * Day));
+        AssertSameBars([DailyBar(T0 + Day, revision: 1, extra: 1)], resealed);
+        Assert.False(resealed.IsComplete(resealed[0]), "a bar sealed as partial came back complete once sealed again");
+
+        // An older revision sealed as partial after a newer one sealed whole (two sealer activations): the newer is kept, as partial.
+        await Store.UpsertAsync(Pepe, _daily, [DailyBar(T0 + (2 * Day), revision: 3, extra: 3)]);
+        await Store.UpsertAsync(Pepe, [new SeriesBars(_daily, [DailyBar(T0 + (2 * Day), revision: 2)], new HashSet<long> { T0 + (2 * Day) })]);
+        var kept = await Store.LoadAsync(_daily, T0 + (2 * Day), long.MaxValue);
+        AssertSameBars([DailyBar(T0 + (2 * Day), revision: 3, extra: 3)], kept);
+        Assert.False(kept.IsComplete(kept[0]), "a newer revision kept over an older partial one was left complete");
+    }
+
+    [Fact]
     public async Task TheInstrumentsGridsAreKeptWithItsSealedBars()
     {
         Assert.Null(await Store.FindInstrumentAsync(_daily.Instrument));

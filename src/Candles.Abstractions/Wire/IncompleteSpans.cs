@@ -48,7 +48,14 @@ public sealed record IncompleteSpans(
     /// <summary>The minutes in these spans or in <paramref name="other"/>'s.</summary>
     public IncompleteSpans Union(IncompleteSpans other) => Merged([.. StartsMs.Zip(EndsMs), .. other.StartsMs.Zip(other.EndsMs)]);
 
-    private static IncompleteSpans Merged(List<(long Start, long End)> spans)
+    /// <summary>
+    /// These spans and the <paramref name="periods"/>, all of them: for a page, where a period known from elsewhere (a
+    /// day sealed as partial) must not be forgotten past <see cref="MaxSpans"/>.
+    /// </summary>
+    public IncompleteSpans WithPeriods(IEnumerable<(long StartMs, long EndMs)> periods) =>
+        Merged([.. StartsMs.Zip(EndsMs), .. periods], int.MaxValue);
+
+    private static IncompleteSpans Merged(List<(long Start, long End)> spans, int maxSpans = MaxSpans)
     {
         spans.Sort();
         List<long> starts = [], ends = [];
@@ -65,7 +72,7 @@ public sealed record IncompleteSpans(
             }
         }
 
-        var skip = Math.Max(0, starts.Count - MaxSpans);
+        var skip = Math.Max(0, starts.Count - maxSpans);
         return new IncompleteSpans([.. starts.Skip(skip)], [.. ends.Skip(skip)]);
     }
 

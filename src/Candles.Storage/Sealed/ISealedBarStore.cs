@@ -12,7 +12,8 @@ public interface ISealedBarStore
     /// <summary>
     /// Seals bars of one or more series of an instrument, all of them or none: a day is sealed with the week and month
     /// holding it. A bar replaces the one sealed at its open time unless that one has a higher revision (sealed from newer
-    /// minutes by another activation of the sealer, while two were up).
+    /// minutes by another activation of the sealer, while two were up). A bar sealed as partial stays partial when sealed
+    /// again: a gap in its trades is never filled once known, and the 1m history that said so may since have been lost.
     /// </summary>
     Task UpsertAsync(Instrument instrument, IReadOnlyList<SeriesBars> series, CancellationToken cancellation = default);
 
@@ -29,6 +30,6 @@ public interface ISealedBarStore
     /// <summary>The ids of every instrument with sealed bars, ascending.</summary>
     Task<IReadOnlyList<string>> ListInstrumentIdsAsync(CancellationToken cancellation = default);
 
-    /// <summary>Sealed bars with <c>fromMs &lt;= open time &lt; toMs</c>, ascending; without footprints unless asked.</summary>
-    Task<IReadOnlyList<Bar>> LoadAsync(SealedSeries series, long fromMs, long toMs, bool footprints = true, CancellationToken cancellation = default);
+    /// <summary>Sealed bars with <c>fromMs &lt;= open time &lt; toMs</c>, ascending, with those sealed as partial; without footprints unless asked.</summary>
+    Task<SealedBars> LoadAsync(SealedSeries series, long fromMs, long toMs, bool footprints = true, CancellationToken cancellation = default);
 }

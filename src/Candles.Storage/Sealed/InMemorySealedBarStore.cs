@@ -9,6 +9,9 @@ namespace Candles.Storage.Sealed;
 public sealed class InMemorySealedBarStore : ISealedBarStore
 {
     private readonly ConcurrentDictionary<SealedSeries, SortedList<long, byte[]>> _series = new();
+
+    /// <summary>The open times of each series' bars sealed as partial; read and written under the lock of its list.</summary>
+    private readonly ConcurrentDictionary<SealedSeries, HashSet<long>> _partial = new();
     private readonly ConcurrentDictionary<string, Instrument> _instruments = new(StringComparer.Ordinal);
 
     public Task<Instrument?> FindInstrumentAsync(string instrumentId, CancellationToken cancellation = default) =>
@@ -42,18 +45,24 @@ public sealed class InMemorySealedBarStore : ISealedBarStore
     public Task UpsertAsync(Instrument instrument, IReadOnlyList<SeriesBars> series, CancellationToken cancellation = default)
     {
         // Packed first: nothing is stored unless all of it can be.
-        var packed = series.Select(s => (s.Series, Bars: s.Bars.Select(b => (b.Candle.OpenTimeMs, b.Candle.Revision, Packed: PackedBar.Pack(b))).ToList())).ToList();
+        var packed = series.Select(s => (s.Series, Bars: s.Bars.Select(b => (b.Candle.OpenTimeMs, b.Candle.Revision, Packed: PackedBar.Pack(b), Partial: s.IsPartial(b))).ToList())).ToList();
         _instruments.TryAdd(instrument.Id.Value, instrument);
         foreach (var (key, bars) in packed)
         {
+            var partial = _partial.GetOrAdd(key, _ => []);
             var list = _series.GetOrAdd(key, _ => []);
             lock (list)
             {
-                foreach (var (openTimeMs, revision, bytes) in bars)
+                foreach (var (openTimeMs, revision, bytes, isPartial) in bars)
                 {
                     if (!list.TryGetValue(openTimeMs, out var sealedBar) || PackedBar.Unpack(sealedBar, footprint: false).Candle.Revision <= revision)
                     {
                         list[openTimeMs] = bytes;
+                    }
+
+                    if (isPartial)
+                    {
+                        partial.Add(openTimeMs); // the newer revision kept is partial too: the gap was in its minutes as well
                     }
                 }
             }
@@ -62,16 +71,18 @@ public sealed class InMemorySealedBarStore : ISealedBarStore
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<Bar>> LoadAsync(SealedSeries series, long fromMs, long toMs, bool footprints = true, CancellationToken cancellation = default)
+    public Task<SealedBars> LoadAsync(SealedSeries series, long fromMs, long toMs, bool footprints = true, CancellationToken cancellation = default)
     {
         if (!_series.TryGetValue(series, out var list))
         {
-            return Task.FromResult<IReadOnlyList<Bar>>([]);
+            return Task.FromResult(SealedBars.None);
         }
 
         lock (list)
         {
-            return Task.FromResult<IReadOnlyList<Bar>>(PackedSeries.Between(list, fromMs, toMs, footprints));
+            var bars = PackedSeries.Between(list, fromMs, toMs, footprints);
+            var partial = _partial.TryGetValue(series, out var all) ? all.Where(t => t >= fromMs && t < toMs).ToHashSet() : [];
+            return Task.FromResult(new SealedBars(bars, partial));
         }
     }
 }

@@ -50,6 +50,9 @@ public sealed class CandlesDbContext(DbContextOptions<CandlesDbContext> options)
             e.Property(b => b.LastTradeTimeUs).HasColumnName("last_trade_time_us");
             e.Property(b => b.Revision).HasColumnName("revision");
             e.Property(b => b.FootprintStep).HasColumnName("footprint_step");
+            // Rows sealed before the column are taken as complete, as they were served. Always written, never left to the
+            // default: EF would take a false for "not set".
+            e.Property(b => b.Complete).HasColumnName("complete").HasDefaultValue(true).ValueGeneratedNever();
             e.Property(b => b.SealedAt).HasColumnName("sealed_at");
             e.HasMany(b => b.Levels).WithOne().HasForeignKey(l => new { l.Instrument, l.Timeframe, l.Zone, l.OpenTime }).OnDelete(DeleteBehavior.Cascade);
         });

@@ -27,19 +27,33 @@ public sealed class PostgresSealedBarStore(IDbContextFactory<CandlesDbContext> c
         }
 
         var now = clock.GetUtcNow();
-        foreach (var (sealedSeries, bars) in series)
+        foreach (var part in series)
         {
+            var (sealedSeries, bars) = (part.Series, part.Bars);
             var timeframe = sealedSeries.Timeframe.Name;
             var opens = bars.Select(b => b.Candle.OpenTimeMs).ToList();
-            var sealedRevisions = await db.SealedBars.AsNoTracking()
+            var sealedBefore = await db.SealedBars.AsNoTracking()
                 .Where(b => b.Instrument == sealedSeries.Instrument && b.Timeframe == timeframe && b.Zone == sealedSeries.Zone && opens.Contains(b.OpenTime))
-                .ToDictionaryAsync(b => b.OpenTime, b => b.Revision, cancellation);
-            var replacing = bars.Where(b => !sealedRevisions.TryGetValue(b.Candle.OpenTimeMs, out var revision) || revision <= b.Candle.Revision).ToList();
+                .ToDictionaryAsync(b => b.OpenTime, b => (b.Revision, b.Complete), cancellation);
+            var replacing = bars.Where(b => !sealedBefore.TryGetValue(b.Candle.OpenTimeMs, out var before) || before.Revision <= b.Candle.Revision).ToList();
             var replaced = replacing.Select(b => b.Candle.OpenTimeMs).ToList();
             await db.SealedBars
                 .Where(b => b.Instrument == sealedSeries.Instrument && b.Timeframe == timeframe && b.Zone == sealedSeries.Zone && replaced.Contains(b.OpenTime))
                 .ExecuteDeleteAsync(cancellation);
-            db.SealedBars.AddRange(replacing.Select(bar => ToRow(sealedSeries, bar, now)));
+            db.SealedBars.AddRange(replacing.Select(bar =>
+            {
+                var complete = !part.IsPartial(bar) && (!sealedBefore.TryGetValue(bar.Candle.OpenTimeMs, out var before) || before.Complete);
+                return ToRow(sealedSeries, bar, complete, now);
+            }));
+
+            // A partial bar not stored for a newer revision: that revision is partial too, the gap was in its minutes as well.
+            var partialKept = bars.Where(part.IsPartial).Select(b => b.Candle.OpenTimeMs).Except(replaced).ToList();
+            if (partialKept.Count > 0)
+            {
+                await db.SealedBars
+                    .Where(b => b.Instrument == sealedSeries.Instrument && b.Timeframe == timeframe && b.Zone == sealedSeries.Zone && partialKept.Contains(b.OpenTime))
+                    .ExecuteUpdateAsync(u => u.SetProperty(b => b.Complete, false), cancellation);
+            }
         }
 
         await db.SaveChangesAsync(cancellation);
@@ -69,7 +83,7 @@ public sealed class PostgresSealedBarStore(IDbContextFactory<CandlesDbContext> c
         return [.. ids.Order(StringComparer.Ordinal)];
     }
 
-    public async Task<IReadOnlyList<Bar>> LoadAsync(SealedSeries series, long fromMs, long toMs, bool footprints = true, CancellationToken cancellation = default)
+    public async Task<SealedBars> LoadAsync(SealedSeries series, long fromMs, long toMs, bool footprints = true, CancellationToken cancellation = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellation);
         var timeframe = series.Timeframe.Name;
@@ -78,12 +92,12 @@ public sealed class PostgresSealedBarStore(IDbContextFactory<CandlesDbContext> c
         var rows = footprints
             ? await query.Include(b => b.Levels).OrderBy(b => b.OpenTime).AsSplitQuery().ToListAsync(cancellation)
             : await query.OrderBy(b => b.OpenTime).ToListAsync(cancellation);
-        return [.. rows.Select(ToBar)];
+        return new SealedBars([.. rows.Select(ToBar)], rows.Where(r => !r.Complete).Select(r => r.OpenTime).ToHashSet());
     }
 
     private static decimal ToDecimal(Increment increment) => decimal.Parse(increment.ToString(), System.Globalization.CultureInfo.InvariantCulture);
 
-    private static SealedBarRow ToRow(SealedSeries series, Bar bar, DateTimeOffset sealedAt)
+    private static SealedBarRow ToRow(SealedSeries series, Bar bar, bool complete, DateTimeOffset sealedAt)
     {
         var c = bar.Candle;
         return new SealedBarRow
@@ -107,6 +121,7 @@ public sealed class PostgresSealedBarStore(IDbContextFactory<CandlesDbContext> c
             LastTradeTimeUs = c.LastTradeTimeUs,
             Revision = c.Revision,
             FootprintStep = bar.Footprint.StepTicks,
+            Complete = complete,
             SealedAt = sealedAt,
             Levels = [.. bar.Footprint.Levels.Select(l => new SealedLevelRow
             {

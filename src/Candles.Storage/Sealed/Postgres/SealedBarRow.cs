@@ -44,6 +44,9 @@ public sealed class SealedBarRow
 
     public long FootprintStep { get; set; }
 
+    /// <summary>False when the bar's trades may be partial (it was sealed over a feed gap or lost history), for good.</summary>
+    public bool Complete { get; set; } = true;
+
     public DateTimeOffset SealedAt { get; set; }
 
     public List<SealedLevelRow> Levels { get; set; } = [];

@@ -72,6 +72,11 @@ namespace Candles.Storage.Sealed.Postgres.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("close");
 
+                    b.Property<bool>("Complete")
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(true)
+                        .HasColumnName("complete");
+
                     b.Property<long>("EndTime")
                         .HasColumnType("bigint")
                         .HasColumnName("end_time");
