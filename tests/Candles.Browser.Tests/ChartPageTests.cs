@@ -205,6 +205,31 @@ public sealed class ChartPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BarsThatMayMissTradesAreShownGreyedAndALateTradeInAnEmptyMinuteAddsItsBar()
+    {
+        // Minutes 0, 2 and 5 of a replayed stretch traded; the feed could not fill minute 5.
+        var client = _app!.Services.GetRequiredService<IClusterClient>();
+        var symbol = client.GetGrain<ISymbolGrain>("TEST:GAPS");
+        await symbol.Define(new InstrumentSpec("TEST:GAPS", "0.01", "0.0001"));
+        var t0 = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 60_000 * 60_000) - (10 * 60_000);
+        Tick Trade(long id, long atMs) => new(id, atMs * 1_000, 350_000 + id, 5_000, AggressorSide.Buy);
+        await symbol.Ingest([Trade(1, t0), Trade(2, t0 + 120_000), Trade(3, t0 + 300_000)], live: false);
+        await symbol.MarkIncomplete((t0 + 300_000) * 1_000, (t0 + 300_000) * 1_000);
+
+        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        await page.GotoAsync(_baseAddress + "/?instrument=TEST:GAPS&tf=1m");
+        await WaitForAsync(page, "window.candlesPage.barCount() === 3 && window.candlesPage.footprintBarCount() === 3", "showed the three bars and their footprints");
+        Assert.Equal([t0 + 300_000], await EvalAsync<long[]>(page, "window.candlesPage.partialBars()"));
+        Assert.Equal([t0 + 300_000], await EvalAsync<long[]>(page, "window.candlesPage.partialFootprintBars()"));
+        Assert.Equal(["#787b86", "none"], await EvalAsync<string[]>(page, $"[window.candlesPage.shownColor({t0 + 300_000}), window.candlesPage.shownColor({t0}) ?? 'none']"));
+
+        // A late trade in minute 1, which had none: its bar comes as a correction and takes its place between the two.
+        await symbol.Ingest([Trade(4, t0 + 60_000)], live: false);
+        await WaitForAsync(page, $"window.candlesPage.barCount() === 4 && window.candlesPage.shownTimes().join() === '{string.Join(',', new[] { t0, t0 + 60_000, t0 + 120_000, t0 + 300_000 })}'", "put the late minute's bar in its place");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, "partial-and-late.png") });
+    }
+
+    [Fact]
     public async Task WhenTheLiveFeedCannotStartThePageSaysSoAndSubscribesAgain()
     {
         var fault = new FollowFault(failures: 2);

@@ -98,12 +98,21 @@ public class GrpcContractTests(EmbeddedServer server) : IClassFixture<EmbeddedSe
     private static async Task<IngestReply> IngestAsync(CandleService.CandleServiceClient client, Metadata? headers, params IngestBatch[] batches)
     {
         using var call = client.Ingest(headers);
-        foreach (var batch in batches)
+        await call.ResponseHeadersAsync; // the key accepted, or a refusal, before anything is written
+        try
         {
-            await call.RequestStream.WriteAsync(batch);
+            foreach (var batch in batches)
+            {
+                await call.RequestStream.WriteAsync(batch);
+            }
+
+            await call.RequestStream.CompleteAsync();
+        }
+        catch (RpcException)
+        {
+            // The call has ended (refused): its own status is in the answer.
         }
 
-        await call.RequestStream.CompleteAsync();
         return await call;
     }
 
@@ -117,7 +126,7 @@ public class GrpcContractTests(EmbeddedServer server) : IClassFixture<EmbeddedSe
         foreach (var headers in new[] { null, Key("guess") })
         {
             var refused = await Assert.ThrowsAsync<RpcException>(() => IngestAsync(client, headers, Batch(instrument, (1, T0, "100.00", "buy"))));
-            Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
+            Assert.True(refused.StatusCode == StatusCode.Unauthenticated, refused.ToString());
             Assert.Contains("x-api-key", refused.Status.Detail);
         }
 
@@ -215,5 +224,31 @@ public class GrpcContractTests(EmbeddedServer server) : IClassFixture<EmbeddedSe
         await reflection.RequestStream.CompleteAsync();
         Assert.True(await reflection.ResponseStream.MoveNext());
         Assert.Contains("candles.v1.CandleService", reflection.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name));
+    }
+
+    [Fact]
+    public async Task CallsAreAnsweredWhateverHostTheClientNamesAsAPortForwardOrAnIngressDoes()
+    {
+        // kubectl port-forward 9000:5081 or an ingress on 443: the client names another host and port than the one served.
+        using var channel = GrpcChannel.ForAddress(server.GrpcAddress, new GrpcChannelOptions { HttpHandler = new NamedHost("candles.example:443", new SocketsHttpHandler()) });
+        var health = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
+        var unknown = await Assert.ThrowsAsync<RpcException>(() => new CandleService.CandleServiceClient(channel).GetCandlesAsync(new CandlesRequest { Instrument = "NOPE:NOPE", Tf = "1m" }).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
+
+        // And the REST port does not answer gRPC, nor the gRPC port REST.
+        using var http2 = new HttpClient { DefaultRequestVersion = System.Net.HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        using var rest = await http2.GetAsync(new Uri(server.GrpcAddress, "api/v1/instruments"));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, rest.StatusCode);
+    }
+
+    /// <summary>Sends every request with another Host (HTTP/2's :authority), as a proxy in front of the service would.</summary>
+    private sealed class NamedHost(string host, HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Headers.Host = host;
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 }

@@ -1,6 +1,13 @@
 using System.CommandLine;
+using Candles.Core.Timeframes;
 using Candles.Host.Cli;
+using Candles.Storage.Sealed;
+using Candles.Storage.Sealed.Hosting;
+using Candles.Storage.Sealed.Postgres;
 using Candles.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Candles.EndToEnd.Tests;
 
@@ -53,14 +60,36 @@ public sealed class MigrateTests : IDisposable
         await service.InitializeAsync();
         try
         {
-            await using var db = new Npgsql.NpgsqlConnection(connection);
-            await db.OpenAsync();
-            await using var command = new Npgsql.NpgsqlCommand("select count(*) from \"__EFMigrationsHistory\"", db);
-            Assert.Equal(1L, await command.ExecuteScalarAsync());
+            await using var db = Context(connection);
+            Assert.Equal(db.Database.GetMigrations(), await db.Database.GetAppliedMigrationsAsync());
         }
         finally
         {
             await service.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task ASchemaOfAnEarlierVersionIsMigratedAndItsSealedBarsStayComplete()
+    {
+        // A database sealed by the first version, before bars carried whether they are complete.
+        var connection = _postgres.ConnectionString("candles_upgrade");
+        await using (var db = Context(connection))
+        {
+            await db.GetService<Microsoft.EntityFrameworkCore.Storage.IRelationalDatabaseCreator>().CreateAsync();
+            await db.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>().MigrateAsync(db.Database.GetMigrations().First());
+            await db.Database.ExecuteSqlRawAsync(
+                "insert into instruments values ('OLD:BAR', 0.01, 0.001); insert into sealed_bars (instrument, timeframe, zone, open_time, end_time, open, high, low, close, " +
+                "buy_volume, sell_volume, quote_volume, trades, first_trade_id, first_trade_time_us, last_trade_id, last_trade_time_us, revision, footprint_step, sealed_at) " +
+                "values ('OLD:BAR', '1d', 'UTC', 0, 86400000, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 0, 0, 1, now())");
+        }
+
+        var (exit, _, error) = await RunAsync("migrate", "--postgres", connection);
+        Assert.True(exit == 0, error);
+        await using var services = new ServiceCollection().AddPostgresSealedBarStore(connection).BuildServiceProvider();
+        var old = await services.GetRequiredService<ISealedBarStore>().LoadAsync(new SealedSeries("OLD:BAR", Timeframe.Parse("1d"), "UTC"), long.MinValue, long.MaxValue);
+        Assert.True(old.IsComplete(Assert.Single(old)), "a bar sealed before the column is read as partial");
+    }
+
+    private static CandlesDbContext Context(string connection) => new(new DbContextOptionsBuilder<CandlesDbContext>().UseNpgsql(connection).Options);
 }

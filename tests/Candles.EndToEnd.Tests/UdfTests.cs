@@ -110,6 +110,16 @@ public class UdfTests(EmbeddedServer server) : IClassFixture<EmbeddedServer>
     }
 
     [Fact]
+    public async Task ToIsExclusiveSoPagingBackWithTheOldestBarHeldDoesNotBringItAgain()
+    {
+        var instrument = await TapeAsync("UDFHIST:TO");
+        var range = await GetAsync($"udf/history?symbol={instrument}&resolution=1&from={(T0 / 1000) - 3600}&to={(T0 / 1000) + 60}");
+        Assert.Equal([$"{T0 / 1000}"], Raw(range, "t"));
+        var page = await GetAsync($"udf/history?symbol={instrument}&resolution=1&from=0&to={(T0 / 1000) + 300}&countback=5");
+        Assert.Equal([$"{T0 / 1000}", $"{(T0 / 1000) + 60}"], Raw(page, "t"));
+    }
+
+    [Fact]
     public async Task ARangeWithoutBarsIsNoDataWithTheTimeOfTheLastBarBeforeIt()
     {
         var instrument = await TapeAsync("UDFHIST:EMPTY");
@@ -130,6 +140,10 @@ public class UdfTests(EmbeddedServer server) : IClassFixture<EmbeddedServer>
     [InlineData("resolution=1&to=100&countback=0", "positive 'countback'")]
     [InlineData("resolution=1&from=-99999999999999999&to=100", "needs 'to'")]
     [InlineData("resolution=1&to=100&countback=20001", "more than 20000 bars")]
+    [InlineData("resolution=1&from=abc&to=100", "whole numbers")]
+    [InlineData("resolution=1&from=0&to=1e9", "whole numbers")]
+    [InlineData("resolution=1&to=100&countback=1.5", "whole numbers")]
+    [InlineData("resolution=1&to=100&countback=99999999999", "whole numbers")]
     public async Task BadHistoryRequestsAreErrorsThatSayWhy(string query, string message)
     {
         var instrument = await TapeAsync("UDFHIST:BAD");

@@ -59,10 +59,12 @@ function select(next) {
   history.replaceState?.(null, "", `?${new URLSearchParams({ instrument: next.instrument, tf: next.tf, tz: next.zone, step: next.step })}`);
 
   const base = { instrument: next.instrument, tf: next.tf, tz: next.tz, history: historyBars };
+  let shown = false; // a later snapshot of this choice (a gap, a reconnect) keeps a view scrolled back
   subscriptions = [
     socket.subscribe({ ...base, footprint: false, step: null }, {
       snapshot: (msg) => {
-        candles.setBars(msg.candles ?? []);
+        candles.setBars(msg.candles ?? [], shown);
+        shown = true;
         refreshHeatmap();
         redrawPanels();
       },
@@ -88,7 +90,7 @@ function onFootprintRefused(msg, chosen) {
   if (selection !== chosen) {
     return true; // a refusal for a choice already left
   }
-  if (msg.code === "bad_request" && footprintHistory > 1) {
+  if (msg.code === "bad_request" && /price levels/.test(msg.message ?? "") && footprintHistory > 1) {
     footprintHistory = Math.floor(footprintHistory / 2);
     note("footprint", `footprint: the last ${footprintHistory} bars only (${msg.message})`);
     return { instrument: chosen.instrument, tf: chosen.tf, tz: chosen.tz, history: footprintHistory, footprint: true, step: chosen.step };
@@ -101,6 +103,7 @@ function onCandle(candle) {
   updates++;
   candles.upsert(candle);
   scheduleHeatmap();
+  redrawPanels(); // a new bar's footprint column, if its footprint came first, is placed once the candle is
 }
 
 function onFootprint(bar) {
@@ -182,4 +185,8 @@ window.candlesPage = {
   footprintHistory: () => footprintHistory,
   heatmapBars: () => heatmapBars,
   statesSeen: () => [...statesSeen],
+  partialBars: () => candles.partialTimes,
+  shownTimes: () => candles.series.data().map((d) => d.time * 1000),
+  shownColor: (t) => candles.series.data().find((d) => d.time === t / 1000)?.color ?? null,
+  partialFootprintBars: () => footprint.partialTimes,
 };

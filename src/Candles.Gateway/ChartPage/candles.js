@@ -6,6 +6,7 @@ const { createChart, CandlestickSeries, HistogramSeries } = window.LightweightCh
 
 const up = "#26a69a";
 const down = "#ef5350";
+const partial = "#787b86"; // a bar whose trades may be missing (complete: false)
 
 export class CandleChart {
   constructor(container) {
@@ -44,30 +45,52 @@ export class CandleChart {
     });
   }
 
-  /** A snapshot: every bar replaced; the view shows the newest 20 to 60, wide enough for footprint columns. */
-  setBars(candles) {
+  /**
+   * A snapshot: every bar replaced. The view shows the newest 20 to 60, wide enough for footprint columns; with
+   * keepView (a new snapshot of the same choice, after a gap or a reconnect) a view scrolled back into history stays.
+   */
+  setBars(candles, keepView = false) {
+    const timeScale = this.chart.timeScale();
+    const kept = keepView && this.bars.size > 0 && timeScale.scrollPosition() < 0 ? timeScale.getVisibleRange() : null;
     this.bars = new Map(candles.map((c) => [c.t, c]));
     this.lastTime = candles.length > 0 ? candles[candles.length - 1].t : null;
     this.series.setData(candles.map(toCandle));
     this.volume.setData(candles.map(toVolume));
-    if (candles.length > 0) {
+    if (kept) {
+      timeScale.setVisibleRange(kept);
+    } else if (candles.length > 0) {
       const shown = Math.min(Math.max(candles.length, 20), 60);
-      this.chart.timeScale().setVisibleLogicalRange({ from: candles.length - shown, to: candles.length + 2 });
+      timeScale.setVisibleLogicalRange({ from: candles.length - shown, to: candles.length + 2 });
     }
   }
 
-  /** An update (the live bar, or a new one) or a correction (an older bar; ignored when not loaded). */
+  /**
+   * An update (the live bar, or a new one) or a correction: of a bar shown, or a new bar between two shown (a late
+   * trade in a minute that had none), which is put in its place. One older than the loaded history is not shown.
+   */
   upsert(candle) {
     const newest = this.lastTime === null || candle.t >= this.lastTime;
-    if (!newest && !this.bars.has(candle.t)) {
+    const known = this.bars.has(candle.t);
+    if (!newest && !known && candle.t < this.firstTime) {
       return;
     }
     this.bars.set(candle.t, candle);
-    this.series.update(toCandle(candle), !newest);
-    this.volume.update(toVolume(candle), !newest);
+    if (newest || known) {
+      this.series.update(toCandle(candle), !newest);
+      this.volume.update(toVolume(candle), !newest);
+    } else {
+      const ordered = [...this.bars.values()].sort((a, b) => a.t - b.t);
+      this.series.setData(ordered.map(toCandle));
+      this.volume.setData(ordered.map(toVolume));
+    }
     if (newest) {
       this.lastTime = candle.t;
     }
+  }
+
+  /** The open times of the bars shown as partial (complete: false). */
+  get partialTimes() {
+    return [...this.bars.values()].filter((c) => c.complete === false).map((c) => c.t);
   }
 
   clear() {
@@ -90,9 +113,11 @@ export class CandleChart {
 }
 
 function toCandle(c) {
-  return { time: c.t / 1000, open: Number(c.o), high: Number(c.h), low: Number(c.l), close: Number(c.c) };
+  const bar = { time: c.t / 1000, open: Number(c.o), high: Number(c.h), low: Number(c.l), close: Number(c.c) };
+  return c.complete === false ? { ...bar, color: partial, borderColor: partial, wickColor: partial } : bar;
 }
 
 function toVolume(c) {
-  return { time: c.t / 1000, value: Number(c.v), color: Number(c.c) >= Number(c.o) ? `${up}80` : `${down}80` };
+  const color = c.complete === false ? partial : Number(c.c) >= Number(c.o) ? up : down;
+  return { time: c.t / 1000, value: Number(c.v), color: `${color}80` };
 }

@@ -49,6 +49,17 @@ export function checkStep(text, tick) {
   return { step: formatDecimal((stepUnits / tickUnits) * t.units, t.scale) };
 }
 
+/** Whether a >= n x b exactly, for decimal strings; false when b is zero (no finite ratio) or either is not a decimal. */
+export function atLeastTimes(a, b, n) {
+  const x = parseDecimal(a);
+  const y = parseDecimal(b);
+  if (!x || !y || y.units === 0n) {
+    return false;
+  }
+  const scale = Math.max(x.scale, y.scale);
+  return atScale(x, scale) >= BigInt(n) * atScale(y, scale);
+}
+
 /** Digits after the point, for the chart's price format. */
 export function decimals(text) {
   return parseDecimal(text)?.scale ?? 2;

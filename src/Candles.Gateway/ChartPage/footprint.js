@@ -1,6 +1,7 @@
 // Footprint panel: per bar in view and per price level, sell (bid) volume x buy (ask) volume, the POC
-// outlined, the value area VAL..VAH shaded, and diagonal imbalances of 3:1 or more highlighted.
-import { formatDecimal, parseDecimal } from "./decimal.js";
+// outlined, the value area VAL..VAH shaded, diagonal imbalances of 3:1 or more highlighted, and a bar whose trades
+// may be partial (complete: false) outlined dashed.
+import { atLeastTimes, formatDecimal, parseDecimal } from "./decimal.js";
 import { barX, drawPriceAxis, fitCanvas, plotArea } from "./panel.js";
 
 const imbalanceRatio = 3;
@@ -31,6 +32,11 @@ export class FootprintView {
   clear() {
     this.bars = new Map();
     this.draw();
+  }
+
+  /** The open times of the bars held as partial (complete: false). */
+  get partialTimes() {
+    return [...this.bars.values()].filter((b) => b.partial).map((b) => b.t);
   }
 
   draw() {
@@ -105,6 +111,15 @@ function drawBar(ctx, bar, left, width, rowHeight, rowTop, maxVolume, showText) 
     ctx.lineWidth = 1.5;
     ctx.strokeRect(left, rowTop(bar.poc), width, rowHeight);
   }
+  if (bar.partial) {
+    // Trades may be missing (complete: false): the whole column outlined dashed, as the candle is greyed.
+    const top = rowTop(bar.levels[bar.levels.length - 1].index);
+    ctx.strokeStyle = "#b0b6c3";
+    ctx.lineWidth = 1;
+    ctx.setLineDash([4, 3]);
+    ctx.strokeRect(left - 1, top - 1, width + 2, rowTop(bar.levels[0].index) - top + rowHeight + 2);
+    ctx.setLineDash([]);
+  }
 }
 
 /** "sell | buy" either side of the column's middle, each only where it fits in its half. */
@@ -137,10 +152,11 @@ function prepare(bar, step) {
   for (const level of levels) {
     const below = byIndex.get(level.index - 1);
     const above = byIndex.get(level.index + 1);
-    level.buyImbalance = below !== undefined && below.sv > 0 && level.bv >= imbalanceRatio * below.sv;
-    level.sellImbalance = above !== undefined && above.bv > 0 && level.sv >= imbalanceRatio * above.bv;
+    // Exact, on the decimal strings: 0.3 against 0.1 is 3:1, which floats make 0.30000000000000004.
+    level.buyImbalance = below !== undefined && atLeastTimes(level.bvText, below.svText, imbalanceRatio);
+    level.sellImbalance = above !== undefined && atLeastTimes(level.svText, above.bvText, imbalanceRatio);
   }
-  return { t: bar.t, levels, poc: indexOf(bar.poc), vah: indexOf(bar.vah), val: indexOf(bar.val) };
+  return { t: bar.t, levels, poc: indexOf(bar.poc), vah: indexOf(bar.vah), val: indexOf(bar.val), partial: bar.complete === false };
 }
 
 /** floor(price / step) as a Number: level labels are lower edges, so this is exact for them. */

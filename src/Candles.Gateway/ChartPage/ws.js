@@ -16,6 +16,8 @@ export class CandleSocket {
     this.waiting = new Set(); // subscriptions refused as unavailable, to be tried again
     this.attempt = 0;
     this.everOpened = false;
+    this.openedAt = 0;
+    this.lastError = null; // the error shown, until a subscription is live again
     this.connect();
   }
 
@@ -27,7 +29,7 @@ export class CandleSocket {
    * shown the error itself.
    */
   subscribe(params, handlers) {
-    const sub = { params, handlers, id: 0, seq: null, closed: false, retries: 0, timer: null, hadSnapshot: false };
+    const sub = { params, handlers, id: 0, seq: null, closed: false, retries: 0, timer: null, hadSnapshot: false, gaps: 0, lastGapAt: 0 };
     this.send(sub);
     return { close: () => this.unsubscribe(sub) };
   }
@@ -64,17 +66,28 @@ export class CandleSocket {
     this.socket = socket;
     socket.onopen = () => {
       this.everOpened = true;
+      this.openedAt = Date.now();
       // A new connection knows none of the old ids: forget them rather than unsubscribe them.
       const subs = [...this.subs.values()];
       this.subs.clear();
       subs.forEach((sub) => this.send(sub));
+      if (subs.length === 0 && this.waiting.size === 0) {
+        // Nothing to wait a snapshot for: connected, or still the error that ended the subscriptions.
+        this.onState(this.lastError ? "error" : "live", this.lastError ?? undefined);
+      }
     };
     socket.onmessage = (event) => this.receive(event.data);
     socket.onclose = () => {
       if (this.socket !== socket) {
         return;
       }
-      // Jitter, so many pages dropped by one gateway restart do not reconnect in step.
+      // The backoff starts again only after a connection that lasted: one closed soon after it opened (a gateway
+      // that drops this client at once) is tried again ever more slowly. Jitter, so many pages dropped by one
+      // gateway restart do not reconnect in step.
+      if (this.openedAt > 0 && Date.now() - this.openedAt > 10_000) {
+        this.attempt = 0;
+      }
+      this.openedAt = 0;
       setTimeout(() => this.connect(), backoff(this.attempt++));
       this.onState("reconnecting");
     };
@@ -105,7 +118,8 @@ export class CandleSocket {
       sub.params = answer;
       this.send(sub);
     } else if (!answer) {
-      this.onState("error", msg.message ?? msg.code);
+      this.lastError = msg.message ?? msg.code;
+      this.onState("error", this.lastError);
     }
   }
 
@@ -135,7 +149,7 @@ export class CandleSocket {
       sub.seq = msg.seq;
       sub.hadSnapshot = true;
       sub.retries = 0;
-      this.attempt = 0;
+      this.lastError = null;
       this.waiting.delete(sub);
       if (this.waiting.size === 0) {
         this.onState("live"); // not while another subscription still waits to be tried again
@@ -147,8 +161,19 @@ export class CandleSocket {
       return; // before its snapshot: the snapshot will carry this change
     }
     if (msg.seq !== sub.seq + 1) {
-      // A lost message means our copy may be stale: start over from a fresh snapshot.
-      this.send(sub);
+      // A lost message means our copy may be stale: start over from a fresh snapshot, at once unless gaps keep coming
+      // (then with backoff). Until it comes, nothing more of this id is taken.
+      const now = Date.now();
+      sub.gaps = now - sub.lastGapAt > 30_000 ? 0 : sub.gaps + 1;
+      sub.lastGapAt = now;
+      sub.seq = null;
+      clearTimeout(sub.timer);
+      sub.timer = setTimeout(() => {
+        sub.timer = null;
+        if (!sub.closed) {
+          this.send(sub);
+        }
+      }, sub.gaps === 0 ? 0 : backoff(sub.gaps - 1));
       return;
     }
     sub.seq = msg.seq;

@@ -111,6 +111,9 @@ public sealed class CandleGrpcService(IGrainFactory grains, InstrumentDirectory 
             throw new RpcException(new Status(StatusCode.Unauthenticated, $"api_key_required: {ApiKey.Requirement("metadata x-api-key")}"));
         }
 
+        // The key is accepted: headers now, so a client may wait for them before it streams. One that writes at once to a
+        // call refused for its key may see its write fail before the refusal's status arrives.
+        await context.WriteResponseHeadersAsync([]);
         var reply = new IngestReply();
         await foreach (var batch in requestStream.ReadAllAsync(context.CancellationToken))
         {

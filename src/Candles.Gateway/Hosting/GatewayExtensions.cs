@@ -7,6 +7,7 @@ using Candles.Gateway.Requests;
 using Candles.Gateway.Udf;
 using Candles.Gateway.WebSockets;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -75,10 +76,22 @@ public static class GatewayExtensions
         UdfEndpoints.Map(app);
         app.MapOpenApi();
 
-        var host = $"*:{grpcPort}";
-        app.MapGrpcService<CandleGrpcService>().RequireHost(host);
-        app.MapGrpcReflectionService().RequireHost(host);
-        app.MapGrpcHealthChecksService().RequireHost(host);
+        // gRPC on its own port only, and nothing else there: told apart by the port the connection came in on, not by the
+        // host the client named, which a port-forward or an ingress changes.
+        app.Use((context, next) =>
+        {
+            var grpcCall = context.GetEndpoint()?.Metadata.GetMetadata<global::Grpc.AspNetCore.Server.GrpcMethodMetadata>() is not null;
+            if (grpcCall != (context.Connection.LocalPort == grpcPort))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }
+
+            return next(context);
+        });
+        app.MapGrpcService<CandleGrpcService>();
+        app.MapGrpcReflectionService();
+        app.MapGrpcHealthChecksService();
         return app;
     }
 }

@@ -57,7 +57,7 @@ internal static class UdfEndpoints
             return Results.Json(found);
         });
 
-        udf.MapGet("/history", async (string? symbol, string? resolution, long? from, long? to, int? countback, IGrainFactory grains, InstrumentDirectory instruments, IOptions<GatewayOptions> options) =>
+        udf.MapGet("/history", async (string? symbol, string? resolution, string? from, string? to, string? countback, IGrainFactory grains, InstrumentDirectory instruments, IOptions<GatewayOptions> options) =>
         {
             if (await FindAsync(instruments, symbol) is not { } instrument)
             {
@@ -69,26 +69,34 @@ internal static class UdfEndpoints
                 return Error(resolutionError);
             }
 
+            // Read here rather than bound, so that a value that is not a whole number is an error the adapter shows.
+            if (!TryWhole(from, out var fromSeconds) || !TryWhole(to, out var toSeconds) || !TryWhole(countback, out var count) || count is < int.MinValue or > int.MaxValue)
+            {
+                return Error("'from', 'to' and 'countback' are whole numbers (Unix seconds, a count of bars)");
+            }
+
             const long maxSeconds = 100_000_000_000;
-            var byCount = countback is > 0;
-            if (to is not { } toSeconds || toSeconds is < 0 or > maxSeconds || (!byCount && from is not (>= 0 and <= maxSeconds)) || (!byCount && from > toSeconds) || countback < 0)
+            var byCount = count is > 0;
+            if (toSeconds is not (>= 0 and <= maxSeconds) || (!byCount && fromSeconds is not (>= 0 and <= maxSeconds)) || (!byCount && fromSeconds > toSeconds) || count < 0)
             {
                 return Error("history needs 'to' (Unix seconds) and 'from' before it, or a positive 'countback'");
             }
 
-            // The newest bars up to and including 'to'; countback takes precedence over 'from', as in the UDF adapter.
-            // A range is served whole or refused: a cut one would look to the chart like bars that do not exist.
+            // The bars opening in [from, to): the library's 'to' is exclusive and its UDF adapter passes it on, so paging
+            // back with 'to' at the oldest bar it holds does not bring that bar again. Countback takes precedence over
+            // 'from', as in the adapter: the newest bars before 'to'. A range is served whole or refused: a cut one would
+            // look to the chart like bars that do not exist.
             var max = options.Value.MaxLimit * UdfRangeFactor;
-            if (countback > max)
+            if (count > max)
             {
-                return Error($"countback {countback} is more than {max} bars");
+                return Error($"countback {count} is more than {max} bars");
             }
 
             var grain = grains.GetGrain<ITimeframeGrain>(GrainKeys.Timeframe(instrument.Id.Value, timeframe, "UTC"));
-            var toMs = (toSeconds * 1000) + 1;
-            var fromMs = byCount ? long.MinValue : from!.Value * 1000;
-            var page = await grain.GetBars(new BarsQuery(long.MinValue, toMs, byCount ? countback!.Value : max + 1, null));
-            var bars = page.Bars.Where(b => b.Candle.OpenTimeMs >= fromMs).ToList();
+            var toMs = toSeconds!.Value * 1000;
+            var fromMs = byCount ? long.MinValue : fromSeconds!.Value * 1000;
+            var page = await grain.GetBars(byCount ? new BarsQuery(long.MinValue, toMs, (int)count!.Value, null) : new BarsQuery(fromMs, toMs, max + 1, null));
+            var bars = page.Bars;
             if (!byCount && bars.Count > max)
             {
                 return Error($"more than {max} bars from {from} to {to}; ask for a shorter range or with countback");
@@ -104,6 +112,24 @@ internal static class UdfEndpoints
                 ? Results.Json(new { s = "no_data", nextTime = last.Candle.OpenTimeMs / 1000 })
                 : Results.Json(new { s = "no_data" });
         });
+    }
+
+    /// <summary>A whole number, or nothing: true with null when <paramref name="text"/> is absent.</summary>
+    private static bool TryWhole(string? text, out long? value)
+    {
+        value = null;
+        if (string.IsNullOrEmpty(text))
+        {
+            return true;
+        }
+
+        if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed))
+        {
+            return false;
+        }
+
+        value = parsed;
+        return true;
     }
 
     /// <summary>History requests may span this many times REST's largest page, as the adapter asks for whole ranges.</summary>

@@ -6,7 +6,9 @@ namespace Candles.Gateway.Udf;
 
 /// <summary>
 /// TradingView's resolution notation: <c>N</c> minutes (1..1440), <c>1D</c>/<c>D</c>, <c>1W</c>/<c>W</c>, <c>1M</c>/<c>M</c>.
-/// Multi-day, seconds and tick resolutions are refused, as no such timeframe exists here.
+/// Whole hours are the hour timeframes REST and the live protocol use (<c>60</c> is <c>1h</c>), and <c>1440</c> is
+/// <c>1d</c>, which reads the sealed days where the 1m history no longer reaches. Multi-day, seconds and tick resolutions
+/// are refused, as no such timeframe exists here.
 /// </summary>
 public static class UdfResolution
 {
@@ -22,7 +24,12 @@ public static class UdfResolution
             "D" or "1D" => "1d",
             "W" or "1W" => "1w",
             "M" or "1M" => "1M",
-            _ when text.Length > 0 && text.All(char.IsAsciiDigit) && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var minutes) => $"{minutes}m",
+            _ when text.Length > 0 && text.All(char.IsAsciiDigit) && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var minutes) => minutes switch
+            {
+                1440 => "1d",
+                > 0 and < 1440 when minutes % 60 == 0 => $"{minutes / 60}h",
+                _ => $"{minutes}m",
+            },
             _ => null,
         };
         if (name is null || !Timeframe.TryParse(name, out timeframe, out _))
