@@ -44,6 +44,23 @@ internal sealed partial class InstrumentRecord(
     }
 
     /// <summary>
+    /// Tells the registry the grain is active (the listing then asks it) or resting (the listing shows what it held, and
+    /// does not wake it). A failure is logged: at worst the listing shows what it held when it last rested.
+    /// </summary>
+    public async Task ListedAsync(InstrumentListing? resting)
+    {
+        try
+        {
+            var registry = grains.GetGrain<IInstrumentRegistryGrain>(0);
+            await (resting is null ? registry.Woke(instrument) : registry.Rested(resting));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogListingNotTold(logger, ex, instrument);
+        }
+    }
+
+    /// <summary>
     /// The grids the sealed-bar store keeps for an instrument with sealed bars, the way back after Redis lost its
     /// definition, and when its latest sealed day ends. Only a recovery path: PostgreSQL being down must not stop an
     /// instrument from activating.
@@ -176,6 +193,9 @@ internal sealed partial class InstrumentRecord(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not look {Instrument} up in the sealed-bar store; it activates undefined unless Redis holds its definition")]
     private static partial void LogSealedLookupFailed(ILogger logger, Exception exception, string instrument);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell the instrument registry whether {Instrument} rests")]
+    private static partial void LogListingNotTold(ILogger logger, Exception exception, string instrument);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write back the definition of {Instrument} after the store lost it; the next write-back will")]
     private static partial void LogDefinitionNotRestored(ILogger logger, Exception exception, string instrument);

@@ -70,10 +70,20 @@ public sealed partial class SymbolGrain(
 
         // Not awaited: a sealer's reminder may be what activates this grain, and that sealer waits for the activation.
         WakeSealersAsync().Ignore();
+        if (_record.Spec is not null)
+        {
+            await _record.ListedAsync(resting: null);
+        }
 
         var period = _options.ScanPeriod < _options.UpdatePeriod ? _options.ScanPeriod : _options.UpdatePeriod;
         this.RegisterGrainTimer(CloseQuietBarsAsync, new GrainTimerCreationOptions(period, period) { KeepAlive = false });
     }
+
+    /// <summary>Resting: the listing shows what it holds now, without waking it.</summary>
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        _record?.Spec is { } spec && _builder is { } builder
+            ? _record.ListedAsync(new InstrumentListing(spec, builder.FirstOpenTimeMs, builder.LastOpenTimeMs))
+            : Task.CompletedTask;
 
     public async Task<DefineOutcome> Define(InstrumentSpec spec)
     {

@@ -227,6 +227,10 @@ public sealed class ChartPageTests : IAsyncLifetime
         await symbol.Ingest([Trade(4, t0 + 60_000)], live: false);
         await WaitForAsync(page, $"window.candlesPage.barCount() === 4 && window.candlesPage.shownTimes().join() === '{string.Join(',', new[] { t0, t0 + 60_000, t0 + 120_000, t0 + 300_000 })}'", "put the late minute's bar in its place");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, "partial-and-late.png") });
+
+        // A 3:1 imbalance is found on the decimal strings: in floats 0.3 is less than 3 x 0.1.
+        var ratios = await EvalAsync<bool[]>(page, "import('/decimal.js').then((d) => [d.atLeastTimes('0.3', '0.1', 3), d.atLeastTimes('0.29', '0.1', 3), d.atLeastTimes('5', '0', 3), 0.3 >= 3 * 0.1])");
+        Assert.Equal([true, false, false, false], ratios);
     }
 
     [Fact]

@@ -153,8 +153,13 @@ public class GrpcContractTests(EmbeddedServer server) : IClassFixture<EmbeddedSe
         var unknown = await Assert.ThrowsAsync<RpcException>(() => IngestAsync(client, Key(RunningService.ApiKey), Batch("TEST:GRPCNONE", (1, T0, "1.00", "buy"))));
         Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
 
+        // A refusal after batches were ingested says how many were, so the client resends from the refused one.
+        var later = await Assert.ThrowsAsync<RpcException>(() => IngestAsync(client, Key(RunningService.ApiKey),
+            Batch(instrument, (1, T0, "100.00", "buy")), Batch(instrument, (5, T0 + 4_000, "100.00", "buy")), Batch("TEST:GRPCNONE", (1, T0, "1.00", "buy"))));
+        Assert.Equal((StatusCode.NotFound, "2"), (later.StatusCode, later.Trailers.GetValue("batches-ingested")));
+
         var candle = Assert.Single((await client.GetCandlesAsync(new CandlesRequest { Instrument = instrument, Tf = "1m" })).Candles);
-        Assert.Equal((3L, "100.00", "99.00", "3.000", false, true), (candle.N, candle.O, candle.C, candle.V, candle.Closed, candle.Complete));
+        Assert.Equal((4L, "100.00", "100.00", "4.000", false, true), (candle.N, candle.O, candle.C, candle.V, candle.Closed, candle.Complete));
     }
 
     [Fact]

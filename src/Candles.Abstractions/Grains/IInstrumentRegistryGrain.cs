@@ -9,4 +9,16 @@ public interface IInstrumentRegistryGrain : IGrainWithIntegerKey
 
     [Alias("List")]
     Task<IReadOnlyList<string>> List();
+
+    /// <summary>The listing without waking instruments that rest: see <see cref="Wire.InstrumentListings"/>.</summary>
+    [Alias("Listings")]
+    Task<Wire.InstrumentListings> Listings();
+
+    /// <summary>An instrument's grain goes: what it shows in the listing until it is active again.</summary>
+    [Alias("Rested")]
+    Task Rested(Wire.InstrumentListing listing);
+
+    /// <summary>An instrument's grain is active again: the listing asks it.</summary>
+    [Alias("Woke")]
+    Task Woke(string instrumentId);
 }

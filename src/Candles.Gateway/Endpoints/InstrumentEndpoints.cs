@@ -17,9 +17,8 @@ internal static class InstrumentEndpoints
     {
         api.MapGet("/instruments", async (IGrainFactory grains) =>
         {
-            var statuses = await DefinedInstruments.ListAsync(grains);
-            return Results.Ok(statuses.Select(s =>
-                new InstrumentJson(s.Spec!.Id, s.Spec.TickSize, s.Spec.QuantityStep, s.FirstBarMs, s.LastBarMs)));
+            var listed = await DefinedInstruments.ListAsync(grains);
+            return Results.Ok(listed.Select(l => new InstrumentJson(l.Spec.Id, l.Spec.TickSize, l.Spec.QuantityStep, l.FirstBarMs, l.LastBarMs)));
         }).WithName("GetInstruments").WithSummary("Defined instruments with tick size, quantity step, first and last bar");
 
         api.MapPut("/instruments/{id}", async (string id, InstrumentDefinitionJson body, HttpRequest http, IGrainFactory grains, InstrumentDirectory instruments, IOptions<GatewayOptions> options) =>

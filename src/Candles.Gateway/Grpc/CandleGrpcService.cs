@@ -115,15 +115,20 @@ public sealed class CandleGrpcService(IGrainFactory grains, InstrumentDirectory 
         // call refused for its key may see its write fail before the refusal's status arrives.
         await context.WriteResponseHeadersAsync([]);
         var reply = new IngestReply();
+        var batches = 0;
         await foreach (var batch in requestStream.ReadAllAsync(context.CancellationToken))
         {
             var ticks = batch.Ticks.Select(t => new TickJson(t.Id, null, t.TimeUs, t.P, t.Q, t.Side)).ToList();
             var (report, error) = await TickIngestion.IngestAsync(instruments, batch.Instrument, ticks, batch.Live, batch.Flush, TickIngestion.TickLimits.From(Options, clock));
             if (report is null)
             {
-                throw Refused(error!);
+                // The batches before it were ingested: the refusal says how many, so a client resends from the refused one.
+                var refused = Refused(error!);
+                refused.Trailers.Add("batches-ingested", batches.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                throw refused;
             }
 
+            batches++;
             reply.Received += report.Received;
             reply.Applied += report.Applied;
             reply.Amended += report.Amended;

@@ -220,5 +220,5 @@ internal static class UdfEndpoints
     }
 
     private static async Task<List<Instrument>> InstrumentsAsync(IGrainFactory grains) =>
-        [.. (await DefinedInstruments.ListAsync(grains)).Select(s => s.Spec!.ToInstrument())];
+        [.. (await DefinedInstruments.ListAsync(grains)).Select(l => l.Spec.ToInstrument())];
 }
