@@ -99,6 +99,9 @@ public sealed partial class SymbolGrain(
         {
             // Awaited, so the sealers follow the stream before the first tick is published.
             await WakeSealersAsync();
+
+            // Defined again after its state was lost while it rested: the listing asks it from now on.
+            await _record.ListedAsync(resting: null);
         }
 
         return outcome;

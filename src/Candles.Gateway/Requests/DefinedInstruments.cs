@@ -15,7 +15,7 @@ public static class DefinedInstruments
         {
             listings = await registry.Listings();
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
+        catch (Exception ex) when (ex is not (OutOfMemoryException or TimeoutException or OperationCanceledException))
         {
             // A registry of an earlier version (during a rolling update) knows ids only: every instrument is asked.
             listings = new InstrumentListings([], await registry.List());
