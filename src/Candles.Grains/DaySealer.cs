@@ -74,6 +74,10 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
         if (recheck && sealedThrough > long.MinValue)
         {
             Add(await StaleSealedDaysAsync(sealedThrough));
+            foreach (var day in await WholeDaysOverGapsAsync(sealedThrough))
+            {
+                days.TryAdd(day.Candle.OpenTimeMs, day); // a day composed again from corrected minutes is newer
+            }
         }
 
         // One write: a day stored without its week and month would leave them stale for good, as the check that finds
@@ -145,6 +149,32 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
         }
 
         return stale;
+    }
+
+    /// <summary>
+    /// Sealed days stored as complete that overlap a gap marked since they were sealed: a gap in minutes without bars
+    /// corrects none, so nothing else seals them again. They are sealed again as stored, now partial (and so their weeks
+    /// and months). Only the days from the retained history's start on: a feed marks a gap as it finds it.
+    /// </summary>
+    private async Task<IReadOnlyList<Bar>> WholeDaysOverGapsAsync(long sealedThrough)
+    {
+        var spans = await symbol.GetMinuteCandles(sealedThrough, sealedThrough);
+        _incomplete = _incomplete.Union(spans.Incomplete ?? IncompleteSpans.None);
+        var from = spans.RetainedFromMs == long.MinValue ? long.MinValue : _day.PeriodOf(spans.RetainedFromMs).StartMs;
+        if (_incomplete.Count == 0 || !_incomplete.Overlaps(from, sealedThrough))
+        {
+            return [];
+        }
+
+        var sealedDays = await sealedBars.LoadAsync(Series("1d"), from, sealedThrough, footprints: false);
+        var whole = sealedDays.Where(d => sealedDays.IsComplete(d) && _incomplete.Overlaps(d.Candle.Period.StartMs, d.Candle.Period.EndMs)).ToList();
+        List<Bar> resealed = [];
+        foreach (var day in whole)
+        {
+            resealed.AddRange(await sealedBars.LoadAsync(Series("1d"), day.Candle.OpenTimeMs, day.Candle.Period.EndMs));
+        }
+
+        return resealed;
     }
 
     /// <summary>

@@ -69,24 +69,35 @@ internal sealed partial class InstrumentSealers(IGrainFactory grains, string ins
             }
         }
 
-        if (!correctsSealedDays)
+        if (correctsSealedDays)
         {
-            return;
+            await RecheckAsync();
         }
+    }
 
+    /// <summary>
+    /// A gap marked in <paramref name="startMs"/>'s minute: if that minute is in a finished sealed day, the sealers check,
+    /// and seal the days overlapping it as partial (a gap in minutes without bars corrects none, so no message says so).
+    /// </summary>
+    public Task RecheckGapAsync(long startMs, BarBuilder builder) =>
+        builder.FinishedSealedDayStartMs(startMs) is null ? Task.CompletedTask : RecheckAsync();
+
+    private async Task RecheckAsync()
+    {
         try
         {
             await Task.WhenAll(Sealers().Select(sealer => sealer.Recheck()));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // The stream message still carries the corrections; only the safety net is missing for this commit.
+            // The stream message still carries corrections, and the sealer's own check comes back later; only the
+            // safety net is missing for this commit.
             LogRecheckFailed(logger, ex, instrument);
         }
     }
 
     private IEnumerable<IPeriodGrain> Sealers() => zones.Select(zone => grains.GetGrain<IPeriodGrain>(GrainKeys.Period(instrument, zone)));
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not ask the sealers of {Instrument} to check its corrected minutes; the stream message still carries them")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not ask the sealers of {Instrument} to check its corrected or missing minutes now")]
     private static partial void LogRecheckFailed(ILogger logger, Exception exception, string instrument);
 }

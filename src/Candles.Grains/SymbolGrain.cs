@@ -193,6 +193,7 @@ public sealed partial class SymbolGrain(
             _closedVersion++;
             builder.Revise(span.StartMs, span.EndMs);
             await CommitAsync(checkpoint: true, forcePublish: true);
+            await _sealers.RecheckGapAsync(span.StartMs, builder);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -140,12 +140,7 @@ public class SealingTests(ClusterFixture fixture)
         Assert.True(await ClusterFixture.EventuallyAsync(() => Task.FromResult(fixture.SealedWrites.Failed("TEST:RESEALCHECK", "UTC"))), "the re-seal was never tried");
 
         // The reminder finds the day stale from the minutes' revisions and seals it again.
-        var start = fixture.Clock.GetUtcNow();
-        for (var minute = 1; minute <= 3; minute++)
-        {
-            fixture.Clock.SetUtcNow(start.AddMinutes(minute));
-            await Task.Delay(200);
-        }
+        await MinutesPassAsync();
 
         var day = (await fixture.SealedAsync("TEST:RESEALCHECK", "1d", "UTC", bars => bars[0].Candle.Revision == 1))[0];
         Assert.Equal((2L, 10L), (day.Candle.Trades, day.Candle.FirstTradeId));
@@ -373,6 +368,38 @@ public class SealingTests(ClusterFixture fixture)
             Assert.Single(days, d => !days.IsComplete(d));
             var weeks = await fixture.SealedAsync("TEST:GAPSEAL", "1w", zone, bars => bars.Count >= 1);
             Assert.False(weeks.IsComplete(Assert.Single(weeks)), $"the week holding the gap was sealed as complete in {zone}");
+        }
+    }
+
+    [Fact]
+    public async Task AGapFoundInASealedDayAfterItWasSealedSealsItAgainAsPartialWithItsWeek()
+    {
+        var grain = await fixture.DefinedAsync("TEST:LATEGAP");
+        await grain.Ingest([Buy(1, "2026-04-01T09:00:00Z"), Buy(2, "2026-04-07T10:00:00Z")], live: false);
+        var sealedDays = await fixture.SealedAsync("TEST:LATEGAP", "1d", "UTC", bars => bars.Count >= 1);
+        await fixture.SealedAsync("TEST:LATEGAP", "1w", "UTC", bars => bars.Count >= 1);
+        Assert.Empty(sealedDays.Partial);
+        await MinutesPassAsync(); // the sealer's check finds everything sealed and stops
+
+        // The feed finds afterwards that it could not fill 23:30 to 23:39 of the 1st, minutes without trades here: no
+        // minute is corrected, and the instrument has its sealers check, which seal the day again as partial, and its week.
+        await grain.MarkIncomplete(At.Us("2026-04-01T23:30:00Z"), At.Us("2026-04-01T23:39:00Z"));
+        await MinutesPassAsync();
+
+        var day = await fixture.SealedAsync("TEST:LATEGAP", "1d", "UTC", bars => bars is SealedBars { Partial.Count: 1 });
+        Assert.Equal(("2026-04-01T00:00Z", 1L), (Row(day[0]).Open, day[0].Candle.Trades));
+        var week = await fixture.SealedAsync("TEST:LATEGAP", "1w", "UTC", bars => bars is SealedBars { Partial.Count: 1 });
+        Assert.Equal("2026-03-30T00:00Z", Row(week[0]).Open);
+    }
+
+    /// <summary>Three minutes of the fake clock, a moment each, so reminders due in them run.</summary>
+    private async Task MinutesPassAsync()
+    {
+        var start = fixture.Clock.GetUtcNow();
+        for (var minute = 1; minute <= 3; minute++)
+        {
+            fixture.Clock.SetUtcNow(start.AddMinutes(minute));
+            await Task.Delay(200);
         }
     }
 
