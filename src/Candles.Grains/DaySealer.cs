@@ -161,7 +161,7 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
         var spans = await symbol.GetMinuteCandles(sealedThrough, sealedThrough);
         _incomplete = _incomplete.Union(spans.Incomplete ?? IncompleteSpans.None);
         var from = spans.RetainedFromMs == long.MinValue ? long.MinValue : _day.PeriodOf(spans.RetainedFromMs).StartMs;
-        if (_incomplete.Count == 0 || !_incomplete.Overlaps(from, sealedThrough))
+        if (!_incomplete.Overlaps(from, sealedThrough))
         {
             return [];
         }

@@ -97,12 +97,18 @@ export class CandleSocket {
   retryLater(sub, msg) {
     this.waiting.add(sub);
     this.onState("retrying", `${msg.message ?? "the live feed is unavailable"}; trying again`);
+    this.sendLater(sub, backoff(sub.retries++));
+  }
+
+  /** Sends the subscription again after delayMs, unless it is closed by then; one such wait per subscription. */
+  sendLater(sub, delayMs) {
+    clearTimeout(sub.timer);
     sub.timer = setTimeout(() => {
       sub.timer = null;
       if (!sub.closed) {
         this.send(sub);
       }
-    }, backoff(sub.retries++));
+    }, delayMs);
   }
 
   /** An error about one subscription, which the service has ended or never started. */
@@ -167,13 +173,7 @@ export class CandleSocket {
       sub.gaps = now - sub.lastGapAt > 30_000 ? 0 : sub.gaps + 1;
       sub.lastGapAt = now;
       sub.seq = null;
-      clearTimeout(sub.timer);
-      sub.timer = setTimeout(() => {
-        sub.timer = null;
-        if (!sub.closed) {
-          this.send(sub);
-        }
-      }, sub.gaps === 0 ? 0 : backoff(sub.gaps - 1));
+      this.sendLater(sub, sub.gaps === 0 ? 0 : backoff(sub.gaps - 1));
       return;
     }
     sub.seq = msg.seq;

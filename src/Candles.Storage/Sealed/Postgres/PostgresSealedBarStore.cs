@@ -31,15 +31,12 @@ public sealed class PostgresSealedBarStore(IDbContextFactory<CandlesDbContext> c
         {
             var (sealedSeries, bars) = (part.Series, part.Bars);
             var timeframe = sealedSeries.Timeframe.Name;
+            var rows = db.SealedBars.Where(b => b.Instrument == sealedSeries.Instrument && b.Timeframe == timeframe && b.Zone == sealedSeries.Zone);
             var opens = bars.Select(b => b.Candle.OpenTimeMs).ToList();
-            var sealedBefore = await db.SealedBars.AsNoTracking()
-                .Where(b => b.Instrument == sealedSeries.Instrument && b.Timeframe == timeframe && b.Zone == sealedSeries.Zone && opens.Contains(b.OpenTime))
-                .ToDictionaryAsync(b => b.OpenTime, b => (b.Revision, b.Complete), cancellation);
+            var sealedBefore = await rows.AsNoTracking().Where(b => opens.Contains(b.OpenTime)).ToDictionaryAsync(b => b.OpenTime, b => (b.Revision, b.Complete), cancellation);
             var replacing = bars.Where(b => !sealedBefore.TryGetValue(b.Candle.OpenTimeMs, out var before) || before.Revision <= b.Candle.Revision).ToList();
             var replaced = replacing.Select(b => b.Candle.OpenTimeMs).ToList();
-            await db.SealedBars
-                .Where(b => b.Instrument == sealedSeries.Instrument && b.Timeframe == timeframe && b.Zone == sealedSeries.Zone && replaced.Contains(b.OpenTime))
-                .ExecuteDeleteAsync(cancellation);
+            await rows.Where(b => replaced.Contains(b.OpenTime)).ExecuteDeleteAsync(cancellation);
             db.SealedBars.AddRange(replacing.Select(bar =>
             {
                 var complete = !part.IsPartial(bar) && (!sealedBefore.TryGetValue(bar.Candle.OpenTimeMs, out var before) || before.Complete);
@@ -50,9 +47,7 @@ public sealed class PostgresSealedBarStore(IDbContextFactory<CandlesDbContext> c
             var partialKept = bars.Where(part.IsPartial).Select(b => b.Candle.OpenTimeMs).Except(replaced).ToList();
             if (partialKept.Count > 0)
             {
-                await db.SealedBars
-                    .Where(b => b.Instrument == sealedSeries.Instrument && b.Timeframe == timeframe && b.Zone == sealedSeries.Zone && partialKept.Contains(b.OpenTime))
-                    .ExecuteUpdateAsync(u => u.SetProperty(b => b.Complete, false), cancellation);
+                await rows.Where(b => partialKept.Contains(b.OpenTime)).ExecuteUpdateAsync(u => u.SetProperty(b => b.Complete, false), cancellation);
             }
         }
 
