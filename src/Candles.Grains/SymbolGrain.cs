@@ -31,27 +31,27 @@ public sealed partial class SymbolGrain(
     ILogger<SymbolGrain> logger) : Grain, ISymbolGrain
 {
     private readonly SymbolGrainOptions _options = options.Value;
-    private readonly List<BarChange> _changes = [];
     private readonly HashSet<(long StartMs, long EndMs)> _unrevised = [];
     private string _id = string.Empty;
-
-    // Starts from the activation's wall clock, as the publisher's sequences do, so a new activation never repeats an old version.
-    private long _closedVersion;
-    private BarBuilder? _builder;
+    private InstrumentBuilder _builder = null!;
     private MinuteHistory _history = null!;
-    private IngestReport _totals = IngestReport.Empty;
+    private IngestTally _tally = null!;
     private MinutePublisher _publisher = null!;
+    private MinuteCommits _commits = null!;
     private InstrumentSealers _sealers = null!;
     private InstrumentRecord _record = null!;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _id = this.GetPrimaryKeyString();
-        _closedVersion = TimeProvider.System.GetUtcNow().UtcTicks;
+        var firstVersion = TimeProvider.System.GetUtcNow().UtcTicks;
         _sealers = new InstrumentSealers(GrainFactory, _id, seal.Value.AllZones, new CorrectedDayKeep(clock, 4 * seal.Value.CheckEvery), logger);
         _record = new InstrumentRecord(state, sealedBars, GrainFactory, _id, logger);
-        _publisher = new MinutePublisher(_id, this.MinuteStream(_id), new MinuteFollowers(GrainFactory), _closedVersion, logger);
+        _publisher = new MinutePublisher(_id, this.MinuteStream(_id), new MinuteFollowers(GrainFactory), firstVersion, logger);
         _history = new MinuteHistory(store, _id, logger);
+        _tally = new IngestTally(_id, logger);
+        _builder = new InstrumentBuilder(_history, _sealers, _record, _options, _id, logger);
+        _commits = new MinuteCommits(_history, _sealers, _record, _publisher, _options.UpdatePeriod, firstVersion);
 
         // Redis lost (flushed, replaced)? PostgreSQL keeps the grids of every instrument with sealed bars.
         if (_record.Spec is null && await _record.FindSealedAsync(cancellationToken) is { } known)
@@ -62,7 +62,7 @@ public sealed partial class SymbolGrain(
         }
         else if (_record.Spec is not null)
         {
-            await RestoreBuilderAsync(cancellationToken);
+            await _builder.RestoreAsync(cancellationToken);
 
             // Minutes that ended while nothing ran close now, so a sealer asking after a downtime sees them closed.
             await CloseQuietBarsAsync(cancellationToken);
@@ -81,7 +81,7 @@ public sealed partial class SymbolGrain(
 
     /// <summary>Resting: the listing shows what it holds now, without waking it.</summary>
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        _record?.Spec is { } spec && _builder is { } builder
+        _record?.Spec is { } spec && _builder?.Current is { } builder
             ? _record.ListedAsync(new InstrumentListing(spec, builder.FirstOpenTimeMs, builder.LastOpenTimeMs))
             : Task.CompletedTask;
 
@@ -112,7 +112,7 @@ public sealed partial class SymbolGrain(
         var outcome = await _record.DefineAsync(spec);
         if (outcome == DefineOutcome.Created)
         {
-            await RestoreBuilderAsync(CancellationToken.None);
+            await _builder.RestoreAsync(CancellationToken.None);
         }
 
         return outcome;
@@ -121,12 +121,12 @@ public sealed partial class SymbolGrain(
     public Task<SymbolStatus> GetStatus()
     {
         return Task.FromResult(new SymbolStatus(
-            _record.Spec, _builder?.WatermarkUs ?? long.MinValue, _builder?.FirstOpenTimeMs, _builder?.LastOpenTimeMs, _totals, _record.Live));
+            _record.Spec, _builder.Current?.WatermarkUs ?? long.MinValue, _builder.Current?.FirstOpenTimeMs, _builder.Current?.LastOpenTimeMs, _tally.Totals, _record.Live));
     }
 
     public async Task<IngestReport> Ingest(Tick[] ticks, bool live)
     {
-        var builder = await BuilderAsync();
+        var builder = await _builder.GetAsync();
         var nowUs = clock.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
         BatchOutcome outcome;
         try
@@ -146,41 +146,14 @@ public sealed partial class SymbolGrain(
             throw Discard(ex);
         }
 
-        var report = new IngestReport(ticks.Length, outcome.Applied, outcome.Amended, outcome.Duplicates, outcome.TooOld, outcome.OutOfBounds);
-        _totals = _totals.Add(report);
-        Diagnostics.GrainMetrics.Ingested(report);
-        if (outcome.TooOld > 0)
-        {
-            LogRefused(logger, outcome.TooOld, _id);
-        }
-
-        if (outcome.Refusal is { } refusal)
-        {
-            LogOutOfBounds(logger, outcome.OutOfBounds, _id, refusal);
-        }
-
-        return report;
+        return _tally.Count(ticks.Length, outcome);
     }
 
-    public async Task<FeedPosition> GetFeedPosition()
-    {
-        var builder = await BuilderAsync();
-        var ranges = builder.Checkpoint().AppliedIds;
-        var tail = ranges.Skip(Math.Max(0, ranges.Count - FeedPositionRanges)).ToList();
-        var newest = builder.LiveBar ?? (builder.ClosedBars.Count > 0 ? builder.ClosedBars[^1] : null);
-        return tail.Count == 0
-            ? FeedPosition.None
-            : new FeedPosition(
-                [.. tail.Select(r => r.Low)], [.. tail.Select(r => r.High)], newest?.Candle.LastTradeTimeUs ?? long.MinValue,
-                [.. tail.Select(r => builder.TradeTimeUs(r.Low, latest: true))], [.. tail.Select(r => builder.TradeTimeUs(r.High, latest: false))]);
-    }
-
-    /// <summary>Trade-id ranges a feed position gives: enough for the holes a connector can leave behind.</summary>
-    internal const int FeedPositionRanges = 64;
+    public async Task<FeedPosition> GetFeedPosition() => FeedPositions.Of(await _builder.GetAsync());
 
     public async Task MarkIncomplete(long fromUs, long toUs)
     {
-        var builder = await BuilderAsync();
+        var builder = await _builder.GetAsync();
         var span = IncompleteSpans.MinutesOf(fromUs, toUs);
         if (!await _record.MarkIncompleteAsync(fromUs, toUs) && !_unrevised.Remove(span))
         {
@@ -190,7 +163,7 @@ public sealed partial class SymbolGrain(
         try
         {
             // Cached compositions follow the closed version: they must pick the new spans up even if no bar changed.
-            _closedVersion++;
+            _commits.Invalidate();
             builder.Revise(span.StartMs, span.EndMs);
             await CommitAsync(checkpoint: true, forcePublish: true);
             await _sealers.RecheckGapAsync(span.StartMs, builder);
@@ -205,7 +178,7 @@ public sealed partial class SymbolGrain(
 
     public async Task Flush()
     {
-        var builder = await BuilderAsync();
+        var builder = await _builder.GetAsync();
         try
         {
             builder.Flush();
@@ -225,18 +198,16 @@ public sealed partial class SymbolGrain(
     /// </summary>
     private InstrumentUnavailableException Discard(Exception failure)
     {
-        _changes.Clear();
-        _publisher.LivePending = false;
-        _closedVersion++;
+        _commits.Discard();
         if (failure is StaleWriterException)
         {
-            _builder = null;
+            _builder.Drop();
             LogStale(logger, _id, failure.Message);
             DeactivateOnIdle();
         }
         else
         {
-            _builder = _builder?.RolledBack(_history.Committed);
+            _builder.RollBack();
             LogCommitFailed(logger, failure, _id);
         }
 
@@ -246,25 +217,25 @@ public sealed partial class SymbolGrain(
 
     public async Task<LiveState> GetLiveState()
     {
-        var builder = await BuilderAsync();
-        return new LiveState(_closedVersion, builder.LiveBar, builder.WatermarkUs, _publisher.Sequence, _publisher.Producer);
+        var builder = await _builder.GetAsync();
+        return new LiveState(_commits.ClosedVersion, builder.LiveBar, builder.WatermarkUs, _publisher.Sequence, _publisher.Producer);
     }
 
     public async Task<BarsPage> GetMinuteBars(long fromMs, long toMs)
     {
-        var builder = await BuilderAsync();
+        var builder = await _builder.GetAsync();
         return new BarsPage(builder.BarsBetween(fromMs, toMs), builder.WatermarkUs, builder.RetainedFromMs, _record.Incomplete, builder.TrimmedThroughMs);
     }
 
     public async Task<BarsPage> GetMinuteCandles(long fromMs, long toMs)
     {
-        var builder = await BuilderAsync();
+        var builder = await _builder.GetAsync();
         return new BarsPage(builder.BarsBetween(fromMs, toMs, footprints: false, live: false), builder.WatermarkUs, builder.RetainedFromMs, _record.Incomplete);
     }
 
     public async Task<RevisedMinutes> GetRevisedMinutes(long toMs)
     {
-        var builder = await BuilderAsync();
+        var builder = await _builder.GetAsync();
         var (openTimes, revisions) = builder.RevisedBefore(toMs);
         return new RevisedMinutes(openTimes, revisions, builder.TrimmedThroughMs);
     }
@@ -272,7 +243,7 @@ public sealed partial class SymbolGrain(
     /// <summary>The timer: closes a live source's quiet minutes and sends a live update held back by the coalescing.</summary>
     private async Task CloseQuietBarsAsync(CancellationToken cancellationToken)
     {
-        if (_builder is null)
+        if (_builder.Current is not { } builder)
         {
             return;
         }
@@ -281,11 +252,11 @@ public sealed partial class SymbolGrain(
         {
             if (_record.Live)
             {
-                _sealers.WithKeep(_builder).Scan(LiveWatermarkUs());
+                _sealers.WithKeep(builder).Scan(LiveWatermarkUs());
 
                 // A live bar closes by the wall clock, so the grain stays until it has, even when nothing calls it
                 // meanwhile. A replayed instrument's bar closes by its ticks alone: it does not hold the grain.
-                if (_builder.LiveEndMs is { } endMs)
+                if (builder.LiveEndMs is { } endMs)
                 {
                     var open = TimeSpan.FromMilliseconds(endMs - clock.GetUtcNow().ToUnixTimeMilliseconds()) + _options.Grace + _options.ScanPeriod;
                     DelayDeactivation(open > TimeSpan.Zero ? open : _options.ScanPeriod);
@@ -303,66 +274,7 @@ public sealed partial class SymbolGrain(
 
     private long LiveWatermarkUs() => (clock.GetUtcNow() - _options.Grace).ToUnixTimeMilliseconds() * 1000;
 
-    /// <summary>
-    /// Commits the bars that closed or were corrected, with the checkpoint that accounts for them; a quiet
-    /// scan that changed nothing writes nothing. Bars older than the retention are trimmed as bars close.
-    /// </summary>
-    private async Task CommitAsync(bool checkpoint, bool forcePublish = false)
-    {
-        var builder = _builder!;
-        _changes.Clear();
-        builder.DrainChanges(_changes);
-        if (_changes.Count == 0 && !checkpoint)
-        {
-            if ((forcePublish && _publisher.LivePending) || _publisher.WatermarkCrossedMinute(builder))
-            {
-                await _publisher.PublishAsync(builder, _changes, _closedVersion, _record.Incomplete);
-            }
-
-            return;
-        }
-
-        if (_changes.Count > 0)
-        {
-            _closedVersion++;
-        }
-
-        var closed = _changes.Count(c => c.Kind == BarChangeKind.Closed);
-
-        await _sealers.KeepAndRecheckAsync(_changes, builder);
-
-        // A bar may close and be corrected in one batch: its latest version is the one to keep.
-        var bars = _changes.GroupBy(c => c.Bar.Candle.OpenTimeMs).Select(g => g.Last().Bar).ToList();
-        if (await _history.CommitAsync(bars, builder, _sealers.Held()))
-        {
-            await _record.RestoreAfterLossAsync();
-        }
-
-        Diagnostics.GrainMetrics.Committed(closed, _changes.Count - closed);
-
-        if (closed > 0 && builder.ClosedBars.Count > 0)
-        {
-            await _history.TrimAsync(builder.FirstOpenTimeMs!.Value);
-        }
-
-        if (_changes.Count > 0 || forcePublish || _publisher.LiveDue(_options.UpdatePeriod))
-        {
-            await _publisher.PublishAsync(builder, _changes, _closedVersion, _record.Incomplete);
-        }
-
-        // Published: the builder holds these bars (old ones packed), so a replay's last batch is not kept here as well.
-        ReleaseChanges(_changes);
-    }
-
-    /// <summary>Empties a list of changes, and gives back its array when a big batch grew it.</summary>
-    private static void ReleaseChanges(List<BarChange> changes)
-    {
-        changes.Clear();
-        if (changes.Capacity > 256)
-        {
-            changes.TrimExcess();
-        }
-    }
+    private Task CommitAsync(bool checkpoint, bool forcePublish = false) => _commits.CommitAsync(_builder.Current!, checkpoint, forcePublish);
 
     public Task<long> FollowMinutes(string timeframeKey)
     {
@@ -379,16 +291,6 @@ public sealed partial class SymbolGrain(
     /// <summary>Activates the sealers of every sealed zone, which then follow the 1m stream by themselves.</summary>
     private Task WakeSealersAsync() => _record.Spec is null ? Task.CompletedTask : _sealers.WakeAsync();
 
-    private async Task RestoreBuilderAsync(CancellationToken cancellation)
-    {
-        _builder = await _history.RestoreAsync(new BarBuilderOptions
-        {
-            Retention = _options.Retention,
-            SealedDays = _sealers.Days,
-        }, cancellation);
-        _sealers.KeepRestored(_builder, _history.Committed?.KeptDays);
-    }
-
     /// <summary>
     /// The 1m history went with the store that held the definition: it starts again where the sealed days end (over every
     /// zone), so no day sealed whole is sealed again from the few trades that come now, and a late trade in one is
@@ -403,35 +305,15 @@ public sealed partial class SymbolGrain(
             return;
         }
 
-        await RestoreBuilderAsync(cancellation);
+        await _builder.RestoreAsync(cancellation);
         if (_history.Committed is not null)
         {
             return;
         }
 
         await _record.MarkIncompleteAsync(endMs * 1000, clock.GetUtcNow().ToUnixTimeMilliseconds() * 1000);
-        _builder!.StartAt(endMs);
+        _builder.Current!.StartAt(endMs);
         await CommitAsync(checkpoint: true);
-    }
-
-    /// <summary>The builder, restored from the store first if a failed commit dropped it.</summary>
-    private async Task<BarBuilder> BuilderAsync()
-    {
-        if (_builder is null && _record.Spec is not null)
-        {
-            try
-            {
-                await RestoreBuilderAsync(CancellationToken.None);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                LogRestoreFailed(logger, ex, _id);
-                throw new InstrumentUnavailableException($"instrument {_id} cannot read its 1m store; retry");
-            }
-        }
-
-        // The gateway found it defined, but the store that held the definition lost it (and PostgreSQL has none).
-        return _sealers.WithKeep(_builder ?? throw new InstrumentUndefinedException($"instrument {_id} is not defined here now; define it again or retry"));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instrument {Instrument} recovered its definition from the sealed-bar store")]
@@ -440,15 +322,6 @@ public sealed partial class SymbolGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not commit a change of {Instrument}; it is rolled back to the last commit")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, string instrument);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not restore the 1m history of {Instrument} from the store")]
-    private static partial void LogRestoreFailed(ILogger logger, Exception exception, string instrument);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "This activation of {Instrument} is stale and steps down: {Reason}")]
     private static partial void LogStale(ILogger logger, string instrument, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Count} ticks of {Instrument} for their time, e.g. {Reason}")]
-    private static partial void LogOutOfBounds(ILogger logger, int count, string instrument, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Count} ticks of {Instrument} older than the retained history")]
-    private static partial void LogRefused(ILogger logger, int count, string instrument);
 }
