@@ -68,6 +68,8 @@ public class IncrementTests
     [InlineData("0.00000001", "99999999999", UnitsParse.TooLarge, 0)]
     [InlineData("1", "9223372036854775807", UnitsParse.Ok, long.MaxValue)]
     [InlineData("1", "9223372036854775808", UnitsParse.TooLarge, 0)]
+    [InlineData("0.001", "340282366920938463463374607431768212", UnitsParse.TooLarge, 0)]
+    [InlineData("0.00000001", "3402823669209384634633746074318", UnitsParse.TooLarge, 0)]
     [InlineData("0.01", "000000000000000000001.5", UnitsParse.Ok, 150)]
     [InlineData("0.25", "000000000000000000100.75", UnitsParse.Ok, 403)]
     [InlineData("0.25", "000000000000000000100.10", UnitsParse.OffGrid, 0)]

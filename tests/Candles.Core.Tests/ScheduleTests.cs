@@ -106,6 +106,17 @@ public class ScheduleTests
         Assert.Equal(day.StartMs, Schedule("1d", "America/Santiago").PeriodOf(day.StartMs - 1).EndMs);
     }
 
+    [Fact]
+    public void SamoasDaySkippedWholeIsNoBarAndTheDayBeforeEndsWhenTheClockJumped()
+    {
+        // Samoa went from 2011-12-29 23:59:59 (UTC-10) to 2011-12-31 00:00 (UTC+14): 2011-12-30 never began there.
+        var days = Schedule("1d", "Pacific/Apia");
+        var before = days.PeriodOf(Ms("2011-12-30T09:59:59.999Z"));
+        Assert.Equal(new BarPeriod(Ms("2011-12-29T10:00:00Z"), Ms("2011-12-30T10:00:00Z")), before);
+        Assert.Equal(new BarPeriod(Ms("2011-12-30T10:00:00Z"), Ms("2011-12-31T10:00:00Z")), days.PeriodOf(before.EndMs));
+        Assert.Equal(new BarPeriod(Ms("2011-12-26T10:00:00Z"), Ms("2012-01-01T10:00:00Z")), Schedule("1w", "Pacific/Apia").PeriodOf(before.StartMs));
+    }
+
     [Theory]
     [InlineData("UTC", "2026-03-01T23:59:59Z", "2026-02-23T00:00:00Z", "2026-03-02T00:00:00Z")]
     [InlineData("Asia/Tokyo", "2026-03-01T14:59:59Z", "2026-02-22T15:00:00Z", "2026-03-01T15:00:00Z")]

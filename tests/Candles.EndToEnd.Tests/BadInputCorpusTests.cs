@@ -87,6 +87,11 @@ public class BadInputCorpusTests(EmbeddedServer server) : IClassFixture<Embedded
         yield return Ingest("price with an exponent", json, Tick($"\"id\":1,\"t\":{NowMs},\"p\":\"1e5\",\"q\":\"1.000\",\"side\":\"buy\""), 400, "bad_tick");
         yield return Ingest("price NaN", json, Tick($"\"id\":1,\"t\":{NowMs},\"p\":\"NaN\",\"q\":\"1.000\",\"side\":\"buy\""), 400, "bad_tick");
         yield return Ingest("price beyond 64 bits", json, Tick($"\"id\":1,\"t\":{NowMs},\"p\":\"99999999999999999999999999999.99\",\"q\":\"1.000\",\"side\":\"buy\""), 400, "bad_tick");
+        yield return Ingest("negative t that would wrap to a valid time", json, Tick("\"id\":1,\"t\":-18445044073709551,\"p\":\"100.00\",\"q\":\"1.000\",\"side\":\"buy\""), 400, "bad_tick");
+        yield return Ingest("quantity that would wrap 128 bits when scaled", json, Tick($"\"id\":1,\"t\":{NowMs},\"p\":\"100.00\",\"q\":\"340282366920938463463374607431768212\",\"side\":\"buy\""), 400, "bad_tick");
+        yield return Ingest("zero price", json, Tick($"\"id\":1,\"t\":{NowMs},\"p\":\"0.00\",\"q\":\"1.000\",\"side\":\"buy\""), 400, "bad_tick");
+        yield return Ingest("zero quantity", json, Tick($"\"id\":1,\"t\":{NowMs},\"p\":\"100.00\",\"q\":\"0\",\"side\":\"buy\""), 400, "bad_tick");
+        yield return Ingest("t and us two different times", json, Tick($"\"id\":1,\"t\":{NowMs},\"us\":{(NowMs * 1000) + 5000},\"p\":\"100.00\",\"q\":\"1.000\",\"side\":\"buy\""), 400, "bad_tick");
         yield return Ingest("price as a number", json, Tick($"\"id\":1,\"t\":{NowMs},\"p\":100.5,\"q\":\"1.000\",\"side\":\"buy\""), 400, "bad_body");
         yield return Ingest("side unknown", json, Tick($"\"id\":1,\"t\":{NowMs},\"p\":\"1.00\",\"q\":\"1.000\",\"side\":\"long\""), 400, "bad_tick");
         yield return Ingest("blank instrument", json, """{"instrument":"","ticks":[]}""", 400, "bad_instrument");
@@ -97,6 +102,7 @@ public class BadInputCorpusTests(EmbeddedServer server) : IClassFixture<Embedded
         yield return Ingest("csv garbage", "text/csv", "\u0001\u0002,,,\n\n", 400, "bad_tick", $"?instrument={Instrument}");
         yield return Ingest("csv without instrument", "text/csv", "1,100.00,1.000,100.0,1,False,True\n", 400, "bad_instrument");
         yield return new BadRequest("define with a bad tick size", HttpMethod.Put, $"api/v1/instruments/{Instrument}", json, Encoding.UTF8.GetBytes("""{"tickSize":"0","qtyStep":"0.001"}"""), 400, "bad_tick_size");
+        yield return new BadRequest("define with a bad quantity step", HttpMethod.Put, $"api/v1/instruments/{Instrument}", json, Encoding.UTF8.GetBytes("""{"tickSize":"0.01","qtyStep":"-1"}"""), 400, "bad_qty_step");
         yield return new BadRequest("define a lower-case id", HttpMethod.Put, "api/v1/instruments/test:x", json, Encoding.UTF8.GetBytes("""{"tickSize":"0.01","qtyStep":"0.001"}"""), 400, "bad_instrument");
     }
 

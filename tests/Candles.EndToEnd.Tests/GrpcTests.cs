@@ -128,6 +128,7 @@ public class GrpcContractTests(EmbeddedServer server) : IClassFixture<EmbeddedSe
             var refused = await Assert.ThrowsAsync<RpcException>(() => IngestAsync(client, headers, Batch(instrument, (1, T0, "100.00", "buy"))));
             Assert.True(refused.StatusCode == StatusCode.Unauthenticated, refused.ToString());
             Assert.Contains("x-api-key", refused.Status.Detail);
+            Assert.Equal("api_key_required", refused.Trailers.GetValue("code"));
         }
 
         Assert.Empty((await client.GetCandlesAsync(new CandlesRequest { Instrument = instrument, Tf = "1m" })).Candles);
@@ -150,6 +151,13 @@ public class GrpcContractTests(EmbeddedServer server) : IClassFixture<EmbeddedSe
         Assert.StartsWith("bad_tick: tick 0 (id 4): price '100.005'", bad.Status.Detail);
         Assert.Equal("bad_tick", bad.Trailers.GetValue("code"));
 
+        // A tick whose id was left out is refused, not taken as trade 0.
+        var noId = Batch(instrument, (6, T0 + 3_000, "100.00", "buy"));
+        noId.Ticks[0].ClearId();
+        var missing = await Assert.ThrowsAsync<RpcException>(() => IngestAsync(client, Key(RunningService.ApiKey), noId));
+        Assert.Equal((StatusCode.InvalidArgument, "bad_tick"), (missing.StatusCode, missing.Trailers.GetValue("code")));
+        Assert.Contains("'id'", missing.Status.Detail);
+
         var unknown = await Assert.ThrowsAsync<RpcException>(() => IngestAsync(client, Key(RunningService.ApiKey), Batch("TEST:GRPCNONE", (1, T0, "1.00", "buy"))));
         Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
 
@@ -160,6 +168,26 @@ public class GrpcContractTests(EmbeddedServer server) : IClassFixture<EmbeddedSe
 
         var candle = Assert.Single((await client.GetCandlesAsync(new CandlesRequest { Instrument = instrument, Tf = "1m" })).Candles);
         Assert.Equal((4L, "100.00", "100.00", "4.000", false, true), (candle.N, candle.O, candle.C, candle.V, candle.Closed, candle.Complete));
+    }
+
+    [Fact]
+    public async Task ABatchOfTheMostTicksAllowedIsTakenInOneMessage()
+    {
+        // 100,000 ticks of ~43 bytes each: more than gRPC's default 4 MB for one message.
+        const string instrument = "TEST:GRPCWIDE";
+        await DefineAsync(server.Http, instrument);
+        using var channel = Channel();
+        var client = new CandleService.CandleServiceClient(channel);
+        var batch = new IngestBatch { Instrument = instrument };
+        batch.Ticks.AddRange(Enumerable.Range(1, 100_000).Select(i => new Tick { Id = 1_000_000_000L + i, TimeUs = (T0 * 1000) + (i * 1000L), P = "65000.01", Q = "123.456", Side = "sell" }));
+        Assert.True(batch.CalculateSize() > 4 << 20, $"{batch.CalculateSize()} bytes");
+        var reply = await IngestAsync(client, Key(RunningService.ApiKey), batch);
+        Assert.Equal((100_000L, 100_000L), (reply.Received, reply.Applied));
+
+        // One tick more is refused for its count, with the code.
+        batch.Ticks.Add(new Tick { Id = 2_000_000_000L, TimeUs = (T0 * 1000) + 100_001_000L, P = "65000.01", Q = "123.456", Side = "sell" });
+        var tooMany = await Assert.ThrowsAsync<RpcException>(() => IngestAsync(client, Key(RunningService.ApiKey), batch));
+        Assert.Equal((StatusCode.ResourceExhausted, "batch_too_large"), (tooMany.StatusCode, tooMany.Trailers.GetValue("code")));
     }
 
     [Fact]

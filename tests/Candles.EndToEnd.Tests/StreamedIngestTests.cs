@@ -22,12 +22,14 @@ public sealed class StreamedIngestTests : IAsyncLifetime
 
     public Task DisposeAsync() => _service.DisposeAsync();
 
-    [Fact]
-    public async Task ABatchWithATickTooManyIsRefusedBeforeItsBodyEndsAndNothingOfItIsApplied()
+    [Theory]
+    [InlineData("\n")]
+    [InlineData("\r\n")]
+    public async Task ABatchWithATickTooManyIsRefusedBeforeItsBodyEndsAndNothingOfItIsApplied(string newline)
     {
         await DefineAsync(_service.Http, Instrument);
         var t0 = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds();
-        var lines = string.Concat(Enumerable.Range(1, MaxTicks + 1).Select(i => string.Create(CultureInfo.InvariantCulture, $"{i},100.00,1.000,100.0,{t0 + i},False,True\n")));
+        var lines = string.Concat(Enumerable.Range(1, MaxTicks + 1).Select(i => string.Create(CultureInfo.InvariantCulture, $"{i},100.00,1.000,100.0,{t0 + i},False,True{newline}")));
 
         // HTTP/1.1 by hand: the body is chunked, its last chunk never sent.
         using var tcp = new TcpClient();

@@ -143,6 +143,9 @@ public class WebSocketProtocolTests(TightGateway server) : IClassFixture<TightGa
         await ExpectAsync(() => client.SendTextAsync("{\"op\":\"subscribe\",\"id\":8,\"history\":\"lots\"}"), "bad_request", "\"history\" must be a whole number");
         await ExpectAsync(() => client.SendTextAsync("{\"op\":\"subscribe\",\"id\":8,\"footprint\":\"yes\"}"), "bad_request", "true or false");
         await ExpectAsync(() => client.SendTextAsync("this is not json"), "bad_request", "not JSON");
+        await ExpectAsync(() => client.SendTextAsync("{\"op\":\"subscribe\",\"id\":12,\"instrument\":\"\\ud800\",\"tf\":\"1m\"}"), "bad_request", "lone surrogate");
+        await ExpectAsync(() => client.SendTextAsync("{\"op\":\"\\udc00\",\"id\":13}"), "bad_request", "lone surrogate");
+        await ExpectAsync(() => Subscribe(new { op = "subscribe", id = 14, instrument, tf = "1m", history = -1 }), "bad_request", "history -1");
         await ExpectAsync(() => client.SendTextAsync("[1,2,3]"), "bad_request", "JSON object");
         await ExpectAsync(() => client.SendTextAsync("{\"id\":9}"), "bad_request", "\"op\" must be");
         await ExpectAsync(() => Subscribe(new { op = "dance", id = 10 }), "bad_request", "'dance'");

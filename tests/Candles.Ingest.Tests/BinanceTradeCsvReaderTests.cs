@@ -127,6 +127,29 @@ public class BinanceTradeCsvReaderTests
         Assert.Equal(1, error?.Line);
         Assert.Contains("longer than", error?.Reason);
     }
+
+    [Fact]
+    public void AGzipOfOneEndlessLineIsRefusedWithoutInflatingItAll()
+    {
+        // 64 MB of one line without a newline: about 64 KB gzipped, as a hostile ingest body can be.
+        var compressed = new MemoryStream();
+        using (var zip = new GZipStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            var chunk = new byte[1 << 20];
+            chunk.AsSpan().Fill((byte)'1');
+            for (var i = 0; i < 64; i++)
+            {
+                zip.Write(chunk);
+            }
+        }
+
+        compressed.Position = 0;
+        using var reader = new BinanceTradeCsvReader(compressed, Btc);
+        Assert.False(reader.TryRead(out _));
+        Assert.Equal(1, reader.Error?.Line);
+        Assert.Contains("longer than 4096 bytes", reader.Error?.Reason);
+        Assert.True(compressed.Position < compressed.Length / 2, $"read {compressed.Position} of {compressed.Length} compressed bytes to refuse one line");
+    }
 }
 
 public class BinanceTradeCsvReaderVariantTests

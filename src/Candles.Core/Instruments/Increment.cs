@@ -105,6 +105,12 @@ public readonly record struct Increment
 
         for (; scale < Scale; scale++)
         {
+            // Beyond 128 bits the product would wrap around to a small, valid-looking number.
+            if (value > Int128.MaxValue / 10)
+            {
+                return UnitsParse.TooLarge;
+            }
+
             value *= 10;
         }
 

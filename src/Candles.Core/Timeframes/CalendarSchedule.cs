@@ -40,7 +40,15 @@ public sealed class CalendarSchedule : BarSchedule
         _ => first.PlusMonths(1),
     };
 
-    private long StartOf(LocalDate date) => Zone.AtStartOfDay(date).ToInstant().ToUnixTimeMilliseconds();
+    /// <summary>
+    /// Midnight, or where the clock jumped over it, the first instant after the jump. A day the zone skipped whole
+    /// (Samoa's 2011-12-30) so starts when the next one does: it has no bar, and the day before ends at the jump.
+    /// </summary>
+    private long StartOf(LocalDate date)
+    {
+        var midnight = Zone.MapLocal(date.AtMidnight());
+        return (midnight.Count > 0 ? midnight.First().ToInstant() : midnight.LateInterval.Start).ToUnixTimeMilliseconds();
+    }
 
     /// <summary>Weeks start on Monday (ISO 8601).</summary>
     private static LocalDate StartOfWeek(LocalDate date) => date.PlusDays(-((int)date.DayOfWeek - (int)IsoDayOfWeek.Monday));

@@ -162,7 +162,13 @@ internal static class IngestEndpoints
         var count = 0;
         foreach (var b in bytes)
         {
-            count += b == '\n' && previous is not (byte)'\n' and not (byte)'\r' ? 1 : 0;
+            // A CRLF line ends as a LF line does: its '\r' is no content.
+            if (b == '\r')
+            {
+                continue;
+            }
+
+            count += b == '\n' && previous != '\n' ? 1 : 0;
             previous = b;
         }
 

@@ -108,7 +108,7 @@ public sealed class CandleGrpcService(IGrainFactory grains, InstrumentDirectory 
     {
         if (!ApiKey.IsValid(context.RequestHeaders.GetValue("x-api-key"), Options))
         {
-            throw new RpcException(new Status(StatusCode.Unauthenticated, $"api_key_required: {ApiKey.Requirement("metadata x-api-key")}"));
+            throw new RpcException(new Status(StatusCode.Unauthenticated, $"api_key_required: {ApiKey.Requirement("metadata x-api-key")}"), new Metadata { { "code", "api_key_required" } });
         }
 
         // The key is accepted: headers now, so a client may wait for them before it streams. One that writes at once to a
@@ -118,7 +118,7 @@ public sealed class CandleGrpcService(IGrainFactory grains, InstrumentDirectory 
         var batches = 0;
         await foreach (var batch in requestStream.ReadAllAsync(context.CancellationToken))
         {
-            var ticks = batch.Ticks.Select(t => new TickJson(t.Id, null, t.TimeUs, t.P, t.Q, t.Side)).ToList();
+            var ticks = batch.Ticks.Select(t => new TickJson(t.HasId ? t.Id : null, null, t.TimeUs, t.P, t.Q, t.Side)).ToList();
             var (report, error) = await TickIngestion.IngestAsync(instruments, batch.Instrument, ticks, batch.Live, batch.Flush, TickIngestion.TickLimits.From(Options, clock));
             if (report is null)
             {

@@ -11,11 +11,16 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Grpc.AspNetCore.Server;
 
 namespace Candles.Gateway.Hosting;
 
 public static class GatewayExtensions
 {
+    /// <summary>The most room a sensible ingest tick takes in a gRPC message (id, time, a price and quantity of dozens of digits, side).</summary>
+    private const int MaxTickMessageBytes = 160;
+
     /// <summary>
     /// Gateway services: options (<c>Candles:Gateway</c>, ingest key <c>Candles:Ingest:ApiKey</c>), problem details,
     /// OpenAPI, the live feeds shared by WebSocket and gRPC subscribers, gRPC with reflection and health.
@@ -56,6 +61,11 @@ public static class GatewayExtensions
         services.AddSingleton<Endpoints.BarReads>();
         services.AddSingleton<LiveFeedHub>();
         services.AddGrpc(grpc => grpc.Interceptors.Add<UnavailabilityInterceptor>());
+
+        // An ingest batch of the most ticks allowed must fit one message (the default 4 MB holds ~90 k ticks), so it is
+        // refused for its count, with its code and how many batches were taken, rather than by the framework for its size.
+        services.AddOptions<GrpcServiceOptions>().Configure<IOptions<GatewayOptions>>((grpc, gateway) =>
+            grpc.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, (4L << 20) + ((long)gateway.Value.MaxIngestTicks * MaxTickMessageBytes)));
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks().AddCheck("gateway", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
         return services;

@@ -52,7 +52,8 @@ public static class TickParsing
             return $"'us' {t.Us} looks like Unix nanoseconds; give Unix microseconds";
         }
 
-        var timeUs = t.Us ?? (t.T is { } ms ? ms * 1000 : 0);
+        // Checked before 't' is made microseconds: a negative one could wrap around to a valid-looking time.
+        var timeUs = t.T <= 0 || t.Us <= 0 ? 0 : t.Us ?? (t.T is { } ms ? ms * 1000 : 0);
         if (timeUs <= 0 || (t.Us is not null && t.T is not null && t.T != Math.DivRem(t.Us.Value, 1000, out _)))
         {
             return "give the time as 't' (Unix ms) or 'us' (Unix µs), positive, and not two different times";

@@ -43,16 +43,24 @@ internal sealed record ClientMessage(string Op, string? IdJson, string? Instrume
             }
 
             string? error = null;
-            var message = new ClientMessage(
-                op.GetString()!,
-                idJson,
-                Text(root, "instrument", ref error),
-                Text(root, "tf", ref error),
-                Text(root, "tz", ref error),
-                Whole(root, "history", ref error),
-                Flag(root, "footprint", ref error),
-                Text(root, "step", ref error));
-            return error is null ? (message, idJson, null) : (null, idJson, error);
+            try
+            {
+                var message = new ClientMessage(
+                    op.GetString()!,
+                    idJson,
+                    Text(root, "instrument", ref error),
+                    Text(root, "tf", ref error),
+                    Text(root, "tz", ref error),
+                    Whole(root, "history", ref error),
+                    Flag(root, "footprint", ref error),
+                    Text(root, "step", ref error));
+                return error is null ? (message, idJson, null) : (null, idJson, error);
+            }
+            catch (InvalidOperationException)
+            {
+                // Valid JSON, but an escape such as "\ud800" that is no character: no string can be made of it.
+                return (null, idJson, "a string in the message is not text (an escaped lone surrogate)");
+            }
         }
     }
 

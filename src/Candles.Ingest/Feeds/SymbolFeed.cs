@@ -104,7 +104,7 @@ internal sealed partial class SymbolFeed(
         }
     }
 
-    /// <summary>The trade on the instrument's grids, or null when its price or quantity is not on them.</summary>
+    /// <summary>The trade on the instrument's grids, or null when its price or quantity is not on them or not positive.</summary>
     private Tick? ToTick(in VenueTrade trade)
     {
         Span<byte> text = stackalloc byte[64];
@@ -114,13 +114,14 @@ internal sealed partial class SymbolFeed(
         }
 
         var length = Encoding.ASCII.GetBytes(trade.Price, text);
-        if (instrument.TickSize.TryParseUnits(text[..length], out var price) != UnitsParse.Ok)
+        // A trade at no price or of no quantity is no trade a bar can hold, as on every other ingest path.
+        if (instrument.TickSize.TryParseUnits(text[..length], out var price) != UnitsParse.Ok || price <= 0)
         {
             return null;
         }
 
         length = Encoding.ASCII.GetBytes(trade.Quantity, text);
-        return instrument.QuantityStep.TryParseUnits(text[..length], out var quantity) == UnitsParse.Ok
+        return instrument.QuantityStep.TryParseUnits(text[..length], out var quantity) == UnitsParse.Ok && quantity > 0
             ? new Tick(trade.TradeId, trade.TimeUs, price, quantity, trade.Side)
             : null;
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Candles.Core.Ticks;
 
 namespace Candles.Ingest.Feeds;
 
@@ -29,8 +30,22 @@ internal static class VenueJson
             return false;
         }
 
-        value = property.GetString()!;
-        return value.Length > 0;
+        return TryText(property, out value) && value.Length > 0;
+    }
+
+    /// <summary>A JSON string's text; false for one that holds an escaped lone surrogate, of which no string can be made.</summary>
+    private static bool TryText(JsonElement property, out string value)
+    {
+        try
+        {
+            value = property.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = string.Empty;
+            return false;
+        }
     }
 
     /// <summary>An integer given as a JSON number or as a decimal string of digits (OKX and Bybit quote their ids).</summary>
@@ -45,9 +60,25 @@ internal static class VenueJson
         return property.ValueKind switch
         {
             JsonValueKind.Number => property.TryGetInt64(out value),
-            JsonValueKind.String => long.TryParse(property.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out value),
+            JsonValueKind.String => TryText(property, out var text) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value),
             _ => false,
         };
+    }
+
+    /// <summary>
+    /// A Unix-millisecond time (OKX, Bybit) as microseconds. One that is not positive, or so large its microseconds would
+    /// wrap around to a valid-looking time, is malformed.
+    /// </summary>
+    public static bool TryMillisecondsAsUs(JsonElement element, string name, out long timeUs)
+    {
+        timeUs = 0;
+        if (!TryInt64(element, name, out var timeMs) || timeMs <= 0 || timeMs >= TickTime.NanosecondThreshold / 1000)
+        {
+            return false;
+        }
+
+        timeUs = timeMs * 1000;
+        return true;
     }
 
     public static bool TryBool(JsonElement element, string name, out bool value)

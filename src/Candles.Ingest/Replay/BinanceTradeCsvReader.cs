@@ -24,7 +24,7 @@ public sealed class BinanceTradeCsvReader : IDisposable
     private readonly Stream _stream;
     private readonly Task? _decompression;
     private readonly Instrument _instrument;
-    private byte[] _buffer = new byte[1 << 20];
+    private readonly byte[] _buffer = new byte[1 << 20];
     private int _start;
     private int _end;
     private bool _endOfStream;
@@ -142,6 +142,15 @@ public sealed class BinanceTradeCsvReader : IDisposable
                 return line.Length > 0 || available.Length > 0;
             }
 
+            // A line this long is refused whatever follows, so nothing past it is read: a small gzip body of one endless
+            // line would otherwise be inflated into memory without bound.
+            if (available.Length > MaxLineLength)
+            {
+                line = available;
+                _start = _end;
+                return true;
+            }
+
             Refill();
         }
     }
@@ -149,11 +158,6 @@ public sealed class BinanceTradeCsvReader : IDisposable
     private void Refill()
     {
         var pending = _end - _start;
-        if (pending > MaxLineLength && _start == 0)
-        {
-            Array.Resize(ref _buffer, _buffer.Length * 2);
-        }
-
         Buffer.BlockCopy(_buffer, _start, _buffer, 0, pending);
         _start = 0;
         _end = pending;

@@ -117,14 +117,18 @@ public sealed class BinanceConnectorTests : IAsyncLifetime
         Assert.Equal(3, _venue.RestCalls["/api/v3/historicalTrades"]);
     }
 
-    [Fact]
-    public async Task ATradeOffTheInstrumentsGridsIsSkippedAndItsMinuteMarkedIncomplete()
+    [Theory]
+    [InlineData("65003.005", null)]
+    [InlineData("0.00", null)]
+    [InlineData(null, "0")]
+    public async Task ATradeOffTheInstrumentsGridsOrOfNothingIsSkippedAndItsMinuteMarkedIncomplete(string? price, string? quantity)
     {
-        // Trade 3's price has a third decimal where the tick is 0.01: it cannot be a tick, so its minute lacks it.
+        // Trade 3's price has a third decimal where the tick is 0.01, or it is at no price or of no quantity: it cannot
+        // be a tick, so its minute lacks it.
         await using var feed = Connect();
         Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never subscribed");
         var trades = Trades(0, 10);
-        trades[3] = trades[3] with { Price = "65003.005" };
+        trades[3] = trades[3] with { Price = price ?? trades[3].Price, Quantity = quantity ?? trades[3].Quantity };
         await _venue.PublishAsync(trades);
 
         Assert.True(await UntilAsync(() => !_target.Incomplete.IsEmpty), "no span was marked incomplete");

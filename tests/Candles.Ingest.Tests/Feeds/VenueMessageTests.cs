@@ -41,6 +41,7 @@ public class VenueMessageTests
     [InlineData("""{"stream":"bnbbtc@depth","data":{"e":"depthUpdate","s":"BNBBTC"}}""", FeedMessageKind.Unknown)]
     [InlineData("""{"stream":"bnbbtc@trade","data":{"e":"trade","s":"BNBBTC","t":1,"p":"0.001","q":"100","T":1}}""", FeedMessageKind.Malformed)]
     [InlineData("""{"stream":"bnbbtc@trade","data":{"e":"trade","s":"BNBBTC","t":1,"p":0.001,"q":"100","T":1,"m":true}}""", FeedMessageKind.Malformed)]
+    [InlineData("""{"stream":"bnbbtc@trade","data":{"e":"trade","s":"BNBBTC","t":1,"p":"\ud800","q":"100","T":1,"m":true}}""", FeedMessageKind.Malformed)]
     [InlineData("""[1,2,3]""", FeedMessageKind.Malformed)]
     [InlineData("""{"stream":""", FeedMessageKind.Malformed)]
     public void BinanceMessagesThatAreNotTradesAreSortedOut(string message, FeedMessageKind expected) =>
@@ -61,6 +62,7 @@ public class VenueMessageTests
     [InlineData("""{"success":false,"ret_msg":"Invalid topic","op":"subscribe"}""", FeedMessageKind.VenueError)]
     [InlineData("""{"topic":"orderbook.1.BTCUSDT","type":"snapshot","data":{}}""", FeedMessageKind.Unknown)]
     [InlineData("""{"topic":"publicTrade.BTCUSDT","data":[{"T":1,"s":"BTCUSDT","S":"Buy","v":"1","p":"1","i":"20f43950-d8dd-5b31-9112-a178eb6023af"}]}""", FeedMessageKind.Malformed)]
+    [InlineData("""{"topic":"publicTrade.BTCUSDT","data":[{"T":-18445044073709551,"s":"BTCUSDT","S":"Buy","v":"1","p":"1","i":"5"}]}""", FeedMessageKind.Malformed)]
     public void BybitMessagesThatAreNotTradesAreSortedOut(string message, FeedMessageKind expected) =>
         Assert.Equal((expected, 0), (Parse(new BybitVenue(), message).Kind, Parse(new BybitVenue(), message).Trades.Count));
 
@@ -98,6 +100,8 @@ public class VenueMessageTests
     [InlineData("""{"id":"1512","event":"error","code":"60012","msg":"Invalid request","connId":"a4d3ae55"}""", FeedMessageKind.VenueError)]
     [InlineData("""{"arg":{"channel":"books","instId":"BTC-USDT"},"data":[]}""", FeedMessageKind.Unknown)]
     [InlineData("""{"arg":{"channel":"trades-all","instId":"BTC-USDT"},"data":[{"instId":"BTC-USDT","tradeId":"1","px":"1","sz":"1","side":"both","ts":"1"}]}""", FeedMessageKind.Malformed)]
+    [InlineData("""{"arg":{"channel":"trades-all","instId":"BTC-USDT"},"data":[{"instId":"BTC-USDT","tradeId":"\udc00","px":"1","sz":"1","side":"buy","ts":"1"}]}""", FeedMessageKind.Malformed)]
+    [InlineData("""{"arg":{"channel":"trades-all","instId":"BTC-USDT"},"data":[{"instId":"BTC-USDT","tradeId":"1","px":"1","sz":"1","side":"buy","ts":"18448444073709552"}]}""", FeedMessageKind.Malformed)]
     [InlineData("ping?", FeedMessageKind.Malformed)]
     public void OkxMessagesThatAreNotTradesAreSortedOut(string message, FeedMessageKind expected) =>
         Assert.Equal((expected, 0), (Parse(new OkxVenue(), message).Kind, Parse(new OkxVenue(), message).Trades.Count));

@@ -93,14 +93,14 @@ public sealed class BybitVenue : Venue
         foreach (var item in data.EnumerateArray())
         {
             if (!VenueJson.TryString(item, "s", out var symbol) || !VenueJson.TryInt64(item, "i", out var id)
-                || !VenueJson.TryInt64(item, "T", out var timeMs) || !VenueJson.TryString(item, "p", out var price)
+                || !VenueJson.TryMillisecondsAsUs(item, "T", out var timeUs) || !VenueJson.TryString(item, "p", out var price)
                 || !VenueJson.TryString(item, "v", out var size) || !VenueJson.TryString(item, "S", out var side) || side is not ("Buy" or "Sell"))
             {
                 trades.RemoveRange(start, trades.Count - start);
                 return FeedMessageKind.Malformed;
             }
 
-            trades.Add(new VenueTrade(symbol, id, timeMs * 1000, price, size, side == "Buy" ? AggressorSide.Buy : AggressorSide.Sell));
+            trades.Add(new VenueTrade(symbol, id, timeUs, price, size, side == "Buy" ? AggressorSide.Buy : AggressorSide.Sell));
         }
 
         return FeedMessageKind.Trades;

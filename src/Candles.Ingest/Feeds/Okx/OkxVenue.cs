@@ -105,13 +105,13 @@ public sealed class OkxVenue : Venue
     private static VenueTrade? Trade(JsonElement item)
     {
         if (!VenueJson.TryString(item, "instId", out var symbol) || !VenueJson.TryInt64(item, "tradeId", out var id)
-            || !VenueJson.TryInt64(item, "ts", out var timeMs) || !VenueJson.TryString(item, "px", out var price)
+            || !VenueJson.TryMillisecondsAsUs(item, "ts", out var timeUs) || !VenueJson.TryString(item, "px", out var price)
             || !VenueJson.TryString(item, "sz", out var size) || !VenueJson.TryString(item, "side", out var side) || side is not ("buy" or "sell"))
         {
             return null;
         }
 
-        return new VenueTrade(symbol, id, timeMs * 1000, price, size, side == "buy" ? AggressorSide.Buy : AggressorSide.Sell);
+        return new VenueTrade(symbol, id, timeUs, price, size, side == "buy" ? AggressorSide.Buy : AggressorSide.Sell);
     }
 
     public override async Task<IReadOnlyList<VenueInstrument>> GetInstrumentsAsync(HttpClient rest, IReadOnlyList<string> symbols, CancellationToken cancellation)
