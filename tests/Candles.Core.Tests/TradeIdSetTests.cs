@@ -51,6 +51,31 @@ public class TradeIdSetTests
     }
 
     [Fact]
+    public void IdsSharedWithOtherInstrumentsKeepTheSetBoundedAndEveryIdTakenStaysTaken()
+    {
+        // Every third id is this instrument's, as when a venue numbers the trades of all its symbols together.
+        var set = new TradeIdSet();
+        var ids = Enumerable.Range(0, 100_000).Select(i => 3L * i).ToList();
+        foreach (var id in ids)
+        {
+            set.Add(id);
+        }
+
+        Assert.InRange(set.RangeCount, TradeIdSet.MaxRanges / 2, TradeIdSet.MaxRanges);
+        Assert.All(ids, id => Assert.True(set.Contains(id)));
+
+        // The newest holes are still told apart: a late trade there is taken, and ids above the newest are new.
+        Assert.False(set.Contains(ids[^1] - 1));
+        Assert.False(set.Contains(ids[^(TradeIdSet.MaxRanges / 4)] + 1));
+        Assert.False(set.Contains(ids[^1] + 1));
+
+        // A checkpoint of an earlier version holding more ranges is bounded as it is restored.
+        var restored = TradeIdSet.From(ids.Select(id => (id, id)));
+        Assert.InRange(restored.RangeCount, 1, TradeIdSet.MaxRanges);
+        Assert.All(ids, id => Assert.True(restored.Contains(id)));
+    }
+
+    [Fact]
     public void ASetRestoredFromItsRangesHoldsTheSameIds()
     {
         var original = SetOf(3, 4, 7, 12, 13, 14);

@@ -7,6 +7,14 @@ namespace Candles.Core.Building;
 /// </summary>
 internal sealed class TradeIdSet
 {
+    /// <summary>
+    /// The most ranges kept. A venue numbering trades across all its symbols (Bybit) leaves one instrument's ids sparse:
+    /// a range per trade, each one in every checkpoint committed. Past this many, all but the newest half are merged into
+    /// one range, so the holes between them count as applied: other instruments' ids, or ids older than the newest
+    /// thousand holes, which a venue numbering its trades in time order does not send again.
+    /// </summary>
+    public const int MaxRanges = 1024;
+
     private readonly List<(long Low, long High)> _ranges = [];
 
     public int RangeCount => _ranges.Count;
@@ -28,6 +36,7 @@ internal sealed class TradeIdSet
             set._ranges.Add(range);
         }
 
+        set.Compact();
         return set;
     }
 
@@ -61,6 +70,7 @@ internal sealed class TradeIdSet
         if (id > top.High)
         {
             _ranges.Add((id, id));
+            Compact();
             return;
         }
 
@@ -83,7 +93,21 @@ internal sealed class TradeIdSet
         else
         {
             _ranges.Insert(below + 1, (id, id));
+            Compact();
         }
+    }
+
+    /// <summary>Past <see cref="MaxRanges"/>, merges every range but the newest half into one.</summary>
+    private void Compact()
+    {
+        if (_ranges.Count <= MaxRanges)
+        {
+            return;
+        }
+
+        var merged = _ranges.Count - (MaxRanges / 2);
+        _ranges[0] = (_ranges[0].Low, _ranges[merged - 1].High);
+        _ranges.RemoveRange(1, merged - 1);
     }
 
     /// <summary>Forgets ranges that end below <paramref name="id"/>: trades that old are refused by age anyway.</summary>
