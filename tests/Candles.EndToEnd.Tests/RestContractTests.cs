@@ -81,6 +81,21 @@ public class RestContractTests(EmbeddedServer server) : IClassFixture<EmbeddedSe
     }
 
     [Fact]
+    public async Task DefiningAnInstrumentAnswersWithTheFieldNamesTheListingUses()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, "api/v1/instruments/TEST:RESTSHAPE") { Content = JsonContent.Create(new { tickSize = "0.01", qtyStep = "0.001" }) };
+        request.Headers.Add("X-Api-Key", EmbeddedServer.ApiKey);
+        using var response = await server.Http.SendAsync(request);
+        var defined = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(["id", "qtyStep", "tickSize"], defined.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(("TEST:RESTSHAPE", "0.01", "0.001"), (defined.GetProperty("id").GetString(), defined.GetProperty("tickSize").GetString(), defined.GetProperty("qtyStep").GetString()));
+
+        var listed = JsonDocument.Parse(await server.Http.GetStringAsync("api/v1/instruments")).RootElement.EnumerateArray().Single(i => i.GetProperty("id").GetString() == "TEST:RESTSHAPE");
+        Assert.Equal(["firstBar", "id", "lastBar", "qtyStep", "tickSize"], listed.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal((defined.GetProperty("tickSize").GetString(), defined.GetProperty("qtyStep").GetString()), (listed.GetProperty("tickSize").GetString(), listed.GetProperty("qtyStep").GetString()));
+    }
+
+    [Fact]
     public async Task ConflictingRedefinitionIsA409()
     {
         await DefineAsync();
@@ -145,5 +160,19 @@ public class RestContractTests(EmbeddedServer server) : IClassFixture<EmbeddedSe
         var document = await server.Http.GetStringAsync("openapi/v1.json");
         Assert.Contains("/api/v1/candles", document);
         Assert.Contains("/api/v1/ingest", document);
+
+        // A client generated from the document can send every parameter of the bar reads.
+        var paths = JsonDocument.Parse(document).RootElement.GetProperty("paths");
+        foreach (var (path, step) in new[] { ("/api/v1/candles", false), ("/api/v1/footprint", true), ("/api/v1/heatmap", true) })
+        {
+            var parameters = paths.GetProperty(path).GetProperty("get").GetProperty("parameters").EnumerateArray()
+                .Select(p => (Name: p.GetProperty("name").GetString(), In: p.GetProperty("in").GetString(), Required: p.TryGetProperty("required", out var r) && r.GetBoolean()))
+                .ToList();
+            string[] expected = step ? ["instrument", "tf", "tz", "from", "to", "limit", "step"] : ["instrument", "tf", "tz", "from", "to", "limit"];
+            Assert.Equal(expected, parameters.Select(p => p.Name));
+            Assert.All(parameters, p => Assert.Equal("query", p.In));
+            Assert.Equal(["instrument", "tf"], parameters.Where(p => p.Required).Select(p => p.Name));
+            Assert.True(paths.GetProperty(path).GetProperty("get").GetProperty("responses").TryGetProperty("400", out _), path);
+        }
     }
 }

@@ -15,6 +15,7 @@ internal static class BarEndpoints
             reads.ServeAsync(http, "candles", step: false, (request, page) => new CandlesResponse(
                 request.Instrument.Id.Value, request.Timeframe.Name, request.Zone, [.. page.Bars.Select(b => CandleJson.From(b, page, request.Instrument))])))
             .Produces<CandlesResponse>()
+            .WithBarParameters(step: false)
             .WithName("GetCandles").WithSummary("Candles of any timeframe, composed from 1m bars");
 
         api.MapGet("/footprint", (HttpRequest http, BarReads reads) =>
@@ -22,12 +23,14 @@ internal static class BarEndpoints
                 request.Instrument.Id.Value, request.Timeframe.Name, request.Zone, request.StepText,
                 [.. page.Bars.Select(b => FootprintJson.From(b, page, request.Instrument))])))
             .Produces<FootprintResponse>()
+            .WithBarParameters(step: true)
             .WithName("GetFootprint").WithSummary("Footprints (volume per price level), delta, POC and value area");
 
         api.MapGet("/heatmap", (HttpRequest http, BarReads reads) =>
             reads.ServeAsync(http, "heatmap", step: true, (request, page) =>
                 HeatmapResponse.From(Heatmap.From(page.Bars), request.Instrument, request.Timeframe.Name, request.Zone, request.StepText)))
             .Produces<HeatmapResponse>()
+            .WithBarParameters(step: true)
             .WithName("GetHeatmap").WithSummary("Buy and sell volume by bar and price level");
     }
 }

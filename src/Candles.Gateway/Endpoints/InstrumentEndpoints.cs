@@ -19,7 +19,7 @@ internal static class InstrumentEndpoints
         {
             var listed = await DefinedInstruments.ListAsync(grains);
             return Results.Ok(listed.Select(l => new InstrumentJson(l.Spec.Id, l.Spec.TickSize, l.Spec.QuantityStep, l.FirstBarMs, l.LastBarMs)));
-        }).WithName("GetInstruments").WithSummary("Defined instruments with tick size, quantity step, first and last bar");
+        }).Produces<InstrumentJson[]>().WithName("GetInstruments").WithSummary("Defined instruments with tick size, quantity step, first and last bar");
 
         api.MapPut("/instruments/{id}", async (string id, InstrumentDefinitionJson body, HttpRequest http, IGrainFactory grains, InstrumentDirectory instruments, IOptions<GatewayOptions> options) =>
         {
@@ -50,12 +50,15 @@ internal static class InstrumentEndpoints
                 instruments.Remember(spec);
             }
 
+            // The shape it was defined with, as the listing names its fields.
+            var defined = new DefinedInstrumentJson(id, spec.TickSize, spec.QuantityStep);
             return outcome switch
             {
-                DefineOutcome.Created => Results.Created($"/api/v1/instruments/{id}", spec),
-                DefineOutcome.Unchanged => Results.Ok(spec),
+                DefineOutcome.Created => Results.Created($"/api/v1/instruments/{id}", defined),
+                DefineOutcome.Unchanged => Results.Ok(defined),
                 _ => Problems.Problem(StatusCodes.Status409Conflict, "instrument_conflict", $"instrument '{id}' is already defined with other grids; a redefinition would corrupt its bars"),
             };
-        }).WithName("PutInstrument").WithSummary("Defines an instrument's tick size and quantity step (ingest key required)");
+        }).Produces<DefinedInstrumentJson>(StatusCodes.Status201Created).Produces<DefinedInstrumentJson>()
+            .WithName("PutInstrument").WithSummary("Defines an instrument's tick size and quantity step (ingest key required)");
     }
 }

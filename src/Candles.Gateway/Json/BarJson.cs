@@ -142,6 +142,12 @@ public sealed record InstrumentJson(
     [property: JsonPropertyName("firstBar")] long? FirstBar,
     [property: JsonPropertyName("lastBar")] long? LastBar);
 
+/// <summary>An instrument as its definition was stored (the answer to a PUT).</summary>
+public sealed record DefinedInstrumentJson(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("tickSize")] string TickSize,
+    [property: JsonPropertyName("qtyStep")] string QtyStep);
+
 public sealed record InstrumentDefinitionJson(
     [property: JsonPropertyName("tickSize")] string? TickSize,
     [property: JsonPropertyName("qtyStep")] string? QtyStep);

@@ -1,9 +1,10 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace Candles.Gateway.Requests;
 
-/// <summary>A time given as Unix milliseconds or as ISO 8601 (an offset or 'Z' is required, so nothing is guessed).</summary>
-public static class TimeParameter
+/// <summary>A time given as Unix milliseconds or as ISO 8601 with a zone ('Z' or an offset is required, so nothing is guessed).</summary>
+public static partial class TimeParameter
 {
     /// <summary>The earliest and latest times a request may name: years 0001 to 9999, as ISO 8601 can write them.</summary>
     public const long MinMs = -62_135_596_800_000;
@@ -51,8 +52,7 @@ public static class TimeParameter
             return true;
         }
 
-        var hasZone = text.EndsWith('Z') || text.EndsWith('z') || (text.Length > 19 && (text[^6] is '+' or '-'));
-        if (hasZone && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
+        if (TryParseIso(text, out var time))
         {
             unixMs = time.ToUnixTimeMilliseconds();
             return true;
@@ -60,4 +60,57 @@ public static class TimeParameter
 
         return false;
     }
+
+    /// <summary>
+    /// ISO 8601 date and time with a zone, extended (2026-03-01T09:30:00.250+01:00) or basic (20260301T093000Z), seconds
+    /// and fraction optional, the zone Z or an offset of hours with or without minutes (+01, +0100, +01:00); a space
+    /// may stand for the T, as RFC 3339 allows.
+    /// </summary>
+    private static bool TryParseIso(string text, out DateTimeOffset time)
+    {
+        time = default;
+        // Extended or basic throughout: a date with dashes has a time with colons.
+        var match = IsoDateTime().Match(text);
+        if (!match.Success || match.Groups["dash"].Length != match.Groups["colon"].Length)
+        {
+            return false;
+        }
+
+        var fraction = match.Groups["fraction"].Value;
+        var local = string.Create(CultureInfo.InvariantCulture, $"{match.Groups["date"].Value.Replace("-", "", StringComparison.Ordinal)}{match.Groups["hour"].Value}{match.Groups["minute"].Value}{(match.Groups["second"].Success ? match.Groups["second"].Value : "00")}{(fraction.Length > 7 ? fraction[..7] : fraction).PadRight(7, '0')}");
+        if (!DateTime.TryParseExact(local, "yyyyMMddHHmmssfffffff", CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
+        {
+            return false;
+        }
+
+        var offset = TimeSpan.Zero;
+        if (match.Groups["offset"].Success)
+        {
+            var hours = int.Parse(match.Groups["offsetHours"].Value, CultureInfo.InvariantCulture);
+            var minutes = match.Groups["offsetMinutes"].Success ? int.Parse(match.Groups["offsetMinutes"].Value, CultureInfo.InvariantCulture) : 0;
+            if (hours > 14 || minutes > 59)
+            {
+                return false;
+            }
+
+            offset = new TimeSpan(hours, minutes, 0) * (match.Groups["sign"].Value == "-" ? -1 : 1);
+            if (offset.Duration() > TimeSpan.FromHours(14))
+            {
+                return false;
+            }
+        }
+
+        // Near year 1 or 9999 an offset can put the instant outside the calendar.
+        var utcTicks = at.Ticks - offset.Ticks;
+        if (utcTicks < DateTime.MinValue.Ticks || utcTicks > DateTime.MaxValue.Ticks)
+        {
+            return false;
+        }
+
+        time = new DateTimeOffset(at, offset);
+        return true;
+    }
+
+    [GeneratedRegex(@"^(?<date>[0-9]{4}(?<dash>-?)[0-9]{2}\k<dash>[0-9]{2})[Tt ](?<hour>[0-9]{2})(?<colon>:?)(?<minute>[0-9]{2})(?:\k<colon>(?<second>[0-9]{2})(?:[.,](?<fraction>[0-9]{1,9}))?)?(?:[Zz]|(?<offset>(?<sign>[+-])(?<offsetHours>[0-9]{2})(?::?(?<offsetMinutes>[0-9]{2}))?))$", RegexOptions.CultureInvariant)]
+    private static partial Regex IsoDateTime();
 }
