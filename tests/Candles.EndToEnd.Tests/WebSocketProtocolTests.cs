@@ -116,6 +116,30 @@ public class WebSocketProtocolTests(TightGateway server) : IClassFixture<TightGa
     }
 
     [Fact]
+    public async Task AFootprintBarClosesOnceEvenWhenItsLiveUpdateIsReadAfterItClosed()
+    {
+        // Minute after minute, as fast as they are taken: a live update's footprint is often read after the next minute's
+        // trade closed its bar. It still says what the update said (open); the close says closed, once.
+        const string instrument = "TEST:WSFOOTCLOSE";
+        const int minutes = 40;
+        await DefineAsync(server.Http, instrument);
+        await using var client = await LiveClient.ConnectAsync(server.WebSocketAddress);
+        await client.SendAsync(new { op = "subscribe", id = 1, instrument, tf = "1m", history = 1, footprint = true });
+        await client.NextOfTypeAsync("snapshot");
+        for (var i = 0; i < minutes; i++)
+        {
+            await IngestAsync(server.Http, instrument, [(i + 1, T0 + (i * 60_000L) + 1_000, "100.00", "1.000", "buy")]);
+        }
+
+        var last = T0 + ((minutes - 1) * 60_000L);
+        Assert.True(await client.UntilAsync(c => c.Bars["1"].ContainsKey(last) && c.Bars["1"].Count(b => b.Value.GetProperty("closed").GetBoolean()) == minutes - 1, TimeSpan.FromSeconds(60)));
+        var closes = client.Messages.Where(m => m.GetProperty("type").GetString() == "update" && m.GetProperty("candle").GetProperty("closed").GetBoolean())
+            .GroupBy(m => m.GetProperty("candle").GetProperty("t").GetInt64()).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(Enumerable.Range(0, minutes - 1).Select(i => (T0 + (i * 60_000L), 1)), closes.OrderBy(c => c.Key).Select(c => (c.Key, c.Value)));
+        AssertContiguous(client, "1");
+    }
+
+    [Fact]
     public async Task EveryRefusalHasItsCodeAndTheConnectionGoesOn()
     {
         const string instrument = "TEST:WSERR";

@@ -190,7 +190,7 @@ public sealed partial class LiveFeed : IAsyncDisposable
     /// </summary>
     private async Task<List<LiveEvent>?> ToLiveEventsAsync(BarEvents message)
     {
-        Dictionary<long, (Bar Bar, bool Closed)>? footprints = null;
+        Dictionary<long, Bar>? footprints = null;
         if (Key.StepTicks is not null && message.Events.Count > 0)
         {
             // Bars close together in one read; a correction of an old bar beside the live one in a read of its own,
@@ -208,7 +208,7 @@ public sealed partial class LiveFeed : IAsyncDisposable
                 var page = await _grain.GetBars(new BarsQuery(times[first], times[i - 1] + 1, int.MaxValue, Key.StepTicks));
                 foreach (var bar in page.Bars)
                 {
-                    footprints[bar.Candle.OpenTimeMs] = (bar, page.IsClosed(bar));
+                    footprints[bar.Candle.OpenTimeMs] = bar;
                 }
 
                 first = i;
@@ -227,7 +227,8 @@ public sealed partial class LiveFeed : IAsyncDisposable
             }
             else if (footprints.TryGetValue(e.Bar.Candle.OpenTimeMs, out var footprint))
             {
-                events.Add(new LiveEvent(kind, FootprintJson.From(footprint.Bar, closed || footprint.Closed, complete, _instrument), message.CommittedAtMs));
+                // Closed as the event says: a live update read after its bar closed is not a second close.
+                events.Add(new LiveEvent(kind, FootprintJson.From(footprint, closed, complete, _instrument), message.CommittedAtMs));
             }
             else
             {
