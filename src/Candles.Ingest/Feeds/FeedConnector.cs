@@ -63,7 +63,15 @@ public sealed partial class FeedConnector(
         List<Func<CancellationToken, Task>> running = [];
         foreach (var grid in instruments)
         {
-            var spec = new InstrumentSpec(venue.InstrumentId(grid.Symbol), Increment.Parse(grid.TickSize).ToString(), Increment.Parse(grid.QuantityStep).ToString());
+            // A grid the venue gives that is no increment (Binance's 0 for a filter it turned off) leaves that symbol out,
+            // not every symbol of the connection.
+            if (!Increment.TryParse(grid.TickSize, out var tick, out var tickError) || !Increment.TryParse(grid.QuantityStep, out var step, out tickError))
+            {
+                LogBadGrid(logger, venue.InstrumentId(grid.Symbol), grid.TickSize, grid.QuantityStep, tickError);
+                continue;
+            }
+
+            var spec = new InstrumentSpec(venue.InstrumentId(grid.Symbol), tick.ToString(), step.ToString());
             var outcome = await _deliver.ExecuteAsync(async token => await target.DefineAsync(spec, token), cancellation);
             if (outcome == DefineOutcome.Conflict)
             {
@@ -229,6 +237,9 @@ public sealed partial class FeedConnector(
                 break;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Instrument {Instrument} is not followed: the venue's grids (tick {TickSize}, step {QuantityStep}) are no increments: {Reason}")]
+    private static partial void LogBadGrid(ILogger logger, string instrument, string tickSize, string quantityStep, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Instrument} is defined with other grids than the venue's (tick {TickSize}, step {QuantityStep}); its feed is not started")]
     private static partial void LogGridConflict(ILogger logger, string instrument, string tickSize, string quantityStep);

@@ -66,8 +66,17 @@ internal static class VenueJson
     }
 
     /// <summary>
-    /// A Unix-millisecond time (OKX, Bybit) as microseconds. One that is not positive, or so large its microseconds would
-    /// wrap around to a valid-looking time, is malformed.
+    /// A trade time a venue can send: from 2009 (the earliest a bar holds) and short of nanoseconds. Any other makes the
+    /// trade malformed, so its id is missed and fetched again, rather than its time marking a gap from 1970.
+    /// </summary>
+    private static bool Plausible(long timeUs) => timeUs >= TickTime.EarliestUs && timeUs < TickTime.NanosecondThreshold;
+
+    /// <summary>A Unix-microsecond trade time (Binance asked for microseconds).</summary>
+    public static bool TryMicroseconds(JsonElement element, string name, out long timeUs) => TryInt64(element, name, out timeUs) && Plausible(timeUs);
+
+    /// <summary>
+    /// A Unix-millisecond trade time (OKX, Bybit) as microseconds. One so large its microseconds would wrap around to a
+    /// valid-looking time is malformed, as is one out of <see cref="Plausible"/>.
     /// </summary>
     public static bool TryMillisecondsAsUs(JsonElement element, string name, out long timeUs)
     {
@@ -78,7 +87,7 @@ internal static class VenueJson
         }
 
         timeUs = timeMs * 1000;
-        return true;
+        return Plausible(timeUs);
     }
 
     public static bool TryBool(JsonElement element, string name, out bool value)
@@ -94,7 +103,7 @@ internal static class VenueJson
         return true;
     }
 
-    /// <summary>An ISO 8601 UTC time with up to microseconds ("2014-11-07T08:19:27.028459Z") as Unix microseconds.</summary>
+    /// <summary>An ISO 8601 UTC trade time with up to microseconds ("2014-11-07T08:19:27.028459Z") as Unix microseconds.</summary>
     public static bool TryIsoTimeUs(JsonElement element, string name, out long timeUs)
     {
         timeUs = 0;
@@ -105,6 +114,6 @@ internal static class VenueJson
         }
 
         timeUs = (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
-        return true;
+        return Plausible(timeUs);
     }
 }

@@ -138,6 +138,19 @@ public sealed class BinanceConnectorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ASymbolWhoseGridIsNoIncrementIsLeftOutAndTheOthersAreFollowed()
+    {
+        // Binance gives 0 for a filter it turned off: ETHUSDT has no tick, so only it is not followed.
+        _venue.Listed["ETHUSDT"] = ("0.00000000", "0.00010000");
+        await using var feed = new FeedHarness(new BinanceVenue(), _venue, _target, [Symbol, "ETHUSDT"]);
+        Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never subscribed");
+        await _venue.PublishAsync(Trades(0, 10));
+
+        Assert.True(await UntilAsync(() => _target.Count == 10), $"{_target.Count} of 10 ticks arrived");
+        Assert.Equal(["BINANCE:BTCUSDT"], _target.Defined.Keys);
+    }
+
+    [Fact]
     public async Task AConnectionTheVenueNeverAnswersIsOpenedAgain()
     {
         // The first connection is accepted but its subscription never confirmed: it times out and another is opened.
@@ -287,7 +300,7 @@ public sealed class BinanceConnectorTests : IAsyncLifetime
         await _venue.SendRawAsync("""{"stream":"btcusdt@trade","data":{"e":"trade","s":"BTCUSDT","t":1,"p":"1.00"}}""");
         await _venue.SendRawAsync("""{"stream":"btcusdt@trade","data":{"e":"trade","s":"BTCUSDT","t":"x","p":"1.00","q":"1","T":1,"m":true}}""");
         await _venue.SendRawAsync("""{"stream":"btcusdt@depth","data":{"e":"depthUpdate","s":"BTCUSDT"}}""");
-        await _venue.SendRawAsync("""{"stream":"ethusdt@trade","data":{"e":"trade","s":"ETHUSDT","t":7,"p":"1.00","q":"1","T":1,"m":true}}""");
+        await _venue.SendRawAsync("""{"stream":"ethusdt@trade","data":{"e":"trade","s":"ETHUSDT","t":7,"p":"1.00","q":"1","T":1672304486865000,"m":true}}""");
         await _venue.SendRawAsync("""{"error":{"code":2,"msg":"Invalid request"},"id":9}""");
         await _venue.PublishAsync(Trades(0, 10));
 

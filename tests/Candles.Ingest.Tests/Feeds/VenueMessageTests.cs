@@ -42,6 +42,8 @@ public class VenueMessageTests
     [InlineData("""{"stream":"bnbbtc@trade","data":{"e":"trade","s":"BNBBTC","t":1,"p":"0.001","q":"100","T":1}}""", FeedMessageKind.Malformed)]
     [InlineData("""{"stream":"bnbbtc@trade","data":{"e":"trade","s":"BNBBTC","t":1,"p":0.001,"q":"100","T":1,"m":true}}""", FeedMessageKind.Malformed)]
     [InlineData("""{"stream":"bnbbtc@trade","data":{"e":"trade","s":"BNBBTC","t":1,"p":"\ud800","q":"100","T":1,"m":true}}""", FeedMessageKind.Malformed)]
+    [InlineData("""{"stream":"bnbbtc@trade","data":{"e":"trade","s":"BNBBTC","t":1,"p":"0.001","q":"100","T":0,"m":true}}""", FeedMessageKind.Malformed)]
+    [InlineData("""{"stream":"bnbbtc@trade","data":{"e":"trade","s":"BNBBTC","t":1,"p":"0.001","q":"100","T":1672304486865,"m":true}}""", FeedMessageKind.Malformed)]
     [InlineData("""[1,2,3]""", FeedMessageKind.Malformed)]
     [InlineData("""{"stream":""", FeedMessageKind.Malformed)]
     public void BinanceMessagesThatAreNotTradesAreSortedOut(string message, FeedMessageKind expected) =>
@@ -82,6 +84,7 @@ public class VenueMessageTests
     [InlineData("""{"type":"error","message":"Failed to subscribe","reason":"GIBBERISH-USD is not a valid product"}""", FeedMessageKind.VenueError)]
     [InlineData("""{"type":"ticker","product_id":"BTC-USD"}""", FeedMessageKind.Unknown)]
     [InlineData("""{"type":"match","trade_id":10,"time":"not a time","product_id":"BTC-USD","size":"1","price":"1","side":"sell"}""", FeedMessageKind.Malformed)]
+    [InlineData("""{"type":"match","trade_id":10,"time":"1970-01-01T00:00:00Z","product_id":"BTC-USD","size":"1","price":"1","side":"sell"}""", FeedMessageKind.Malformed)]
     public void CoinbaseMessagesThatAreNotTradesAreSortedOut(string message, FeedMessageKind expected) =>
         Assert.Equal((expected, 0), (Parse(new CoinbaseVenue(), message).Kind, Parse(new CoinbaseVenue(), message).Trades.Count));
 

@@ -101,7 +101,7 @@ public sealed class BinanceVenue : Venue
 
         if (!VenueJson.TryString(data, "s", out var symbol) || !VenueJson.TryInt64(data, idField, out var id)
             || !VenueJson.TryString(data, "p", out var price) || !VenueJson.TryString(data, "q", out var quantity)
-            || !VenueJson.TryInt64(data, "T", out var timeUs) || !VenueJson.TryBool(data, "m", out var buyerIsMaker))
+            || !VenueJson.TryMicroseconds(data, "T", out var timeUs) || !VenueJson.TryBool(data, "m", out var buyerIsMaker))
         {
             return FeedMessageKind.Malformed;
         }
