@@ -100,6 +100,8 @@ public class BadInputCorpusTests(EmbeddedServer server) : IClassFixture<Embedded
         yield return Ingest("csv with nanoseconds", "text/csv", $"1,100.00,1.000,100.0,{NowMs * 1_000_000},False,True\n", 400, "bad_tick", $"?instrument={Instrument}");
         yield return Ingest("csv from 2100", "text/csv", "1,100.00,1.000,100.0,4102444800000,False,True\n", 400, "bad_tick_time", $"?instrument={Instrument}");
         yield return Ingest("csv garbage", "text/csv", "\u0001\u0002,,,\n\n", 400, "bad_tick", $"?instrument={Instrument}");
+        yield return Ingest("csv with a live flag that is no boolean", "text/csv", $"1,100.00,1.000,100.0,{NowMs},False,True\n", 400, "bad_request", $"?instrument={Instrument}&live=yes");
+        yield return Ingest("csv with a flush flag that is no boolean", "text/csv", $"1,100.00,1.000,100.0,{NowMs},False,True\n", 400, "bad_request", $"?instrument={Instrument}&flush=1");
         yield return Ingest("csv without instrument", "text/csv", "1,100.00,1.000,100.0,1,False,True\n", 400, "bad_instrument");
         yield return new BadRequest("define with a bad tick size", HttpMethod.Put, $"api/v1/instruments/{Instrument}", json, Encoding.UTF8.GetBytes("""{"tickSize":"0","qtyStep":"0.001"}"""), 400, "bad_tick_size");
         yield return new BadRequest("define with a bad quantity step", HttpMethod.Put, $"api/v1/instruments/{Instrument}", json, Encoding.UTF8.GetBytes("""{"tickSize":"0.01","qtyStep":"-1"}"""), 400, "bad_qty_step");

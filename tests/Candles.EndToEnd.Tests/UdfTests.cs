@@ -75,6 +75,10 @@ public class UdfTests(EmbeddedServer server) : IClassFixture<EmbeddedServer>
         var only = Assert.Single(found.EnumerateArray());
         Assert.Equal(("ETHUSD", "UDFSRCH:ETHUSD", "UDFSRCH", "UDFSRCH:ETHUSD"),
             (only.GetProperty("symbol").GetString(), only.GetProperty("full_name").GetString(), only.GetProperty("exchange").GetString(), only.GetProperty("ticker").GetString()));
+
+        // A limit that is no number is a UDF error, as the adapter reads one, not the framework's 400.
+        var refused = await GetAsync("udf/search?query=eth&limit=lots");
+        Assert.Equal(("error", "limit 'lots' is not a whole number"), (refused.GetProperty("s").GetString(), refused.GetProperty("errmsg").GetString()));
     }
 
     [Fact]

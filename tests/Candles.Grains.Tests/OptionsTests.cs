@@ -13,7 +13,6 @@ public class OptionsTests
     [InlineData(nameof(SymbolGrainOptions.ScanPeriod))]
     [InlineData(nameof(SymbolGrainOptions.UpdatePeriod))]
     [InlineData(nameof(SymbolGrainOptions.Retention))]
-    [InlineData(nameof(SymbolGrainOptions.MaxBatch))]
     public void ASettingOutOfRangeIsRefusedByName(string setting)
     {
         var options = new SymbolGrainOptions();
@@ -22,8 +21,7 @@ public class OptionsTests
             nameof(SymbolGrainOptions.Grace) => options.Grace = TimeSpan.FromMinutes(6),
             nameof(SymbolGrainOptions.ScanPeriod) => options.ScanPeriod = TimeSpan.FromMilliseconds(1),
             nameof(SymbolGrainOptions.UpdatePeriod) => options.UpdatePeriod = TimeSpan.Zero,
-            nameof(SymbolGrainOptions.Retention) => options.Retention = TimeSpan.FromMinutes(5),
-            _ => TimeSpan.FromTicks(options.MaxBatch = 0),
+            _ => options.Retention = TimeSpan.FromMinutes(5),
         };
 
         var result = new SymbolGrainOptionsValidator().Validate(null, options);

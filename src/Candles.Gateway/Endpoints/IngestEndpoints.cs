@@ -58,8 +58,12 @@ internal static class IngestEndpoints
                 return problem;
             }
 
-            var live = csv ? http.Query["live"] == "true" : body!.Live;
-            var flush = csv ? http.Query["flush"] == "true" : body!.Flush;
+            var (live, flush) = (body?.Live ?? false, body?.Flush ?? false);
+            if (csv && (Flag(http, "live", out live) ?? Flag(http, "flush", out flush)) is { } badFlag)
+            {
+                return badFlag;
+            }
+
             var (report, refused) = await TickIngestion.ApplyAsync(symbol, ticks!, live, flush, limits);
             return report is null ? Problems.From(refused!) : Results.Ok(IngestReportJson.From(report));
         })
@@ -173,6 +177,16 @@ internal static class IngestEndpoints
         }
 
         return count;
+    }
+
+    /// <summary>A CSV body's flag in the query: absent is false; anything but true or false is refused, not read as false.</summary>
+    private static IResult? Flag(HttpRequest http, string name, out bool value)
+    {
+        value = false;
+        var text = http.Query[name].ToString();
+        return text.Length == 0 || bool.TryParse(text, out value)
+            ? null
+            : Problems.BadRequest("bad_request", $"{name} '{text}' is not true or false");
     }
 
     private static IResult TooLarge(int count, int max) => Problems.From(TickIngestion.TooLarge(count, max));

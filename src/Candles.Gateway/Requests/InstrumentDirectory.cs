@@ -28,7 +28,7 @@ public sealed class InstrumentDirectory(IGrainFactory grains, TimeProvider clock
             return known;
         }
 
-        await RefreshAsync();
+        await RefreshAsync(id);
         return _known.GetValueOrDefault(id);
     }
 
@@ -39,7 +39,7 @@ public sealed class InstrumentDirectory(IGrainFactory grains, TimeProvider clock
 
     private KnownInstrument Know(InstrumentSpec spec) => new(spec, spec.ToInstrument(), grains.GetGrain<ISymbolGrain>(spec.Id));
 
-    private async Task RefreshAsync()
+    private async Task RefreshAsync(string wanted)
     {
         var startedMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
         if (startedMs - Interlocked.Read(ref _refreshedAtMs) < RefreshPeriod.TotalMilliseconds)
@@ -61,9 +61,16 @@ public sealed class InstrumentDirectory(IGrainFactory grains, TimeProvider clock
             var ids = await grains.GetGrain<IInstrumentRegistryGrain>(0).List();
             foreach (var id in ids.Where(id => !_known.ContainsKey(id)))
             {
-                if ((await grains.GetGrain<ISymbolGrain>(id).GetStatus()).Spec is { } spec)
+                try
                 {
-                    _known[spec.Id] = Know(spec);
+                    if ((await grains.GetGrain<ISymbolGrain>(id).GetStatus()).Spec is { } spec)
+                    {
+                        _known[spec.Id] = Know(spec);
+                    }
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException && id != wanted)
+                {
+                    // Another instrument that cannot answer now is looked for again next time; this one's failure is the caller's.
                 }
             }
         }

@@ -45,14 +45,19 @@ internal static class UdfEndpoints
         udf.MapGet("/symbols", async (string? symbol, InstrumentDirectory instruments) =>
             await FindAsync(instruments, symbol) is { } instrument ? Results.Json(SymbolInfo(instrument)) : Error($"unknown_symbol: '{symbol}' is not a defined instrument"));
 
-        udf.MapGet("/search", async (string? query, string? type, string? exchange, int? limit, IGrainFactory grains) =>
+        udf.MapGet("/search", async (string? query, string? type, string? exchange, string? limit, IGrainFactory grains) =>
         {
+            if (!TryWhole(limit, out var most))
+            {
+                return Error($"limit '{limit}' is not a whole number");
+            }
+
             var text = query?.Trim() ?? string.Empty;
             var found = (await InstrumentsAsync(grains))
                 .Where(i => (string.IsNullOrEmpty(exchange) || i.Id.Venue == exchange) && (string.IsNullOrEmpty(type) || type == "crypto"))
                 .Where(i => i.Id.Value.Contains(text, StringComparison.OrdinalIgnoreCase))
                 .OrderBy(i => i.Id.Value, StringComparer.Ordinal)
-                .Take(Math.Clamp(limit ?? 30, 1, 100))
+                .Take((int)Math.Clamp(most ?? 30, 1, 100))
                 .Select(i => new { symbol = i.Id.Symbol, full_name = i.Id.Value, description = i.Id.Value, exchange = i.Id.Venue, ticker = i.Id.Value, type = "crypto" });
             return Results.Json(found);
         });

@@ -22,7 +22,4 @@ public sealed class SymbolGrainOptions
     /// refused and counted, as are ticks before 2009.
     /// </summary>
     public TimeSpan MaxFutureSkew { get; set; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>The most ticks one ingest batch may carry.</summary>
-    public int MaxBatch { get; set; } = 100_000;
 }

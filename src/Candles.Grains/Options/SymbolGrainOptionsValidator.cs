@@ -33,11 +33,6 @@ public sealed class SymbolGrainOptionsValidator : IValidateOptions<SymbolGrainOp
             failures.Add($"Candles:Ingest:MaxFutureSkew must be between 0 and 3650 days, not {options.MaxFutureSkew}");
         }
 
-        if (options.MaxBatch is < 1 or > 1_000_000)
-        {
-            failures.Add($"{SymbolGrainOptions.Section}:MaxBatch must be between 1 and 1000000, not {options.MaxBatch}");
-        }
-
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

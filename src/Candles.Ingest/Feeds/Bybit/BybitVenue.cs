@@ -148,7 +148,12 @@ public sealed class BybitVenue : Venue
             all.Add(new VenueTrade(
                 symbol, long.Parse(item.GetProperty("execId").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
                 long.Parse(item.GetProperty("time").GetString()!, System.Globalization.CultureInfo.InvariantCulture) * 1000,
-                item.GetProperty("price").GetString()!, item.GetProperty("size").GetString()!, side == "Buy" ? AggressorSide.Buy : AggressorSide.Sell));
+                item.GetProperty("price").GetString()!, item.GetProperty("size").GetString()!, side switch
+                {
+                    "Buy" => AggressorSide.Buy,
+                    "Sell" => AggressorSide.Sell,
+                    _ => throw new FormatException($"Bybit recent-trade for {symbol} gave side '{side}'"),
+                }));
         }
 
         // Whole only if the venue's short history reaches back to a trade already held.
