@@ -10,6 +10,24 @@ namespace Candles.Core.Tests;
 public class VolumeProperties
 {
     [Property]
+    public void ATradeFitsWhenItsPriceTimesQuantityIsBelowTwoToThe96th(PositiveInt price, PositiveInt quantity, byte shiftPrice, byte shiftQuantity)
+    {
+        var p = (long)price.Get << (shiftPrice % 32);
+        var q = (long)quantity.Get << (shiftQuantity % 32);
+        Assert.Equal((Int128)p * q < Int128.One << 96, Volume.TradeFits(p, q));
+    }
+
+    [Fact]
+    public void TheLargestTradeThatFitsSumsTwoToThe31stTimesWithoutWrapping()
+    {
+        Assert.True(Volume.TradeFits((1L << 48) - 1, 1L << 48));
+        Assert.False(Volume.TradeFits(1L << 48, 1L << 48));
+        Assert.False(Volume.TradeFits(long.MaxValue, long.MaxValue));
+        var most = Volume.Product((1L << 48) - 1, 1L << 48) * (1L << 31);
+        Assert.False(most.IsNegative);
+    }
+
+    [Property]
     public void ConvertingToAndFromInt128LosesNothing(Int128 value) =>
         Assert.Equal(value, (Int128)(Volume)value);
 

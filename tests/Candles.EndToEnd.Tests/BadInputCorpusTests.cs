@@ -89,6 +89,7 @@ public class BadInputCorpusTests(EmbeddedServer server) : IClassFixture<Embedded
         yield return Ingest("price beyond 64 bits", json, Tick($"\"id\":1,\"t\":{NowMs},\"p\":\"99999999999999999999999999999.99\",\"q\":\"1.000\",\"side\":\"buy\""), 400, "bad_tick");
         yield return Ingest("negative t that would wrap to a valid time", json, Tick("\"id\":1,\"t\":-18445044073709551,\"p\":\"100.00\",\"q\":\"1.000\",\"side\":\"buy\""), 400, "bad_tick");
         yield return Ingest("quantity that would wrap 128 bits when scaled", json, Tick($"\"id\":1,\"t\":{NowMs},\"p\":\"100.00\",\"q\":\"340282366920938463463374607431768212\",\"side\":\"buy\""), 400, "bad_tick");
+        yield return Ingest("price × quantity a bar cannot sum", json, Tick($"\"id\":1,\"t\":{NowMs},\"p\":\"92233720368547758.07\",\"q\":\"9223372036854775.807\",\"side\":\"buy\""), 400, "bad_tick");
         yield return Ingest("zero price", json, Tick($"\"id\":1,\"t\":{NowMs},\"p\":\"0.00\",\"q\":\"1.000\",\"side\":\"buy\""), 400, "bad_tick");
         yield return Ingest("zero quantity", json, Tick($"\"id\":1,\"t\":{NowMs},\"p\":\"100.00\",\"q\":\"0\",\"side\":\"buy\""), 400, "bad_tick");
         yield return Ingest("t and us two different times", json, Tick($"\"id\":1,\"t\":{NowMs},\"us\":{(NowMs * 1000) + 5000},\"p\":\"100.00\",\"q\":\"1.000\",\"side\":\"buy\""), 400, "bad_tick");

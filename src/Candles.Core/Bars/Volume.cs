@@ -36,6 +36,12 @@ public readonly struct Volume : IEquatable<Volume>, IComparable<Volume>
         return new Volume(upper, (ulong)lower);
     }
 
+    /// <summary>
+    /// Whether a trade's price × quantity (positive, in ticks and steps) is below 2^96, the most one trade may carry, so
+    /// that the quote volume of 2^31 trades still sums within 128 bits instead of wrapping.
+    /// </summary>
+    public static bool TradeFits(long price, long quantity) => Math.BigMul(price, quantity, out _) < 1L << 32;
+
     public bool IsNegative => _upper < 0;
 
     /// <summary>True when the value fits a <see cref="long"/>, which it then is in <paramref name="value"/>.</summary>

@@ -1,5 +1,6 @@
 using Candles.Abstractions.Grains;
 using Candles.Abstractions.Wire;
+using Candles.Core.Bars;
 using Candles.Core.Instruments;
 using Candles.Core.Ticks;
 using Candles.Gateway.Json;
@@ -57,7 +58,7 @@ public static class TickIngestion
 
     /// <summary>
     /// Sends the ticks to the grain, unless one has a time out of bounds (before 2009, or more than the allowed skew
-    /// past the clock): then the whole batch is refused with that tick's reason.
+    /// past the clock) or a price × quantity a bar cannot sum: then the whole batch is refused with that tick's reason.
     /// </summary>
     public static async Task<(IngestReport? Report, RequestError? Error)> ApplyAsync(ISymbolGrain symbol, Tick[] ticks, bool live, bool flush, TickLimits limits)
     {
@@ -67,6 +68,11 @@ public static class TickIngestion
             if (TickTime.Refusal(ticks[i].TimeUs, nowUs, limits.MaxFutureSkew) is { } reason)
             {
                 return (null, IngestMetrics.Refusing(new RequestError("bad_tick_time", $"tick {i} (id {ticks[i].TradeId}): {reason}"), ticks.Length));
+            }
+
+            if (!Volume.TradeFits(ticks[i].Price, ticks[i].Quantity))
+            {
+                return (null, IngestMetrics.Refusing(new RequestError("bad_tick", $"tick {i} (id {ticks[i].TradeId}): price × quantity is beyond what a bar can sum (2^96 ticks × steps)"), ticks.Length));
             }
         }
 
