@@ -10,10 +10,11 @@ namespace Candles.Core.Tests;
 public class VolumeProperties
 {
     [Property]
-    public void ATradeFitsWhenItsPriceTimesQuantityIsBelowTwoToThe96th(PositiveInt price, PositiveInt quantity, byte shiftPrice, byte shiftQuantity)
+    public void ATradeFitsWhenItsPriceTimesQuantityIsBelowTwoToThe96th(long price, long quantity, byte shiftPrice, byte shiftQuantity)
     {
-        var p = (long)price.Get << (shiftPrice % 32);
-        var q = (long)quantity.Get << (shiftQuantity % 32);
+        // Positive, of every width: products from 0 to past 2^124, on both sides of the bound.
+        var p = (price & long.MaxValue) >> (shiftPrice % 63);
+        var q = (quantity & long.MaxValue) >> (shiftQuantity % 63);
         Assert.Equal((Int128)p * q < Int128.One << 96, Volume.TradeFits(p, q));
     }
 

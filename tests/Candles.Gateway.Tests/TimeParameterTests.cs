@@ -40,6 +40,7 @@ public class TimeParameterTests
     [InlineData("03/01/2026 09:30:00 +00:00")]
     [InlineData("٢٠٢٦-03-01T09:30:00Z")]
     [InlineData("0001-01-01T00:00:00+01:00")]
+    [InlineData("2026-03-01T09:30:00Z\n")]
     [InlineData("yesterday")]
     [InlineData("")]
     public void TimesWithoutAZoneOrNotIso8601AreRefused(string text) =>

@@ -36,6 +36,7 @@ public static class GatewayExtensions
             })
             .Validate(o => o.DefaultLimit >= 1 && o.DefaultLimit <= o.MaxLimit, $"{GatewayOptions.Section}:DefaultLimit must be between 1 and MaxLimit")
             .Validate(o => o.MaxFutureSkew >= TimeSpan.Zero, "Candles:Ingest:MaxFutureSkew must not be negative")
+            .Validate(o => o.MaxIngestTicks is >= 1 and <= 1_000_000, $"{GatewayOptions.Section}:MaxIngestTicks must be between 1 and 1000000 (a gRPC ingest message may hold that many ticks)")
             .Validate(o => o.MaxLevelsPerResponse >= 1, $"{GatewayOptions.Section}:MaxLevelsPerResponse must be at least 1")
             .Validate(o => o.GrpcPort is >= 1 and <= 65535, $"{GatewayOptions.Section}:GrpcPort must be a port number")
             .Validate(o => o.MaxUpdatesPerSecond >= 0, $"{GatewayOptions.Section}:MaxUpdatesPerSecond must be 0 (every change) or more")

@@ -111,6 +111,6 @@ public static partial class TimeParameter
         return true;
     }
 
-    [GeneratedRegex(@"^(?<date>[0-9]{4}(?<dash>-?)[0-9]{2}\k<dash>[0-9]{2})[Tt ](?<hour>[0-9]{2})(?<colon>:?)(?<minute>[0-9]{2})(?:\k<colon>(?<second>[0-9]{2})(?:[.,](?<fraction>[0-9]{1,9}))?)?(?:[Zz]|(?<offset>(?<sign>[+-])(?<offsetHours>[0-9]{2})(?::?(?<offsetMinutes>[0-9]{2}))?))$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<date>[0-9]{4}(?<dash>-?)[0-9]{2}\k<dash>[0-9]{2})[Tt ](?<hour>[0-9]{2})(?<colon>:?)(?<minute>[0-9]{2})(?:\k<colon>(?<second>[0-9]{2})(?:[.,](?<fraction>[0-9]{1,9}))?)?(?:[Zz]|(?<offset>(?<sign>[+-])(?<offsetHours>[0-9]{2})(?::?(?<offsetMinutes>[0-9]{2}))?))\z", RegexOptions.CultureInvariant)]
     private static partial Regex IsoDateTime();
 }

@@ -66,17 +66,17 @@ internal static class VenueJson
     }
 
     /// <summary>
-    /// A trade time a venue can send: from 2009 (the earliest a bar holds) and short of nanoseconds. Any other makes the
-    /// trade malformed, so its id is missed and fetched again, rather than its time marking a gap from 1970.
+    /// A trade time a venue can send: from 2009 (the earliest a bar holds) and short of nanoseconds. A trade at any other is
+    /// left out, so its id is missed and fetched again, rather than its time marking a gap from 1970.
     /// </summary>
-    private static bool Plausible(long timeUs) => timeUs >= TickTime.EarliestUs && timeUs < TickTime.NanosecondThreshold;
+    public static bool Plausible(long timeUs) => timeUs >= TickTime.EarliestUs && timeUs < TickTime.NanosecondThreshold;
 
     /// <summary>A Unix-microsecond trade time (Binance asked for microseconds).</summary>
     public static bool TryMicroseconds(JsonElement element, string name, out long timeUs) => TryInt64(element, name, out timeUs) && Plausible(timeUs);
 
     /// <summary>
-    /// A Unix-millisecond trade time (OKX, Bybit) as microseconds. One so large its microseconds would wrap around to a
-    /// valid-looking time is malformed, as is one out of <see cref="Plausible"/>.
+    /// A Unix-millisecond trade time (OKX, Bybit) as microseconds. One not positive, or so large its microseconds would wrap
+    /// around to a valid-looking time, is malformed; whether it is <see cref="Plausible"/> is the caller's to ask, per trade.
     /// </summary>
     public static bool TryMillisecondsAsUs(JsonElement element, string name, out long timeUs)
     {
@@ -87,7 +87,7 @@ internal static class VenueJson
         }
 
         timeUs = timeMs * 1000;
-        return Plausible(timeUs);
+        return true;
     }
 
     public static bool TryBool(JsonElement element, string name, out bool value)

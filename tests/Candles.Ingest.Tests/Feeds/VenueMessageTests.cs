@@ -69,6 +69,15 @@ public class VenueMessageTests
         Assert.Equal((expected, 0), (Parse(new BybitVenue(), message).Kind, Parse(new BybitVenue(), message).Trades.Count));
 
     [Fact]
+    public void ABybitTradeAtAnImpossibleTimeIsLeftOutAloneNotItsMessage()
+    {
+        var (kind, trades) = Parse(new BybitVenue(),
+            """{"topic":"publicTrade.BTCUSDT","type":"snapshot","ts":1672304486868,"data":[{"T":5,"s":"BTCUSDT","S":"Buy","v":"0.001","p":"16578.50","i":"7"},{"T":1672304486865,"s":"BTCUSDT","S":"Sell","v":"0.001","p":"16578.50","i":"9"}]}""");
+        Assert.Equal(FeedMessageKind.Trades, kind);
+        Assert.Equal(9, Assert.Single(trades).TradeId);
+    }
+
+    [Fact]
     public void ACoinbaseMatchNamesTheMakersSideSoASellMatchWasBoughtByTheTaker()
     {
         var (kind, trades) = Parse(new CoinbaseVenue(),

@@ -100,7 +100,11 @@ public sealed class BybitVenue : Venue
                 return FeedMessageKind.Malformed;
             }
 
-            trades.Add(new VenueTrade(symbol, id, timeUs, price, size, side == "Buy" ? AggressorSide.Buy : AggressorSide.Sell));
+            // A trade at an impossible time is left out alone: Bybit's ids show no gap by which the others would be fetched again.
+            if (VenueJson.Plausible(timeUs))
+            {
+                trades.Add(new VenueTrade(symbol, id, timeUs, price, size, side == "Buy" ? AggressorSide.Buy : AggressorSide.Sell));
+            }
         }
 
         return FeedMessageKind.Trades;

@@ -95,7 +95,11 @@ public sealed class OkxVenue : Venue
                     return FeedMessageKind.Malformed;
                 }
 
-                trades.Add(trade);
+                // A trade at an impossible time is left out alone: its id is then missed, and fetched again.
+                if (VenueJson.Plausible(trade.TimeUs))
+                {
+                    trades.Add(trade);
+                }
             }
 
             return FeedMessageKind.Trades;
