@@ -6,7 +6,6 @@ using Candles.Grains.Options;
 using Candles.Storage.Sealed;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Utilities;
 
 namespace Candles.Grains;
 
@@ -19,17 +18,13 @@ namespace Candles.Grains;
 /// feeds) follow it, the grain takes the 1m messages pushed by the instrument's grain and pushes the timeframe's
 /// updates, closes and corrections to them; with no observer left it stops following.
 /// </summary>
-public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<SealOptions> seal, ILogger<TimeframeGrain> logger) : Grain, ITimeframeGrain
+public sealed class TimeframeGrain(ISealedBarStore sealedBars, IOptions<SealOptions> seal, ILogger<TimeframeGrain> logger) : Grain, ITimeframeGrain
 {
     private ISymbolGrain _symbol = null!;
     private IPeriodGrain? _sealer;
-    private ObserverManager<ILiveBarsObserver> _observers = null!;
-    private long _lastMinuteSequence = long.MinValue;
-    private long _minuteProducer;
-
     private CandleCache _cache = null!;
     private BarRequests _requests = null!;
-    private TimeframePublisher _publisher = null!;
+    private TimeframeFollowers _followers = null!;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -46,7 +41,6 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
 
         _cache = new CandleCache(_symbol, schedule, sealedDays);
         _requests = new BarRequests(_symbol, schedule, sealedDays);
-        _observers = new ObserverManager<ILiveBarsObserver>(ITimeframeGrain.ObserverLease, logger);
 
         // Subscriptions to the 1m stream kept by the pub-sub store from versions that followed it that way.
         await this.MinuteStream(instrument).UnfollowAsync();
@@ -62,41 +56,22 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
             // The sealed days cannot be read now (logged): the first request tries again, or answers from the 1m history.
         }
 
-        _publisher = new TimeframePublisher(_cache.WatermarkUs(live), TimeProvider.System.GetUtcNow().UtcTicks);
+        var publisher = new TimeframePublisher(_cache.WatermarkUs(live), TimeProvider.System.GetUtcNow().UtcTicks);
+        _followers = new TimeframeFollowers(key, _symbol, _cache, publisher, sealedZone: _sealer is not null, CurrentAsync, logger);
     }
 
-    public Task<long> Watch() => Task.FromResult(_publisher.Sequence);
+    public Task<long> Watch() => Task.FromResult(_followers.Sequence);
 
-    public async Task<long> Follow(ILiveBarsObserver observer)
-    {
-        _observers.Subscribe(observer, observer);
+    public Task<long> Follow(ILiveBarsObserver observer) => _followers.FollowAsync(observer);
 
-        // Every time: the instrument's grain forgets its followers when it is activated anew, and what it committed
-        // meanwhile (a push lost, or sent to nobody) is caught up here, as no later push may come for a while.
-        if (await _symbol.FollowMinutes(this.GetPrimaryKeyString()) != _lastMinuteSequence)
-        {
-            await PushAsync(null);
-        }
+    public Task Unfollow(ILiveBarsObserver observer) => _followers.UnfollowAsync(observer);
 
-        return _publisher.Sequence;
-    }
+    public Task<int> GetFollowerCount() => Task.FromResult(_followers.Count);
 
-    public async Task Unfollow(ILiveBarsObserver observer)
-    {
-        _observers.Unsubscribe(observer);
-        if (_observers.Count == 0)
-        {
-            await _symbol.UnfollowMinutes(this.GetPrimaryKeyString());
-        }
-    }
+    /// <summary>A 1m message pushed by the instrument's grain: what it changed goes to the following feeds.</summary>
+    public Task OnMinutes(BarEvents message) => _followers.OnMinutesAsync(message);
 
-    public Task<int> GetFollowerCount()
-    {
-        _observers.ClearExpired();
-        return Task.FromResult(_observers.Count);
-    }
-
-    public async Task<TimeframeSnapshot> Snapshot(BarsQuery query) => new(await ReadAsync(query, snapshot: true), _publisher.Sequence);
+    public async Task<TimeframeSnapshot> Snapshot(BarsQuery query) => new(await ReadAsync(query, snapshot: true), _followers.Sequence);
 
     public Task<BarsPage> GetBars(BarsQuery query) => ReadAsync(query, snapshot: false);
 
@@ -121,11 +96,11 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
         }
 
         var (live, sealState) = await CurrentAsync();
-        if (snapshot && !Taken(live.Producer, live.Sequence))
+        if (snapshot && !_followers.Taken(live.Producer, live.Sequence))
         {
             // A snapshot holds everything up to the sequence it gives. 1m messages still on their way here carry older
             // states than the one read: what they say is pushed now, from this state, and they are passed over when they come.
-            await PushAsync(null, (live, sealState));
+            await _followers.PushAsync(null, (live, sealState));
         }
 
         await _cache.EnsureAsync(live, sealState);
@@ -134,93 +109,4 @@ public sealed partial class TimeframeGrain(ISealedBarStore sealedBars, IOptions<
 
     private async Task<(LiveState Live, SealState? Seal)> CurrentAsync() =>
         (await _symbol.GetLiveState(), _sealer is null ? null : await _sealer.GetSealState());
-
-    /// <summary>
-    /// A 1m message: pushes this timeframe's bars the watermark closed, the closed bars that changed and the open bar
-    /// if it changed. One older than the last one taken (a one-way call overtaken) changes nothing: the newer one
-    /// carried the newer state. With no observer left, stops following the instrument.
-    /// </summary>
-    public async Task OnMinutes(BarEvents message)
-    {
-        _observers.ClearExpired();
-        if (_observers.Count == 0)
-        {
-            await _symbol.UnfollowMinutes(this.GetPrimaryKeyString());
-            return;
-        }
-
-        if (message.Producer != _minuteProducer)
-        {
-            // From another activation of the instrument's grain than the last one heard from: a new one, or an old one
-            // whose message a new one's overtook. Its current state says which: pushed, it passes over what it holds.
-            await PushAsync(null);
-            return;
-        }
-
-        if (message.Sequence <= _lastMinuteSequence && (message.Producer != 0 || _lastMinuteSequence - message.Sequence <= OvertakenWindow))
-        {
-            return;
-        }
-
-        _lastMinuteSequence = message.Sequence;
-        await PushAsync(message);
-    }
-
-    /// <summary>Whether a message or state numbered so by its producer says nothing newer than what was taken last.</summary>
-    private bool Taken(long producer, long sequence) => producer == _minuteProducer && sequence <= _lastMinuteSequence;
-
-    /// <summary>
-    /// Pushes to the observers what changed since the last push: from the 1m message when there is one, else (a
-    /// catch-up) from the instrument's current state, or <paramref name="current"/> when it was just read.
-    /// </summary>
-    private async Task PushAsync(BarEvents? message, (LiveState Live, SealState? Seal)? current = null)
-    {
-        try
-        {
-            // A live update carries the instrument's state as of its commit: no call back to the (busy) symbol grain.
-            var fromMessage = _sealer is null && message is { Events.Count: > 0 } && message.Events[^1] is { Kind: BarEventKind.Update };
-            var (live, sealState) = fromMessage
-                ? (new LiveState(message!.ClosedVersion, message.Events[^1].Bar, message.WatermarkUs, message.Sequence, message.Producer), null)
-                : current ?? await CurrentAsync();
-            if (!fromMessage)
-            {
-                // The state read may be newer than messages still on their way here: pushed after it, they would take
-                // the bars back to an older state (the live bar, or a bar closed here, reopened), so they are passed over.
-                (_minuteProducer, _lastMinuteSequence) = live.Producer == _minuteProducer
-                    ? (_minuteProducer, Math.Max(_lastMinuteSequence, live.Sequence))
-                    : (live.Producer, live.Sequence);
-            }
-
-            // Folded when the state is the message's own: carried by it, or read with no message sent after it (a close
-            // by the scan or a flush, with no live update after it), so no closed minute is missing beside the live one.
-            var foldable = message is not null && (fromMessage || (live.Sequence == message.Sequence && live.ClosedVersion == message.ClosedVersion));
-            await _cache.EnsureAsync(live, sealState, foldable ? message : null);
-            var watermarkUs = _cache.WatermarkUs(live);
-            var (replaceLast, append) = _cache.FoldLive(live);
-
-            // With no live minute, the last bar may still be open: its closed minutes are all it holds so far.
-            var closed = _cache.Closed;
-            var open = replaceLast ?? append ?? (closed.Count > 0 ? closed[^1] : null);
-            var events = _publisher.Next(closed, open, watermarkUs, _cache.RetainedFromMs);
-            foreach (var chunk in events.Chunk(TimeframePublisher.MaxMessageEvents))
-            {
-                var next = new BarEvents(_publisher.NextSequence(), live.ClosedVersion, watermarkUs, chunk, _cache.RetainedFromMs, _cache.Incomplete, message?.CommittedAtMs ?? 0);
-                await _observers.Notify(observer => observer.OnBars(next));
-            }
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            LogPublishFailed(logger, ex, this.GetPrimaryKeyString());
-        }
-    }
-
-    /// <summary>
-    /// For messages of a producer that does not name itself (an older version's): how far below the last 1m sequence taken
-    /// a message counts as overtaken. Its sequences rise by one per message from its activation's wall-clock ticks, so a
-    /// new activation is mostly further away than this and is taken.
-    /// </summary>
-    private const long OvertakenWindow = 64;
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish the updates of {Timeframe}; subscribers will see a sequence gap")]
-    private static partial void LogPublishFailed(ILogger logger, Exception exception, string timeframe);
 }
