@@ -33,8 +33,6 @@ public sealed partial class PeriodGrain(
     [FromKeyedServices(CandlesSiloBuilderExtensions.ClockKey)] TimeProvider clock,
     ILogger<PeriodGrain> logger) : Grain, IPeriodGrain, IRemindable
 {
-    private const string CheckReminder = "seal-check";
-
     private string _instrument = string.Empty;
     private string _zone = string.Empty;
     private ISymbolGrain _symbol = null!;
@@ -43,9 +41,9 @@ public sealed partial class PeriodGrain(
     // Starts from the activation's wall clock, so a new activation never repeats an old version.
     private long _version;
 
-    // When the check reminder is next due: null while none is registered (it is dropped while there is nothing left to
-    // seal), the latest time when one is but this activation did not register it. And how many rechecks were asked for.
-    private DateTimeOffset? _checkDueAt;
+    private SealChecks _checks = null!;
+
+    // How many rechecks were asked for.
     private long _rechecks;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -54,49 +52,37 @@ public sealed partial class PeriodGrain(
         _version = TimeProvider.System.GetUtcNow().UtcTicks;
         _symbol = GrainFactory.GetGrain<ISymbolGrain>(_instrument);
         _days = new DaySealer(sealedBars, _symbol, _instrument, _zone, logger);
+        _checks = new SealChecks(this, clock, options.Value.CheckEvery);
 
         await this.MinuteStream(_instrument).FollowAsync(OnMinutesAsync);
 
         // A waiting reminder stays as it is; none is started when every traded day is sealed.
-        _checkDueAt = await this.GetReminder(CheckReminder, cancellationToken) is null ? null : DateTimeOffset.MaxValue;
-        if (_checkDueAt is null && (state.State.LastBarMs is null || state.State.LastBarMs >= (state.State.SealedThroughMs ?? long.MinValue)))
+        if (!await _checks.FindAsync(cancellationToken) && (state.State.LastBarMs is null || state.State.LastBarMs >= (state.State.SealedThroughMs ?? long.MinValue)))
         {
-            await RegisterCheckAsync(CheckPeriod, cancellationToken);
+            await _checks.RegisterAsync(_checks.Period, cancellationToken);
         }
     }
-
-    private async Task RegisterCheckAsync(TimeSpan due, CancellationToken cancellation)
-    {
-        await this.RegisterOrUpdateReminder(CheckReminder, due, CheckPeriod, cancellation);
-        _checkDueAt = clock.GetUtcNow() + due;
-    }
-
-    private TimeSpan CheckPeriod => options.Value.CheckEvery;
 
     public Task Watch() => Task.CompletedTask;
 
     public Task Recheck()
     {
         _rechecks++;
-        return CheckSoonAsync();
+        return _checks.SoonAsync();
     }
-
-    /// <summary>A check within a period; one already that close is not put off (registering again moves it back).</summary>
-    private Task CheckSoonAsync() =>
-        _checkDueAt <= clock.GetUtcNow() + CheckPeriod ? Task.CompletedTask : RegisterCheckAsync(CheckPeriod, CancellationToken.None);
 
     public Task<SealState> GetSealState() => Task.FromResult(new SealState(state.State.SealedThroughMs ?? long.MinValue, _version));
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        _checkDueAt = clock.GetUtcNow() + CheckPeriod;
+        _checks.Came();
         var rechecks = _rechecks;
         var symbol = await _symbol.GetStatus();
         await HeardOfAsync(symbol.LastBarMs);
         await SealAsync(symbol.WatermarkUs, [], recheck: true);
 
         var sealedThrough = state.State.SealedThroughMs ?? long.MinValue;
-        if (symbol.WatermarkUs == long.MinValue || _days.FinishedThrough(symbol.WatermarkUs) > sealedThrough || await this.GetReminder(CheckReminder) is not { } reminder)
+        if (symbol.WatermarkUs == long.MinValue || _days.FinishedThrough(symbol.WatermarkUs) > sealedThrough || await _checks.GetAsync() is not { } reminder)
         {
             return;
         }
@@ -112,29 +98,21 @@ public sealed partial class PeriodGrain(
         // or one that finishes a day, starts it again.
         if (symbol.Live && symbol.LastBarMs is { } lastBarMs && _days.NextEndToSeal(lastBarMs, sealedThrough) is { } endMs)
         {
-            await RegisterCheckAsync(DueAfter(endMs), CancellationToken.None);
+            await _checks.RegisterAsync(_checks.DueAfter(endMs));
         }
         else
         {
-            await this.UnregisterReminder(reminder);
-            _checkDueAt = null;
+            await _checks.StopAsync(reminder);
         }
 
         // A recheck asked for during those calls found a check due within a period and left it at that: it still is.
         if (_rechecks != rechecks)
         {
-            await RegisterCheckAsync(CheckPeriod, CancellationToken.None);
+            await _checks.RegisterAsync(_checks.Period);
             return;
         }
 
         DeactivateOnIdle();
-    }
-
-    /// <summary>How long until a period past <paramref name="endMs"/>, when the instrument's grain has closed the period by the clock; at least a period.</summary>
-    private TimeSpan DueAfter(long endMs)
-    {
-        var untilEnd = TimeSpan.FromMilliseconds(endMs - clock.GetUtcNow().ToUnixTimeMilliseconds());
-        return untilEnd > TimeSpan.Zero ? untilEnd + CheckPeriod : CheckPeriod;
     }
 
     /// <summary>
@@ -171,16 +149,16 @@ public sealed partial class PeriodGrain(
         // The reminder retries what this message's seal leaves undone, and comes back for the days its bars are in. One
         // waiting for a later end (the week or month of a day sealed before) is brought forward to the new day's end: a
         // quiet instrument's grains may rest until then, and nothing else would finish that day.
-        if (_checkDueAt is null && (message.Events.Count > 0 || finishes))
+        if (_checks.DueAt is null && (message.Events.Count > 0 || finishes))
         {
-            await RegisterCheckAsync(CheckPeriod, CancellationToken.None);
+            await _checks.RegisterAsync(_checks.Period);
         }
         else if (message.Events.Count > 0 && state.State.LastBarMs is { } lastBarMs && _days.NextEndToSeal(lastBarMs, sealedThrough) is { } endMs
-            && _checkDueAt - (clock.GetUtcNow() + DueAfter(endMs)) > CheckPeriod)
+            && _checks.DueAt - (clock.GetUtcNow() + _checks.DueAfter(endMs)) > _checks.Period)
         {
             // One an earlier activation registered (when it is due is not known here) is made a check within a period,
             // which then waits for the end itself: a check it had due soon is not put off.
-            await RegisterCheckAsync(_checkDueAt == DateTimeOffset.MaxValue ? CheckPeriod : DueAfter(endMs), CancellationToken.None);
+            await _checks.RegisterAsync(_checks.DueAt == DateTimeOffset.MaxValue ? _checks.Period : _checks.DueAfter(endMs));
         }
 
         if (!finishes && !corrected.Any(t => t < sealedThrough))
@@ -196,7 +174,7 @@ public sealed partial class PeriodGrain(
         {
             // The reminder's next check seals whatever this left undone: one waiting for the day's end comes in now.
             LogSealFailed(logger, ex, _instrument, _zone);
-            await CheckSoonAsync();
+            await _checks.SoonAsync();
         }
     }
 
