@@ -88,7 +88,7 @@ public static partial class TimeParameter
         {
             var hours = int.Parse(match.Groups["offsetHours"].Value, CultureInfo.InvariantCulture);
             var minutes = match.Groups["offsetMinutes"].Success ? int.Parse(match.Groups["offsetMinutes"].Value, CultureInfo.InvariantCulture) : 0;
-            if (hours > 14 || minutes > 59)
+            if (minutes > 59)
             {
                 return false;
             }

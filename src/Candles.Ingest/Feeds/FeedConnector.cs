@@ -65,9 +65,9 @@ public sealed partial class FeedConnector(
         {
             // A grid the venue gives that is no increment (Binance's 0 for a filter it turned off) leaves that symbol out,
             // not every symbol of the connection.
-            if (!Increment.TryParse(grid.TickSize, out var tick, out var tickError) || !Increment.TryParse(grid.QuantityStep, out var step, out tickError))
+            if (!Increment.TryParse(grid.TickSize, out var tick, out var gridError) || !Increment.TryParse(grid.QuantityStep, out var step, out gridError))
             {
-                LogBadGrid(logger, venue.InstrumentId(grid.Symbol), grid.TickSize, grid.QuantityStep, tickError);
+                LogBadGrid(logger, venue.InstrumentId(grid.Symbol), grid.TickSize, grid.QuantityStep, gridError);
                 continue;
             }
 
