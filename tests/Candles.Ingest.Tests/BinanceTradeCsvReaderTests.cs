@@ -83,6 +83,7 @@ public class BinanceTradeCsvReaderTests
     [InlineData("1,65000.005,0.01000,650.0,1772150400975,False,True", 2, "price '65000.005' is not a whole multiple of 0.01")]
     [InlineData("1,65000.00,0.010001,650.0,1772150400975,False,True", 2, "quantity '0.010001' is not a whole multiple of 0.00001")]
     [InlineData("1,65000.00,0,650.0,1772150400975,False,True", 2, "quantity '0' must be positive")]
+    [InlineData("1,100000000000.00,100000000000.00000,1.0,1772150400975,False,True", 2, "price × quantity is beyond what a bar can sum")]
     [InlineData("x,65000.00,0.01000,650.0,1772150400975,False,True", 2, "trade id 'x'")]
     [InlineData("1,65000.00,0.01000,six,1772150400975,False,True", 2, "quote quantity 'six'")]
     [InlineData("1,65000.00,0.01000,650.0,17721504009.5,False,True", 2, "time '17721504009.5'")]

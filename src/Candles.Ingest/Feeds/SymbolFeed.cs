@@ -1,6 +1,7 @@
 using System.Text;
 using System.Threading.Channels;
 using Candles.Abstractions.Wire;
+using Candles.Core.Bars;
 using Candles.Core.Instruments;
 using Candles.Core.Ticks;
 using Microsoft.Extensions.Logging;
@@ -104,7 +105,10 @@ internal sealed partial class SymbolFeed(
         }
     }
 
-    /// <summary>The trade on the instrument's grids, or null when its price or quantity is not on them or not positive.</summary>
+    /// <summary>
+    /// The trade on the instrument's grids, or null when its price or quantity is not on them or not positive, or when
+    /// price × quantity is beyond what a bar can sum (<see cref="Volume.TradeFits"/>), as every other ingest path refuses.
+    /// </summary>
     private Tick? ToTick(in VenueTrade trade)
     {
         Span<byte> text = stackalloc byte[64];
@@ -122,6 +126,7 @@ internal sealed partial class SymbolFeed(
 
         length = Encoding.ASCII.GetBytes(trade.Quantity, text);
         return instrument.QuantityStep.TryParseUnits(text[..length], out var quantity) == UnitsParse.Ok && quantity > 0
+            && Volume.TradeFits(price, quantity)
             ? new Tick(trade.TradeId, trade.TimeUs, price, quantity, trade.Side)
             : null;
     }

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Text;
+using Candles.Core.Bars;
 using Candles.Core.Instruments;
 using Candles.Core.Ticks;
 
@@ -200,6 +201,11 @@ public sealed class BinanceTradeCsvReader : IDisposable
         if (ReadUnits(line[fields[2]], _instrument.QuantityStep, "quantity", out var quantity) is { } quantityError)
         {
             return quantityError;
+        }
+
+        if (!Volume.TradeFits(price, quantity))
+        {
+            return "price × quantity is beyond what a bar can sum (2^96 ticks × steps)";
         }
 
         var quoteText = line[fields[3]];

@@ -121,10 +121,11 @@ public sealed class BinanceConnectorTests : IAsyncLifetime
     [InlineData("65003.005", null)]
     [InlineData("0.00", null)]
     [InlineData(null, "0")]
+    [InlineData("100000000000.00", "100000000000.00000")]
     public async Task ATradeOffTheInstrumentsGridsOrOfNothingIsSkippedAndItsMinuteMarkedIncomplete(string? price, string? quantity)
     {
-        // Trade 3's price has a third decimal where the tick is 0.01, or it is at no price or of no quantity: it cannot
-        // be a tick, so its minute lacks it.
+        // Trade 3's price has a third decimal where the tick is 0.01, or it is at no price or of no quantity, or its
+        // price × quantity (10^13 ticks × 10^16 steps) is past what a bar sums: it cannot be a tick, so its minute lacks it.
         await using var feed = Connect();
         Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never subscribed");
         var trades = Trades(0, 10);
