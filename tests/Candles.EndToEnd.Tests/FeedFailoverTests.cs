@@ -158,8 +158,11 @@ public sealed class FeedFailoverTests(ITestOutputHelper output) : IAsyncLifetime
             CsvAssert.Equal(expected, await ServedAfterTheMoveAsync(http, kind, expected[0], deadline), fileName);
         }
 
-        var page = await http.GetFromJsonAsync<JsonElement>($"api/v1/candles?instrument={Instrument}&tf=1h&from=0&limit=5000");
-        Assert.All(page.GetProperty("candles").EnumerateArray(), c => Assert.True(c.GetProperty("complete").GetBoolean(), c.ToString()));
+        // Complete but for the first hour, which holds the first trade the instrument had: the trades before it were not
+        // followed. Its mark is in the instrument's state, which the survivor read back when the instrument moved.
+        var candles = (await http.GetFromJsonAsync<JsonElement>($"api/v1/candles?instrument={Instrument}&tf=1h&from=0&limit=5000")).GetProperty("candles").EnumerateArray().ToList();
+        Assert.False(candles[0].GetProperty("complete").GetBoolean(), candles[0].ToString());
+        Assert.All(candles.Skip(1), c => Assert.True(c.GetProperty("complete").GetBoolean(), c.ToString()));
     }
 
     /// <summary>

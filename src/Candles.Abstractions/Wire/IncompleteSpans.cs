@@ -72,8 +72,10 @@ public sealed record IncompleteSpans(
             }
         }
 
+        // Arrays, not a collection expression's list: grain storage writes the type it holds, and the compiler's own list
+        // type is one it refuses to read back, which left an instrument with a mark unable to start again.
         var skip = Math.Max(0, starts.Count - maxSpans);
-        return new IncompleteSpans([.. starts.Skip(skip)], [.. ends.Skip(skip)]);
+        return new IncompleteSpans(starts.Skip(skip).ToArray(), ends.Skip(skip).ToArray());
     }
 
     /// <summary>The whole minutes from the one holding <paramref name="fromUs"/> through the one holding <paramref name="toUs"/>, half-open.</summary>

@@ -81,8 +81,9 @@ public sealed partial class FeedConnector(
 
             var position = await _deliver.ExecuteAsync(async token => await target.GetPositionAsync(spec.Id, token), cancellation);
             var feed = new SymbolFeed(venue, options, grid.Symbol, spec.ToInstrument(), target, rest, Counters, _deliver, logger);
+            feed.Start(position);
             _feeds[grid.Symbol] = feed;
-            running.Add(token => feed.RunAsync(position, token));
+            running.Add(feed.RunAsync);
         }
 
         if (_feeds.Count == 0)
@@ -102,6 +103,9 @@ public sealed partial class FeedConnector(
             : venue.ConnectionLimit is { } limit ? limit - TimeSpan.FromMinutes(10) : Timeout.InfiniteTimeSpan;
         var subscribed = _feeds.Keys.ToList();
         var session = await OpenAsync(url, subscribed, cancellation);
+
+        // Subscribed: each instrument is caught up from where it was, now that later trades come live.
+        Reconnected();
         try
         {
             while (true)

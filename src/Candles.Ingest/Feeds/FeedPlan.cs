@@ -93,6 +93,11 @@ public static class FeedPlan
             {
                 problems.Add($"{section}: BatchSize must be positive, MaxBackfillTrades, MaxStreamsPerConnection, RestRequestsPerSecond and RestBurst not negative");
             }
+
+            if (venueOptions.MaxQueuedTicks < venueOptions.BatchSize)
+            {
+                problems.Add($"{section}: MaxQueuedTicks ({venueOptions.MaxQueuedTicks}) must be at least BatchSize ({venueOptions.BatchSize})");
+            }
         }
 
         return problems;

@@ -14,7 +14,8 @@ namespace Candles.Ingest.Feeds;
 /// instrument's grids and delivers them in batches, retrying until the instrument takes them. Ids that a venue
 /// with consecutive ids skipped are fetched over REST after <see cref="VenueFeedOptions.GapWait"/>; after a
 /// reconnect a venue without consecutive ids is asked for everything since the last trade. What the venue no
-/// longer serves, and the minutes of trades off the instrument's grids, are marked incomplete on the instrument.
+/// longer serves, the minutes of trades off the instrument's grids or past its queue, and the first minute of an
+/// instrument that held no trade when the feed started, are marked incomplete on the instrument.
 /// </summary>
 internal sealed partial class SymbolFeed(
     Venue venue,
@@ -28,28 +29,40 @@ internal sealed partial class SymbolFeed(
     ILogger logger)
 {
     private readonly TradeIdLedger _ids = new(venue.ContiguousTradeIds);
-    private readonly Channel<Tick> _ticks = Channel.CreateUnbounded<Tick>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Tick> _ticks = Channel.CreateBounded<Tick>(new BoundedChannelOptions(options.MaxQueuedTicks) { SingleReader = true });
     private readonly Channel<bool> _gapSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly List<long> _offGridTimesUs = [];
+
+    // The times of trades taken but not delivered, or of a first trade with unknown trades before it: their minutes are marked.
+    private readonly List<long> _unheldTimesUs = [];
 
     private readonly UnansweredGaps _unanswered = new(options.GapWait > MinRetryWait ? options.GapWait : MinRetryWait, options.BackfillRetryFor);
+    private readonly UnansweredGaps _unansweredResumes = new(options.GapWait > MinRetryWait ? options.GapWait : MinRetryWait, options.BackfillRetryFor);
     private readonly string _instrumentId = instrument.Id.Value;
+
+    // 1 until the first trade of an instrument that held none when the feed started.
+    private int _firstUnseen;
+
+    // Set while the queue is full, so its overflow is logged once, not once a trade.
+    private volatile bool _overflowing;
 
     /// <summary>The least wait before a gap the venue gave no answer for is fetched again, whatever the gap wait.</summary>
     private static readonly TimeSpan MinRetryWait = TimeSpan.FromMilliseconds(500);
 
     public string Symbol => symbol;
 
-    /// <summary>Starts delivering and filling gaps from where the instrument is.</summary>
-    public Task RunAsync(FeedPosition position, CancellationToken cancellation)
+    /// <summary>
+    /// Starts from where the instrument is. What is to be fetched is fetched once the first connection is up
+    /// (<see cref="Reconnected"/>): asked before the venue sends live trades, it would miss those between its answer
+    /// and the subscription, which ids without order (Bybit's) never show.
+    /// </summary>
+    public void Start(FeedPosition position)
     {
-        if (_ids.Start(position))
-        {
-            _gapSignal.Writer.TryWrite(true);
-        }
-
-        return Together.RunAsync([DeliverAsync, FillGapsAsync], cancellation);
+        _ids.Start(position);
+        _firstUnseen = position.LastTradeId is null ? 1 : 0;
     }
+
+    /// <summary>Delivers and fills gaps until stopped.</summary>
+    public Task RunAsync(CancellationToken cancellation) => Together.RunAsync([DeliverAsync, FillGapsAsync], cancellation);
 
     /// <summary>The connection dropped, or may drop before its replacement is up: see <see cref="TradeIdLedger.HoldPosition"/>.</summary>
     public void HoldPosition() => _ids.HoldPosition();
@@ -58,8 +71,9 @@ internal sealed partial class SymbolFeed(
     public void ReplacedWithoutGap() => _ids.ReplacedWithoutGap();
 
     /// <summary>
-    /// A new connection is up: the venue is asked at once for the trades since the last one held at the drop, rather
-    /// than waiting for the next live trade to show the gap (a quiet market may not trade for minutes).
+    /// A connection is up, the first or a new one: the venue is asked at once for the trades since the last one held at
+    /// the start or the drop, rather than waiting for the next live trade to show the gap (a quiet market may not trade
+    /// for minutes).
     /// </summary>
     public void Reconnected()
     {
@@ -76,33 +90,59 @@ internal sealed partial class SymbolFeed(
             _gapSignal.Writer.TryWrite(true);
         }
 
-        if (accepted)
-        {
-            Enqueue(trade);
-        }
-        else
+        if (!accepted)
         {
             counters.DroppedRepeat();
+            return;
         }
+
+        // The instrument held no trade: those before this one were not followed, so its minute, and every period holding
+        // it (its day, week, month), may lack some.
+        if (Interlocked.Exchange(ref _firstUnseen, 0) == 1)
+        {
+            LogFirstTrade(logger, _instrumentId, trade.TradeId);
+            Unheld(trade.TimeUs);
+        }
+
+        Enqueue(trade);
     }
 
     private void Enqueue(in VenueTrade trade)
     {
-        if (ToTick(trade) is { } tick)
-        {
-            _ticks.Writer.TryWrite(tick);
-        }
-        else
+        if (ToTick(trade) is not { } tick)
         {
             counters.OffGrid();
             LogOffGrid(logger, _instrumentId, trade.TradeId, trade.Price, trade.Quantity);
-            lock (_offGridTimesUs)
+            Unheld(trade.TimeUs);
+        }
+        else if (_ticks.Writer.TryWrite(tick))
+        {
+            _overflowing = false;
+        }
+        else
+        {
+            // The instrument has taken nothing for so long (its store down) that the queue is full: the trade is given up
+            // and its minute marked, rather than the silo running out of memory for every instrument it holds.
+            counters.Unfilled(1);
+            if (!_overflowing)
             {
-                _offGridTimesUs.Add(trade.TimeUs);
+                _overflowing = true;
+                LogQueueFull(logger, _instrumentId, options.MaxQueuedTicks);
             }
 
-            _gapSignal.Writer.TryWrite(true);
+            Unheld(trade.TimeUs);
         }
+    }
+
+    /// <summary>A trade taken whose minute lacks it, or may lack others: marked by the gap loop, at once.</summary>
+    private void Unheld(long timeUs)
+    {
+        lock (_unheldTimesUs)
+        {
+            _unheldTimesUs.Add(timeUs);
+        }
+
+        _gapSignal.Writer.TryWrite(true);
     }
 
     /// <summary>
@@ -146,6 +186,13 @@ internal sealed partial class SymbolFeed(
             var ticks = batch.ToArray();
             var report = await CallAsync(token => target.IngestAsync(_instrumentId, ticks, token), cancellation);
             counters.Delivered(report);
+            if (report.TooOld + report.OutOfBounds > 0)
+            {
+                // The instrument refused some (a time past its clock's allowed skew, or before its retention); the report
+                // does not say which, so the minutes of the whole batch are marked.
+                LogRefused(logger, _instrumentId, report.TooOld + report.OutOfBounds, ticks.Length);
+                await CallAsync(token => target.MarkIncompleteAsync(_instrumentId, ticks.Min(t => t.TimeUs), ticks.Max(t => t.TimeUs), token), cancellation);
+            }
         }
     }
 
@@ -192,11 +239,19 @@ internal sealed partial class SymbolFeed(
             // At once: a venue's short history (Bybit's last 60 trades) must still reach back to the last trade held.
             if (_ids.TakeResume() is { } from)
             {
-                await ResumeAsync(from.AfterId, from.AfterTimeUs, cancellation);
+                if (_unansweredResumes.WaitLeft(ResumeKey(from), Environment.TickCount64) is { } left)
+                {
+                    _ids.ResumeAgain(from);
+                    SignalAfter(left + TimeSpan.FromMilliseconds(20), cancellation);
+                }
+                else
+                {
+                    await ResumeAsync(from, cancellation);
+                }
             }
 
             // At once too: an off-grid trade will not come on the grids later, so its minute is marked without waiting.
-            await MarkOffGridAsync(cancellation);
+            await MarkUnheldAsync(cancellation);
             await Task.Delay(options.GapWait, cancellation);
             var gaps = _ids.Missing();
             TimeSpan? nextDue = null;
@@ -223,16 +278,17 @@ internal sealed partial class SymbolFeed(
     }
 
     /// <summary>
-    /// A trade off the instrument's grids cannot be delivered, so its minute lacks it: marked incomplete, one span per
-    /// run of such minutes (a venue that changed its tick size sends nothing but such trades until the grids are set again).
+    /// A trade off the instrument's grids or past its queue cannot be delivered, so its minute lacks it: marked incomplete,
+    /// one span per run of such minutes (a venue that changed its tick size sends nothing but such trades until the grids
+    /// are set again).
     /// </summary>
-    private async Task MarkOffGridAsync(CancellationToken cancellation)
+    private async Task MarkUnheldAsync(CancellationToken cancellation)
     {
         List<long> times;
-        lock (_offGridTimesUs)
+        lock (_unheldTimesUs)
         {
-            times = [.. _offGridTimesUs.Order()];
-            _offGridTimesUs.Clear();
+            times = [.. _unheldTimesUs.Order()];
+            _unheldTimesUs.Clear();
         }
 
         for (var start = 0; start < times.Count;)
@@ -321,18 +377,15 @@ internal sealed partial class SymbolFeed(
 
     /// <summary>
     /// Asks the venue for the trades after the last one held. With consecutive ids they are taken like live ones, so
-    /// whatever stays missing is a gap like any other; without, what the venue cannot serve is marked here.
+    /// whatever stays missing is a gap like any other; without, what the venue cannot serve is marked here. A catch-up
+    /// the venue gives no answer to marks the minutes since that trade at once and is tried again later (<see cref="ResumeFailedAsync"/>).
     /// </summary>
-    private async Task ResumeAsync(long afterId, long afterTimeUs, CancellationToken cancellation)
+    private async Task ResumeAsync((long AfterId, long AfterTimeUs) from, CancellationToken cancellation)
     {
-        if (venue.ContiguousTradeIds)
-        {
-            // From the newest trade taken: whatever is missing before it is a gap already, fetched as such, and paging
-            // from the older point would fetch again what the connection delivered, at the REST rate every symbol shares.
-            await CatchUpAsync(Math.Max(afterId, _ids.LastId ?? afterId), cancellation);
-            return;
-        }
-
+        // With consecutive ids, from the newest trade taken: whatever is missing before it is a gap already, fetched as
+        // such, and paging from the older point would fetch again what the connection delivered, at the REST rate every
+        // symbol shares.
+        var afterId = venue.ContiguousTradeIds ? Math.Max(from.AfterId, _ids.LastId ?? from.AfterId) : from.AfterId;
         TradeRange range;
         try
         {
@@ -341,7 +394,15 @@ internal sealed partial class SymbolFeed(
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellation.IsCancellationRequested)
         {
             LogBackfillFailed(logger, ex, _instrumentId, afterId + 1, long.MaxValue);
-            range = new TradeRange([], false);
+            await ResumeFailedAsync(from, cancellation);
+            return;
+        }
+
+        _unansweredResumes.KeepOnly([]);
+        if (venue.ContiguousTradeIds)
+        {
+            TakeCaughtUp(range);
+            return;
         }
 
         foreach (var trade in range.Trades)
@@ -352,26 +413,41 @@ internal sealed partial class SymbolFeed(
         counters.Backfilled(range.Trades.Count);
         if (!range.Whole)
         {
-            var beforeUs = range.Trades.Count > 0 ? range.Trades[0].TimeUs : _ids.LastTimeUs;
-
-            await MarkIncompleteAsync(afterTimeUs, beforeUs, 0, cancellation);
+            // The venue's history does not reach back to the last trade held (or was cut short by the most asked for):
+            // what is missing lies before the oldest trade it gave, or, with none, at any time until now.
+            var beforeUs = range.Trades.Count > 0 ? range.Trades[0].TimeUs : LatestUs();
+            await MarkIncompleteAsync(from.AfterTimeUs, beforeUs, 0, cancellation);
         }
     }
 
-    private async Task CatchUpAsync(long afterId, CancellationToken cancellation)
+    /// <summary>
+    /// A catch-up the venue gave no answer to: the trades since the last one held are unknown, and in a quiet market no
+    /// live trade shows the gap before their minutes close, so those minutes, up to now, are marked at the first failure;
+    /// the catch-up is tried again after a doubling wait until the retry time is over. The mark is never taken back.
+    /// </summary>
+    private async Task ResumeFailedAsync((long AfterId, long AfterTimeUs) from, CancellationToken cancellation)
     {
-        TradeRange range;
-        try
+        var (again, wait, first) = _unansweredResumes.Failed(ResumeKey(from), Environment.TickCount64);
+        if (first)
         {
-            range = await venue.GetTradesAsync(rest, symbol, afterId, null, options.MaxBackfillTrades, options, cancellation);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellation.IsCancellationRequested)
-        {
-            // The next live trade shows the gap, and the gap's own fetch tries again.
-            LogBackfillFailed(logger, ex, _instrumentId, afterId + 1, long.MaxValue);
-            return;
+            await MarkSpanAsync(from.AfterTimeUs, LatestUs(), cancellation);
         }
 
+        if (again)
+        {
+            _ids.ResumeAgain(from);
+            SignalAfter(wait, cancellation);
+        }
+    }
+
+    /// <summary>A catch-up, keyed as the gap of every id after the trade it starts from, for its retry clock.</summary>
+    private static MissingTrades ResumeKey((long AfterId, long AfterTimeUs) from) => new(from.AfterId + 1, long.MaxValue, from.AfterTimeUs, long.MinValue);
+
+    /// <summary>Now, or the last trade's time if the venue's clock is ahead, in Unix microseconds.</summary>
+    private long LatestUs() => Math.Max(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000, _ids.LastTimeUs);
+
+    private void TakeCaughtUp(TradeRange range)
+    {
         var taken = 0;
         foreach (var trade in range.Trades)
         {
@@ -417,6 +493,15 @@ internal sealed partial class SymbolFeed(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Instrument}: trade {TradeId} ({Price} x {Quantity}) is off the instrument's grids and was skipped")]
     private static partial void LogOffGrid(ILogger logger, string instrument, long tradeId, string price, string quantity);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Instrument}: trade {TradeId} is the first it holds; the trades before it were not followed, so its minute is marked incomplete")]
+    private static partial void LogFirstTrade(ILogger logger, string instrument, long tradeId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Instrument}: {Max} trades wait for the instrument to take them; later ones are given up and their minutes marked incomplete until it takes some")]
+    private static partial void LogQueueFull(ILogger logger, string instrument, int max);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Instrument} refused {Refused} of {Count} ticks (out of its time bounds); the batch's minutes are marked incomplete")]
+    private static partial void LogRefused(ILogger logger, string instrument, int refused, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Instrument}: could not fetch trades {FromId}..{ToId} over REST")]
     private static partial void LogBackfillFailed(ILogger logger, Exception exception, string instrument, long fromId, long toId);

@@ -208,6 +208,15 @@ internal sealed class TradeIdLedger(bool consecutiveIds)
         }
     }
 
+    /// <summary>A catch-up taken but not done (the venue gave no answer, or its retry is not due): due again, the earlier if one is pending.</summary>
+    public void ResumeAgain((long AfterId, long AfterTimeUs) from)
+    {
+        lock (_lock)
+        {
+            _resumeFrom = _resumeFrom is { } pending && pending.AfterId < from.AfterId ? pending : from;
+        }
+    }
+
     /// <summary>The catch-up due, if any, taken: the trades after it are to be fetched now.</summary>
     public (long AfterId, long AfterTimeUs)? TakeResume()
     {

@@ -16,7 +16,8 @@ public sealed class BinanceConnectorTests : IAsyncLifetime
     private const long StartUs = 1_772_150_400_000_000;
 
     private FakeBinance _venue = new();
-    private readonly RecordingTarget _target = new();
+    private readonly RecordingTarget _target = new() { FirstTradeUs = Trades(0, 1)[0].TimeUs };
+    private readonly long _testStartedUs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
 
     public async Task InitializeAsync() => await StartVenueAsync(new FakeBinance());
 
@@ -59,6 +60,52 @@ public sealed class BinanceConnectorTests : IAsyncLifetime
 
         var status = feed.Connector.Counters.Snapshot();
         Assert.Equal((500, 0, 0, 0), (status.Trades, status.Backfilled, status.Drops, status.Malformed));
+
+        // The instrument held no trade: the trades before the first one were not followed, so its minute (and the day,
+        // week and month holding it) may lack some, and is marked; nothing else is.
+        Assert.True(await UntilAsync(() => _target.FirstTradeMarks == 1), "the first trade's minute was not marked");
+        Assert.Empty(_target.Incomplete);
+    }
+
+    [Fact]
+    public async Task TicksTheInstrumentRefusesHaveTheirMinutesMarkedIncomplete()
+    {
+        // The instrument's clock is behind the venue's: it refuses trades 5..9 as past its allowed skew, and their minutes
+        // form without them.
+        _target.OutOfBoundsFromUs = Trades(5, 1)[0].TimeUs;
+        await using var feed = Connect();
+        Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never subscribed");
+        await _venue.PublishAsync(Trades(0, 10));
+
+        Assert.True(await UntilAsync(() => feed.Connector.Counters.Snapshot().Refused == 5), $"{feed.Connector.Counters.Snapshot().Refused} of 5 refused");
+        foreach (var refused in Trades(5, 5))
+        {
+            Assert.True(
+                await UntilAsync(() => _target.Incomplete.Any(m => m.FromUs <= refused.TimeUs && refused.TimeUs <= m.ToUs)),
+                $"trade {refused.Id}'s minute was not marked: {string.Join(' ', _target.Incomplete)}");
+        }
+
+        Assert.Equal(5, _target.Count);
+    }
+
+    [Fact]
+    public async Task TradesPastAFullQueueAreGivenUpAndTheirMinutesMarkedRatherThanHeldWithoutEnd()
+    {
+        // The instrument takes nothing for a while (its store down): the feed holds at most five trades for it besides the
+        // batch it is retrying, and gives the rest up, marked, instead of growing until the silo runs out of memory.
+        _target.Refuse(4);
+        await using var feed = Connect(o => (o.BatchSize, o.MaxQueuedTicks) = (5, 5));
+        Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never subscribed");
+        var trades = Trades(0, 100);
+        await _venue.PublishAsync(trades);
+
+        Assert.True(
+            await UntilAsync(() => _target.Count + feed.Connector.Counters.Snapshot().Unfilled == 100, TimeSpan.FromSeconds(30)),
+            $"{_target.Count} taken and {feed.Connector.Counters.Snapshot().Unfilled} given up of 100");
+        Assert.InRange(_target.Count, 2, 10);
+        Assert.True(
+            await UntilAsync(() => _target.Incomplete.Any(m => m.FromUs <= trades[^1].TimeUs && trades[^1].TimeUs <= m.ToUs)),
+            $"the last trade's minute was not marked: {string.Join(' ', _target.Incomplete)}");
     }
 
     [Fact]
@@ -130,7 +177,11 @@ public sealed class BinanceConnectorTests : IAsyncLifetime
         Assert.True(await UntilAsync(() => _venue.Subscribed == 1), "never subscribed");
         var trades = Trades(0, 10);
         trades[3] = trades[3] with { Price = price ?? trades[3].Price, Quantity = quantity ?? trades[3].Quantity };
-        await _venue.PublishAsync(trades);
+
+        // The first trade's own mark (the instrument held none) is made before, so that it is not merged with trade 3's.
+        await _venue.PublishAsync(trades[..1]);
+        Assert.True(await UntilAsync(() => _target.FirstTradeMarks == 1), "the first trade's minute was not marked");
+        await _venue.PublishAsync(trades[1..]);
 
         Assert.True(await UntilAsync(() => !_target.Incomplete.IsEmpty), "no span was marked incomplete");
         Assert.Equal(("BINANCE:BTCUSDT", trades[3].TimeUs, trades[3].TimeUs), Assert.Single(_target.Incomplete));
@@ -186,7 +237,7 @@ public sealed class BinanceConnectorTests : IAsyncLifetime
         Assert.True(await UntilAsync(() => _target.Count == 160, TimeSpan.FromSeconds(30)), $"{_target.Count} of 160 ticks arrived");
         Assert.Equal(0, _venue.TradeRequestFailures);
         Assert.Equal(0, feed.Connector.Counters.Snapshot().Unfilled);
-        Assert.Equal(("BINANCE:BTCUSDT", Trades(99, 1)[0].TimeUs, Trades(150, 1)[0].TimeUs), Assert.Single(_target.Incomplete.Distinct()));
+        AssertMarkedTheGapAndSinceTheLastTradeHeld();
     }
 
     [Fact]
@@ -202,8 +253,21 @@ public sealed class BinanceConnectorTests : IAsyncLifetime
         Assert.True(await UntilAsync(() => feed.Connector.Counters.Snapshot().Unfilled == 50, TimeSpan.FromSeconds(30)), "the gap was never given up");
         Assert.True(Environment.TickCount64 - markedAt >= 2_000, $"given up {Environment.TickCount64 - markedAt} ms after the first failure");
         Assert.True(_venue.RestCalls["/api/v3/historicalTrades"] >= 4, $"{_venue.RestCalls["/api/v3/historicalTrades"]} trade requests");
-        Assert.Equal(("BINANCE:BTCUSDT", Trades(99, 1)[0].TimeUs, Trades(150, 1)[0].TimeUs), Assert.Single(_target.Incomplete.Distinct()));
+        AssertMarkedTheGapAndSinceTheLastTradeHeld();
         Assert.Equal(110, _target.Count);
+    }
+
+    /// <summary>
+    /// The reconnect's catch-up failed first: the minutes from the last trade held (99) until it failed are marked, as no
+    /// live trade might have shown the gap; then the gap the live trades showed (100..149), between its neighbours.
+    /// </summary>
+    private void AssertMarkedTheGapAndSinceTheLastTradeHeld()
+    {
+        var marks = _target.Incomplete.Distinct().OrderBy(m => m.ToUs).ToList();
+        Assert.Equal(2, marks.Count);
+        Assert.Equal(("BINANCE:BTCUSDT", Trades(99, 1)[0].TimeUs, Trades(150, 1)[0].TimeUs), marks[0]);
+        Assert.Equal(Trades(99, 1)[0].TimeUs, marks[1].FromUs);
+        Assert.True(marks[1].ToUs >= _testStartedUs, $"the catch-up's mark ends at {marks[1].ToUs}, before the test began");
     }
 
     /// <summary>Trades 0..99 arrive, the connection drops, 100..149 happen meanwhile, and the venue fails the next trade requests.</summary>

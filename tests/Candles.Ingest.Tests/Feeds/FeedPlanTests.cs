@@ -34,6 +34,7 @@ public class FeedPlanTests
     [InlineData("Coinbase", "Candles:Feeds:Coinbase:Instruments: 'BTCUSD' is not a Coinbase symbol")]
     [InlineData("OkxTrades", "Candles:Feeds:Okx:Stream must be trade or trades-all (every fill once), not 'trades'")]
     [InlineData("RestRate", "Candles:Feeds:Bybit: BatchSize must be positive, MaxBackfillTrades, MaxStreamsPerConnection, RestRequestsPerSecond and RestBurst not negative")]
+    [InlineData("Queue", "Candles:Feeds:Binance: MaxQueuedTicks (100) must be at least BatchSize (5000)")]
     public void BadSettingsAreRefusedNamingTheSetting(string what, string expected)
     {
         var options = new FeedOptions();
@@ -48,6 +49,7 @@ public class FeedPlanTests
             case "Coinbase": options.Coinbase.Instruments = "BTCUSD"; break;
             case "OkxTrades": options.Okx.Stream = "trades"; break;
             case "RestRate": options.Bybit.RestRequestsPerSecond = -1; break;
+            case "Queue": options.Binance.MaxQueuedTicks = 100; break;
         }
 
         var problems = FeedPlan.Problems(options, keys);

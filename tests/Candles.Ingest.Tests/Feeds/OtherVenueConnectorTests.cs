@@ -34,7 +34,7 @@ public sealed class OtherVenueConnectorTests
         var (venue, fake, symbol) = Create(name, clientPingWithin);
         fake.Listed[symbol] = ("0.1", "0.001");
         await fake.StartAsync();
-        var target = new RecordingTarget();
+        var target = new RecordingTarget { FirstTradeUs = StartUs };
         var feed = new FeedHarness(venue, fake, target, [symbol], configure);
         Assert.True(await UntilAsync(() => fake.Subscribed == 1), $"{name}: never subscribed");
         return (fake, feed, target, symbol);
@@ -193,6 +193,81 @@ public sealed class OtherVenueConnectorTests
             Assert.Equal(0L, status.Drops);
             Assert.Equal(Enumerable.Range(0, 100).Select(i => FirstId + i), target.Ticks.Select(t => t.TradeId).Order());
             Assert.Empty(target.Incomplete);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(VenueNames))]
+    public async Task AtStartTheTradesSinceTheInstrumentsLastAreFetchedOnceTheConnectionIsSubscribed(string name)
+    {
+        // The instrument holds trades 0..9; 10..29 happen while the connection subscribes (the venue takes half a second),
+        // so no live message brings them. Asked before the subscription, the venue would not have them yet, and Bybit's
+        // ids would never show them missing.
+        var (venue, fake, symbol) = Create(name);
+        fake.Listed[symbol] = ("0.1", "0.001");
+        fake.FirstAnswerDelay = TimeSpan.FromMilliseconds(500);
+        await fake.StartAsync();
+        var held = Trades(symbol, 0, 10);
+        fake.Happen(held);
+        fake.HappenWhileSubscribing.AddRange(Trades(symbol, 10, 20));
+        var target = new RecordingTarget { FirstTradeUs = StartUs, PositionFromTicks = true };
+        target.Seed(held.Select(t => new Tick(t.Id, t.TimeUs, 1, 1, AggressorSide.Buy)));
+        await using (fake)
+        await using (var feed = new FeedHarness(venue, fake, target, [symbol]))
+        {
+            Assert.True(await UntilAsync(() => target.Count == 30), $"{name}: {target.Count} of 30 ticks arrived");
+            Assert.Equal(Enumerable.Range(0, 30).Select(i => FirstId + i), target.Ticks.Select(t => t.TradeId).Order());
+            Assert.Empty(target.Incomplete);
+            Assert.Equal(0, target.FirstTradeMarks);
+        }
+    }
+
+    [Fact]
+    public async Task ABybitCatchUpTheVenueGivesNoAnswerToMarksTheMinutesSinceTheLastTradeAndIsFetchedAgain()
+    {
+        // Bybit's ids show no gap, so the catch-up after a reconnect is all there is: its first two requests fail. The
+        // minutes since the last trade held are marked at once, until now (no live trade may come to bound them), and the
+        // catch-up is tried again until it gets the 40 trades.
+        var testStartedUs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
+        var (fake, feed, target, symbol) = await StartAsync("Bybit");
+        await using (fake)
+        await using (feed)
+        {
+            await fake.PublishAsync(Trades(symbol, 0, 100));
+            Assert.True(await UntilAsync(() => target.Count == 100), "the first trades never arrived");
+            fake.DropAll();
+            fake.Happen(Trades(symbol, 100, 40));
+            fake.TradeRequestFailures = 2;
+            Assert.True(await UntilAsync(() => fake.Subscribed == 1), "never reconnected");
+
+            Assert.True(await UntilAsync(() => feed.Connector.Counters.Snapshot().Backfilled >= 40), "the missed trades were not fetched again");
+            await fake.PublishAsync(Trades(symbol, 140, 20));
+            Assert.True(await UntilAsync(() => target.Count == 160), $"{target.Count} of 160 ticks arrived");
+            Assert.Equal(0, fake.TradeRequestFailures);
+            var (_, fromUs, toUs) = Assert.Single(target.Incomplete);
+            Assert.Equal(Trades(symbol, 99, 1)[0].TimeUs, fromUs);
+            Assert.True(toUs >= testStartedUs, $"the mark ends at {toUs}, before the test began");
+        }
+    }
+
+    [Fact]
+    public async Task ABybitCatchUpOfMoreThanItMayTakeTakesTheNewestAndMarksTheMinutesBefore()
+    {
+        var (fake, feed, target, symbol) = await StartAsync("Bybit", configure: o => o.MaxBackfillTrades = 10);
+        await using (fake)
+        await using (feed)
+        {
+            await fake.PublishAsync(Trades(symbol, 0, 100));
+            Assert.True(await UntilAsync(() => target.Count == 100), "the first trades never arrived");
+            fake.DropAll();
+            fake.Happen(Trades(symbol, 100, 40));
+            Assert.True(await UntilAsync(() => fake.Subscribed == 1), "never reconnected");
+
+            // 40 missed, 10 may be taken: the newest ten (130..139), and the minutes from trade 99 to 130 are marked.
+            Assert.True(await UntilAsync(() => !target.Incomplete.IsEmpty), "nothing marked incomplete");
+            Assert.Equal(("BYBIT:BTCUSDT", Trades(symbol, 99, 1)[0].TimeUs, Trades(symbol, 130, 1)[0].TimeUs), Assert.Single(target.Incomplete));
+            Assert.True(await UntilAsync(() => target.Count == 110), $"{target.Count} of 110 ticks arrived");
+            Assert.Equal(Enumerable.Range(0, 100).Concat(Enumerable.Range(130, 10)).Select(i => FirstId + i), target.Ticks.Select(t => t.TradeId).Order());
         }
     }
 

@@ -18,7 +18,17 @@ internal sealed class RecordingTarget : ITickTarget
 
     public ConcurrentDictionary<string, InstrumentSpec> Defined { get; } = new();
 
+    /// <summary>The spans marked incomplete, but for the first trade's minute (<see cref="FirstTradeMarks"/>).</summary>
     public ConcurrentQueue<(string Instrument, long FromUs, long ToUs)> Incomplete { get; } = new();
+
+    /// <summary>
+    /// The time of the first trade the test's venue has, when the instrument held none before it: the connector marks that
+    /// trade's minute, as the trades before it were not followed, and such a mark is counted apart from the gaps.
+    /// </summary>
+    public long? FirstTradeUs { get; init; }
+
+    /// <summary>How many times the minute of <see cref="FirstTradeUs"/> alone was marked.</summary>
+    public int FirstTradeMarks;
 
     private long _firstMarkedAtMs = long.MinValue;
 
@@ -30,6 +40,9 @@ internal sealed class RecordingTarget : ITickTarget
     public int Calls;
 
     public FeedPosition Position { get; set; } = FeedPosition.None;
+
+    /// <summary>Ticks at or after this time are refused as out of bounds, as an instrument whose clock is behind refuses them.</summary>
+    public long? OutOfBoundsFromUs { get; set; }
 
     /// <summary>When set, positions are read from the ticks held (as the grain keeps its trade ids), not <see cref="Position"/>.</summary>
     public bool PositionFromTicks { get; set; }
@@ -107,10 +120,14 @@ internal sealed class RecordingTarget : ITickTarget
             throw new InstrumentUndefinedException($"{instrument} is not defined here now; define it again or retry");
         }
 
-        var applied = 0;
+        int applied = 0, outOfBounds = 0;
         foreach (var tick in ticks)
         {
-            if (_ticks.TryAdd(tick.TradeId, tick))
+            if (tick.TimeUs >= OutOfBoundsFromUs)
+            {
+                outOfBounds++;
+            }
+            else if (_ticks.TryAdd(tick.TradeId, tick))
             {
                 applied++;
             }
@@ -120,11 +137,17 @@ internal sealed class RecordingTarget : ITickTarget
             }
         }
 
-        return Task.FromResult(new IngestReport(ticks.Length, applied, 0, ticks.Length - applied, 0));
+        return Task.FromResult(new IngestReport(ticks.Length, applied, 0, ticks.Length - applied - outOfBounds, 0, outOfBounds));
     }
 
     public Task MarkIncompleteAsync(string instrument, long fromUs, long toUs, CancellationToken cancellation)
     {
+        if (fromUs == FirstTradeUs && toUs == FirstTradeUs)
+        {
+            Interlocked.Increment(ref FirstTradeMarks);
+            return Task.CompletedTask;
+        }
+
         Interlocked.CompareExchange(ref _firstMarkedAtMs, Environment.TickCount64, long.MinValue);
         Incomplete.Enqueue((instrument, fromUs, toUs));
         return Task.CompletedTask;

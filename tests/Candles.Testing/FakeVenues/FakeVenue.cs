@@ -68,6 +68,12 @@ public abstract class FakeVenue : IAsyncDisposable
         set => Volatile.Write(ref _restFailures, value);
     }
 
+    /// <summary>A connection's first message is answered only after this long, as a venue slow to subscribe.</summary>
+    public TimeSpan FirstAnswerDelay { get; set; }
+
+    /// <summary>Trades that happen while the next subscription is made, before it hears of any: only REST serves them.</summary>
+    public List<FakeTrade> HappenWhileSubscribing { get; } = [];
+
     private int _silentConnections;
 
     /// <summary>The next this many WebSocket connections are accepted but never answered, as a venue that hangs does.</summary>
@@ -212,6 +218,8 @@ public abstract class FakeVenue : IAsyncDisposable
     {
         lock (_lock)
         {
+            _history.AddRange(HappenWhileSubscribing);
+            HappenWhileSubscribing.Clear();
             session.Symbols.UnionWith(symbols);
         }
     }
@@ -261,6 +269,7 @@ public abstract class FakeVenue : IAsyncDisposable
     private async Task ReceiveAsync(FakeSession session, bool silent)
     {
         var buffer = new byte[64 * 1024];
+        var first = true;
         while (session.Socket.State == WebSocketState.Open)
         {
             using var idle = new CancellationTokenSource(ClientPingRequiredWithin ?? Timeout.InfiniteTimeSpan);
@@ -282,6 +291,12 @@ public abstract class FakeVenue : IAsyncDisposable
                 return;
             }
 
+            if (first && FirstAnswerDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(FirstAnswerDelay);
+            }
+
+            first = false;
             foreach (var answer in silent ? [] : Answer(session, Encoding.UTF8.GetString(buffer, 0, result.Count)))
             {
                 await session.SendAsync(answer);

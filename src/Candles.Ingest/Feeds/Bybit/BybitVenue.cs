@@ -160,10 +160,11 @@ public sealed class BybitVenue : Venue
                 }));
         }
 
-        // Whole only if the venue's short history reaches back to a trade already held.
-        var whole = all.Any(t => t.TradeId <= afterId);
-        List<VenueTrade> wanted = [.. all.Where(t => t.TradeId > afterId && (beforeId is null || t.TradeId < beforeId)).OrderBy(t => t.TradeId).Take(maxTrades)];
-        return new TradeRange(wanted, whole && wanted.Count < maxTrades + 1);
+        // Whole only if the venue's short history reaches back to a trade already held, and no more were wanted than
+        // may be taken; then the newest are taken, so that what is missing lies before the oldest given.
+        var reachesBack = all.Any(t => t.TradeId <= afterId);
+        List<VenueTrade> wanted = [.. all.Where(t => t.TradeId > afterId && (beforeId is null || t.TradeId < beforeId)).OrderBy(t => t.TradeId)];
+        return new TradeRange(wanted[Math.Max(0, wanted.Count - maxTrades)..], reachesBack && wanted.Count <= maxTrades);
     }
 
     private static async Task<JsonDocument> GetAsync(HttpClient rest, string path, CancellationToken cancellation)
