@@ -81,15 +81,18 @@ internal sealed partial class InstrumentRecord(
     }
 
     /// <summary>
-    /// When the instrument's latest sealed day ends (null: none sealed), for a definition made with nothing in Redis: it
-    /// may have had a history Redis lost. A sealed-bar store that cannot be read is a retryable
-    /// <see cref="InstrumentUnavailableException"/>, not a history taken as empty.
+    /// The grids the sealed-bar store keeps for the instrument (null: none) and when its latest sealed day ends (null: none
+    /// sealed), for a definition made with nothing in Redis: it may have had a history Redis lost, on grids a definition
+    /// must not change. A sealed-bar store that cannot be read is a retryable <see cref="InstrumentUnavailableException"/>,
+    /// not a history taken as empty.
     /// </summary>
-    public async Task<long?> SealedThroughAsync()
+    public async Task<(InstrumentSpec? Spec, long? SealedThroughMs)> SealedAsync()
     {
         try
         {
-            return await sealedBars.SealedThroughAsync(instrument);
+            var known = await sealedBars.FindInstrumentAsync(instrument);
+            var spec = known is null ? null : new InstrumentSpec(instrument, known.TickSize.ToString(), known.QuantityStep.ToString());
+            return (spec, await sealedBars.SealedThroughAsync(instrument));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -90,8 +90,15 @@ public sealed partial class SymbolGrain(
         if (_record.Spec is null)
         {
             // Nothing in Redis, and the activation could not look the instrument up (PostgreSQL down then): its sealed
-            // days, if it has any, still say where its history starts again.
-            await StartHistoryAfterSealedAsync(await _record.SealedThroughAsync(), CancellationToken.None);
+            // days, if it has any, still say where its history starts again, and on which grids they were sealed.
+            var (known, sealedThroughMs) = await _record.SealedAsync();
+            if (known is not null && !known.SameGridsAs(spec))
+            {
+                LogSealedOnOtherGrids(logger, _id, known.TickSize, known.QuantityStep);
+                return DefineOutcome.Conflict;
+            }
+
+            await StartHistoryAfterSealedAsync(sealedThroughMs, CancellationToken.None);
         }
 
         var outcome = await DefineAsync(spec);
@@ -318,6 +325,9 @@ public sealed partial class SymbolGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instrument {Instrument} recovered its definition from the sealed-bar store")]
     private static partial void LogRecovered(ILogger logger, string instrument);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Instrument {Instrument} has sealed bars on tick {TickSize}, step {QuantityStep}; a definition with other grids is refused")]
+    private static partial void LogSealedOnOtherGrids(ILogger logger, string instrument, string tickSize, string quantityStep);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not commit a change of {Instrument}; it is rolled back to the last commit")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, string instrument);

@@ -128,8 +128,34 @@ public class SymbolGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task AnInstrumentDefinedWhenItsSealedDaysCouldNotBeLookedUpStartsItsHistoryAfterThem()
     {
-        // What a loss of Redis leaves: a sealed day in PostgreSQL and nothing in Redis; and PostgreSQL down as the grain activates.
         const string id = "TEST:LOSTLOOKUP";
+        var grain = await SealedDayLookedUpWhilePostgresIsDownAsync(id);
+
+        // Defined again (a feed starting, a replay): its history starts after the sealed day, so a late trade in it is refused.
+        Assert.Equal(DefineOutcome.Created, await grain.Define(new InstrumentSpec(id, "0.01", "0.001")));
+        var report = await grain.Ingest([Buy(2, "2026-04-20T12:00:00Z", 101)], live: false);
+        Assert.Equal((0, 1), (report.Applied, report.TooOld));
+    }
+
+    [Fact]
+    public async Task AnInstrumentDefinedWhenItsSealedDaysCouldNotBeLookedUpKeepsTheirGrids()
+    {
+        // Defined again with a tick ten times larger: its new bars would be sealed in other units beside
+        // the stored ones. The definition is refused as a conflict; with the grids of its sealed days it is made.
+        const string id = "TEST:LOSTGRIDS";
+        var grain = await SealedDayLookedUpWhilePostgresIsDownAsync(id);
+
+        Assert.Equal(DefineOutcome.Conflict, await grain.Define(new InstrumentSpec(id, "0.1", "0.001")));
+        Assert.Null((await grain.GetStatus()).Spec);
+        Assert.Equal(DefineOutcome.Created, await grain.Define(new InstrumentSpec(id, "0.01", "0.001")));
+    }
+
+    /// <summary>
+    /// What a loss of Redis leaves: a day of 20 April sealed in PostgreSQL on tick 0.01, step 0.001, and nothing in Redis;
+    /// and PostgreSQL down as the grain activates, so it activates undefined.
+    /// </summary>
+    private async Task<ISymbolGrain> SealedDayLookedUpWhilePostgresIsDownAsync(string id)
+    {
         var (start, end) = (Ms("2026-04-20T00:00:00Z"), Ms("2026-04-21T00:00:00Z"));
         var day = new Core.Bars.Bar(
             new Core.Bars.Candle(new Core.Timeframes.BarPeriod(start, end), 100, 100, 100, 100, 1, 0, 100, 1, 1, start * 1000, 1, start * 1000, 0),
@@ -139,11 +165,7 @@ public class SymbolGrainTests(ClusterFixture fixture)
         fixture.SealedWrites.FailNextFind(id);
         var grain = fixture.Grains.GetGrain<ISymbolGrain>(id);
         Assert.Null((await grain.GetStatus()).Spec);
-
-        // Defined again (a feed starting, a replay): its history starts after the sealed day, so a late trade in it is refused.
-        Assert.Equal(DefineOutcome.Created, await grain.Define(new InstrumentSpec(id, "0.01", "0.001")));
-        var report = await grain.Ingest([Buy(2, "2026-04-20T12:00:00Z", 101)], live: false);
-        Assert.Equal((0, 1), (report.Applied, report.TooOld));
+        return grain;
     }
 
     [Fact]

@@ -8,16 +8,16 @@ namespace Candles.Storage.Tests;
 /// <summary>What every sealed-bar store must do, run against each implementation (in-memory and PostgreSQL).</summary>
 public abstract class SealedBarStoreContract
 {
-    private const long Day = 86_400_000;
-    private const long T0 = 1_772_150_400_000;
+    protected const long Day = 86_400_000;
+    protected const long T0 = 1_772_150_400_000;
 
-    private static readonly Instrument Pepe = new(InstrumentId.Parse("BINANCE:PEPEUSDT"), Increment.Parse("0.00000001"), Increment.Parse("1"));
+    protected static readonly Instrument Pepe = new(InstrumentId.Parse("BINANCE:PEPEUSDT"), Increment.Parse("0.00000001"), Increment.Parse("1"));
 
     private readonly SealedSeries _daily = new($"TEST:D{Guid.NewGuid():N}"[..20].ToUpperInvariant(), Timeframe.Parse("1d"), "America/New_York");
 
     protected abstract ISealedBarStore Store { get; }
 
-    private static Bar DailyBar(long openTime, int revision = 0, long extra = 0)
+    protected static Bar DailyBar(long openTime, int revision = 0, long extra = 0)
     {
         var huge = Int128.Parse("20000000000000000000", System.Globalization.CultureInfo.InvariantCulture) + extra;
         var candle = new Candle(new BarPeriod(openTime, openTime + Day), 1200, 1300, 1100, 1250, huge, 7, huge * 1234, 99 + extra, 5, openTime * 1000, 103, (openTime * 1000) + 9, revision);
@@ -115,6 +115,22 @@ public abstract class SealedBarStoreContract
         var found = await Store.FindInstrumentAsync(_daily.Instrument);
         Assert.Equal((Pepe.TickSize, Pepe.QuantityStep), (found!.TickSize, found.QuantityStep));
         Assert.Contains(_daily.Instrument, await Store.ListInstrumentIdsAsync());
+    }
+
+    [Fact]
+    public async Task BarsOnOtherGridsThanTheStoredOnesAreRefusedAndTheStoredBarsStay()
+    {
+        // Redis lost the definition while PostgreSQL was down, and the instrument was defined again with a tick ten times
+        // larger: its bars in those units must not land beside the ones stored, which would be read on the stored grids.
+        var pepe = Pepe with { Id = InstrumentId.Parse(_daily.Instrument) };
+        await Store.UpsertAsync(pepe, _daily, [DailyBar(T0)]);
+
+        var other = pepe with { TickSize = Increment.Parse("0.0000001") };
+        var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => Store.UpsertAsync(other, _daily, [DailyBar(T0 + Day, extra: 1)]));
+        Assert.Contains("0.00000001", refusal.Message, StringComparison.Ordinal);
+
+        AssertSameBars([DailyBar(T0)], await Store.LoadAsync(_daily, T0, T0 + (2 * Day)));
+        Assert.Equal(pepe.TickSize, (await Store.FindInstrumentAsync(_daily.Instrument))!.TickSize);
     }
 
     [Fact]

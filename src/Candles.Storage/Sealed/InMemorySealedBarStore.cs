@@ -46,7 +46,13 @@ public sealed class InMemorySealedBarStore : ISealedBarStore
     {
         // Packed first: nothing is stored unless all of it can be.
         var packed = series.Select(s => (s.Series, Bars: s.Bars.Select(b => (b.Candle.OpenTimeMs, b.Candle.Revision, Packed: PackedBar.Pack(b), Partial: s.IsPartial(b))).ToList())).ToList();
-        _instruments.TryAdd(instrument.Id.Value, instrument);
+        var stored = _instruments.GetOrAdd(instrument.Id.Value, instrument);
+        if (stored.TickSize != instrument.TickSize || stored.QuantityStep != instrument.QuantityStep)
+        {
+            throw new InvalidOperationException(
+                $"{instrument.Id.Value} has sealed bars on tick {stored.TickSize}, step {stored.QuantityStep}; bars on tick {instrument.TickSize}, step {instrument.QuantityStep} are not stored beside them");
+        }
+
         foreach (var (key, bars) in packed)
         {
             var partial = _partial.GetOrAdd(key, _ => []);

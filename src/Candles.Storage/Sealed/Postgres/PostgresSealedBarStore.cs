@@ -21,9 +21,16 @@ public sealed class PostgresSealedBarStore(IDbContextFactory<CandlesDbContext> c
         // this one's read of the revisions and its replace (row locks do not cover a row deleted and inserted again).
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({instrument.Id.Value}))", cancellation);
         var grids = await db.Instruments.FindAsync([instrument.Id.Value], cancellation);
+        var (tickSize, quantityStep) = (ToDecimal(instrument.TickSize), ToDecimal(instrument.QuantityStep));
         if (grids is null)
         {
-            db.Instruments.Add(new InstrumentRow { Id = instrument.Id.Value, TickSize = ToDecimal(instrument.TickSize), QuantityStep = ToDecimal(instrument.QuantityStep) });
+            db.Instruments.Add(new InstrumentRow { Id = instrument.Id.Value, TickSize = tickSize, QuantityStep = quantityStep });
+        }
+        else if (grids.TickSize != tickSize || grids.QuantityStep != quantityStep)
+        {
+            // Bars in other units beside the ones stored would be read on the stored grids, ten times off or worse.
+            throw new InvalidOperationException(
+                $"{instrument.Id.Value} has sealed bars on tick {grids.TickSize}, step {grids.QuantityStep}; bars on tick {tickSize}, step {quantityStep} are not stored beside them");
         }
 
         var now = clock.GetUtcNow();
@@ -84,9 +91,20 @@ public sealed class PostgresSealedBarStore(IDbContextFactory<CandlesDbContext> c
         var timeframe = series.Timeframe.Name;
         var query = db.SealedBars.AsNoTracking()
             .Where(b => b.Instrument == series.Instrument && b.Timeframe == timeframe && b.Zone == series.Zone && b.OpenTime >= fromMs && b.OpenTime < toMs);
-        var rows = footprints
-            ? await query.Include(b => b.Levels).OrderBy(b => b.OpenTime).AsSplitQuery().ToListAsync(cancellation)
-            : await query.OrderBy(b => b.OpenTime).ToListAsync(cancellation);
+        List<SealedBarRow> rows;
+        if (footprints)
+        {
+            // The bars and their levels are two statements: read in one snapshot, a re-seal committed between them cannot
+            // pair one seal's candle with the next one's levels.
+            await using var snapshot = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellation);
+            rows = await query.Include(b => b.Levels).OrderBy(b => b.OpenTime).AsSplitQuery().ToListAsync(cancellation);
+            await snapshot.CommitAsync(cancellation);
+        }
+        else
+        {
+            rows = await query.OrderBy(b => b.OpenTime).ToListAsync(cancellation);
+        }
+
         return new SealedBars([.. rows.Select(ToBar)], rows.Where(r => !r.Complete).Select(r => r.OpenTime).ToHashSet());
     }
 
