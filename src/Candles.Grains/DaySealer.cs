@@ -39,8 +39,8 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
     /// <summary>
     /// Seals the days the watermark finished since <paramref name="sealedThrough"/>, re-seals the sealed days holding a
     /// <paramref name="corrected"/> minute and, on a <paramref name="recheck"/>, every sealed day whose minutes were
-    /// revised since; then the weeks and months holding them. The number of days written, or null when there is nothing
-    /// to seal from (the instrument undefined, or without a watermark) and the seal stays where it was.
+    /// revised since; then the weeks and months holding them. The number of bars written (days, weeks and months), or null
+    /// when there is nothing to seal from (the instrument undefined, or without a watermark) and the seal stays where it was.
     /// </summary>
     public async Task<int?> SealAsync(long watermarkUs, IReadOnlyCollection<long> corrected, bool recheck, long sealedThrough)
     {
@@ -95,7 +95,7 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
             Diagnostics.GrainMetrics.Sealed(days.Count, zone, finishedThrough > sealedThrough ? (watermarkUs / 1000) - finishedThrough : null);
         }
 
-        return days.Count;
+        return seal.Sum(s => s.Bars.Count);
 
         void Add(IEnumerable<Bar> bars)
         {

@@ -182,12 +182,13 @@ public sealed partial class PeriodGrain(
     private async Task SealAsync(long watermarkUs, long[] corrected, bool recheck)
     {
         var sealedThrough = state.State.SealedThroughMs ?? long.MinValue;
-        if (await _days.SealAsync(watermarkUs, corrected, recheck, sealedThrough) is not { } days)
+        if (await _days.SealAsync(watermarkUs, corrected, recheck, sealedThrough) is not { } written)
         {
             return;
         }
 
-        if (days > 0)
+        // A week or month written alone (finished with no new day) changes what the caches hold sealed, as a day does.
+        if (written > 0)
         {
             _version++;
         }

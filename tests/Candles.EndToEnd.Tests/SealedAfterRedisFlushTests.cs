@@ -42,18 +42,10 @@ public sealed class SealedAfterRedisFlushTests : IDisposable
         return member;
     }
 
-    /// <summary>The golden rows of the finished periods (those ending by the tape's end), in candle columns.</summary>
-    private static List<string> GoldenSealedRows(string timeframe, string zone, long tapeEndMs)
-    {
-        var schedule = BarSchedule.For(Timeframe.Parse(timeframe), TimeZones.Find(zone));
-        var lines = File.ReadAllLines(GoldenFiles.PathOf($"candles_{timeframe}_{zone.Replace('/', '-')}.csv"));
-        return [lines[0], .. lines.Skip(1).Where(l => schedule.PeriodOf(long.Parse(l.Split(',')[0], CultureInfo.InvariantCulture)).EndMs <= tapeEndMs)];
-    }
-
     [Fact]
     public async Task SealedBarsEqualTheOracleAndOutliveAFlushOfRedis()
     {
-        var tapeEndMs = DateTimeOffset.Parse("2026-03-03T00:00:00Z", CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
+        var tapeEndMs = GoldenSeals.TapeEndMs;
         (string Tf, string Zone)[] series = [("1d", "UTC"), ("1w", "UTC"), ("1M", "UTC"), ("1d", "America/New_York"), ("1w", "America/New_York"), ("1M", "America/New_York")];
 
         var first = await StartMemberAsync();
@@ -71,7 +63,7 @@ public sealed class SealedAfterRedisFlushTests : IDisposable
             var store = services.GetRequiredService<ISealedBarStore>();
             foreach (var (tf, zone) in series)
             {
-                var expected = GoldenSealedRows(tf, zone, tapeEndMs);
+                var expected = GoldenSeals.Expected(tf, zone, tapeEndMs);
                 var key = new SealedSeries(Instrument, Timeframe.Parse(tf), zone);
                 IReadOnlyList<Core.Bars.Bar> bars = [];
                 // A seal missed on the stream (a busy machine) is caught up by the sealer's one-minute reminder.
@@ -105,7 +97,7 @@ public sealed class SealedAfterRedisFlushTests : IDisposable
 
             foreach (var (tf, zone) in series)
             {
-                var expected = GoldenSealedRows(tf, zone, tapeEndMs).Select(l => string.Join(',', l.Split(',').Take(10))).ToList();
+                var expected = GoldenSeals.Expected(tf, zone, tapeEndMs).Select(l => string.Join(',', l.Split(',').Take(10))).ToList();
                 var page = await second.Http.GetFromJsonAsync<JsonElement>($"api/v1/candles?instrument={Instrument}&tf={tf}&tz={zone}");
                 // A week or month still running is served too, composed from its sealed days, and flagged live.
                 var closed = page.GetProperty("candles").EnumerateArray().Where(c => c.GetProperty("closed").GetBoolean()).ToList();
@@ -130,7 +122,7 @@ public sealed class SealedAfterRedisFlushTests : IDisposable
             BarCsvWriter.WriteCandles(sealedDays, grids!, await store.LoadAsync(daily, long.MinValue, long.MaxValue));
             var rows = sealedDays.ToString().TrimEnd('\n').Split('\n');
             Assert.True(rows.Any(r => r.StartsWith(At("2026-03-04T00:00:00Z").ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)), "the new day was never sealed");
-            CsvAssert.Equal(GoldenSealedRows("1d", "UTC", tapeEndMs), [.. rows.Where(r => !r.StartsWith(At("2026-03-04T00:00:00Z").ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal))], "sealed 1d UTC after a late trade");
+            CsvAssert.Equal(GoldenSeals.Expected("1d", "UTC", tapeEndMs), [.. rows.Where(r => !r.StartsWith(At("2026-03-04T00:00:00Z").ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal))], "sealed 1d UTC after a late trade");
 
             // What the lost history held after the seals is not known: the days since are served as not complete.
             await AssertFourthServedPartialAsync(second, "a day after the loss is served as whole");

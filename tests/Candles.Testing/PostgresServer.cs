@@ -40,9 +40,14 @@ public sealed class PostgresServer : IDisposable
     /// <summary>Stops the server at once (<c>pg_ctl stop -m immediate</c>), as an outage would.</summary>
     public void Stop() => Run(Path.Combine(_bin, "pg_ctl"), ["-D", Data, "-m", "immediate", "-w", "stop"]);
 
-    /// <summary>Starts the stopped server again on the same port and data.</summary>
+    /// <summary>
+    /// Starts the stopped server again on the same port and data. A commit is written before it is acknowledged, so an
+    /// immediate stop loses none, as with the server's defaults (with <c>synchronous_commit=off</c> it lost the last
+    /// acknowledged seal now and then, which the sealer had rightly moved past); nothing is synced to disk, as a machine
+    /// crash is no test here.
+    /// </summary>
     public void Start() => Run(Path.Combine(_bin, "pg_ctl"), ["-D", Data, "-l", Path.Combine(_folder, "log"), "-w", "-t", "30", "start",
-        "-o", $"-p {Port.ToString(CultureInfo.InvariantCulture)} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"]);
+        "-o", $"-p {Port.ToString(CultureInfo.InvariantCulture)} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"]);
 
     public void Dispose()
     {

@@ -11,7 +11,8 @@ public sealed partial class FeedConnectors(
     IGrainFactory grains,
     IHttpClientFactory http,
     IOptions<FeedOptions> options,
-    ILoggerFactory loggers) : IAsyncDisposable
+    ILoggerFactory loggers,
+    TimeProvider clock) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Running> _running = new(StringComparer.Ordinal);
     private readonly ILogger _logger = loggers.CreateLogger<FeedConnectors>();
@@ -35,7 +36,7 @@ public sealed partial class FeedConnectors(
 
         var venue = Venues.Find(assignment.Venue) ?? throw new ArgumentException($"unknown venue '{assignment.Venue}'", nameof(assignment));
         var connector = new FeedConnector(
-            venue, options.Value.For(venue), assignment.Symbols, new GrainTickTarget(grains), http.CreateClient(HttpClientName(venue)), loggers.CreateLogger<FeedConnector>());
+            venue, options.Value.For(venue), assignment.Symbols, new GrainTickTarget(grains), http.CreateClient(HttpClientName(venue)), loggers.CreateLogger<FeedConnector>(), clock);
         var stop = new CancellationTokenSource();
         var task = Task.Run(() => RunAsync(key, connector, stop.Token));
         _running[key] = new Running(assignment, connector, stop, task);

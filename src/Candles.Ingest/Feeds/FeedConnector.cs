@@ -17,7 +17,8 @@ public sealed partial class FeedConnector(
     IReadOnlyList<string> symbols,
     ITickTarget target,
     HttpClient rest,
-    ILogger logger)
+    ILogger logger,
+    TimeProvider? clock = null)
 {
     /// <summary>How long a reopened connection must last before it counts as up.</summary>
     private static readonly TimeSpan ReopenProbation = TimeSpan.FromSeconds(1);
@@ -80,7 +81,7 @@ public sealed partial class FeedConnector(
             }
 
             var position = await _deliver.ExecuteAsync(async token => await target.GetPositionAsync(spec.Id, token), cancellation);
-            var feed = new SymbolFeed(venue, options, grid.Symbol, spec.ToInstrument(), target, rest, Counters, _deliver, logger);
+            var feed = new SymbolFeed(venue, options, grid.Symbol, spec.ToInstrument(), target, rest, Counters, _deliver, clock ?? TimeProvider.System, logger);
             feed.Start(position);
             _feeds[grid.Symbol] = feed;
             running.Add(feed.RunAsync);

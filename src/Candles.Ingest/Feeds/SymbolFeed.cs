@@ -26,6 +26,7 @@ internal sealed partial class SymbolFeed(
     HttpClient rest,
     FeedCounters counters,
     ResiliencePipeline retry,
+    TimeProvider clock,
     ILogger logger)
 {
     private readonly TradeIdLedger _ids = new(venue.ContiguousTradeIds);
@@ -438,13 +439,18 @@ internal sealed partial class SymbolFeed(
             _ids.ResumeAgain(from);
             SignalAfter(wait, cancellation);
         }
+        else
+        {
+            // Given up: the next drop's catch-up starts a clock of its own, and is marked at its own first failure.
+            _unansweredResumes.KeepOnly([]);
+        }
     }
 
     /// <summary>A catch-up, keyed as the gap of every id after the trade it starts from, for its retry clock.</summary>
     private static MissingTrades ResumeKey((long AfterId, long AfterTimeUs) from) => new(from.AfterId + 1, long.MaxValue, from.AfterTimeUs, long.MinValue);
 
     /// <summary>Now, or the last trade's time if the venue's clock is ahead, in Unix microseconds.</summary>
-    private long LatestUs() => Math.Max(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000, _ids.LastTimeUs);
+    private long LatestUs() => Math.Max(clock.GetUtcNow().ToUnixTimeMilliseconds() * 1000, _ids.LastTimeUs);
 
     private void TakeCaughtUp(TradeRange range)
     {

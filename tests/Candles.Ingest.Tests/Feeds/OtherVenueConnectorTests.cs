@@ -222,6 +222,17 @@ public sealed class OtherVenueConnectorTests
         }
     }
 
+    /// <summary>Trades 0..99 arrive, the connection drops, 100..139 happen meanwhile, and the venue fails the next REST requests.</summary>
+    private static async Task HundredThenADropAsync(FakeVenue fake, RecordingTarget target, string symbol, int failures)
+    {
+        await fake.PublishAsync(Trades(symbol, 0, 100));
+        Assert.True(await UntilAsync(() => target.Count == 100), "the first trades never arrived");
+        fake.DropAll();
+        fake.Happen(Trades(symbol, 100, 40));
+        fake.TradeRequestFailures = failures;
+        Assert.True(await UntilAsync(() => fake.Subscribed == 1), "never reconnected");
+    }
+
     [Fact]
     public async Task ABybitCatchUpTheVenueGivesNoAnswerToMarksTheMinutesSinceTheLastTradeAndIsFetchedAgain()
     {
@@ -233,12 +244,7 @@ public sealed class OtherVenueConnectorTests
         await using (fake)
         await using (feed)
         {
-            await fake.PublishAsync(Trades(symbol, 0, 100));
-            Assert.True(await UntilAsync(() => target.Count == 100), "the first trades never arrived");
-            fake.DropAll();
-            fake.Happen(Trades(symbol, 100, 40));
-            fake.TradeRequestFailures = 2;
-            Assert.True(await UntilAsync(() => fake.Subscribed == 1), "never reconnected");
+            await HundredThenADropAsync(fake, target, symbol, failures: 2);
 
             Assert.True(await UntilAsync(() => feed.Connector.Counters.Snapshot().Backfilled >= 40), "the missed trades were not fetched again");
             await fake.PublishAsync(Trades(symbol, 140, 20));
@@ -247,6 +253,31 @@ public sealed class OtherVenueConnectorTests
             var (_, fromUs, toUs) = Assert.Single(target.Incomplete);
             Assert.Equal(Trades(symbol, 99, 1)[0].TimeUs, fromUs);
             Assert.True(toUs >= testStartedUs, $"the mark ends at {toUs}, before the test began");
+        }
+    }
+
+    [Fact]
+    public async Task ABybitCatchUpGivenUpLeavesTheNextDropsCatchUpToBeMarkedAndTriedAgain()
+    {
+        var (fake, feed, target, symbol) = await StartAsync("Bybit", configure: o => o.BackfillRetryFor = TimeSpan.FromSeconds(1));
+        await using (fake)
+        await using (feed)
+        {
+            // The venue answers no REST request for longer than the retry time: the catch-up is marked and given up.
+            await HundredThenADropAsync(fake, target, symbol, failures: int.MaxValue);
+            Assert.True(await UntilAsync(() => target.Incomplete.Count == 1), "the first catch-up was not marked");
+            await Task.Delay(2500);
+            fake.TradeRequestFailures = 0;
+            await fake.PublishAsync(Trades(symbol, 140, 10));
+            Assert.True(await UntilAsync(() => target.Count == 110), $"{target.Count} of 110 ticks arrived");
+
+            // A second drop, whose catch-up fails twice: it is marked from its own last trade and fetched again.
+            fake.DropAll();
+            fake.Happen(Trades(symbol, 150, 10));
+            fake.TradeRequestFailures = 2;
+            Assert.True(await UntilAsync(() => fake.Subscribed == 1), "never reconnected the second time");
+            Assert.True(await UntilAsync(() => target.Count == 120), $"{target.Count} of 120 ticks arrived: the second catch-up was not tried again");
+            Assert.Contains(target.Incomplete, m => m.FromUs == Trades(symbol, 149, 1)[0].TimeUs);
         }
     }
 
