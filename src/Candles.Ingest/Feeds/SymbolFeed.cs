@@ -33,8 +33,9 @@ internal sealed partial class SymbolFeed(
     private readonly Channel<Tick> _ticks = Channel.CreateBounded<Tick>(new BoundedChannelOptions(options.MaxQueuedTicks) { SingleReader = true });
     private readonly Channel<bool> _gapSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
-    // The times of trades taken but not delivered, or of a first trade with unknown trades before it: their minutes are marked.
-    private readonly List<long> _unheldTimesUs = [];
+    // Trades taken but not delivered, or a first trade with unknown trades before it: by minute, the first and last such
+    // trade's time, so that a long outage of the instrument adds one entry a minute, not one a trade.
+    private readonly Dictionary<long, (long FirstUs, long LastUs)> _unheld = [];
 
     private readonly UnansweredGaps _unanswered = new(options.GapWait > MinRetryWait ? options.GapWait : MinRetryWait, options.BackfillRetryFor);
     private readonly UnansweredGaps _unansweredResumes = new(options.GapWait > MinRetryWait ? options.GapWait : MinRetryWait, options.BackfillRetryFor);
@@ -108,15 +109,15 @@ internal sealed partial class SymbolFeed(
         Enqueue(trade);
     }
 
+    /// <summary>A live trade: queued, or, the queue full, given up and marked, as the connection's reader must not wait.</summary>
     private void Enqueue(in VenueTrade trade)
     {
-        if (ToTick(trade) is not { } tick)
+        if (!Deliverable(trade, out var tick))
         {
-            counters.OffGrid();
-            LogOffGrid(logger, _instrumentId, trade.TradeId, trade.Price, trade.Quantity);
-            Unheld(trade.TimeUs);
+            return;
         }
-        else if (_ticks.Writer.TryWrite(tick))
+
+        if (_ticks.Writer.TryWrite(tick))
         {
             _overflowing = false;
         }
@@ -135,12 +136,38 @@ internal sealed partial class SymbolFeed(
         }
     }
 
+    /// <summary>A fetched trade: queued, waiting for room, as the gap loop can wait for the instrument where a reader cannot.</summary>
+    private async Task EnqueueFetchedAsync(VenueTrade trade, CancellationToken cancellation)
+    {
+        if (Deliverable(trade, out var tick))
+        {
+            await _ticks.Writer.WriteAsync(tick, cancellation);
+        }
+    }
+
+    /// <summary>The trade as a tick; one off the instrument's grids is counted, logged, and its minute marked.</summary>
+    private bool Deliverable(in VenueTrade trade, out Tick tick)
+    {
+        if (ToTick(trade) is { } onGrids)
+        {
+            tick = onGrids;
+            return true;
+        }
+
+        tick = default;
+        counters.OffGrid();
+        LogOffGrid(logger, _instrumentId, trade.TradeId, trade.Price, trade.Quantity);
+        Unheld(trade.TimeUs);
+        return false;
+    }
+
     /// <summary>A trade taken whose minute lacks it, or may lack others: marked by the gap loop, at once.</summary>
     private void Unheld(long timeUs)
     {
-        lock (_unheldTimesUs)
+        var minute = timeUs / 60_000_000;
+        lock (_unheld)
         {
-            _unheldTimesUs.Add(timeUs);
+            _unheld[minute] = _unheld.TryGetValue(minute, out var known) ? (Math.Min(known.FirstUs, timeUs), Math.Max(known.LastUs, timeUs)) : (timeUs, timeUs);
         }
 
         _gapSignal.Writer.TryWrite(true);
@@ -285,22 +312,22 @@ internal sealed partial class SymbolFeed(
     /// </summary>
     private async Task MarkUnheldAsync(CancellationToken cancellation)
     {
-        List<long> times;
-        lock (_unheldTimesUs)
+        List<KeyValuePair<long, (long FirstUs, long LastUs)>> minutes;
+        lock (_unheld)
         {
-            times = [.. _unheldTimesUs.Order()];
-            _unheldTimesUs.Clear();
+            minutes = [.. _unheld.OrderBy(m => m.Key)];
+            _unheld.Clear();
         }
 
-        for (var start = 0; start < times.Count;)
+        for (var start = 0; start < minutes.Count;)
         {
             var end = start;
-            while (end + 1 < times.Count && (times[end + 1] / 60_000_000) - (times[end] / 60_000_000) <= 1)
+            while (end + 1 < minutes.Count && minutes[end + 1].Key - minutes[end].Key <= 1)
             {
                 end++;
             }
 
-            var (fromUs, toUs) = (times[start], times[end]);
+            var (fromUs, toUs) = (minutes[start].Value.FirstUs, minutes[end].Value.LastUs);
             await CallAsync(token => target.MarkIncompleteAsync(_instrumentId, fromUs, toUs, token), cancellation);
             start = end + 1;
         }
@@ -323,7 +350,7 @@ internal sealed partial class SymbolFeed(
             {
                 if (_ids.Fill(trade))
                 {
-                    Enqueue(trade);
+                    await EnqueueFetchedAsync(trade, cancellation);
                     fetched++;
                 }
             }
@@ -386,29 +413,29 @@ internal sealed partial class SymbolFeed(
         // With consecutive ids, from the newest trade taken: whatever is missing before it is a gap already, fetched as
         // such, and paging from the older point would fetch again what the connection delivered, at the REST rate every
         // symbol shares.
-        var afterId = venue.ContiguousTradeIds ? Math.Max(from.AfterId, _ids.LastId ?? from.AfterId) : from.AfterId;
+        (long Id, long TimeUs) asked = venue.ContiguousTradeIds && _ids.Last is { } last && last.Id > from.AfterId ? last : (from.AfterId, from.AfterTimeUs);
         TradeRange range;
         try
         {
-            range = await venue.GetTradesAsync(rest, symbol, afterId, null, options.MaxBackfillTrades, options, cancellation);
+            range = await venue.GetTradesAsync(rest, symbol, asked.Id, null, options.MaxBackfillTrades, options, cancellation);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellation.IsCancellationRequested)
         {
-            LogBackfillFailed(logger, ex, _instrumentId, afterId + 1, long.MaxValue);
-            await ResumeFailedAsync(from, cancellation);
+            LogBackfillFailed(logger, ex, _instrumentId, asked.Id + 1, long.MaxValue);
+            await ResumeFailedAsync(from, asked.TimeUs, cancellation);
             return;
         }
 
         _unansweredResumes.KeepOnly([]);
         if (venue.ContiguousTradeIds)
         {
-            TakeCaughtUp(range);
+            await TakeCaughtUpAsync(range, cancellation);
             return;
         }
 
         foreach (var trade in range.Trades)
         {
-            Enqueue(trade);
+            await EnqueueFetchedAsync(trade, cancellation);
         }
 
         counters.Backfilled(range.Trades.Count);
@@ -422,18 +449,15 @@ internal sealed partial class SymbolFeed(
     }
 
     /// <summary>
-    /// A catch-up the venue gave no answer to: the trades since the last one held are unknown, and in a quiet market no
-    /// live trade shows the gap before their minutes close, so those minutes, up to now, are marked at the first failure;
-    /// the catch-up is tried again after a doubling wait until the retry time is over. The mark is never taken back.
+    /// A catch-up the venue gave no answer to: the trades after the one it asked after are unknown, and in a quiet market
+    /// no live trade shows the gap before their minutes close, so those minutes, up to now, are marked at each failure (a
+    /// drop meanwhile folds its own catch-up into this one); it is tried again after a doubling wait until the retry time
+    /// is over. The mark is never taken back.
     /// </summary>
-    private async Task ResumeFailedAsync((long AfterId, long AfterTimeUs) from, CancellationToken cancellation)
+    private async Task ResumeFailedAsync((long AfterId, long AfterTimeUs) from, long askedAfterTimeUs, CancellationToken cancellation)
     {
-        var (again, wait, first) = _unansweredResumes.Failed(ResumeKey(from), Environment.TickCount64);
-        if (first)
-        {
-            await MarkSpanAsync(from.AfterTimeUs, LatestUs(), cancellation);
-        }
-
+        await MarkSpanAsync(askedAfterTimeUs, LatestUs(), cancellation);
+        var (again, wait, _) = _unansweredResumes.Failed(ResumeKey(from), Environment.TickCount64);
         if (again)
         {
             _ids.ResumeAgain(from);
@@ -441,7 +465,8 @@ internal sealed partial class SymbolFeed(
         }
         else
         {
-            // Given up: the next drop's catch-up starts a clock of its own, and is marked at its own first failure.
+            // Given up: the next drop's catch-up starts a clock of its own.
+            LogCatchUpGivenUp(logger, _instrumentId, from.AfterId);
             _unansweredResumes.KeepOnly([]);
         }
     }
@@ -452,7 +477,7 @@ internal sealed partial class SymbolFeed(
     /// <summary>Now, or the last trade's time if the venue's clock is ahead, in Unix microseconds.</summary>
     private long LatestUs() => Math.Max(clock.GetUtcNow().ToUnixTimeMilliseconds() * 1000, _ids.LastTimeUs);
 
-    private void TakeCaughtUp(TradeRange range)
+    private async Task TakeCaughtUpAsync(TradeRange range, CancellationToken cancellation)
     {
         var taken = 0;
         foreach (var trade in range.Trades)
@@ -465,7 +490,7 @@ internal sealed partial class SymbolFeed(
 
             if (accepted)
             {
-                Enqueue(trade);
+                await EnqueueFetchedAsync(trade, cancellation);
                 taken++;
             }
         }
@@ -508,6 +533,9 @@ internal sealed partial class SymbolFeed(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Instrument} refused {Refused} of {Count} ticks (out of its time bounds); the batch's minutes are marked incomplete")]
     private static partial void LogRefused(ILogger logger, string instrument, int refused, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Instrument}: the catch-up after trade {AfterId} got no answer for the whole retry time and is given up; its minutes, up to its last try, are marked incomplete")]
+    private static partial void LogCatchUpGivenUp(ILogger logger, string instrument, long afterId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Instrument}: could not fetch trades {FromId}..{ToId} over REST")]
     private static partial void LogBackfillFailed(ILogger logger, Exception exception, string instrument, long fromId, long toId);

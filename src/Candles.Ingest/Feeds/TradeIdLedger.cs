@@ -28,6 +28,18 @@ internal sealed class TradeIdLedger(bool consecutiveIds)
         }
     }
 
+    /// <summary>The id and time of the last trade taken, read together; null before any.</summary>
+    public (long Id, long TimeUs)? Last
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _lastId is { } id ? (id, _lastTimeUs) : null;
+            }
+        }
+    }
+
     /// <summary>The time of the last trade taken, <see cref="long.MinValue"/> before any.</summary>
     public long LastTimeUs
     {
