@@ -69,7 +69,9 @@ internal sealed partial class InstrumentRecord(
     {
         try
         {
-            return await ReadSealedAsync(cancellation) is ({ } spec, var sealedThroughMs) ? (spec, sealedThroughMs) : null;
+            return await sealedBars.FindInstrumentAsync(instrument, cancellation) is { } known
+                ? (new InstrumentSpec(instrument, known.TickSize.ToString(), known.QuantityStep.ToString()), await sealedBars.SealedThroughAsync(instrument, cancellation))
+                : null;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException and not OperationCanceledException)
         {
@@ -88,7 +90,9 @@ internal sealed partial class InstrumentRecord(
     {
         try
         {
-            return await ReadSealedAsync(CancellationToken.None);
+            var known = await sealedBars.FindInstrumentAsync(instrument);
+            var spec = known is null ? null : new InstrumentSpec(instrument, known.TickSize.ToString(), known.QuantityStep.ToString());
+            return (spec, await sealedBars.SealedThroughAsync(instrument));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -180,12 +184,6 @@ internal sealed partial class InstrumentRecord(
             LogDefinitionNotRestored(logger, ex, instrument);
         }
     }
-
-    /// <summary>The stored grids and sealed end; an instrument without grids there has no sealed bars (both are written in one seal).</summary>
-    private async Task<(InstrumentSpec? Spec, long? SealedThroughMs)> ReadSealedAsync(CancellationToken cancellation) =>
-        await sealedBars.FindInstrumentAsync(instrument, cancellation) is { } known
-            ? (new InstrumentSpec(instrument, known.TickSize.ToString(), known.QuantityStep.ToString()), await sealedBars.SealedThroughAsync(instrument, cancellation))
-            : (null, null);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instrument {Instrument} misses trades from {FromUs} to {ToUs} (µs) for good; those bars are served as not complete")]
     private static partial void LogIncomplete(ILogger logger, string instrument, long fromUs, long toUs);

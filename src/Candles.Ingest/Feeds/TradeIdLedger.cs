@@ -16,6 +16,18 @@ internal sealed class TradeIdLedger(bool consecutiveIds)
     private (long AfterId, long AfterTimeUs)? _resumeFrom;
     private (long AfterId, long AfterTimeUs)? _heldAtDrop;
 
+    /// <summary>The id of the last trade taken, null before any.</summary>
+    public long? LastId
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _lastId;
+            }
+        }
+    }
+
     /// <summary>The id and time of the last trade taken, read together; null before any.</summary>
     public (long Id, long TimeUs)? Last
     {

@@ -49,7 +49,8 @@ public sealed class InMemorySealedBarStore : ISealedBarStore
         var stored = _instruments.GetOrAdd(instrument.Id.Value, instrument);
         if (stored.TickSize != instrument.TickSize || stored.QuantityStep != instrument.QuantityStep)
         {
-            throw SealedGrids.Refusal(instrument.Id.Value, stored.TickSize, stored.QuantityStep, instrument.TickSize, instrument.QuantityStep);
+            throw new InvalidOperationException(
+                $"{instrument.Id.Value} has sealed bars on tick {stored.TickSize}, step {stored.QuantityStep}; bars on tick {instrument.TickSize}, step {instrument.QuantityStep} are not stored beside them");
         }
 
         foreach (var (key, bars) in packed)

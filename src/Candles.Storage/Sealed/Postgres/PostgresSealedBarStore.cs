@@ -28,7 +28,9 @@ public sealed class PostgresSealedBarStore(IDbContextFactory<CandlesDbContext> c
         }
         else if (grids.TickSize != tickSize || grids.QuantityStep != quantityStep)
         {
-            throw SealedGrids.Refusal(instrument.Id.Value, grids.TickSize, grids.QuantityStep, tickSize, quantityStep);
+            // Bars in other units beside the ones stored would be read on the stored grids, ten times off or worse.
+            throw new InvalidOperationException(
+                $"{instrument.Id.Value} has sealed bars on tick {grids.TickSize}, step {grids.QuantityStep}; bars on tick {tickSize}, step {quantityStep} are not stored beside them");
         }
 
         var now = clock.GetUtcNow();
