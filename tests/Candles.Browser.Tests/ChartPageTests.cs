@@ -125,7 +125,9 @@ public sealed class ChartPageTests : IAsyncLifetime
         catch (TimeoutException)
         {
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, "failed.png"), FullPage = true });
-            Assert.Fail($"the page never {what}");
+            var shown = await page.EvaluateAsync<string>(
+                "`states seen: ${window.candlesPage?.statesSeen().join(' ')}; message: ${document.querySelector('#message')?.textContent}`");
+            Assert.Fail($"the page never {what} ({shown})");
         }
     }
 

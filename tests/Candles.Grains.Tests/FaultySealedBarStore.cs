@@ -23,7 +23,34 @@ public sealed class FaultySealedBarStore(InMemorySealedBarStore inner) : ISealed
     /// <summary>Whether the failure asked for one series has happened.</summary>
     public bool Failed(string instrument, string zone, string timeframe) => !_failNext.ContainsKey($"{instrument}|{zone}|{timeframe}");
 
-    public Task UpsertAsync(Instrument instrument, IReadOnlyList<SeriesBars> series, CancellationToken cancellation = default)
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _holds = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _holding = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Holds the next upsert of the instrument in the zone (PostgreSQL slow to commit) until the returned source is set;
+    /// <see cref="Holding"/> says when it has begun.
+    /// </summary>
+    public TaskCompletionSource HoldNextUpsert(string instrument, string zone) =>
+        _holds[$"{instrument}|{zone}"] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Whether an upsert of the instrument in the zone is being held now.</summary>
+    public bool Holding(string instrument, string zone) => _holding.TryGetValue($"{instrument}|{zone}", out var release) && !release.Task.IsCompleted;
+
+    public async Task UpsertAsync(Instrument instrument, IReadOnlyList<SeriesBars> series, CancellationToken cancellation = default)
+    {
+        foreach (var key in series.Select(s => $"{instrument.Id.Value}|{s.Series.Zone}").Distinct())
+        {
+            if (_holds.TryRemove(key, out var release))
+            {
+                _holding[key] = release;
+                await release.Task;
+            }
+        }
+
+        await UpsertOrFailAsync(instrument, series, cancellation);
+    }
+
+    private Task UpsertOrFailAsync(Instrument instrument, IReadOnlyList<SeriesBars> series, CancellationToken cancellation)
     {
         var fail = false;
         foreach (var sealedSeries in series.Select(s => s.Series))

@@ -128,6 +128,36 @@ public class SealingTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task DailyCandlesAreServedWhileASealWaitsOnPostgres()
+    {
+        const string id = "TEST:SLOWSEAL";
+        var grain = await fixture.DefinedAsync(id);
+        var sealer = fixture.Grains.GetGrain<IPeriodGrain>(GrainKeys.Period(id, "UTC"));
+        var release = fixture.SealedWrites.HoldNextUpsert(id, "UTC");
+        try
+        {
+            await grain.Ingest([Buy(10, "2026-04-08T10:00:00Z"), Buy(20, "2026-04-09T10:00:00Z")], live: false);
+            Assert.True(await ClusterFixture.EventuallyAsync(() => Task.FromResult(fixture.SealedWrites.Holding(id, "UTC"))), "the seal never began");
+
+            // The 1d timeframe asks the sealer how far it has got: answered at once, from before the seal in progress,
+            // rather than after its commit (under load, past the 30-second call timeout: a 503).
+            Assert.Equal(long.MinValue, (await sealer.GetSealState().WaitAsync(TimeSpan.FromSeconds(5))).SealedThroughMs);
+            var days = fixture.Grains.GetGrain<ITimeframeGrain>(GrainKeys.Timeframe(id, Timeframe.Parse("1d"), "UTC"));
+            var served = await days.GetBars(new BarsQuery(long.MinValue, long.MaxValue, 10, null)).WaitAsync(TimeSpan.FromSeconds(5));
+            Assert.Equal([(At.Ms("2026-04-08T00:00:00Z"), 1L), (At.Ms("2026-04-09T00:00:00Z"), 1L)], served.Bars.Select(b => (b.Candle.OpenTimeMs, b.Candle.Trades)));
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
+
+        await SealedAsync(id, "1d", "UTC", 1);
+        Assert.True(
+            await ClusterFixture.EventuallyAsync(async () => (await sealer.GetSealState()).SealedThroughMs == At.Ms("2026-04-09T00:00:00Z")),
+            "the seal never moved past the sealed day");
+    }
+
+    [Fact]
     public async Task ACorrectionWhoseResealFailedIsResealedByTheReminderFromTheRevisionsAlone()
     {
         var grain = await fixture.DefinedAsync("TEST:RESEALCHECK");

@@ -27,7 +27,11 @@ public interface IPeriodGrain : IGrainWithStringKey
     [Alias("Recheck"), AlwaysInterleave]
     Task Recheck();
 
-    /// <summary>How far sealing has got, and a version that changes whenever sealed bars were written.</summary>
-    [Alias("GetSealState")]
+    /// <summary>
+    /// How far sealing has got, and a version that changes whenever sealed bars were written. Interleaves: a seal in
+    /// progress (PostgreSQL slow to commit) is not waited for, and the answer is the state before it, which the caller's
+    /// next question sees move on.
+    /// </summary>
+    [Alias("GetSealState"), AlwaysInterleave]
     Task<SealState> GetSealState();
 }
