@@ -23,6 +23,10 @@ public sealed partial class FeedConnector(
     /// <summary>How long a reopened connection must last before it counts as up.</summary>
     private static readonly TimeSpan ReopenProbation = TimeSpan.FromSeconds(1);
 
+    /// <summary>The wait before a connection with a refused subscription is replaced, doubled for each refusal in a row up to the most.</summary>
+    private static readonly TimeSpan RefusedFirstWait = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan RefusedMaxWait = TimeSpan.FromMinutes(1);
+
     private readonly Dictionary<string, SymbolFeed> _feeds = new(StringComparer.Ordinal);
 
     public FeedCounters Counters { get; } = new();
@@ -105,6 +109,9 @@ public sealed partial class FeedConnector(
         var subscribed = _feeds.Keys.ToList();
         var session = await OpenAsync(url, subscribed, cancellation);
 
+        // Refusals in a row (each within the longest wait of the one before), for the wait before the next replacement.
+        var (refusals, refusedAtMs) = (0, long.MinValue / 2);
+
         // Subscribed: each instrument is caught up from where it was, now that later trades come live.
         Reconnected();
         try
@@ -112,12 +119,20 @@ public sealed partial class FeedConnector(
             while (true)
             {
                 var due = Task.Delay(lifetime, cancellation);
-                if (await Task.WhenAny(session.Reading, due) == due)
+                var ended = await Task.WhenAny(session.Reading, due, session.Refused);
+                if (ended != session.Reading)
                 {
                     // Replaced before the venue cuts it: the new connection reads before the old one closes. Opening it
                     // may take retries; if the old one ends before the new one is up, the trades between are caught up
                     // from where each feed was when the replacement began.
-                    await due;
+                    var refused = ended == session.Refused;
+                    if (refused)
+                    {
+                        var nowMs = Environment.TickCount64;
+                        (refusals, refusedAtMs) = (nowMs - refusedAtMs > 2 * RefusedMaxWait.TotalMilliseconds ? 1 : refusals + 1, nowMs);
+                    }
+
+                    await (refused ? WaitToReplaceRefusedAsync(session, refusals, url, cancellation) : due);
                     HoldPositions();
                     var next = await OpenAsync(url, subscribed, cancellation);
                     var dropped = session.Reading.IsCompleted;
@@ -135,8 +150,9 @@ public sealed partial class FeedConnector(
 
                     // Without consecutive ids, one catch-up a symbol from where the replacement began even so: a trade the old
                     // connection brought after a later one from the new is dropped as a repeat, and a venue that takes
-                    // subscriptions in chunks (Bybit) is up at its first answer, maybe before every chunk is active.
-                    if (dropped || !venue.ContiguousTradeIds)
+                    // subscriptions in chunks (Bybit) is up at its first answer, maybe before every chunk is active. After a
+                    // refusal too: a quiet symbol the old connection did not serve shows no gap until its next trade.
+                    if (dropped || refused || !venue.ContiguousTradeIds)
                     {
                         Reconnected();
                     }
@@ -165,6 +181,20 @@ public sealed partial class FeedConnector(
         }
     }
 
+    /// <summary>
+    /// The venue refused a subscription of the connection (a rate limit, or a symbol it will not serve now), so some of its
+    /// symbols may get no trade at all, and nothing would show them missing. It is replaced after a doubling wait, as
+    /// one that lasted its lifetime is; it reads on meanwhile, so a symbol the venue keeps refusing leaves the others
+    /// served. Its symbols are caught up once the replacement is up.
+    /// </summary>
+    private async Task WaitToReplaceRefusedAsync(FeedSession session, int refusals, Uri url, CancellationToken cancellation)
+    {
+        var wait = TimeSpan.FromTicks(Math.Min(RefusedMaxWait.Ticks, RefusedFirstWait.Ticks << Math.Min(refusals - 1, 16)));
+        LogReplacingRefused(logger, venue.Name, url, wait.TotalSeconds);
+        await Task.WhenAny(session.Reading, Task.Delay(wait, cancellation));
+        cancellation.ThrowIfCancellationRequested();
+    }
+
     private void HoldPositions()
     {
         foreach (var feed in _feeds.Values)
@@ -183,8 +213,8 @@ public sealed partial class FeedConnector(
 
     /// <summary>
     /// Opens and subscribes a connection, retried with backoff until it is confirmed. With a probation, a connection
-    /// the venue cuts within it (a rate limit, a ban, a refused subscription) is a failed attempt too, so a venue that
-    /// drops every new connection at once is not hammered; its trades in the meantime are taken all the same.
+    /// the venue cuts within it (a rate limit, a ban) is a failed attempt too, so a venue that drops every new
+    /// connection at once is not hammered; its trades in the meantime are taken all the same.
     /// </summary>
     private async Task<FeedSession> OpenAsync(Uri url, List<string> subscribed, CancellationToken cancellation, TimeSpan probation = default)
     {
@@ -207,8 +237,11 @@ public sealed partial class FeedConnector(
         return session;
     }
 
-    /// <summary>One message of a connection: its trades go to their instruments; anything else is counted.</summary>
-    private void Handle(ReadOnlyMemory<byte> message)
+    /// <summary>
+    /// One message of a connection: its trades go to their instruments; anything else is counted. False for an error from
+    /// the venue, which answers a request of ours: a subscription refused, so the connection is replaced.
+    /// </summary>
+    private bool Handle(ReadOnlyMemory<byte> message)
     {
         Counters.Message();
         List<VenueTrade> trades = [];
@@ -239,8 +272,10 @@ public sealed partial class FeedConnector(
             case FeedMessageKind.VenueError:
                 Counters.VenueError();
                 LogVenueError(logger, venue.Name, detail);
-                break;
+                return false;
         }
+
+        return true;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Instrument {Instrument} is not followed: the venue's grids (tick {TickSize}, step {QuantityStep}) are no increments: {Reason}")]
@@ -255,12 +290,15 @@ public sealed partial class FeedConnector(
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Venue} connection to {Url} dropped; reconnecting")]
     private static partial void LogDropped(ILogger logger, string venue, Uri url);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Venue} refused a subscription of the connection to {Url}: it is replaced in {Seconds} s and its instruments caught up")]
+    private static partial void LogReplacingRefused(ILogger logger, string venue, Uri url, double seconds);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Venue} connection to {Url} dropped before its replacement was up; catching up")]
     private static partial void LogDroppedWhileReplaced(ILogger logger, string venue, Uri url);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Venue} sent a malformed message ({Bytes} bytes); skipped")]
     private static partial void LogMalformed(ILogger logger, string venue, int bytes);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Venue} reported an error: {Detail}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Venue} refused a request: {Detail}")]
     private static partial void LogVenueError(ILogger logger, string venue, string? detail);
 }

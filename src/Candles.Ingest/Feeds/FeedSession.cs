@@ -7,7 +7,7 @@ namespace Candles.Ingest.Feeds;
 /// <summary>
 /// One WebSocket connection to a venue: connected, subscribed, and confirmed by the venue's first answer before
 /// <see cref="OpenAsync"/> returns. It reads until the venue closes or drops it, or it is disposed; every text
-/// message goes to the handler. WebSocket ping frames go out every keepalive period and an unanswered one drops
+/// message goes to the handler, which says when the venue refused a request of ours (<see cref="Refused"/>). WebSocket ping frames go out every keepalive period and an unanswered one drops
 /// the connection; venues that want their own ping get it on the same period.
 /// </summary>
 internal sealed class FeedSession : IAsyncDisposable
@@ -18,16 +18,21 @@ internal sealed class FeedSession : IAsyncDisposable
     private readonly ClientWebSocket _socket = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Action<ReadOnlyMemory<byte>> _handle;
+    private readonly TaskCompletionSource _refused = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Func<ReadOnlyMemory<byte>, bool> _handle;
     private readonly Action _binary;
 
-    private FeedSession(Action<ReadOnlyMemory<byte>> handle, Action binary) => (_handle, _binary) = (handle, binary);
+    private FeedSession(Func<ReadOnlyMemory<byte>, bool> handle, Action binary) => (_handle, _binary) = (handle, binary);
 
     /// <summary>Completes when the connection has ended, however.</summary>
     public Task Reading { get; private set; } = Task.CompletedTask;
 
+    /// <summary>Completes when the venue has refused a request of this connection (a subscription): reading goes on.</summary>
+    public Task Refused => _refused.Task;
+
+    /// <summary>Opens the connection; <paramref name="handle"/> takes each text message, false when it is the venue refusing a request.</summary>
     public static async Task<FeedSession> OpenAsync(
-        Venue venue, VenueFeedOptions options, Uri url, IReadOnlyList<string> symbols, Action<ReadOnlyMemory<byte>> handle, Action binary,
+        Venue venue, VenueFeedOptions options, Uri url, IReadOnlyList<string> symbols, Func<ReadOnlyMemory<byte>, bool> handle, Action binary,
         CancellationToken cancellation)
     {
         var session = new FeedSession(handle, binary);
@@ -96,7 +101,10 @@ internal sealed class FeedSession : IAsyncDisposable
                 _answered.TrySetResult();
                 if (result.MessageType == WebSocketMessageType.Text)
                 {
-                    _handle(buffer.WrittenMemory);
+                    if (!_handle(buffer.WrittenMemory))
+                    {
+                        _refused.TrySetResult();
+                    }
                 }
                 else
                 {

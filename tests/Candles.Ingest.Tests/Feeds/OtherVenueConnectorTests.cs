@@ -1,5 +1,6 @@
 using Candles.Core.Ticks;
 using Candles.Ingest.Feeds;
+using Candles.Ingest.Feeds.Binance;
 using Candles.Ingest.Feeds.Bybit;
 using Candles.Ingest.Feeds.Coinbase;
 using Candles.Ingest.Feeds.Okx;
@@ -19,6 +20,7 @@ public sealed class OtherVenueConnectorTests
 
     private static (Venue Venue, FakeVenue Fake, string Symbol) Create(string name, TimeSpan? clientPingWithin = null) => name switch
     {
+        "Binance" => (new BinanceVenue(), new FakeBinance(), "BTCUSDT"),
         "Bybit" => (new BybitVenue(), new FakeBybit { ClientPingRequiredWithin = clientPingWithin }, "BTCUSDT"),
         "Coinbase" => (new CoinbaseVenue(), new FakeCoinbase(), "BTC-USD"),
         _ => (new OkxVenue(), new FakeOkx { ClientPingRequiredWithin = clientPingWithin }, "BTC-USDT"),
@@ -219,6 +221,63 @@ public sealed class OtherVenueConnectorTests
             Assert.Equal(Enumerable.Range(0, 30).Select(i => FirstId + i), target.Ticks.Select(t => t.TradeId).Order());
             Assert.Empty(target.Incomplete);
             Assert.Equal(0, target.FirstTradeMarks);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(VenueNames))]
+    [InlineData("Binance")]
+    public async Task ASubscriptionTheVenueRefusesIsMadeAgainAndTheTradesSinceDelivered(string name)
+    {
+        // The venue answers the subscription with an error and sends nothing: kept open as if subscribed, the connection
+        // would bring none of the instrument's trades, and nothing would show them missing.
+        var (venue, fake, symbol) = Create(name);
+        fake.Listed[symbol] = ("0.1", "0.001");
+        fake.RefusedSubscriptions = 1;
+        await fake.StartAsync();
+        var target = new RecordingTarget { FirstTradeUs = StartUs };
+        await using (fake)
+        await using (var feed = new FeedHarness(venue, fake, target, [symbol]))
+        {
+            Assert.True(await UntilAsync(() => fake.RefusedSubscriptions == 0), $"{name}: the venue was never asked to subscribe");
+            Assert.True(await UntilAsync(() => fake.Subscribed == 1), $"{name}: the refused subscription was not made again");
+            await fake.PublishAsync(Trades(symbol, 0, 20));
+
+            Assert.True(await UntilAsync(() => target.Count == 20), $"{name}: {target.Count} of 20 ticks arrived");
+            Assert.Equal(1L, feed.Connector.Counters.Snapshot().VenueErrors);
+            Assert.Equal(2, fake.Connections);
+        }
+    }
+
+    [Fact]
+    public async Task ASymbolTheVenueKeepsRefusingLeavesTheOthersOnItsConnectionServedAndIsTakenOnceServed()
+    {
+        // OKX answers each symbol of a subscription apart: the first is refused on three connections in a row (replaced
+        // after 1 s, then 2 s), the second subscribed each time. The second's trades flow all along, on the connection
+        // kept while its replacement waits; the first is served by the fourth connection. (It held no trade, so those it
+        // missed before are not fetched: a feed follows a new instrument from its first trade.)
+        var fake = new FakeOkx { RefusedSubscriptions = 3 };
+        string[] symbols = ["BTC-USDT", "ETH-USDT"];
+        foreach (var listed in symbols)
+        {
+            fake.Listed[listed] = ("0.1", "0.001");
+        }
+
+        await fake.StartAsync();
+        var target = new RecordingTarget { FirstTradeUs = StartUs };
+        await using (fake)
+        await using (var feed = new FeedHarness(new OkxVenue(), fake, target, symbols))
+        {
+            Assert.True(await UntilAsync(() => fake.Subscribed == 1), "never subscribed");
+            var (refusedSymbol, servedSymbol) = fake.SubscribedTo(symbols[0]) == 0 ? (symbols[0], symbols[1]) : (symbols[1], symbols[0]);
+            await fake.PublishAsync(Trades(servedSymbol, 100, 10));
+            Assert.True(await UntilAsync(() => target.Count == 10), $"{target.Count} of 10 ticks arrived: the symbol subscribed was not served");
+            Assert.True(fake.RefusedSubscriptions > 0, "the served symbol's trades came only once the refusals were over");
+
+            Assert.True(await UntilAsync(() => fake.SubscribedTo(refusedSymbol) == 1, TimeSpan.FromSeconds(30)), "the refused symbol was never subscribed");
+            await fake.PublishAsync(Trades(refusedSymbol, 0, 10));
+            Assert.True(await UntilAsync(() => target.Count == 20), $"{target.Count} of 20 ticks arrived: the refused symbol was not served");
+            Assert.Equal((0, 3L, 4), (fake.RefusedSubscriptions, feed.Connector.Counters.Snapshot().VenueErrors, fake.Connections));
         }
     }
 

@@ -24,6 +24,12 @@ public sealed class FakeBinance : FakeVenue
             yield break;
         }
 
+        if (RefuseSubscription())
+        {
+            yield return JsonSerializer.Serialize(new { error = new { code = -1003, msg = "Too many requests; refused." }, id = root.GetProperty("id").GetInt64() });
+            yield break;
+        }
+
         Subscribe(session, root.GetProperty("params").EnumerateArray().Select(p => p.GetString()!.Split('@')[0].ToUpperInvariant()));
         yield return JsonSerializer.Serialize(new { result = (object?)null, id = root.GetProperty("id").GetInt64() });
     }

@@ -24,6 +24,10 @@ public sealed class FakeBybit : FakeVenue
             CountPing();
             yield return """{"success":true,"ret_msg":"pong","conn_id":"fake-conn","op":"ping"}""";
         }
+        else if (op == "subscribe" && RefuseSubscription())
+        {
+            yield return """{"success":false,"ret_msg":"error:too many topics","conn_id":"fake-conn","op":"subscribe"}""";
+        }
         else if (op == "subscribe")
         {
             Subscribe(session, root.GetProperty("args").EnumerateArray().Select(a => a.GetString()!["publicTrade.".Length..]));

@@ -26,6 +26,12 @@ public sealed class FakeCoinbase : FakeVenue
             yield break;
         }
 
+        if (RefuseSubscription())
+        {
+            yield return """{"type":"error","message":"Failed to subscribe","reason":"too many subscriptions"}""";
+            yield break;
+        }
+
         var products = root.GetProperty("product_ids").EnumerateArray().Select(p => p.GetString()!).ToList();
         Subscribe(session, products);
         yield return JsonSerializer.Serialize(new

@@ -31,8 +31,17 @@ public sealed class FakeOkx : FakeVenue
             yield break;
         }
 
+        // OKX answers each symbol apart: a refused request refuses its first symbol only.
+        var refused = RefuseSubscription();
         foreach (var arg in root.GetProperty("args").EnumerateArray())
         {
+            if (refused)
+            {
+                refused = false;
+                yield return $$"""{"event":"error","code":"60018","msg":"Wrong URL or channel:trades,instId:{{arg.GetProperty("instId").GetString()}} doesn't exist.","connId":"fake"}""";
+                continue;
+            }
+
             Subscribe(session, [arg.GetProperty("instId").GetString()!]);
             yield return JsonSerializer.Serialize(new
             {

@@ -47,6 +47,15 @@ public abstract class FakeVenue : IAsyncDisposable
     /// <summary>Application pings received.</summary>
     public int Pings => Volatile.Read(ref _pings);
 
+    /// <summary>Connections open now that are subscribed to <paramref name="symbol"/>.</summary>
+    public int SubscribedTo(string symbol)
+    {
+        lock (_lock)
+        {
+            return _sessions.Count(s => s.Symbols.Contains(symbol));
+        }
+    }
+
     /// <summary>Connections open now that have subscribed.</summary>
     public int Subscribed
     {
@@ -73,6 +82,21 @@ public abstract class FakeVenue : IAsyncDisposable
 
     /// <summary>Trades that happen while the next subscription is made, before it hears of any: only REST serves them.</summary>
     public List<FakeTrade> HappenWhileSubscribing { get; } = [];
+
+    private int _refusedSubscriptions;
+
+    /// <summary>
+    /// The next this many subscription requests are answered with the venue's error and subscribe nothing, as a venue does
+    /// for a symbol it no longer serves or past its limits; the connection stays open.
+    /// </summary>
+    public int RefusedSubscriptions
+    {
+        get => Volatile.Read(ref _refusedSubscriptions);
+        set => Volatile.Write(ref _refusedSubscriptions, value);
+    }
+
+    /// <summary>Whether this subscription request is to be refused (<see cref="RefusedSubscriptions"/>).</summary>
+    protected bool RefuseSubscription() => TakeOne(ref _refusedSubscriptions);
 
     private int _silentConnections;
 
