@@ -1,17 +1,14 @@
-using System.Text;
 using System.Threading.Channels;
 using Candles.Abstractions.Wire;
-using Candles.Core.Bars;
 using Candles.Core.Instruments;
-using Candles.Core.Ticks;
 using Microsoft.Extensions.Logging;
 using Polly;
 
 namespace Candles.Ingest.Feeds;
 
 /// <summary>
-/// One instrument of a connector: drops repeats by the trade ids it has taken (<see cref="TradeIdLedger"/>), turns trades into ticks on the
-/// instrument's grids and delivers them in batches, retrying until the instrument takes them. Ids that a venue
+/// One instrument of a connector: drops repeats by the trade ids it has taken (<see cref="TradeIdLedger"/>) and hands the
+/// rest to the instrument (<see cref="InstrumentOutlet"/>). Ids that a venue
 /// with consecutive ids skipped are fetched over REST after <see cref="VenueFeedOptions.GapWait"/>; after a
 /// reconnect a venue without consecutive ids is asked for everything since the last trade. What the venue no
 /// longer serves, the minutes of trades off the instrument's grids or past its queue, and the first minute of an
@@ -30,12 +27,8 @@ internal sealed partial class SymbolFeed(
     ILogger logger)
 {
     private readonly TradeIdLedger _ids = new(venue.ContiguousTradeIds);
-    private readonly Channel<Tick> _ticks = Channel.CreateBounded<Tick>(new BoundedChannelOptions(options.MaxQueuedTicks) { SingleReader = true });
+    private readonly InstrumentOutlet _outlet = new(options, instrument, target, counters, retry, logger);
     private readonly Channel<bool> _gapSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-
-    // Trades taken but not delivered, or a first trade with unknown trades before it: by minute, the first and last such
-    // trade's time, so that a long outage of the instrument adds one entry a minute, not one a trade.
-    private readonly Dictionary<long, (long FirstUs, long LastUs)> _unheld = [];
 
     private readonly UnansweredGaps _unanswered = new(options.GapWait > MinRetryWait ? options.GapWait : MinRetryWait, options.BackfillRetryFor);
     private readonly UnansweredGaps _unansweredResumes = new(options.GapWait > MinRetryWait ? options.GapWait : MinRetryWait, options.BackfillRetryFor);
@@ -43,9 +36,6 @@ internal sealed partial class SymbolFeed(
 
     // 1 until the first trade of an instrument that held none when the feed started.
     private int _firstUnseen;
-
-    // Set while the queue is full, so its overflow is logged once, not once a trade.
-    private volatile bool _overflowing;
 
     /// <summary>The least wait before a gap the venue gave no answer for is fetched again, whatever the gap wait.</summary>
     private static readonly TimeSpan MinRetryWait = TimeSpan.FromMilliseconds(500);
@@ -64,7 +54,7 @@ internal sealed partial class SymbolFeed(
     }
 
     /// <summary>Delivers and fills gaps until stopped.</summary>
-    public Task RunAsync(CancellationToken cancellation) => Together.RunAsync([DeliverAsync, FillGapsAsync], cancellation);
+    public Task RunAsync(CancellationToken cancellation) => Together.RunAsync([_outlet.DeliverAsync, FillGapsAsync], cancellation);
 
     /// <summary>The connection dropped, or may drop before its replacement is up: see <see cref="TradeIdLedger.HoldPosition"/>.</summary>
     public void HoldPosition() => _ids.HoldPosition();
@@ -103,162 +93,25 @@ internal sealed partial class SymbolFeed(
         if (Interlocked.Exchange(ref _firstUnseen, 0) == 1)
         {
             LogFirstTrade(logger, _instrumentId, trade.TradeId);
-            Unheld(trade.TimeUs);
+            _outlet.Unheld(trade.TimeUs);
+            _gapSignal.Writer.TryWrite(true);
         }
 
-        Enqueue(trade);
-    }
-
-    /// <summary>A live trade: queued, or, the queue full, given up and marked, as the connection's reader must not wait.</summary>
-    private void Enqueue(in VenueTrade trade)
-    {
-        if (!Deliverable(trade, out var tick))
+        // One that cannot go in (off the grids, past the queue) has its minute marked by the gap loop, at once.
+        if (!_outlet.Enqueue(trade))
         {
-            return;
-        }
-
-        if (_ticks.Writer.TryWrite(tick))
-        {
-            _overflowing = false;
-        }
-        else
-        {
-            // The instrument has taken nothing for so long (its store down) that the queue is full: the trade is given up
-            // and its minute marked, rather than the silo running out of memory for every instrument it holds.
-            counters.Unfilled(1);
-            if (!_overflowing)
-            {
-                _overflowing = true;
-                LogQueueFull(logger, _instrumentId, options.MaxQueuedTicks);
-            }
-
-            Unheld(trade.TimeUs);
+            _gapSignal.Writer.TryWrite(true);
         }
     }
 
-    /// <summary>A fetched trade: queued, waiting for room, as the gap loop can wait for the instrument where a reader cannot.</summary>
+    /// <summary>A fetched trade, queued; one that cannot go in has its minute marked by the gap loop's next round.</summary>
     private async Task EnqueueFetchedAsync(VenueTrade trade, CancellationToken cancellation)
     {
-        if (Deliverable(trade, out var tick))
+        if (!await _outlet.EnqueueFetchedAsync(trade, cancellation))
         {
-            await _ticks.Writer.WriteAsync(tick, cancellation);
+            _gapSignal.Writer.TryWrite(true);
         }
     }
-
-    /// <summary>The trade as a tick; one off the instrument's grids is counted, logged, and its minute marked.</summary>
-    private bool Deliverable(in VenueTrade trade, out Tick tick)
-    {
-        if (ToTick(trade) is { } onGrids)
-        {
-            tick = onGrids;
-            return true;
-        }
-
-        tick = default;
-        counters.OffGrid();
-        LogOffGrid(logger, _instrumentId, trade.TradeId, trade.Price, trade.Quantity);
-        Unheld(trade.TimeUs);
-        return false;
-    }
-
-    /// <summary>A trade taken whose minute lacks it, or may lack others: marked by the gap loop, at once.</summary>
-    private void Unheld(long timeUs)
-    {
-        var minute = timeUs / 60_000_000;
-        lock (_unheld)
-        {
-            _unheld[minute] = _unheld.TryGetValue(minute, out var known) ? (Math.Min(known.FirstUs, timeUs), Math.Max(known.LastUs, timeUs)) : (timeUs, timeUs);
-        }
-
-        _gapSignal.Writer.TryWrite(true);
-    }
-
-    /// <summary>
-    /// The trade on the instrument's grids, or null when its price or quantity is not on them or not positive, or when
-    /// price × quantity is beyond what a bar can sum (<see cref="Volume.TradeFits"/>), as every other ingest path refuses.
-    /// </summary>
-    private Tick? ToTick(in VenueTrade trade)
-    {
-        Span<byte> text = stackalloc byte[64];
-        if (trade.Price.Length > text.Length || trade.Quantity.Length > text.Length)
-        {
-            return null;
-        }
-
-        var length = Encoding.ASCII.GetBytes(trade.Price, text);
-        // A trade at no price or of no quantity is no trade a bar can hold, as on every other ingest path.
-        if (instrument.TickSize.TryParseUnits(text[..length], out var price) != UnitsParse.Ok || price <= 0)
-        {
-            return null;
-        }
-
-        length = Encoding.ASCII.GetBytes(trade.Quantity, text);
-        return instrument.QuantityStep.TryParseUnits(text[..length], out var quantity) == UnitsParse.Ok && quantity > 0
-            && Volume.TradeFits(price, quantity)
-            ? new Tick(trade.TradeId, trade.TimeUs, price, quantity, trade.Side)
-            : null;
-    }
-
-    private async Task DeliverAsync(CancellationToken cancellation)
-    {
-        var reader = _ticks.Reader;
-        List<Tick> batch = new(options.BatchSize);
-        while (await reader.WaitToReadAsync(cancellation))
-        {
-            batch.Clear();
-            while (batch.Count < options.BatchSize && reader.TryRead(out var tick))
-            {
-                batch.Add(tick);
-            }
-
-            var ticks = batch.ToArray();
-            var report = await CallAsync(token => target.IngestAsync(_instrumentId, ticks, token), cancellation);
-            counters.Delivered(report);
-            if (report.TooOld + report.OutOfBounds > 0)
-            {
-                // The instrument refused some (a time past its clock's allowed skew, or before its retention); the report
-                // does not say which, so the minutes of the whole batch are marked.
-                LogRefused(logger, _instrumentId, report.TooOld + report.OutOfBounds, ticks.Length);
-                await CallAsync(token => target.MarkIncompleteAsync(_instrumentId, ticks.Min(t => t.TimeUs), ticks.Max(t => t.TimeUs), token), cancellation);
-            }
-        }
-    }
-
-    /// <summary>
-    /// A call to the instrument, retried until it is taken. An instrument whose definition its store lost (and PostgreSQL
-    /// has none) is defined again from the venue's grids first, as nothing else would; one defined since with other grids
-    /// stops the connector, which then skips it as at its start.
-    /// </summary>
-    private Task<T> CallAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellation) =>
-        retry.ExecuteAsync(
-            async token =>
-            {
-                try
-                {
-                    return await call(token);
-                }
-                catch (InstrumentUndefinedException)
-                {
-                    var outcome = await target.DefineAsync(new InstrumentSpec(_instrumentId, instrument.TickSize.ToString(), instrument.QuantityStep.ToString()), token);
-                    LogDefinedAgain(logger, _instrumentId, outcome);
-                    if (outcome == DefineOutcome.Conflict)
-                    {
-                        throw new InstrumentGridsChangedException(_instrumentId);
-                    }
-
-                    throw;
-                }
-            },
-            cancellation).AsTask();
-
-    private async Task CallAsync(Func<CancellationToken, Task> call, CancellationToken cancellation) =>
-        await CallAsync(
-            async token =>
-            {
-                await call(token);
-                return true;
-            },
-            cancellation);
 
     private async Task FillGapsAsync(CancellationToken cancellation)
     {
@@ -279,7 +132,7 @@ internal sealed partial class SymbolFeed(
             }
 
             // At once too: an off-grid trade will not come on the grids later, so its minute is marked without waiting.
-            await MarkUnheldAsync(cancellation);
+            await _outlet.MarkUnheldAsync(cancellation);
             await Task.Delay(options.GapWait, cancellation);
             var gaps = _ids.Missing();
             TimeSpan? nextDue = null;
@@ -302,34 +155,6 @@ internal sealed partial class SymbolFeed(
             }
 
             _unanswered.KeepOnly(_ids.Missing());
-        }
-    }
-
-    /// <summary>
-    /// A trade off the instrument's grids or past its queue cannot be delivered, so its minute lacks it: marked incomplete,
-    /// one span per run of such minutes (a venue that changed its tick size sends nothing but such trades until the grids
-    /// are set again).
-    /// </summary>
-    private async Task MarkUnheldAsync(CancellationToken cancellation)
-    {
-        List<KeyValuePair<long, (long FirstUs, long LastUs)>> minutes;
-        lock (_unheld)
-        {
-            minutes = [.. _unheld.OrderBy(m => m.Key)];
-            _unheld.Clear();
-        }
-
-        for (var start = 0; start < minutes.Count;)
-        {
-            var end = start;
-            while (end + 1 < minutes.Count && minutes[end + 1].Key - minutes[end].Key <= 1)
-            {
-                end++;
-            }
-
-            var (fromUs, toUs) = (minutes[start].Value.FirstUs, minutes[end].Value.LastUs);
-            await CallAsync(token => target.MarkIncompleteAsync(_instrumentId, fromUs, toUs, token), cancellation);
-            start = end + 1;
         }
     }
 
@@ -370,7 +195,7 @@ internal sealed partial class SymbolFeed(
         }
 
         // Another connector (the B feed of an A/B pair) may have delivered them: minutes that are whole stay unmarked.
-        var position = await CallAsync(token => target.GetPositionAsync(_instrumentId, token), cancellation);
+        var position = await _outlet.CallAsync(token => target.GetPositionAsync(_instrumentId, token), cancellation);
         var held = left.Where(m => position.Holds(m.FromId, m.ToId)).ToList();
         if (held.Count > 0)
         {
@@ -385,7 +210,7 @@ internal sealed partial class SymbolFeed(
         {
             foreach (var missing in first ? left : [])
             {
-                await MarkSpanAsync(missing.AfterTimeUs, missing.BeforeTimeUs, cancellation);
+                await _outlet.MarkSpanAsync(missing.AfterTimeUs, missing.BeforeTimeUs, cancellation);
             }
 
             SignalAfter(wait, cancellation);
@@ -396,7 +221,7 @@ internal sealed partial class SymbolFeed(
 
         foreach (var missing in left)
         {
-            await MarkIncompleteAsync(missing.AfterTimeUs, missing.BeforeTimeUs, missing.Count, cancellation);
+            await _outlet.MarkIncompleteAsync(missing.AfterTimeUs, missing.BeforeTimeUs, missing.Count, cancellation);
         }
     }
 
@@ -444,7 +269,7 @@ internal sealed partial class SymbolFeed(
             // The venue's history does not reach back to the last trade held (or was cut short by the most asked for):
             // what is missing lies before the oldest trade it gave, or, with none, at any time until now.
             var beforeUs = range.Trades.Count > 0 ? range.Trades[0].TimeUs : LatestUs();
-            await MarkIncompleteAsync(from.AfterTimeUs, beforeUs, 0, cancellation);
+            await _outlet.MarkIncompleteAsync(from.AfterTimeUs, beforeUs, 0, cancellation);
         }
     }
 
@@ -456,7 +281,7 @@ internal sealed partial class SymbolFeed(
     /// </summary>
     private async Task ResumeFailedAsync((long AfterId, long AfterTimeUs) from, long askedAfterTimeUs, CancellationToken cancellation)
     {
-        await MarkSpanAsync(askedAfterTimeUs, LatestUs(), cancellation);
+        await _outlet.MarkSpanAsync(askedAfterTimeUs, LatestUs(), cancellation);
         var (again, wait, _) = _unansweredResumes.Failed(ResumeKey(from), Environment.TickCount64);
         if (again)
         {
@@ -498,41 +323,11 @@ internal sealed partial class SymbolFeed(
         counters.Backfilled(taken);
     }
 
-    /// <summary>Gives missed trades up: counted, logged, and the minutes between their neighbours marked.</summary>
-    private async Task MarkIncompleteAsync(long afterTimeUs, long beforeTimeUs, long trades, CancellationToken cancellation)
-    {
-        counters.Unfilled(trades);
-        LogUnfilled(logger, _instrumentId, trades, afterTimeUs, beforeTimeUs);
-        await MarkSpanAsync(afterTimeUs, beforeTimeUs, cancellation);
-    }
-
-    /// <summary>Marks the minutes from <paramref name="afterTimeUs"/> to <paramref name="beforeTimeUs"/>; with one unknown, the other's alone.</summary>
-    private async Task MarkSpanAsync(long afterTimeUs, long beforeTimeUs, CancellationToken cancellation)
-    {
-        var (fromUs, toUs) = (afterTimeUs == long.MinValue ? beforeTimeUs : afterTimeUs, beforeTimeUs == long.MinValue ? afterTimeUs : beforeTimeUs);
-        if (fromUs != long.MinValue)
-        {
-            await CallAsync(token => target.MarkIncompleteAsync(_instrumentId, fromUs, toUs, token), cancellation);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Instrument} had lost its definition and was defined again from the venue's grids: {Outcome}")]
-    private static partial void LogDefinedAgain(ILogger logger, string instrument, DefineOutcome outcome);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "{Instrument}: {Count} missed range(s) the venue no longer serves are held already, delivered by another connector")]
     private static partial void LogHeldElsewhere(ILogger logger, string instrument, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Instrument}: trade {TradeId} ({Price} x {Quantity}) is off the instrument's grids and was skipped")]
-    private static partial void LogOffGrid(ILogger logger, string instrument, long tradeId, string price, string quantity);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "{Instrument}: trade {TradeId} is the first it holds; the trades before it were not followed, so its minute is marked incomplete")]
     private static partial void LogFirstTrade(ILogger logger, string instrument, long tradeId);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Instrument}: {Max} trades wait for the instrument to take them; later ones are given up and their minutes marked incomplete until it takes some")]
-    private static partial void LogQueueFull(ILogger logger, string instrument, int max);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Instrument} refused {Refused} of {Count} ticks (out of its time bounds); the batch's minutes are marked incomplete")]
-    private static partial void LogRefused(ILogger logger, string instrument, int refused, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Instrument}: the catch-up after trade {AfterId} got no answer for the whole retry time and is given up; its minutes, up to its last try, are marked incomplete")]
     private static partial void LogCatchUpGivenUp(ILogger logger, string instrument, long afterId);
@@ -540,6 +335,4 @@ internal sealed partial class SymbolFeed(
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Instrument}: could not fetch trades {FromId}..{ToId} over REST")]
     private static partial void LogBackfillFailed(ILogger logger, Exception exception, string instrument, long fromId, long toId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Instrument}: {Trades} missed trade(s) cannot be fetched; the minutes from {FromUs} to {ToUs} (µs) are marked incomplete")]
-    private static partial void LogUnfilled(ILogger logger, string instrument, long trades, long fromUs, long toUs);
 }
