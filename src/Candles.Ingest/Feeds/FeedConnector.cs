@@ -23,9 +23,13 @@ public sealed partial class FeedConnector(
     /// <summary>How long a reopened connection must last before it counts as up.</summary>
     private static readonly TimeSpan ReopenProbation = TimeSpan.FromSeconds(1);
 
-    /// <summary>The wait before a connection with a refused subscription is replaced, doubled for each refusal in a row up to the most.</summary>
+    /// <summary>
+    /// The wait before a connection with a refused subscription is replaced, doubled for each refusal in a row up to the
+    /// most: each replacement catches every symbol of the connection up over REST, which a symbol refused for good must
+    /// not cost the venue's rate limit every minute.
+    /// </summary>
     private static readonly TimeSpan RefusedFirstWait = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan RefusedMaxWait = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan RefusedMaxWait = TimeSpan.FromMinutes(10);
 
     private readonly Dictionary<string, SymbolFeed> _feeds = new(StringComparer.Ordinal);
 
@@ -109,7 +113,7 @@ public sealed partial class FeedConnector(
         var subscribed = _feeds.Keys.ToList();
         var session = await OpenAsync(url, subscribed, cancellation);
 
-        // Refusals in a row (each within the longest wait of the one before), for the wait before the next replacement.
+        // Refusals in a row (each within twice the longest wait of the one before), for the wait before the next replacement.
         var (refusals, refusedAtMs) = (0, long.MinValue / 2);
 
         // Subscribed: each instrument is caught up from where it was, now that later trades come live.
@@ -118,21 +122,23 @@ public sealed partial class FeedConnector(
         {
             while (true)
             {
-                var due = Task.Delay(lifetime, cancellation);
-                var ended = await Task.WhenAny(session.Reading, due, session.Refused);
-                if (ended != session.Reading)
+                // The lifetime's wait goes with each pass: a pass that ends otherwise leaves nothing registered on the token.
+                using var lifetimeOver = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+                var due = Task.Delay(lifetime, lifetimeOver.Token);
+                var refused = await Task.WhenAny(session.Reading, due, session.Refused) == session.Refused;
+                if (refused)
                 {
-                    // Replaced before the venue cuts it: the new connection reads before the old one closes. Opening it
-                    // may take retries; if the old one ends before the new one is up, the trades between are caught up
-                    // from where each feed was when the replacement began.
-                    var refused = ended == session.Refused;
-                    if (refused)
-                    {
-                        var nowMs = Environment.TickCount64;
-                        (refusals, refusedAtMs) = (nowMs - refusedAtMs > 2 * RefusedMaxWait.TotalMilliseconds ? 1 : refusals + 1, nowMs);
-                    }
+                    var nowMs = Environment.TickCount64;
+                    (refusals, refusedAtMs) = (nowMs - refusedAtMs > 2 * RefusedMaxWait.TotalMilliseconds ? 1 : refusals + 1, nowMs);
+                    await WaitToReplaceRefusedAsync(session, refusals, url, cancellation);
+                }
 
-                    await (refused ? WaitToReplaceRefusedAsync(session, refusals, url, cancellation) : due);
+                // A connection that ended is reopened below, on probation (a venue's error before it disconnects, as
+                // Coinbase sends, is such an end). One that lasted its lifetime, or was refused, is replaced here: the new
+                // connection reads before the old one closes. Opening it may take retries; if the old one ends before the
+                // new one is up, the trades between are caught up from where each feed was when the replacement began.
+                if (!session.Reading.IsCompleted)
+                {
                     HoldPositions();
                     var next = await OpenAsync(url, subscribed, cancellation);
                     var dropped = session.Reading.IsCompleted;
@@ -185,11 +191,13 @@ public sealed partial class FeedConnector(
     /// The venue refused a subscription of the connection (a rate limit, or a symbol it will not serve now), so some of its
     /// symbols may get no trade at all, and nothing would show them missing. It is replaced after a doubling wait, as
     /// one that lasted its lifetime is; it reads on meanwhile, so a symbol the venue keeps refusing leaves the others
-    /// served. Its symbols are caught up once the replacement is up.
+    /// served. Its symbols are caught up once the replacement is up. Jitter, so connectors refused together (a rate limit)
+    /// do not try again in step. The wait ends early if the connection does.
     /// </summary>
     private async Task WaitToReplaceRefusedAsync(FeedSession session, int refusals, Uri url, CancellationToken cancellation)
     {
-        var wait = TimeSpan.FromTicks(Math.Min(RefusedMaxWait.Ticks, RefusedFirstWait.Ticks << Math.Min(refusals - 1, 16)));
+        var doubled = Math.Min(RefusedMaxWait.Ticks, RefusedFirstWait.Ticks << Math.Min(refusals - 1, 16));
+        var wait = TimeSpan.FromTicks((long)(doubled * (0.75 + (Random.Shared.NextDouble() / 2))));
         LogReplacingRefused(logger, venue.Name, url, wait.TotalSeconds);
         await Task.WhenAny(session.Reading, Task.Delay(wait, cancellation));
         cancellation.ThrowIfCancellationRequested();
@@ -290,7 +298,7 @@ public sealed partial class FeedConnector(
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Venue} connection to {Url} dropped; reconnecting")]
     private static partial void LogDropped(ILogger logger, string venue, Uri url);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Venue} refused a subscription of the connection to {Url}: it is replaced in {Seconds} s and its instruments caught up")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Venue} refused a subscription of the connection to {Url}: it is replaced in {Seconds:0.#} s and its instruments caught up")]
     private static partial void LogReplacingRefused(ILogger logger, string venue, Uri url, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Venue} connection to {Url} dropped before its replacement was up; catching up")]

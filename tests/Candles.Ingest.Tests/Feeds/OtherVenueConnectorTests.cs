@@ -227,36 +227,42 @@ public sealed class OtherVenueConnectorTests
     [Theory]
     [MemberData(nameof(VenueNames))]
     [InlineData("Binance")]
-    public async Task ASubscriptionTheVenueRefusesIsMadeAgainAndTheTradesSinceDelivered(string name)
+    public async Task ASubscriptionTheVenueRefusesIsMadeAgainAndTheTradesMeanwhileCaughtUp(string name)
     {
-        // The venue answers the subscription with an error and sends nothing: kept open as if subscribed, the connection
-        // would bring none of the instrument's trades, and nothing would show them missing.
+        // The instrument holds trades 0..9. The venue answers the first subscription with an error and sends nothing:
+        // kept open as if subscribed, the connection would bring none of the instrument's trades, and nothing would show
+        // them missing. Trades 10..19 happen before the next subscription is made, so no live message brings them.
         var (venue, fake, symbol) = Create(name);
         fake.Listed[symbol] = ("0.1", "0.001");
         fake.RefusedSubscriptions = 1;
         await fake.StartAsync();
-        var target = new RecordingTarget { FirstTradeUs = StartUs };
+        var held = Trades(symbol, 0, 10);
+        fake.Happen(held);
+        fake.HappenWhileSubscribing.AddRange(Trades(symbol, 10, 10));
+        var target = new RecordingTarget { FirstTradeUs = StartUs, PositionFromTicks = true };
+        target.Seed(held.Select(t => new Tick(t.Id, t.TimeUs, 1, 1, AggressorSide.Buy)));
         await using (fake)
         await using (var feed = new FeedHarness(venue, fake, target, [symbol]))
         {
             Assert.True(await UntilAsync(() => fake.RefusedSubscriptions == 0), $"{name}: the venue was never asked to subscribe");
             Assert.True(await UntilAsync(() => fake.Subscribed == 1), $"{name}: the refused subscription was not made again");
-            await fake.PublishAsync(Trades(symbol, 0, 20));
-
-            Assert.True(await UntilAsync(() => target.Count == 20), $"{name}: {target.Count} of 20 ticks arrived");
-            Assert.Equal(1L, feed.Connector.Counters.Snapshot().VenueErrors);
-            Assert.Equal(2, fake.Connections);
+            Assert.True(await UntilAsync(() => target.Count == 20), $"{name}: {target.Count} of 20 ticks arrived: the trades while refused were not caught up");
+            await fake.PublishAsync(Trades(symbol, 20, 10));
+            Assert.True(await UntilAsync(() => target.Count == 30), $"{name}: {target.Count} of 30 ticks arrived");
+            Assert.Equal(Enumerable.Range(0, 30).Select(i => FirstId + i), target.Ticks.Select(t => t.TradeId).Order());
+            Assert.Empty(target.Incomplete);
+            Assert.Equal((1L, 2), (feed.Connector.Counters.Snapshot().VenueErrors, fake.Connections));
         }
     }
 
     [Fact]
     public async Task ASymbolTheVenueKeepsRefusingLeavesTheOthersOnItsConnectionServedAndIsTakenOnceServed()
     {
-        // OKX answers each symbol of a subscription apart: the first is refused on three connections in a row (replaced
-        // after 1 s, then 2 s), the second subscribed each time. The second's trades flow all along, on the connection
+        // OKX answers each symbol of a subscription apart: the first is refused on four connections in a row (replaced
+        // after about 1 s, 2 s, 4 s and 8 s), the second subscribed each time. The second's trades flow all along, on the connection
         // kept while its replacement waits; the first is served by the fourth connection. (It held no trade, so those it
         // missed before are not fetched: a feed follows a new instrument from its first trade.)
-        var fake = new FakeOkx { RefusedSubscriptions = 3 };
+        var fake = new FakeOkx { RefusedSubscriptions = 4 };
         string[] symbols = ["BTC-USDT", "ETH-USDT"];
         foreach (var listed in symbols)
         {
@@ -274,10 +280,10 @@ public sealed class OtherVenueConnectorTests
             Assert.True(await UntilAsync(() => target.Count == 10), $"{target.Count} of 10 ticks arrived: the symbol subscribed was not served");
             Assert.True(fake.RefusedSubscriptions > 0, "the served symbol's trades came only once the refusals were over");
 
-            Assert.True(await UntilAsync(() => fake.SubscribedTo(refusedSymbol) == 1, TimeSpan.FromSeconds(30)), "the refused symbol was never subscribed");
+            Assert.True(await UntilAsync(() => fake.SubscribedTo(refusedSymbol) == 1, TimeSpan.FromSeconds(40)), "the refused symbol was never subscribed");
             await fake.PublishAsync(Trades(refusedSymbol, 0, 10));
             Assert.True(await UntilAsync(() => target.Count == 20), $"{target.Count} of 20 ticks arrived: the refused symbol was not served");
-            Assert.Equal((0, 3L, 4), (fake.RefusedSubscriptions, feed.Connector.Counters.Snapshot().VenueErrors, fake.Connections));
+            Assert.Equal((0, 4L, 5), (fake.RefusedSubscriptions, feed.Connector.Counters.Snapshot().VenueErrors, fake.Connections));
         }
     }
 

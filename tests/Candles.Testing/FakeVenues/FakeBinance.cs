@@ -26,7 +26,7 @@ public sealed class FakeBinance : FakeVenue
 
         if (RefuseSubscription())
         {
-            yield return JsonSerializer.Serialize(new { error = new { code = -1003, msg = "Too many requests; refused." }, id = root.GetProperty("id").GetInt64() });
+            yield return JsonSerializer.Serialize(new { error = new { code = 2, msg = "Invalid request: too many streams on this connection" }, id = root.GetProperty("id").GetInt64() });
             yield break;
         }
 
