@@ -25,6 +25,15 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
     /// <summary>Where the instrument's history is known to miss trades, as last read (the spans only grow): a bar overlapping it is sealed as partial.</summary>
     private IncompleteSpans _incomplete = IncompleteSpans.None;
 
+    /// <summary>
+    /// The newest 1m bar the retention had dropped when this zone's first days were sealed, with nothing sealed before
+    /// (long.MinValue: none). A fast replay can outrun a new sealer so: the days up to it are in neither store, so a week
+    /// or month opening at or before it lacks them and is sealed as partial, whenever it finishes. Kept in the sealer's
+    /// state; only this zone's bars are concerned, so it is not marked on the instrument, whose other zones may hold
+    /// those days sealed.
+    /// </summary>
+    public long LostThroughMs { get; set; } = long.MinValue;
+
     /// <summary>Days ending at or before the watermark are finished; the day holding it is still live.</summary>
     public long FinishedThrough(long watermarkUs) =>
         watermarkUs == long.MinValue ? long.MinValue : _day.PeriodOfUs(watermarkUs).StartMs;
@@ -56,7 +65,11 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
         {
             var (forward, trimmedThroughMs) = await ComposeDaysAsync(sealedThrough, finishedThrough);
             Add(forward);
-            if (sealedThrough > long.MinValue && trimmedThroughMs >= sealedThrough)
+            if (sealedThrough == long.MinValue && trimmedThroughMs is { } lost)
+            {
+                LostThroughMs = Math.Max(LostThroughMs, lost);
+            }
+            else if (sealedThrough > long.MinValue && trimmedThroughMs >= sealedThrough)
             {
                 // The retention dropped minutes of days not sealed yet (this sealer lagged a replay, or one batch spanned
                 // more than the retention): they are in neither store now, so every bar holding them is served as not
@@ -195,9 +208,10 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
                 var sealedDays = await sealedBars.LoadAsync(Series("1d"), period.StartMs, period.EndMs);
                 List<Bar> periodDays = [.. sealedDays.Where(d => !days.ContainsKey(d.Candle.OpenTimeMs)), .. days.Values.Where(d => period.Contains(d.Candle.OpenTimeMs))];
                 bars.AddRange(BarComposer.Compose([.. periodDays.OrderBy(d => d.Candle.OpenTimeMs)], schedule, footprintStepTicks: 1));
-                if (sealedDays.Partial.Count > 0 || _incomplete.Overlaps(period.StartMs, period.EndMs))
+                if (sealedDays.Partial.Count > 0 || _incomplete.Overlaps(period.StartMs, period.EndMs) || period.StartMs <= LostThroughMs)
                 {
-                    // A day of it sealed as partial (it stays so), or a gap in its days, sealed or not.
+                    // A day of it sealed as partial (it stays so), a gap in its days, sealed or not, or days the retention
+                    // dropped before this zone's first seal.
                     partial.Add(period.StartMs);
                 }
             }

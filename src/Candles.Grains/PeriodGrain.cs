@@ -51,7 +51,7 @@ public sealed partial class PeriodGrain(
         (_instrument, _zone) = GrainKeys.ParsePeriod(this.GetPrimaryKeyString());
         _version = TimeProvider.System.GetUtcNow().UtcTicks;
         _symbol = GrainFactory.GetGrain<ISymbolGrain>(_instrument);
-        _days = new DaySealer(sealedBars, _symbol, _instrument, _zone, logger);
+        _days = new DaySealer(sealedBars, _symbol, _instrument, _zone, logger) { LostThroughMs = state.State.LostThroughMs ?? long.MinValue };
         _checks = new SealChecks(this, clock, options.Value.CheckEvery);
 
         await this.MinuteStream(_instrument).FollowAsync(OnMinutesAsync);
@@ -197,6 +197,7 @@ public sealed partial class PeriodGrain(
         if (finishedThrough > sealedThrough)
         {
             state.State.SealedThroughMs = finishedThrough;
+            state.State.LostThroughMs = _days.LostThroughMs == long.MinValue ? null : _days.LostThroughMs;
             await state.WriteStateAsync();
         }
     }

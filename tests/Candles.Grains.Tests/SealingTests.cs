@@ -520,6 +520,26 @@ public class SealingTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task AWeekHoldingDaysTheRetentionDroppedBeforeTheFirstSealIsStoredAsPartial()
+    {
+        // One replay batch brings a trade a day at 10:00 from Wednesday 1 April to Tuesday 14 April into an instrument with
+        // nothing sealed: with 7 days of 1m retention, the 1st to the 6th are dropped before any sealer runs. The sealers
+        // start from nothing and seal the 7th to the 13th; the week of Monday 6 April lacks the 6th's trade and is stored
+        // as partial in every zone (it opens before the 6th's 10:00 there too), not only served so.
+        var grain = await fixture.DefinedAsync("TEST:FROMNOTHING");
+        await grain.Ingest([.. Enumerable.Range(1, 14).Select(d => Buy(d, $"2026-04-{d:00}T10:00:00Z"))], live: false);
+
+        foreach (var zone in ClusterFixture.SealedZones.Prepend("UTC"))
+        {
+            var days = await fixture.SealedAsync("TEST:FROMNOTHING", "1d", zone, bars => bars.Count >= 7);
+            Assert.All(days, d => Assert.True(d.Candle.OpenTimeMs > At.Ms("2026-04-06T10:00:00Z"), $"{Row(d).Open} was sealed from what the retention left"));
+            var weeks = await fixture.SealedAsync("TEST:FROMNOTHING", "1w", zone, bars => bars.Count >= 1);
+            var week = Assert.Single(weeks);
+            Assert.False(weeks.IsComplete(week), $"the week of {Row(week).Open} lacks the 6th's trade but was stored as complete in {zone}");
+        }
+    }
+
+    [Fact]
     public async Task ALateTradeInASealedDayTheRetentionCutIntoIsRefusedSoTheMinutesAndTheDayAgree()
     {
         // 1 April is sealed whole; then the newest trade moves to 8 April 10:00, and the 7-day retention cuts the 1st at
