@@ -26,11 +26,11 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
     private IncompleteSpans _incomplete = IncompleteSpans.None;
 
     /// <summary>
-    /// The newest 1m bar the retention had dropped when this zone's first days were sealed, with nothing sealed before
-    /// (long.MinValue: none). A fast replay can outrun a new sealer so: the days up to it are in neither store, so a week
-    /// or month opening at or before it lacks them and is sealed as partial, whenever it finishes. Kept in the sealer's
-    /// state; only this zone's bars are concerned, so it is not marked on the instrument, whose other zones may hold
-    /// those days sealed.
+    /// The newest 1m bar the retention had dropped when this zone's first days were sealed, with nothing sealed before in
+    /// the zone (long.MinValue: none). A fast replay can outrun a new sealer so: the days up to it are in neither store,
+    /// so a week or month opening at or before it lacks them and is sealed as partial, whenever it finishes. Kept in the
+    /// sealer's state; only this zone's bars are concerned, so it is not marked on the instrument, whose other zones may
+    /// hold those days sealed.
     /// </summary>
     public long LostThroughMs { get; set; } = long.MinValue;
 
@@ -65,9 +65,9 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
         {
             var (forward, trimmedThroughMs) = await ComposeDaysAsync(sealedThrough, finishedThrough);
             Add(forward);
-            if (sealedThrough == long.MinValue && trimmedThroughMs is { } lost)
+            if (sealedThrough == long.MinValue && trimmedThroughMs is { } lost && lost > LostThroughMs && !await SealedFromAsync(lost))
             {
-                LostThroughMs = Math.Max(LostThroughMs, lost);
+                LostThroughMs = lost;
             }
             else if (sealedThrough > long.MinValue && trimmedThroughMs >= sealedThrough)
             {
@@ -118,6 +118,14 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
             }
         }
     }
+
+    /// <summary>
+    /// Whether this zone has a day sealed from the one holding <paramref name="minuteMs"/> on: then that minute, and all
+    /// before it, went into this zone's sealed days before its sealer's state was lost (its key evicted, or the whole
+    /// store flushed), and nothing the retention dropped is missing from them.
+    /// </summary>
+    private async Task<bool> SealedFromAsync(long minuteMs) =>
+        (await sealedBars.LoadAsync(Series("1d"), _day.PeriodOf(minuteMs).StartMs, long.MaxValue, footprints: false)).Count > 0;
 
     /// <summary>
     /// The days in [fromMs, toMs) the retained 1m history holds whole, and the newest minute the retention has dropped

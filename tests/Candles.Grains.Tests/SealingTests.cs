@@ -6,6 +6,7 @@ using Candles.Core.Ticks;
 using Candles.Core.Timeframes;
 using Candles.Storage.Sealed;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 
 namespace Candles.Grains.Tests;
 
@@ -537,6 +538,31 @@ public class SealingTests(ClusterFixture fixture)
             var week = Assert.Single(weeks);
             Assert.False(weeks.IsComplete(week), $"the week of {Row(week).Open} lacks the 6th's trade but was stored as complete in {zone}");
         }
+    }
+
+    [Fact]
+    public async Task ASealerWhoseStateAloneWasLostKeepsAWeekItsZoneHoldsSealedComplete()
+    {
+        // Monday 6 to Wednesday 8 April are sealed in UTC. Then the UTC sealer's state alone is lost (its key evicted), and a
+        // trade of Tuesday 14 April has the retention drop the 6th's minutes. Starting from nothing, the sealer finds them
+        // dropped, but its zone holds the 6th sealed: the week of the 6th, finished now, lacks nothing and stays complete.
+        const string id = "TEST:STATELOST";
+        var grain = await fixture.DefinedAsync(id);
+        await grain.Ingest([.. Enumerable.Range(6, 4).Select(d => Buy(d, $"2026-04-{d:00}T10:00:00Z"))], live: false);
+        await SealedAsync(id, "1d", "UTC", 3);
+        var sealer = fixture.Grains.GetGrain<IPeriodGrain>(GrainKeys.Period(id, "UTC"));
+        await fixture.Cluster.DeactivateAsync(sealer);
+        var storage = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(Hosting.CandlesSiloBuilderExtensions.StorageName);
+        var state = new GrainState<PeriodState>(new PeriodState());
+        await storage.ReadStateAsync("period", sealer.GetGrainId(), state);
+        Assert.NotNull(state.State?.SealedThroughMs);
+        await storage.ClearStateAsync("period", sealer.GetGrainId(), state);
+
+        await grain.Ingest([Buy(14, "2026-04-14T10:00:00Z")], live: false);
+
+        var weeks = await fixture.SealedAsync(id, "1w", "UTC", bars => bars.Count >= 1);
+        Assert.True(weeks.IsComplete(Assert.Single(weeks)), "the week of the 6th, whose days the zone holds sealed, was stored as partial");
+        Assert.Equal(4L, weeks[0].Candle.Trades);
     }
 
     [Fact]
