@@ -32,7 +32,6 @@ internal sealed partial class SymbolFeed(
 
     private readonly UnansweredGaps _unanswered = new(options.GapWait > MinRetryWait ? options.GapWait : MinRetryWait, options.BackfillRetryFor);
     private readonly UnansweredGaps _unansweredResumes = new(options.GapWait > MinRetryWait ? options.GapWait : MinRetryWait, options.BackfillRetryFor);
-    private readonly string _instrumentId = instrument.Id.Value;
 
     // 1 until the first trade of an instrument that held none when the feed started.
     private int _firstUnseen;
@@ -92,7 +91,7 @@ internal sealed partial class SymbolFeed(
         // it (its day, week, month), may lack some.
         if (Interlocked.Exchange(ref _firstUnseen, 0) == 1)
         {
-            LogFirstTrade(logger, _instrumentId, trade.TradeId);
+            LogFirstTrade(logger, _outlet.InstrumentId, trade.TradeId);
             _outlet.Unheld(trade.TimeUs);
             _gapSignal.Writer.TryWrite(true);
         }
@@ -182,7 +181,7 @@ internal sealed partial class SymbolFeed(
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellation.IsCancellationRequested)
         {
-            LogBackfillFailed(logger, ex, _instrumentId, gap.FromId, gap.ToId);
+            LogBackfillFailed(logger, ex, _outlet.InstrumentId, gap.FromId, gap.ToId);
             answered = false;
         }
 
@@ -195,14 +194,14 @@ internal sealed partial class SymbolFeed(
         }
 
         // Another connector (the B feed of an A/B pair) may have delivered them: minutes that are whole stay unmarked.
-        var position = await _outlet.CallAsync(token => target.GetPositionAsync(_instrumentId, token), cancellation);
+        var position = await _outlet.CallAsync(token => target.GetPositionAsync(_outlet.InstrumentId, token), cancellation);
         var held = left.Where(m => position.Holds(m.FromId, m.ToId)).ToList();
         if (held.Count > 0)
         {
             _ids.Forget(held.Contains);
 
             left.RemoveAll(held.Contains);
-            LogHeldElsewhere(logger, _instrumentId, held.Count);
+            LogHeldElsewhere(logger, _outlet.InstrumentId, held.Count);
         }
 
         var (again, wait, first) = answered ? (false, TimeSpan.Zero, true) : _unanswered.Failed(gap, Environment.TickCount64);
@@ -246,7 +245,7 @@ internal sealed partial class SymbolFeed(
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellation.IsCancellationRequested)
         {
-            LogBackfillFailed(logger, ex, _instrumentId, asked.Id + 1, long.MaxValue);
+            LogBackfillFailed(logger, ex, _outlet.InstrumentId, asked.Id + 1, long.MaxValue);
             await ResumeFailedAsync(from, asked.TimeUs, cancellation);
             return;
         }
@@ -291,7 +290,7 @@ internal sealed partial class SymbolFeed(
         else
         {
             // Given up: the next drop's catch-up starts a clock of its own.
-            LogCatchUpGivenUp(logger, _instrumentId, from.AfterId);
+            LogCatchUpGivenUp(logger, _outlet.InstrumentId, from.AfterId);
             _unansweredResumes.KeepOnly([]);
         }
     }

@@ -198,6 +198,24 @@ public sealed class OtherVenueConnectorTests
         }
     }
 
+    /// <summary>
+    /// A started fake venue whose instrument holds trades 0..9 (the target seeded with them, its positions read from its
+    /// ticks), and the next <paramref name="meanwhile"/> trades happening while the next subscription is made.
+    /// </summary>
+    private static async Task<(Venue Venue, FakeVenue Fake, string Symbol, RecordingTarget Target)> HoldingTenAsync(string name, int meanwhile, Action<FakeVenue> configure)
+    {
+        var (venue, fake, symbol) = Create(name);
+        fake.Listed[symbol] = ("0.1", "0.001");
+        configure(fake);
+        await fake.StartAsync();
+        var held = Trades(symbol, 0, 10);
+        fake.Happen(held);
+        fake.HappenWhileSubscribing.AddRange(Trades(symbol, 10, meanwhile));
+        var target = new RecordingTarget { FirstTradeUs = StartUs, PositionFromTicks = true };
+        target.Seed(held.Select(t => new Tick(t.Id, t.TimeUs, 1, 1, AggressorSide.Buy)));
+        return (venue, fake, symbol, target);
+    }
+
     [Theory]
     [MemberData(nameof(VenueNames))]
     public async Task AtStartTheTradesSinceTheInstrumentsLastAreFetchedOnceTheConnectionIsSubscribed(string name)
@@ -205,15 +223,7 @@ public sealed class OtherVenueConnectorTests
         // The instrument holds trades 0..9; 10..29 happen while the connection subscribes (the venue takes half a second),
         // so no live message brings them. Asked before the subscription, the venue would not have them yet, and Bybit's
         // ids would never show them missing.
-        var (venue, fake, symbol) = Create(name);
-        fake.Listed[symbol] = ("0.1", "0.001");
-        fake.FirstAnswerDelay = TimeSpan.FromMilliseconds(500);
-        await fake.StartAsync();
-        var held = Trades(symbol, 0, 10);
-        fake.Happen(held);
-        fake.HappenWhileSubscribing.AddRange(Trades(symbol, 10, 20));
-        var target = new RecordingTarget { FirstTradeUs = StartUs, PositionFromTicks = true };
-        target.Seed(held.Select(t => new Tick(t.Id, t.TimeUs, 1, 1, AggressorSide.Buy)));
+        var (venue, fake, symbol, target) = await HoldingTenAsync(name, meanwhile: 20, fake => fake.FirstAnswerDelay = TimeSpan.FromMilliseconds(500));
         await using (fake)
         await using (var feed = new FeedHarness(venue, fake, target, [symbol]))
         {
@@ -232,15 +242,7 @@ public sealed class OtherVenueConnectorTests
         // The instrument holds trades 0..9. The venue answers the first subscription with an error and sends nothing:
         // kept open as if subscribed, the connection would bring none of the instrument's trades, and nothing would show
         // them missing. Trades 10..19 happen before the next subscription is made, so no live message brings them.
-        var (venue, fake, symbol) = Create(name);
-        fake.Listed[symbol] = ("0.1", "0.001");
-        fake.RefusedSubscriptions = 1;
-        await fake.StartAsync();
-        var held = Trades(symbol, 0, 10);
-        fake.Happen(held);
-        fake.HappenWhileSubscribing.AddRange(Trades(symbol, 10, 10));
-        var target = new RecordingTarget { FirstTradeUs = StartUs, PositionFromTicks = true };
-        target.Seed(held.Select(t => new Tick(t.Id, t.TimeUs, 1, 1, AggressorSide.Buy)));
+        var (venue, fake, symbol, target) = await HoldingTenAsync(name, meanwhile: 10, fake => fake.RefusedSubscriptions = 1);
         await using (fake)
         await using (var feed = new FeedHarness(venue, fake, target, [symbol]))
         {
