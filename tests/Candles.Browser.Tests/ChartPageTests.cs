@@ -187,7 +187,10 @@ public sealed class ChartPageTests : IAsyncLifetime
     {
         var page = await _browser.NewPageAsync();
         await page.GotoAsync(_baseAddress + "/?instrument=SIM:ETHUSD&tf=1m");
-        await WaitForAsync(page, "document.querySelector('#connection-state').textContent.trim() === 'live'", "went live");
+
+        // Live with the instrument's snapshot shown: the connection alone shows "live" before its subscriptions' snapshots,
+        // and a subscription the service never answered with one takes an unknown instrument as final.
+        await WaitForAsync(page, "document.querySelector('#connection-state').textContent.trim() === 'live' && window.candlesPage.barCount() > 0", "went live with the instrument's bars");
 
         // A service back on the address that has not defined the instrument yet (its feed is slower than its socket):
         // the page keeps asking instead of giving the chart up.
