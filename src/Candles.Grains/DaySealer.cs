@@ -34,6 +34,12 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
     /// </summary>
     public long LostThroughMs { get; set; } = long.MinValue;
 
+    /// <summary>
+    /// Keeps <see cref="LostThroughMs"/> when a first seal finds it, before that seal is stored: a sealer dying between the
+    /// two would otherwise start from nothing again, find the days after the dropped ones sealed, and know nothing lost.
+    /// </summary>
+    public Func<long, Task> KeepLostAsync { get; init; } = _ => Task.CompletedTask;
+
     /// <summary>Days ending at or before the watermark are finished; the day holding it is still live.</summary>
     public long FinishedThrough(long watermarkUs) =>
         watermarkUs == long.MinValue ? long.MinValue : _day.PeriodOfUs(watermarkUs).StartMs;
@@ -65,9 +71,10 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
         {
             var (forward, trimmedThroughMs) = await ComposeDaysAsync(sealedThrough, finishedThrough);
             Add(forward);
-            if (sealedThrough == long.MinValue && trimmedThroughMs is { } lost && lost > LostThroughMs && !await SealedFromAsync(lost))
+            if (sealedThrough == long.MinValue && trimmedThroughMs is { } lost && lost > LostThroughMs && !await DaySealedAsync(lost))
             {
                 LostThroughMs = lost;
+                await KeepLostAsync(lost);
             }
             else if (sealedThrough > long.MinValue && trimmedThroughMs >= sealedThrough)
             {
@@ -120,12 +127,16 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
     }
 
     /// <summary>
-    /// Whether this zone has a day sealed from the one holding <paramref name="minuteMs"/> on: then that minute, and all
-    /// before it, went into this zone's sealed days before its sealer's state was lost (its key evicted, or the whole
-    /// store flushed), and nothing the retention dropped is missing from them.
+    /// Whether this zone has the day holding <paramref name="minuteMs"/> sealed: then that minute, and all before it, went
+    /// into this zone's sealed days before its sealer's state was lost (its key evicted, or the whole store flushed), and
+    /// nothing the retention dropped is missing from them. Days after it sealed are no proof: a first seal never seals a
+    /// day the retention cut into, but seals the days after it, and its sealer may crash before its state is written.
     /// </summary>
-    private async Task<bool> SealedFromAsync(long minuteMs) =>
-        (await sealedBars.LoadAsync(Series("1d"), _day.PeriodOf(minuteMs).StartMs, long.MaxValue, footprints: false)).Count > 0;
+    private async Task<bool> DaySealedAsync(long minuteMs)
+    {
+        var day = _day.PeriodOf(minuteMs);
+        return (await sealedBars.LoadAsync(Series("1d"), day.StartMs, day.EndMs, footprints: false)).Count > 0;
+    }
 
     /// <summary>
     /// The days in [fromMs, toMs) the retained 1m history holds whole, and the newest minute the retention has dropped

@@ -29,15 +29,18 @@ internal sealed class MinuteCommits(
 
     /// <summary>
     /// Commits the bars that closed or were corrected, with the checkpoint that accounts for them; a quiet scan that
-    /// changed nothing writes nothing, and publishes only a live update held back or a watermark's new minute.
+    /// changed nothing writes nothing, and publishes only a live update held back. A watermark's new minute is committed
+    /// before it is published: a sealer may seal the day it ends, so a rollback must never take it back, or trades
+    /// retried after a failed commit would close into that sealed day as new bars instead of correcting it.
     /// </summary>
     public async Task CommitAsync(BarBuilder builder, bool checkpoint, bool forcePublish = false)
     {
         _changes.Clear();
         builder.DrainChanges(_changes);
-        if (_changes.Count == 0 && !checkpoint)
+        var newMinute = publisher.WatermarkCrossedMinute(builder);
+        if (_changes.Count == 0 && !checkpoint && !newMinute)
         {
-            if ((forcePublish && publisher.LivePending) || publisher.WatermarkCrossedMinute(builder))
+            if (forcePublish && publisher.LivePending)
             {
                 await publisher.PublishAsync(builder, _changes, ClosedVersion, record.Incomplete);
             }
@@ -68,7 +71,7 @@ internal sealed class MinuteCommits(
             await history.TrimAsync(builder.FirstOpenTimeMs!.Value);
         }
 
-        if (_changes.Count > 0 || forcePublish || publisher.LiveDue(updatePeriod))
+        if (_changes.Count > 0 || forcePublish || newMinute || publisher.LiveDue(updatePeriod))
         {
             await publisher.PublishAsync(builder, _changes, ClosedVersion, record.Incomplete);
         }

@@ -51,7 +51,15 @@ public sealed partial class PeriodGrain(
         (_instrument, _zone) = GrainKeys.ParsePeriod(this.GetPrimaryKeyString());
         _version = TimeProvider.System.GetUtcNow().UtcTicks;
         _symbol = GrainFactory.GetGrain<ISymbolGrain>(_instrument);
-        _days = new DaySealer(sealedBars, _symbol, _instrument, _zone, logger) { LostThroughMs = state.State.LostThroughMs ?? long.MinValue };
+        _days = new DaySealer(sealedBars, _symbol, _instrument, _zone, logger)
+        {
+            LostThroughMs = state.State.LostThroughMs ?? long.MinValue,
+            KeepLostAsync = lost =>
+            {
+                state.State.LostThroughMs = lost;
+                return state.WriteStateAsync();
+            },
+        };
         _checks = new SealChecks(this, clock, options.Value.CheckEvery);
 
         await this.MinuteStream(_instrument).FollowAsync(OnMinutesAsync);
@@ -135,11 +143,17 @@ public sealed partial class PeriodGrain(
         }
     }
 
-    /// <summary>A 1m stream message: seals what its watermark finished and re-seals the sealed days it corrected.</summary>
+    /// <summary>
+    /// A 1m stream message: seals what its watermark finished and re-seals the sealed days it changed. Those are its
+    /// corrections', and its closes' too: a minute of a sealed day closes only if its instrument lost what it had written
+    /// (Redis lost acknowledged writes) and got the trades again, which then are no correction to it.
+    /// </summary>
     private async Task OnMinutesAsync(BarEvents message, StreamSequenceToken? token)
     {
-        var corrected = message.Events.Where(e => e.Kind == BarEventKind.Correction).Select(e => e.Bar.Candle.OpenTimeMs).ToArray();
         var sealedThrough = state.State.SealedThroughMs ?? long.MinValue;
+        var corrected = message.Events
+            .Where(e => e.Kind == BarEventKind.Correction || (e.Kind == BarEventKind.Close && e.Bar.Candle.OpenTimeMs < sealedThrough))
+            .Select(e => e.Bar.Candle.OpenTimeMs).ToArray();
         var finishes = _days.FinishedThrough(message.WatermarkUs) > sealedThrough;
         if (message.Events.Count > 0)
         {

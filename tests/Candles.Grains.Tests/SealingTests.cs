@@ -132,25 +132,15 @@ public class SealingTests(ClusterFixture fixture)
     public async Task DailyCandlesAreServedWhileASealWaitsOnPostgres()
     {
         const string id = "TEST:SLOWSEAL";
-        var grain = await fixture.DefinedAsync(id);
-        var sealer = fixture.Grains.GetGrain<IPeriodGrain>(GrainKeys.Period(id, "UTC"));
-        var release = fixture.SealedWrites.HoldNextUpsert(id, "UTC");
-        try
+        var sealer = await WhileTheFirstSealWaitsAsync(id, [Buy(10, "2026-04-08T10:00:00Z"), Buy(20, "2026-04-09T10:00:00Z")], async sealer =>
         {
-            await grain.Ingest([Buy(10, "2026-04-08T10:00:00Z"), Buy(20, "2026-04-09T10:00:00Z")], live: false);
-            Assert.True(await ClusterFixture.EventuallyAsync(() => Task.FromResult(fixture.SealedWrites.Holding(id, "UTC"))), "the seal never began");
-
             // The 1d timeframe asks the sealer how far it has got: answered at once, from before the seal in progress,
             // rather than after its commit (under load, past the 30-second call timeout: a 503).
             Assert.Equal(long.MinValue, (await sealer.GetSealState().WaitAsync(TimeSpan.FromSeconds(5))).SealedThroughMs);
             var days = fixture.Grains.GetGrain<ITimeframeGrain>(GrainKeys.Timeframe(id, Timeframe.Parse("1d"), "UTC"));
             var served = await days.GetBars(new BarsQuery(long.MinValue, long.MaxValue, 10, null)).WaitAsync(TimeSpan.FromSeconds(5));
             Assert.Equal([(At.Ms("2026-04-08T00:00:00Z"), 1L), (At.Ms("2026-04-09T00:00:00Z"), 1L)], served.Bars.Select(b => (b.Candle.OpenTimeMs, b.Candle.Trades)));
-        }
-        finally
-        {
-            release.TrySetResult();
-        }
+        });
 
         await SealedAsync(id, "1d", "UTC", 1);
         Assert.True(
@@ -299,6 +289,54 @@ public class SealingTests(ClusterFixture fixture)
         await MinutesPassAsync(midnight.AddHours(9), 4, 6);
         var day = (await fixture.SealedAsync(id, "1d", "UTC", bars => bars[0].Candle.Revision == 2))[0];
         Assert.Equal((midnight.AddDays(-1).ToUnixTimeMilliseconds(), 3L), (day.Candle.OpenTimeMs, day.Candle.Trades));
+    }
+
+    [Fact]
+    public async Task ATradeRetriedAfterAFailedCommitCorrectsTheDayItsQuietMinutesHadSealed()
+    {
+        // A live instrument trades at 23:50; its bar closes at 23:52, and the quiet minutes after it take the watermark
+        // past midnight alone, so the day is sealed. Then a trade of 23:55 comes (a feed's catch-up), and its commit fails.
+        const string id = "TEST:RETRYSEALED";
+        var grain = await fixture.DefinedAsync(id);
+        var now = fixture.Clock.GetUtcNow();
+        var midnight = new DateTimeOffset(now.Year, now.Month, now.Day, 0, 0, 0, TimeSpan.Zero).AddDays(2);
+        await TradeAtAsync(grain, 1, midnight.AddMinutes(-10));
+        await MinutesPassAsync(midnight.AddMinutes(-10), 2, 13);
+        Assert.Equal(1L, Assert.Single(await SealedAsync(id, "1d", "UTC", 1)).Candle.Trades);
+        fixture.MinuteBars.FailCommit(id);
+        Tick[] late = [new Tick(2, midnight.AddMinutes(-5).ToUnixTimeMilliseconds() * 1000, 101, 1, AggressorSide.Buy)];
+        await Assert.ThrowsAsync<InstrumentUnavailableException>(() => grain.Ingest(late, live: true));
+
+        // The rollback keeps the watermark the sealer heard of: the retried trade corrects the sealed day, which is sealed
+        // again with it, rather than opening a bar of its own in a day the sealer has left behind.
+        var retried = await grain.Ingest(late, live: true);
+        Assert.True(retried.Amended == 1, $"the trade of the sealed day was taken as a new bar: {retried}");
+        var days = await fixture.SealedAsync(id, "1d", "UTC", bars => bars.Count == 1 && bars[0].Candle.Trades == 2);
+        Assert.Equal(2L, Assert.Single(days).Candle.Trades);
+    }
+
+    [Fact]
+    public async Task TradesSentAgainAfterTheStoreLostThemCloseIntoTheSealedDayAndItIsSealedAgain()
+    {
+        // A replay's trade of 4 May 23:50, then one of 5 May 00:10, which finishes the 4th: it is sealed. Then Redis loses
+        // the second commit, acknowledged before its crash, and the instrument's grain goes with its silo.
+        const string id = "TEST:LOSTCLOSE";
+        var grain = await fixture.DefinedAsync(id);
+        await grain.Ingest([Buy(1, "2026-05-04T23:50:00Z")], live: false);
+        var saved = (await fixture.MinuteBars.LoadHistoryAsync(id)).Stored;
+        var savedBars = await fixture.MinuteBars.LoadAsync(id, long.MinValue, long.MaxValue);
+        await grain.Ingest([Buy(2, "2026-05-05T00:10:00Z")], live: false);
+        Assert.Equal(1L, Assert.Single(await SealedAsync(id, "1d", "UTC", 1)).Candle.Trades);
+        var now = (await fixture.MinuteBars.LoadHistoryAsync(id)).Stored.Revision;
+        Assert.True((await fixture.MinuteBars.Inner.RewriteAsync(id, savedBars, saved.Checkpoint!, now, saved.Revision)).Committed);
+        await fixture.Cluster.DeactivateAsync(grain);
+
+        // The feed sends what the instrument no longer holds, with a trade of the 4th it had missed: to the instrument they
+        // are new, and close the 4th's minutes as bars of their first revision, into the day sealed without them.
+        var resent = await grain.Ingest([Buy(3, "2026-05-04T23:55:00Z"), Buy(2, "2026-05-05T00:10:00Z")], live: false);
+        Assert.Equal((2, 0), (resent.Applied, resent.Amended));
+        var days = await fixture.SealedAsync(id, "1d", "UTC", bars => bars.Count == 1 && bars[0].Candle.Trades == 2);
+        Assert.True(days.Count == 1 && days[0].Candle.Trades == 2, $"the 4th stayed sealed with {days.FirstOrDefault()?.Candle.Trades} trade(s), not 2");
     }
 
     /// <summary>A new instrument's live trade at 09:00 the day after tomorrow; returns the midnight ending that day.</summary>
@@ -570,22 +608,109 @@ public class SealingTests(ClusterFixture fixture)
         // trade of Tuesday 14 April has the retention drop the 6th's minutes. Starting from nothing, the sealer finds them
         // dropped, but its zone holds the 6th sealed: the week of the 6th, finished now, lacks nothing and stays complete.
         const string id = "TEST:STATELOST";
-        var grain = await fixture.DefinedAsync(id);
-        await grain.Ingest([.. Enumerable.Range(6, 4).Select(d => Buy(d, $"2026-04-{d:00}T10:00:00Z"))], live: false);
-        await SealedAsync(id, "1d", "UTC", 3);
-        var sealer = fixture.Grains.GetGrain<IPeriodGrain>(GrainKeys.Period(id, "UTC"));
-        await fixture.Cluster.DeactivateAsync(sealer);
-        var storage = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(Hosting.CandlesSiloBuilderExtensions.StorageName);
-        var state = new GrainState<PeriodState>(new PeriodState());
-        await storage.ReadStateAsync("period", sealer.GetGrainId(), state);
-        Assert.NotNull(state.State?.SealedThroughMs);
-        await storage.ClearStateAsync("period", sealer.GetGrainId(), state);
+        var (grain, _) = await AprilDaysSealedThenStateLostAsync(id, 6, 9, 3);
 
         await grain.Ingest([Buy(14, "2026-04-14T10:00:00Z")], live: false);
 
         var weeks = await fixture.SealedAsync(id, "1w", "UTC", bars => bars.Count >= 1);
         Assert.True(weeks.IsComplete(Assert.Single(weeks)), "the week of the 6th, whose days the zone holds sealed, was stored as partial");
         Assert.Equal(4L, weeks[0].Candle.Trades);
+    }
+
+    [Fact]
+    public async Task TheMinutesTheRetentionDroppedBeforeAZonesFirstSealAreInItsStateBeforeThatSealIsStored()
+    {
+        // One replay batch brings a trade a day at 10:00 from 1 to 10 April: the retention drops the 1st and 2nd before any
+        // sealer runs. While the UTC sealer's first seal waits on PostgreSQL, its state already says so: a sealer dying
+        // before that seal's end starts again knowing it, rather than from the days after them, which it finds sealed.
+        const string id = "TEST:LOSTFIRST";
+        await WhileTheFirstSealWaitsAsync(id, [.. Enumerable.Range(1, 10).Select(d => Buy(d, $"2026-04-{d:00}T10:00:00Z"))], async sealer =>
+        {
+            var stored = await StoredStateAsync(sealer);
+            Assert.True(stored?.LostThroughMs == At.Ms("2026-04-02T10:00:00Z"), $"the sealer's state held {stored?.LostThroughMs} as the dropped minutes' end while its first seal was stored");
+            Assert.Null(stored?.SealedThroughMs);
+        });
+
+        Assert.Equal(7, (await SealedAsync(id, "1d", "UTC", 7)).Count);
+    }
+
+    [Fact]
+    public async Task AMonthHoldingDaysTheRetentionDroppedStaysPartialWhenItsSealersStateWasLost()
+    {
+        // As above, the UTC sealer's first seal stores the 3rd to the 9th without the dropped 1st and 2nd. Then its state is
+        // lost (its key evicted): starting from nothing again, it finds the 2nd's minutes dropped, and the days after them
+        // sealed, but not the 2nd, which was never sealed whole: the 2nd's minutes are lost to it.
+        const string id = "TEST:STATELOSTCUT";
+        var (grain, sealer) = await AprilDaysSealedThenStateLostAsync(id, 1, 10, 7);
+        await sealer.Recheck();
+        await MinutesPassAsync();
+        var stored = await StoredStateAsync(sealer);
+        Assert.True(stored?.LostThroughMs == At.Ms("2026-04-02T10:00:00Z"), $"the sealer started again with {stored?.LostThroughMs} as the dropped minutes' end");
+
+        // Then a trade a day to 1 May, each day sealed before the next comes (the retention never outruns the sealer):
+        // April lacks the trades of the 1st and 2nd, and is stored partial.
+        for (var day = 11; day <= 31; day++)
+        {
+            var at = new DateTimeOffset(2026, 4, 10, 10, 0, 0, TimeSpan.Zero).AddDays(day - 10);
+            await grain.Ingest([new Tick(day, at.ToUnixTimeMilliseconds() * 1000, 100, 1, AggressorSide.Buy)], live: false);
+            await fixture.SealedAsync(id, "1d", "UTC", bars => bars.Count >= day - 3);
+        }
+
+        var months = await fixture.SealedAsync(id, "1M", "UTC", bars => bars.Count >= 1);
+        var april = Assert.Single(months);
+        Assert.False(months.IsComplete(april), $"April, without the trades of the 1st and 2nd, was stored as complete ({april.Candle.Trades} trades)");
+    }
+
+    private IGrainStorage Storage =>
+        fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(Hosting.CandlesSiloBuilderExtensions.StorageName);
+
+    private async Task<PeriodState?> StoredStateAsync(IPeriodGrain sealer) => (await ReadStoredAsync(sealer)).State;
+
+    /// <summary>
+    /// A new instrument gets <paramref name="ticks"/> in one replay batch; <paramref name="meanwhile"/> runs while its UTC
+    /// sealer's first seal waits on PostgreSQL, which then stores it. Returns the sealer.
+    /// </summary>
+    private async Task<IPeriodGrain> WhileTheFirstSealWaitsAsync(string id, Tick[] ticks, Func<IPeriodGrain, Task> meanwhile)
+    {
+        var grain = await fixture.DefinedAsync(id);
+        var sealer = fixture.Grains.GetGrain<IPeriodGrain>(GrainKeys.Period(id, "UTC"));
+        var release = fixture.SealedWrites.HoldNextUpsert(id, "UTC");
+        try
+        {
+            await grain.Ingest(ticks, live: false);
+            Assert.True(await ClusterFixture.EventuallyAsync(() => Task.FromResult(fixture.SealedWrites.Holding(id, "UTC"))), "the first seal never began");
+            await meanwhile(sealer);
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
+
+        return sealer;
+    }
+
+    /// <summary>
+    /// A trade at 10:00 on each April day from <paramref name="first"/> to <paramref name="last"/> in one replay batch; once
+    /// the UTC sealer has sealed <paramref name="sealedDays"/> days, its state alone is lost from grain storage (its key evicted).
+    /// </summary>
+    private async Task<(ISymbolGrain Grain, IPeriodGrain Sealer)> AprilDaysSealedThenStateLostAsync(string id, int first, int last, int sealedDays)
+    {
+        var grain = await fixture.DefinedAsync(id);
+        await grain.Ingest([.. Enumerable.Range(first, last - first + 1).Select(d => Buy(d, $"2026-04-{d:00}T10:00:00Z"))], live: false);
+        await SealedAsync(id, "1d", "UTC", sealedDays);
+        var sealer = fixture.Grains.GetGrain<IPeriodGrain>(GrainKeys.Period(id, "UTC"));
+        await fixture.Cluster.DeactivateAsync(sealer);
+        var stored = await ReadStoredAsync(sealer);
+        Assert.NotNull(stored.State?.SealedThroughMs);
+        await Storage.ClearStateAsync("period", sealer.GetGrainId(), stored);
+        return (grain, sealer);
+    }
+
+    private async Task<GrainState<PeriodState>> ReadStoredAsync(IPeriodGrain sealer)
+    {
+        var state = new GrainState<PeriodState>(new PeriodState());
+        await Storage.ReadStateAsync("period", sealer.GetGrainId(), state);
+        return state;
     }
 
     [Fact]

@@ -2,10 +2,7 @@ using System.Threading.Channels;
 using Candles.Abstractions.Grains;
 using Candles.Abstractions.Streams;
 using Candles.Abstractions.Wire;
-using Candles.Core.Bars;
 using Candles.Core.Instruments;
-using Candles.Core.Timeframes;
-using Candles.Gateway.Json;
 using Candles.Gateway.Requests;
 using Microsoft.Extensions.Logging;
 
@@ -23,8 +20,8 @@ public sealed partial class LiveFeed : IAsyncDisposable
     private readonly Channel<Work> _work = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<Subscription> _subscribers = [];
     private readonly IClusterClient _client;
-    private readonly Instrument _instrument;
     private readonly ITimeframeGrain _grain;
+    private readonly FeedEvents _events;
     private readonly ILogger _logger;
     private readonly ITimer _checks;
     private readonly Task _loop;
@@ -32,10 +29,7 @@ public sealed partial class LiveFeed : IAsyncDisposable
     private readonly ILiveBarsObserver _reference;
     private readonly int _maxLevels;
     private readonly Action<Subscription, RequestError>? _refuse;
-    private long _lastSequence = long.MinValue;
-    private long _seenThrough = long.MinValue;
-    private long _suspected = long.MinValue;
-    private int _stalledChecks;
+    private readonly FeedSequence _sequence = new();
 
     /// <param name="key">The timeframe followed, and the footprint step if it is a footprint feed.</param>
     /// <param name="instrument">Its instrument, for the JSON of its bars.</param>
@@ -52,10 +46,10 @@ public sealed partial class LiveFeed : IAsyncDisposable
         _maxLevels = maxLevels;
         _refuse = refuse;
         Key = key;
-        _instrument = instrument;
         _client = client;
         _logger = logger;
         _grain = client.GetGrain<ITimeframeGrain>(key.TimeframeKey);
+        _events = new FeedEvents(key, instrument, _grain);
         _observer = new Observer(this);
         _reference = client.CreateObjectReference<ILiveBarsObserver>(_observer);
         Started = FollowAsync();
@@ -77,7 +71,7 @@ public sealed partial class LiveFeed : IAsyncDisposable
     public void Remove(Subscription subscription) => _work.Writer.TryWrite(new Left(subscription));
 
     /// <summary>What the grain had pushed before it followed this feed is not expected here.</summary>
-    private async Task FollowAsync() => _seenThrough = Math.Max(_seenThrough, await _grain.Follow(_reference));
+    private async Task FollowAsync() => _sequence.Followed(await _grain.Follow(_reference));
 
     /// <summary>Unbounded, so the grain's push never waits on this feed; after the feed ended, items are dropped.</summary>
     private void Post(Work work) => _work.Writer.TryWrite(work);
@@ -106,13 +100,11 @@ public sealed partial class LiveFeed : IAsyncDisposable
 
     private async Task OnMessageAsync(BarEvents message)
     {
-        if (message.Sequence <= _lastSequence)
+        if (!_sequence.Arrived(message.Sequence))
         {
             return;
         }
 
-        _lastSequence = message.Sequence;
-        _seenThrough = Math.Max(_seenThrough, message.Sequence);
         List<Subscription> behind = [];
         List<LiveEvent>? events = null;
         var built = false;
@@ -167,76 +159,18 @@ public sealed partial class LiveFeed : IAsyncDisposable
         }
     }
 
-    /// <summary>Bars of one message opening at most this far apart have their footprints read together: 16 bars (40 days for calendar bars).</summary>
-    private long ReadTogetherMs => Key.Timeframe.IsIntraday ? 16 * Key.Timeframe.LengthMs : 40 * Timeframe.DayMs;
-
     /// <summary>The message's bars as sent to clients, or null when they cannot be had (logged).</summary>
     private async Task<List<LiveEvent>?> TryToLiveEventsAsync(BarEvents message)
     {
         try
         {
-            return await ToLiveEventsAsync(message);
+            return await _events.OfAsync(message);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             LogWorkFailed(_logger, ex, Key.TimeframeKey);
             return null;
         }
-    }
-
-    /// <summary>
-    /// The message's bars as sent to clients. A footprint feed reads the footprints of the message's bars on its grid
-    /// in one call; if one is missing there, null: the subscribers get a snapshot instead of a hole.
-    /// </summary>
-    private async Task<List<LiveEvent>?> ToLiveEventsAsync(BarEvents message)
-    {
-        Dictionary<long, Bar>? footprints = null;
-        if (Key.StepTicks is not null && message.Events.Count > 0)
-        {
-            // Bars close together in one read; a correction of an old bar beside the live one in a read of its own,
-            // so the grain does not compose every footprint between them.
-            footprints = [];
-            List<long> times = [.. message.Events.Select(e => e.Bar.Candle.OpenTimeMs).Distinct().Order()];
-            var first = 0;
-            for (var i = 1; i <= times.Count; i++)
-            {
-                if (i < times.Count && times[i] - times[i - 1] <= ReadTogetherMs)
-                {
-                    continue;
-                }
-
-                var page = await _grain.GetBars(new BarsQuery(times[first], times[i - 1] + 1, int.MaxValue, Key.StepTicks));
-                foreach (var bar in page.Bars)
-                {
-                    footprints[bar.Candle.OpenTimeMs] = bar;
-                }
-
-                first = i;
-            }
-        }
-
-        List<LiveEvent> events = new(message.Events.Count);
-        foreach (var e in message.Events)
-        {
-            var closed = e.Kind != BarEventKind.Update;
-            var kind = e.Kind == BarEventKind.Correction ? LiveEventKind.Correction : LiveEventKind.Update;
-            var complete = message.IsComplete(e.Bar);
-            if (footprints is null)
-            {
-                events.Add(new LiveEvent(kind, CandleJson.From(e.Bar, closed, complete, _instrument), message.CommittedAtMs));
-            }
-            else if (footprints.TryGetValue(e.Bar.Candle.OpenTimeMs, out var footprint))
-            {
-                // Closed as the event says: a live update read after its bar closed is not a second close.
-                events.Add(new LiveEvent(kind, FootprintJson.From(footprint, closed, complete, _instrument), message.CommittedAtMs));
-            }
-            else
-            {
-                return null;
-            }
-        }
-
-        return events;
     }
 
     /// <summary>
@@ -261,7 +195,7 @@ public sealed partial class LiveFeed : IAsyncDisposable
         var history = subscriptions.Max(s => s.History) + 1;
         var snapshot = await _grain.Snapshot(new BarsQuery(long.MinValue, long.MaxValue, history, Key.StepTicks));
         var page = snapshot.Page.Bars;
-        List<LiveEvent> bars = [.. page.Select(b => new LiveEvent(LiveEventKind.Update, ToJson(b, snapshot.Page)))];
+        List<LiveEvent> bars = [.. page.Select(b => new LiveEvent(LiveEventKind.Update, _events.Of(b, snapshot.Page)))];
         var live = bars.Count > 0 && !bars[^1].Bar.Closed ? 1 : 0;
         foreach (var subscription in subscriptions)
         {
@@ -277,9 +211,6 @@ public sealed partial class LiveFeed : IAsyncDisposable
         }
     }
 
-    private CandleJson ToJson(Bar bar, BarsPage page) =>
-        Key.StepTicks is null ? CandleJson.From(bar, page, _instrument) : FootprintJson.From(bar, page, _instrument);
-
     /// <summary>
     /// Renews the grain's following of this feed, cuts off clients too far behind, brings up subscribers a failed
     /// snapshot left behind, and follows anew when the grain has sent messages that never arrived here by the next check.
@@ -292,13 +223,9 @@ public sealed partial class LiveFeed : IAsyncDisposable
         }
 
         var published = await _grain.Follow(_reference);
-        if (published < _seenThrough)
+        var seen = _sequence.SeenThrough;
+        if (_sequence.WentBack(published))
         {
-            // Within one activation the grain's sequence only rises: this is a new one, started on a silo whose clock is
-            // behind the last one's. Its messages would all look old here, so everything starts again from it.
-            var seen = _seenThrough;
-            (_lastSequence, _seenThrough) = (long.MinValue, long.MinValue);
-
             // Behind until snapshotted again, so a failed follow or snapshot is retried by the next check.
             foreach (var subscription in _subscribers)
             {
@@ -315,29 +242,16 @@ public sealed partial class LiveFeed : IAsyncDisposable
             await SnapshotAsync(behind);
         }
 
-        if (published <= _seenThrough || _subscribers.Count == 0)
+        if (_sequence.Lost(published, watched: _subscribers.Count > 0))
         {
-            (_suspected, _stalledChecks) = (long.MinValue, 0);
-            return;
-        }
-
-        // Still short of what the grain had published two checks ago: lost, not merely late on a busy machine.
-        if (_suspected != long.MinValue && _seenThrough < _suspected && ++_stalledChecks >= 2)
-        {
-            await ResubscribeAsync($"messages stopped at {_seenThrough} while the grain published {published}");
-            return;
-        }
-
-        if (_suspected == long.MinValue || _seenThrough >= _suspected)
-        {
-            (_suspected, _stalledChecks) = (published, 0);
+            await ResubscribeAsync($"messages stopped at {_sequence.SeenThrough} while the grain published {published}");
         }
     }
 
     private async Task ResubscribeAsync(string reason)
     {
         LogResubscribing(_logger, Key.TimeframeKey, reason);
-        (_suspected, _stalledChecks) = (long.MinValue, 0);
+        _sequence.Resumed();
         await FollowAsync();
         if (_subscribers.Count > 0)
         {
