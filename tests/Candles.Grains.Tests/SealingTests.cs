@@ -303,12 +303,18 @@ public class SealingTests(ClusterFixture fixture)
         await TradeAtAsync(grain, 1, midnight.AddMinutes(-10));
         await MinutesPassAsync(midnight.AddMinutes(-10), 2, 13);
         Assert.Equal(1L, Assert.Single(await SealedAsync(id, "1d", "UTC", 1)).Candle.Trades);
+
+        // The watermark the day was sealed on is in the store: a rollback to the last commit keeps it, and does not hand
+        // the 23:55 trade a watermark of 23:52, before which it would be no correction (this grain's timer raises the
+        // watermark again within a scan, but a retry already queued behind the failed call comes first).
+        var stored = (await fixture.MinuteBars.LoadHistoryAsync(id)).Stored.Checkpoint!.WatermarkUs;
+        Assert.True(stored >= midnight.ToUnixTimeMilliseconds() * 1000, $"the watermark committed is {DateTimeOffset.FromUnixTimeMilliseconds(stored / 1000):O}, before the sealed day's end");
         fixture.MinuteBars.FailCommit(id);
         Tick[] late = [new Tick(2, midnight.AddMinutes(-5).ToUnixTimeMilliseconds() * 1000, 101, 1, AggressorSide.Buy)];
         await Assert.ThrowsAsync<InstrumentUnavailableException>(() => grain.Ingest(late, live: true));
 
-        // The rollback keeps the watermark the sealer heard of: the retried trade corrects the sealed day, which is sealed
-        // again with it, rather than opening a bar of its own in a day the sealer has left behind.
+        // The retried trade corrects the sealed day, which is sealed again with it, rather than opening a bar of its own in
+        // a day the sealer has left behind.
         var retried = await grain.Ingest(late, live: true);
         Assert.True(retried.Amended == 1, $"the trade of the sealed day was taken as a new bar: {retried}");
         var days = await fixture.SealedAsync(id, "1d", "UTC", bars => bars.Count == 1 && bars[0].Candle.Trades == 2);
