@@ -126,7 +126,7 @@ internal sealed partial class TimeframeFollowers(
             // With no live minute, the last bar may still be open: its closed minutes are all it holds so far.
             var closed = cache.Closed;
             var open = replaceLast ?? append ?? (closed.Count > 0 ? closed[^1] : null);
-            var events = publisher.Next(closed, open, watermarkUs, cache.RetainedFromMs);
+            var events = publisher.Next(closed, open, watermarkUs, cache.RetainedFromMs, cache.Incomplete);
             foreach (var chunk in events.Chunk(TimeframePublisher.MaxMessageEvents))
             {
                 var next = new BarEvents(publisher.NextSequence(), live.ClosedVersion, watermarkUs, chunk, cache.RetainedFromMs, cache.Incomplete, message?.CommittedAtMs ?? 0);

@@ -90,7 +90,7 @@ public sealed class TimeframeGrain(ISealedBarStore sealedBars, IOptions<SealOpti
 
     private async Task<BarsPage> ComposeAsync(BarsQuery query, bool snapshot)
     {
-        if (query.FootprintStepTicks is not null)
+        if (query.FootprintStepTicks is not null && !snapshot)
         {
             return await _requests.FootprintsAsync(query);
         }
@@ -99,8 +99,14 @@ public sealed class TimeframeGrain(ISealedBarStore sealedBars, IOptions<SealOpti
         if (snapshot && !_followers.Taken(live.Producer, live.Sequence))
         {
             // A snapshot holds everything up to the sequence it gives. 1m messages still on their way here carry older
-            // states than the one read: what they say is pushed now, from this state, and they are passed over when they come.
+            // states than the one read: what they say is pushed now, from this state, and they are passed over when they
+            // come, by a footprint feed too (it reads each pushed bar's footprint as it is then).
             await _followers.PushAsync(null, (live, sealState));
+        }
+
+        if (query.FootprintStepTicks is not null)
+        {
+            return await _requests.FootprintsAsync(query);
         }
 
         await _cache.EnsureAsync(live, sealState);

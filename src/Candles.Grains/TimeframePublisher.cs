@@ -1,4 +1,5 @@
 using Candles.Abstractions.Streams;
+using Candles.Abstractions.Wire;
 using Candles.Core.Bars;
 
 namespace Candles.Grains;
@@ -7,8 +8,9 @@ namespace Candles.Grains;
 /// What a timeframe stream says next, given the timeframe's bars composed from closed data, its open bar and the
 /// watermark. Every bar that the watermark passed since the last message closes once, in open-time order, whether
 /// or not its own last minute traded; a bar that had closed and now composes differently (a late tick, whether or
-/// not its 1m correction message arrived) goes out as a correction; the open bar goes out when it changed. Owned
-/// by one <see cref="TimeframeGrain"/> activation.
+/// not its 1m correction message arrived) goes out as a correction; the open bar goes out when it changed. A bar that
+/// becomes partial (a gap marked over minutes without trades changes no candle) goes out too, as a correction if it had
+/// closed. Owned by one <see cref="TimeframeGrain"/> activation.
 /// </summary>
 internal sealed class TimeframePublisher
 {
@@ -18,6 +20,7 @@ internal sealed class TimeframePublisher
     private long _closedThroughUs;
     private Candle? _lastOpen;
     private IReadOnlyList<Bar>? _previous;
+    private IncompleteSpans? _incomplete;
 
     /// <summary>Starts from the watermark at activation: bars it had already passed were closed before.</summary>
     public TimeframePublisher(long watermarkUs, long firstSequence)
@@ -35,15 +38,23 @@ internal sealed class TimeframePublisher
     /// <param name="open">The bar still open (holding the live minute, or closed minutes of a bar not ended yet), if any.</param>
     /// <param name="watermarkUs">Bars ending at or before it are closed.</param>
     /// <param name="retainedFromMs">Bars opening before it lose minutes to the retention; that is not a correction.</param>
-    public List<BarEvent> Next(IReadOnlyList<Bar> closed, Bar? open, long watermarkUs, long retainedFromMs)
+    /// <param name="incomplete">Where the instrument is known to miss trades: a bar overlapping it is partial.</param>
+    public List<BarEvent> Next(IReadOnlyList<Bar> closed, Bar? open, long watermarkUs, long retainedFromMs, IncompleteSpans? incomplete = null)
     {
         List<BarEvent> events = [];
+        var spansBefore = _incomplete;
+        var spansGrew = _previous is not null && incomplete is { Count: > 0 } && !Same(incomplete, spansBefore);
         if (_previous is not null && !ReferenceEquals(closed, _previous))
         {
             Corrections(_previous, closed, retainedFromMs, events);
         }
 
-        _previous = closed;
+        if (spansGrew)
+        {
+            BecamePartial(closed, retainedFromMs, spansBefore, incomplete!, events);
+        }
+
+        (_previous, _incomplete) = (closed, incomplete);
         var closedThroughMs = _closedThroughUs / 1000;
         for (var i = BarIndex.FirstEndingAfter(closed, closedThroughMs); i < closed.Count && closed[i].Candle.Period.EndMs * 1000 <= watermarkUs; i++)
         {
@@ -51,7 +62,8 @@ internal sealed class TimeframePublisher
         }
 
         _closedThroughUs = Math.Max(_closedThroughUs, watermarkUs);
-        if (open is not null && open.Candle != _lastOpen && open.Candle.Period.EndMs * 1000 > watermarkUs)
+        var openBecamePartial = spansGrew && open is not null && Partial(incomplete, open) && !Partial(spansBefore, open);
+        if (open is not null && (open.Candle != _lastOpen || openBecamePartial) && open.Candle.Period.EndMs * 1000 > watermarkUs)
         {
             events.Add(new BarEvent(BarEventKind.Update, open));
             _lastOpen = open.Candle;
@@ -83,6 +95,26 @@ internal sealed class TimeframePublisher
             }
         }
     }
+
+    /// <summary>Bars already closed on the stream, retained whole so far, that the spans newly make partial: corrections.</summary>
+    private void BecamePartial(IReadOnlyList<Bar> closed, long retainedFromMs, IncompleteSpans? before, IncompleteSpans after, List<BarEvent> events)
+    {
+        var corrected = events.Count > 0 ? events.Select(e => e.Bar.Candle.OpenTimeMs).ToHashSet() : null;
+        for (var i = BarIndex.LowerBound(closed, retainedFromMs); i < closed.Count && closed[i].Candle.Period.EndMs * 1000 <= _closedThroughUs; i++)
+        {
+            var bar = closed[i];
+            if (Partial(after, bar) && !Partial(before, bar) && corrected?.Contains(bar.Candle.OpenTimeMs) != true)
+            {
+                events.Add(new BarEvent(BarEventKind.Correction, bar));
+            }
+        }
+    }
+
+    /// <summary>Each message carries its own copy of the spans, so they are compared by value; there are few.</summary>
+    private static bool Same(IncompleteSpans spans, IncompleteSpans? other) =>
+        other is not null && spans.StartsMs.SequenceEqual(other.StartsMs) && spans.EndsMs.SequenceEqual(other.EndsMs);
+
+    private static bool Partial(IncompleteSpans? spans, Bar bar) => spans is not null && spans.Overlaps(bar.Candle.Period.StartMs, bar.Candle.Period.EndMs);
 
     /// <summary>What clients see of a candle; trade ids and times are not sent, so they alone change nothing.</summary>
     private static bool SameOnTheWire(Candle a, Candle b) =>

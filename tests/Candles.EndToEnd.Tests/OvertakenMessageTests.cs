@@ -91,10 +91,13 @@ public class OvertakenMessageTests(TrappingGateway server) : IClassFixture<Trapp
         Assert.DoesNotContain(minuteZero.SkipWhile(e => e.Kind == BarEventKind.Update), e => e.Kind == BarEventKind.Update);
     }
 
-    [Fact]
-    public async Task ASnapshotReadWhileMessagesAreOnTheirWayIsNotFollowedByTheirOlderStates()
+    [Theory]
+    [InlineData(null)]
+    [InlineData(1L)]
+    public async Task ASnapshotReadWhileMessagesAreOnTheirWayIsNotFollowedByTheirOlderStates(long? footprintStepTicks)
     {
-        const string instrument = "TEST:OVERTAKEN-SNAPSHOT";
+        // A footprint feed's snapshot as well as a candle feed's.
+        var instrument = footprintStepTicks is null ? "TEST:OVERTAKEN-SNAPSHOT" : "TEST:OVERTAKEN-FPSNAPSHOT";
         var (grain, recorder) = await FollowedAsync(instrument);
         using var following = recorder;
 
@@ -107,7 +110,7 @@ public class OvertakenMessageTests(TrappingGateway server) : IClassFixture<Trapp
         server.Filter.Disarm();
 
         // The snapshot reads the instrument as it is now (minute 0 closed), while both messages are still to come.
-        var snapshot = await grain.Snapshot(new BarsQuery(long.MinValue, long.MaxValue, 10, null));
+        var snapshot = await grain.Snapshot(new BarsQuery(long.MinValue, long.MaxValue, 10, footprintStepTicks));
         Assert.Equal([T0, T0 + 60_000], snapshot.Page.Bars.Select(b => b.Candle.OpenTimeMs));
         foreach (var message in server.Filter.Held)
         {

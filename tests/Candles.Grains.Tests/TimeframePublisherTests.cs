@@ -1,4 +1,5 @@
 using Candles.Abstractions.Streams;
+using Candles.Abstractions.Wire;
 using Candles.Core.Bars;
 using Candles.Core.Timeframes;
 
@@ -46,6 +47,22 @@ public class TimeframePublisherTests
         var publisher = new TimeframePublisher(Us(0), 0);
         publisher.Next([FiveMinutes(0, 2), FiveMinutes(2, 3)], null, Us(3), long.MinValue);
         Assert.Equal([(BarEventKind.Correction, 1L, 1L)], Said(publisher.Next([FiveMinutes(0, 2), FiveMinutes(1, 1), FiveMinutes(2, 3)], null, Us(3), long.MinValue)));
+    }
+
+    [Fact]
+    public void BarsAGapMarkedLaterMakesPartialGoOutThoughNoCandleChanged()
+    {
+        var publisher = new TimeframePublisher(Us(0), 0);
+        List<Bar> closed = [FiveMinutes(0, 2), FiveMinutes(1, 3), FiveMinutes(2, 1)];
+        var open = FiveMinutes(2, 1);
+        publisher.Next(closed, open, Us(2), long.MinValue, IncompleteSpans.None);
+
+        // A gap in minutes without trades is marked over the end of bar 1 and the start of the open bar 2: the same candles,
+        // but partial now. Bar 1 had closed: a correction; bar 2 is open: an update. Marked again, nothing more goes out.
+        var marked = IncompleteSpans.None.WithMinutes(Us(2) - 60_000_000, Us(2) + 60_000_000);
+        Assert.Equal([(BarEventKind.Correction, 1L, 3L), (BarEventKind.Update, 2L, 1L)], Said(publisher.Next(closed, open, Us(2), long.MinValue, marked)));
+        var again = IncompleteSpans.None.WithMinutes(Us(2) - 60_000_000, Us(2) + 60_000_000);
+        Assert.Empty(publisher.Next(closed, open, Us(2), long.MinValue, again));
     }
 
     [Fact]
