@@ -10,7 +10,8 @@ namespace Candles.Grains;
 /// or not its own last minute traded; a bar that had closed and now composes differently (a late tick, whether or
 /// not its 1m correction message arrived) goes out as a correction; the open bar goes out when it changed. A bar that
 /// becomes partial (a gap marked over minutes without trades changes no candle) goes out too, as a correction if it had
-/// closed. Owned by one <see cref="TimeframeGrain"/> activation.
+/// closed. An open bar the retention drops whole as it ends closes as last sent. Owned by one <see cref="TimeframeGrain"/>
+/// activation.
 /// </summary>
 internal sealed class TimeframePublisher
 {
@@ -55,6 +56,14 @@ internal sealed class TimeframePublisher
         }
 
         (_previous, _incomplete) = (closed, incomplete);
+
+        // The open bar sent last has ended, but the retention dropped it whole in the commit that closed it (a replay's
+        // next trade after a longer gap): it closes as it was last sent, or its followers would hold it open for good.
+        if (_lastOpen is { } last && last.Period.EndMs * 1000 <= watermarkUs && last.Period.EndMs * 1000 > _closedThroughUs && !Holds(closed, last.OpenTimeMs))
+        {
+            events.Add(new BarEvent(BarEventKind.Close, new Bar(last, Footprint.Empty)));
+        }
+
         var closedThroughMs = _closedThroughUs / 1000;
         for (var i = BarIndex.FirstEndingAfter(closed, closedThroughMs); i < closed.Count && closed[i].Candle.Period.EndMs * 1000 <= watermarkUs; i++)
         {
@@ -113,6 +122,9 @@ internal sealed class TimeframePublisher
     /// <summary>Each message carries its own copy of the spans, so they are compared by value; there are few.</summary>
     private static bool Same(IncompleteSpans spans, IncompleteSpans? other) =>
         other is not null && spans.StartsMs.SequenceEqual(other.StartsMs) && spans.EndsMs.SequenceEqual(other.EndsMs);
+
+    private static bool Holds(IReadOnlyList<Bar> bars, long openTimeMs) =>
+        BarIndex.LowerBound(bars, openTimeMs) is var i && i < bars.Count && bars[i].Candle.OpenTimeMs == openTimeMs;
 
     private static bool Partial(IncompleteSpans? spans, Bar bar) => spans is not null && spans.Overlaps(bar.Candle.Period.StartMs, bar.Candle.Period.EndMs);
 

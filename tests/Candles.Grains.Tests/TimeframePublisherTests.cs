@@ -66,6 +66,17 @@ public class TimeframePublisherTests
     }
 
     [Fact]
+    public void AnOpenBarTheRetentionDropsWholeAsItEndsStillCloses()
+    {
+        var publisher = new TimeframePublisher(Us(0), 0);
+        Assert.Equal([(BarEventKind.Update, 0L, 1L)], Said(publisher.Next([], FiveMinutes(0, 1), Us(0) + 10, long.MinValue)));
+
+        // A replay's next trade comes after a gap longer than the retention: bar 0 ends and is dropped in the same commit.
+        Assert.Equal([(BarEventKind.Close, 0L, 1L), (BarEventKind.Update, 9L, 1L)], Said(publisher.Next([], FiveMinutes(9, 1), Us(9) + 10, retainedFromMs: 9 * Five)));
+        Assert.Empty(publisher.Next([], FiveMinutes(9, 1), Us(9) + 20, retainedFromMs: 9 * Five));
+    }
+
+    [Fact]
     public void BarsLosingMinutesToTheRetentionAreNotCorrections()
     {
         var publisher = new TimeframePublisher(Us(0), 0);
