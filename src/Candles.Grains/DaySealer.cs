@@ -57,7 +57,7 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
     /// revised since; then the weeks and months holding them. The number of bars written (days, weeks and months), or null
     /// when there is nothing to seal from (the instrument undefined, or without a watermark) and the seal stays where it was.
     /// </summary>
-    public async Task<int?> SealAsync(long watermarkUs, IReadOnlyCollection<long> corrected, bool recheck, long sealedThrough)
+    public async Task<int?> SealAsync(long watermarkUs, IReadOnlyCollection<long> corrected, bool recheck, long sealedThrough, IReadOnlyCollection<long> closedAgain)
     {
         _grids ??= (await symbol.GetStatus()).Spec?.ToInstrument();
         if (_grids is not { } grids || watermarkUs == long.MinValue)
@@ -89,6 +89,17 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
         foreach (var open in corrected.Where(t => t < Math.Min(sealedThrough, finishedThrough)).Select(t => _day.PeriodOf(t)).Distinct())
         {
             Add((await ComposeDaysAsync(open.StartMs, open.EndMs)).Days);
+        }
+
+        foreach (var open in closedAgain.Where(t => t < Math.Min(sealedThrough, finishedThrough)).Select(t => _day.PeriodOf(t)).Distinct())
+        {
+            foreach (var day in (await ComposeDaysAsync(open.StartMs, open.EndMs)).Days.Where(d => !days.ContainsKey(d.Candle.OpenTimeMs)))
+            {
+                if (await HoldsAllSealedAsync(day))
+                {
+                    Add([day]);
+                }
+            }
         }
 
         if (recheck && sealedThrough > long.MinValue)
@@ -124,6 +135,34 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
                 days[bar.Candle.OpenTimeMs] = bar;
             }
         }
+    }
+
+    /// <summary>
+    /// Whether a day composed again from minutes closed again holds all the sealed one held and more: trades sent
+    /// again after the instrument lost its last writes. One holding less (not everything lost came back) leaves the
+    /// sealed day as it is, with a warning: it is the better record.
+    /// </summary>
+    private async Task<bool> HoldsAllSealedAsync(Bar day)
+    {
+        var stored = await sealedBars.LoadAsync(Series("1d"), day.Candle.OpenTimeMs, day.Candle.Period.EndMs, footprints: false);
+        if (stored.Count == 0)
+        {
+            return true;
+        }
+
+        var (now, then) = (day.Candle, stored[0].Candle);
+        if (now == then)
+        {
+            return false;
+        }
+
+        if (now.Trades > then.Trades && now.FirstTradeId <= then.FirstTradeId && now.LastTradeId >= then.LastTradeId)
+        {
+            return true;
+        }
+
+        LogKeptSealed(logger, instrument, zone, day.Candle.OpenTimeMs, now.Trades, then.Trades);
+        return false;
     }
 
     /// <summary>
@@ -249,6 +288,9 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
         [.. bars.Where(b => _incomplete.Overlaps(b.Candle.Period.StartMs, b.Candle.Period.EndMs)).Select(b => b.Candle.OpenTimeMs)];
 
     private SealedSeries Series(string timeframe) => new(instrument, Timeframe.Parse(timeframe), zone);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Instrument} in {Zone}: the day opening at {OpenTimeMs} closed again with {Trades} trades, not all of the {SealedTrades} it was sealed with; the sealed day is kept")]
+    private static partial void LogKeptSealed(ILogger logger, string instrument, string zone, long openTimeMs, long trades, long sealedTrades);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sealed {Count} days of {Instrument} in {Zone}")]
     private static partial void LogSealed(ILogger logger, int count, string instrument, string zone);

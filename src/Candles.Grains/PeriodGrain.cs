@@ -43,6 +43,10 @@ public sealed partial class PeriodGrain(
 
     private SealChecks _checks = null!;
 
+    // The watermark of the last whole commit heard of on the stream: a minute closing in a day finished before it was
+    // closed again. From the seal at activation (the watermark had passed it).
+    private long _committedWatermarkUs = long.MinValue;
+
     // How many rechecks were asked for.
     private long _rechecks;
 
@@ -61,6 +65,7 @@ public sealed partial class PeriodGrain(
             },
         };
         _checks = new SealChecks(this, clock, options.Value.CheckEvery);
+        _committedWatermarkUs = state.State.SealedThroughMs is { } sealedThroughMs ? sealedThroughMs * 1000 : long.MinValue;
 
         await this.MinuteStream(_instrument).FollowAsync(OnMinutesAsync);
 
@@ -144,16 +149,21 @@ public sealed partial class PeriodGrain(
     }
 
     /// <summary>
-    /// A 1m stream message: seals what its watermark finished and re-seals the sealed days it changed. Those are its
-    /// corrections', and its closes' too: a minute of a sealed day closes only if its instrument lost what it had written
-    /// (Redis lost acknowledged writes) and got the trades again, which then are no correction to it.
+    /// A 1m stream message: seals what its watermark finished and re-seals the sealed days it corrected. A minute that
+    /// closes in a day sealed and finished before its commit was closed again: its instrument lost what it had written
+    /// (Redis lost acknowledged writes) and got trades again, which are no correction to it; that day is re-sealed if
+    /// it now holds all it was sealed with.
     /// </summary>
     private async Task OnMinutesAsync(BarEvents message, StreamSequenceToken? token)
     {
         var sealedThrough = state.State.SealedThroughMs ?? long.MinValue;
-        var corrected = message.Events
-            .Where(e => e.Kind == BarEventKind.Correction || (e.Kind == BarEventKind.Close && e.Bar.Candle.OpenTimeMs < sealedThrough))
-            .Select(e => e.Bar.Candle.OpenTimeMs).ToArray();
+        var corrected = message.Events.Where(e => e.Kind == BarEventKind.Correction).Select(e => e.Bar.Candle.OpenTimeMs).ToArray();
+        var closedBefore = Math.Min(sealedThrough, _days.FinishedThrough(_committedWatermarkUs));
+        var closedAgain = message.Events.Where(e => e.Kind == BarEventKind.Close && e.Bar.Candle.OpenTimeMs < closedBefore).Select(e => e.Bar.Candle.OpenTimeMs).ToArray();
+        if (message.EndsCommit)
+        {
+            _committedWatermarkUs = Math.Max(_committedWatermarkUs, message.WatermarkUs);
+        }
         var finishes = _days.FinishedThrough(message.WatermarkUs) > sealedThrough;
         if (message.Events.Count > 0)
         {
@@ -175,14 +185,14 @@ public sealed partial class PeriodGrain(
             await _checks.RegisterAsync(_checks.DueAt == DateTimeOffset.MaxValue ? _checks.Period : _checks.DueAfter(endMs));
         }
 
-        if (!finishes && !corrected.Any(t => t < sealedThrough))
+        if (!finishes && !corrected.Any(t => t < sealedThrough) && closedAgain.Length == 0)
         {
             return;
         }
 
         try
         {
-            await SealAsync(message.WatermarkUs, corrected, recheck: false);
+            await SealAsync(message.WatermarkUs, corrected, recheck: false, closedAgain);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -192,11 +202,11 @@ public sealed partial class PeriodGrain(
         }
     }
 
-    /// <summary>Seals what the watermark finished and re-seals what was corrected; the seal moves past the finished days.</summary>
-    private async Task SealAsync(long watermarkUs, long[] corrected, bool recheck)
+    /// <summary>Seals what the watermark finished and re-seals what was corrected or closed again; the seal moves past the finished days.</summary>
+    private async Task SealAsync(long watermarkUs, long[] corrected, bool recheck, long[]? closedAgain = null)
     {
         var sealedThrough = state.State.SealedThroughMs ?? long.MinValue;
-        if (await _days.SealAsync(watermarkUs, corrected, recheck, sealedThrough) is not { } written)
+        if (await _days.SealAsync(watermarkUs, corrected, recheck, sealedThrough, closedAgain ?? []) is not { } written)
         {
             return;
         }

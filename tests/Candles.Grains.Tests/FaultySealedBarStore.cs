@@ -36,8 +36,16 @@ public sealed class FaultySealedBarStore(InMemorySealedBarStore inner) : ISealed
     /// <summary>Whether an upsert of the instrument in the zone is being held now.</summary>
     public bool Holding(string instrument, string zone) => _holding.TryGetValue($"{instrument}|{zone}", out var release) && !release.Task.IsCompleted;
 
+    /// <summary>Every bar written, in order, as instrument, zone, timeframe, open time and trade count.</summary>
+    public ConcurrentQueue<(string Instrument, string Zone, string Timeframe, long OpenTimeMs, long Trades)> Written { get; } = new();
+
     public async Task UpsertAsync(Instrument instrument, IReadOnlyList<SeriesBars> series, CancellationToken cancellation = default)
     {
+        foreach (var (bars, bar) in series.SelectMany(s => s.Bars.Select(b => (s, b))))
+        {
+            Written.Enqueue((instrument.Id.Value, bars.Series.Zone, bars.Series.Timeframe.Name, bar.Candle.OpenTimeMs, bar.Candle.Trades));
+        }
+
         foreach (var key in series.Select(s => $"{instrument.Id.Value}|{s.Series.Zone}").Distinct())
         {
             if (_holds.TryRemove(key, out var release))

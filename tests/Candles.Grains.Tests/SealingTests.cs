@@ -345,6 +345,37 @@ public class SealingTests(ClusterFixture fixture)
         Assert.True(days.Count == 1 && days[0].Candle.Trades == 2, $"the 4th stayed sealed with {days.FirstOrDefault()?.Candle.Trades} trade(s), not 2");
     }
 
+    [Fact]
+    public async Task ADayClosedAgainWithFewerTradesThanItWasSealedWithKeepsItsSealedRow()
+    {
+        // The 4th is sealed with trades at 23:40 and 23:50; then Redis loses the commit holding 23:50 and the next day's
+        // trade, and the instrument's grain goes with its silo. The feed sends only the next day's trade again: the 4th's
+        // 23:40 minute closes again, with one trade of the two the sealed day holds. That day is the better record.
+        const string id = "TEST:LOSTLESS";
+        var grain = await fixture.DefinedAsync(id);
+        await grain.Ingest([Buy(1, "2026-05-04T23:40:00Z")], live: false);
+        var saved = (await fixture.MinuteBars.LoadHistoryAsync(id)).Stored;
+        var savedBars = await fixture.MinuteBars.LoadAsync(id, long.MinValue, long.MaxValue);
+        await grain.Ingest([Buy(2, "2026-05-04T23:50:00Z"), Buy(3, "2026-05-05T00:10:00Z")], live: false);
+        Assert.Equal(2L, Assert.Single(await SealedAsync(id, "1d", "UTC", 1)).Candle.Trades);
+        var now = (await fixture.MinuteBars.LoadHistoryAsync(id)).Stored.Revision;
+        Assert.True((await fixture.MinuteBars.Inner.RewriteAsync(id, savedBars, saved.Checkpoint!, now, saved.Revision)).Committed);
+        await fixture.Cluster.DeactivateAsync(grain);
+        await grain.Ingest([Buy(3, "2026-05-05T00:10:00Z")], live: false);
+
+        // A trade of the 6th has the 5th sealed: the sealer has dealt with the 4th closed again, in order, by then.
+        await grain.Ingest([Buy(5, "2026-05-06T10:00:00Z")], live: false);
+        Assert.Equal(2, (await SealedAsync(id, "1d", "UTC", 2)).Count);
+
+        // Then the feed's catch-up brings what was lost, and one more trade of the 4th: now the day holds all it held and
+        // more, and is sealed again with it. The day with one trade was never written.
+        await grain.Ingest([Buy(2, "2026-05-04T23:50:00Z"), Buy(4, "2026-05-04T23:55:00Z")], live: false);
+        var days = await fixture.SealedAsync(id, "1d", "UTC", bars => bars.Count == 2 && bars[0].Candle.Trades == 3);
+        Assert.True(days.Count == 2 && days[0].Candle.Trades == 3, $"the 4th was sealed with {days.FirstOrDefault()?.Candle.Trades} trade(s), not 3");
+        var day = At.Ms("2026-05-04T00:00:00Z");
+        Assert.DoesNotContain(fixture.SealedWrites.Written, w => w.Instrument == id && w.Timeframe == "1d" && w.OpenTimeMs == day && w.Trades < 2);
+    }
+
     /// <summary>A new instrument's live trade at 09:00 the day after tomorrow; returns the midnight ending that day.</summary>
     [Fact]
     public async Task AQuietLiveInstrumentsNextDayIsSealedWhenItEndsNotWhenTheWeekDoes()
