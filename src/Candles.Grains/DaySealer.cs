@@ -73,8 +73,8 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
             Add(forward);
             if (sealedThrough == long.MinValue && trimmedThroughMs is { } lost && lost > LostThroughMs && !await DaySealedAsync(lost))
             {
-                LostThroughMs = lost;
                 await KeepLostAsync(lost);
+                LostThroughMs = lost;
             }
             else if (sealedThrough > long.MinValue && trimmedThroughMs >= sealedThrough)
             {

@@ -58,10 +58,20 @@ public sealed partial class PeriodGrain(
         _days = new DaySealer(sealedBars, _symbol, _instrument, _zone, logger)
         {
             LostThroughMs = state.State.LostThroughMs ?? long.MinValue,
-            KeepLostAsync = lost =>
+            KeepLostAsync = async lost =>
             {
+                var kept = state.State.LostThroughMs;
                 state.State.LostThroughMs = lost;
-                return state.WriteStateAsync();
+                try
+                {
+                    await state.WriteStateAsync();
+                }
+                catch
+                {
+                    // Not written: the retry finds it again, and writes it before its seal.
+                    state.State.LostThroughMs = kept;
+                    throw;
+                }
             },
         };
         _checks = new SealChecks(this, clock, options.Value.CheckEvery);

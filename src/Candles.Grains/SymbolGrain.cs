@@ -32,6 +32,9 @@ public sealed partial class SymbolGrain(
 {
     private readonly SymbolGrainOptions _options = options.Value;
     private readonly HashSet<(long StartMs, long EndMs)> _unrevised = [];
+    private static readonly TimeSpan LongestQuietWait = TimeSpan.FromSeconds(30);
+    private TimeSpan _quietWait = TimeSpan.Zero;
+    private long _quietDueMs;
     private string _id = string.Empty;
     private InstrumentBuilder _builder = null!;
     private MinuteHistory _history = null!;
@@ -247,10 +250,14 @@ public sealed partial class SymbolGrain(
         return new RevisedMinutes(openTimes, revisions, builder.TrimmedThroughMs);
     }
 
-    /// <summary>The timer: closes a live source's quiet minutes and sends a live update held back by the coalescing.</summary>
+    /// <summary>
+    /// The timer: closes a live source's quiet minutes and sends a live update held back by the coalescing. After a
+    /// commit failed (the store down), it waits 1 s, doubling to 30 s, before it scans again: each new minute of the
+    /// watermark is committed, and every quiet instrument retrying each scan would flood the store as it comes back.
+    /// </summary>
     private async Task CloseQuietBarsAsync(CancellationToken cancellationToken)
     {
-        if (_builder.Current is not { } builder)
+        if (_builder.Current is not { } builder || Environment.TickCount64 < _quietDueMs)
         {
             return;
         }
@@ -271,11 +278,14 @@ public sealed partial class SymbolGrain(
             }
 
             await CommitAsync(checkpoint: false, forcePublish: true);
+            _quietWait = TimeSpan.Zero;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Nobody to tell: the next call restores from the store and the next scan closes the minutes again.
             Discard(ex);
+            _quietWait = _quietWait == TimeSpan.Zero ? TimeSpan.FromSeconds(1) : TimeSpan.FromTicks(Math.Min(LongestQuietWait.Ticks, 2 * _quietWait.Ticks));
+            _quietDueMs = Environment.TickCount64 + (long)_quietWait.TotalMilliseconds;
         }
     }
 

@@ -121,7 +121,7 @@ internal sealed class TimeframePublisher
 
     /// <summary>Each message carries its own copy of the spans, so they are compared by value; there are few.</summary>
     private static bool Same(IncompleteSpans spans, IncompleteSpans? other) =>
-        other is not null && spans.StartsMs.SequenceEqual(other.StartsMs) && spans.EndsMs.SequenceEqual(other.EndsMs);
+        ReferenceEquals(spans, other) || (other is not null && spans.StartsMs.SequenceEqual(other.StartsMs) && spans.EndsMs.SequenceEqual(other.EndsMs));
 
     private static bool Holds(IReadOnlyList<Bar> bars, long openTimeMs) =>
         BarIndex.LowerBound(bars, openTimeMs) is var i && i < bars.Count && bars[i].Candle.OpenTimeMs == openTimeMs;

@@ -13,6 +13,8 @@ public sealed class FaultyMinuteBarStore : IMinuteBarStore
 {
     private readonly ConcurrentDictionary<string, int> _commitsUntilFault = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _failingTrims = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _down = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _attempts = new(StringComparer.Ordinal);
 
     /// <summary>The store underneath, for tests that play another writer or a store that lost writes.</summary>
     public InMemoryMinuteBarStore Inner { get; } = new();
@@ -21,6 +23,12 @@ public sealed class FaultyMinuteBarStore : IMinuteBarStore
     public void FailCommit(string instrument, int nth = 1) => _commitsUntilFault[instrument] = nth;
 
     public void FailTrims(string instrument) => _failingTrims[instrument] = true;
+
+    /// <summary>Every commit and rewrite of <paramref name="instrument"/> throws until <paramref name="down"/> is false (Redis down).</summary>
+    public void Down(string instrument, bool down = true) => _down[instrument] = down;
+
+    /// <summary>How many commits and rewrites of <paramref name="instrument"/> were tried, failed ones included.</summary>
+    public int Attempts(string instrument) => _attempts.GetValueOrDefault(instrument);
 
     public Task<CommitResult> CommitAsync(
         string instrument, IReadOnlyList<Bar> bars, BuilderCheckpoint? checkpoint, StoreRevision expected, StoreRevision written, CancellationToken cancellation = default)
@@ -49,6 +57,12 @@ public sealed class FaultyMinuteBarStore : IMinuteBarStore
 
     private void ThrowIfDue(string instrument)
     {
+        _attempts.AddOrUpdate(instrument, 1, (_, n) => n + 1);
+        if (_down.GetValueOrDefault(instrument))
+        {
+            throw new TimeoutException($"injected: {instrument}'s store is down");
+        }
+
         if (_commitsUntilFault.TryGetValue(instrument, out var left))
         {
             if (left <= 1)

@@ -376,6 +376,30 @@ public class SealingTests(ClusterFixture fixture)
         Assert.DoesNotContain(fixture.SealedWrites.Written, w => w.Instrument == id && w.Timeframe == "1d" && w.OpenTimeMs == day && w.Trades < 2);
     }
 
+    [Fact]
+    public async Task AQuietLiveInstrumentWaitsLongerBetweenCommitsWhileTheStoreIsDown()
+    {
+        // A live instrument rests on a quiet minute; the store goes down, and the next minute of the watermark must be
+        // committed before it is published. The instrument's scans (every 50 ms here) try it at most once a second, doubling.
+        const string id = "TEST:QUIETDOWN";
+        var grain = await fixture.DefinedAsync(id);
+        var start = fixture.Clock.GetUtcNow();
+        await TradeAtAsync(grain, 1, start.AddMinutes(1));
+        fixture.MinuteBars.Down(id);
+        var before = fixture.MinuteBars.Attempts(id);
+        fixture.Clock.SetUtcNow(start.AddMinutes(3));
+        Assert.True(await ClusterFixture.EventuallyAsync(() => Task.FromResult(fixture.MinuteBars.Attempts(id) > before)), "the new minute was never committed");
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        var tried = fixture.MinuteBars.Attempts(id) - before;
+        Assert.True(tried <= 3, $"{tried} commits were tried in 2.5 s while the store was down");
+
+        // Back up: the minute is committed at the next try, within the longest wait so far.
+        fixture.MinuteBars.Down(id, false);
+        Assert.True(
+            await ClusterFixture.EventuallyAsync(async () => (await fixture.MinuteBars.LoadHistoryAsync(id)).Stored.Checkpoint?.WatermarkUs >= start.AddMinutes(2).ToUnixTimeMilliseconds() * 1000),
+            "the watermark's new minute was not committed once the store was back");
+    }
+
     /// <summary>A new instrument's live trade at 09:00 the day after tomorrow; returns the midnight ending that day.</summary>
     [Fact]
     public async Task AQuietLiveInstrumentsNextDayIsSealedWhenItEndsNotWhenTheWeekDoes()
@@ -681,7 +705,8 @@ public class SealingTests(ClusterFixture fixture)
         var (grain, sealer) = await AprilDaysSealedThenStateLostAsync(id, 1, 10, 7);
         await sealer.Recheck();
         await MinutesPassAsync();
-        var stored = await StoredStateAsync(sealer);
+        PeriodState? stored = null;
+        await ClusterFixture.EventuallyAsync(async () => (stored = await StoredStateAsync(sealer))?.SealedThroughMs is not null);
         Assert.True(stored?.LostThroughMs == At.Ms("2026-04-02T10:00:00Z"), $"the sealer started again with {stored?.LostThroughMs} as the dropped minutes' end");
 
         // Then a trade a day to 1 May, each day sealed before the next comes (the retention never outruns the sealer):

@@ -363,9 +363,9 @@ public sealed class OtherVenueConnectorTests
 
             // A second drop, whose catch-up fails: it is marked from its own last trade and fetched again. One failure, as
             // a second would have to come within the one second of retries, which a busy machine can miss.
+            fake.TradeRequestFailures = 1;
             fake.DropAll();
             fake.Happen(Trades(symbol, 150, 10));
-            fake.TradeRequestFailures = 1;
             Assert.True(await UntilAsync(() => fake.Subscribed == 1), "never reconnected the second time");
             Assert.True(await UntilAsync(() => target.Count == 120), $"{target.Count} of 120 ticks arrived: the second catch-up was not tried again");
             Assert.Contains(target.Incomplete, m => m.FromUs == Trades(symbol, 149, 1)[0].TimeUs);
