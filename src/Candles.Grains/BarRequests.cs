@@ -96,7 +96,7 @@ internal sealed class BarRequests(ISymbolGrain symbol, BarSchedule schedule, Sea
             composed = BarComposer.Compose(sealedDays.Merge(days, minutes, footprints: true), schedule, query.FootprintStepTicks);
             watermarkUs = Math.Max(watermarkUs, days.Count == 0 ? long.MinValue : days[^1].Candle.Period.EndMs * 1000);
             retainedFromMs = SealedDays.RetainedFromMs(minutes, days);
-            incomplete = SealedDays.Incomplete(incomplete, sealedPeriods);
+            incomplete = SealedDays.Incomplete(minutes, sealedPeriods);
         }
         else if (schedule.Timeframe == Timeframe.OneMinute && query.FootprintStepTicks is 1)
         {

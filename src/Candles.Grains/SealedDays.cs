@@ -70,13 +70,32 @@ internal sealed partial class SealedDays(ISealedBarStore store, string instrumen
         sealedDays.Count == 0 ? minutes.RetainedFromMs : Math.Min(minutes.RetainedFromMs, sealedDays[0].Candle.OpenTimeMs);
 
     /// <summary>
-    /// Where bars composed from the minutes and these sealed periods may miss trades: the minutes' own spans and every
-    /// period sealed as partial (what said so in the 1m history may have been lost since, with Redis), all of them.
+    /// Where bars composed from the minutes and these sealed periods may miss trades: the minutes' own spans, every
+    /// period sealed as partial (what said so in the 1m history may have been lost since, with Redis), all of them, and
+    /// the minutes the retention dropped after the last day sealed before them: neither store holds those (a sealer
+    /// behind a fast replay has not sealed them, nor yet marked them).
     /// </summary>
-    public static IncompleteSpans? Incomplete(IncompleteSpans? minutes, SealedPeriods sealedPeriods) =>
-        sealedPeriods.Partial.Count == 0
-            ? minutes
-            : (minutes ?? IncompleteSpans.None).WithPeriods(sealedPeriods.Partial.Select(p => (p.StartMs, p.EndMs)));
+    public static IncompleteSpans? Incomplete(BarsPage minutes, SealedPeriods sealedPeriods)
+    {
+        var spans = sealedPeriods.Partial.Count == 0
+            ? minutes.Incomplete
+            : (minutes.Incomplete ?? IncompleteSpans.None).WithPeriods(sealedPeriods.Partial.Select(p => (p.StartMs, p.EndMs)));
+        var days = sealedPeriods.Days;
+        if (minutes.TrimmedThroughMs is not { } trimmedMs)
+        {
+            return spans;
+        }
+
+        var last = days.Count - 1;
+        while (last >= 0 && days[last].Candle.OpenTimeMs > trimmedMs)
+        {
+            last--;
+        }
+
+        return last >= 0 && days[last].Candle.Period.EndMs <= trimmedMs
+            ? (spans ?? IncompleteSpans.None).WithPeriods([(days[last].Candle.Period.EndMs, trimmedMs + Timeframe.OneMinute.LengthMs)])
+            : spans;
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the sealed days of {Timeframe}")]
     private static partial void LogSealedUnavailable(ILogger logger, Exception exception, string timeframe);

@@ -240,7 +240,7 @@ public sealed partial class SymbolGrain(
     public async Task<BarsPage> GetMinuteCandles(long fromMs, long toMs)
     {
         var builder = await _builder.GetAsync();
-        return new BarsPage(builder.BarsBetween(fromMs, toMs, footprints: false, live: false), builder.WatermarkUs, builder.RetainedFromMs, _record.Incomplete);
+        return new BarsPage(builder.BarsBetween(fromMs, toMs, footprints: false, live: false), builder.WatermarkUs, builder.RetainedFromMs, _record.Incomplete, builder.TrimmedThroughMs);
     }
 
     public async Task<RevisedMinutes> GetRevisedMinutes(long toMs)

@@ -776,6 +776,39 @@ public class SealingTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task DaysTheRetentionDroppedBeforeTheSealerSawThemAreServedAsPartialAtOnce()
+    {
+        // 1 to 4 April are sealed. A trade of the 6th finishes the 5th, whose seal is held (PostgreSQL slow); then one batch
+        // brings trades on the 7th and the 14th: the retention drops the 5th's and 6th's minutes before the sealer is done.
+        const string id = "TEST:DROPPEDUNSEALED";
+        var grain = await fixture.DefinedAsync(id);
+        await grain.Ingest([.. Enumerable.Range(1, 5).Select(d => Buy(d, $"2026-04-{d:00}T10:00:00Z"))], live: false);
+        await SealedAsync(id, "1d", "UTC", 4);
+        var release = fixture.SealedWrites.HoldNextUpsert(id, "UTC");
+        try
+        {
+            await grain.Ingest([Buy(7, "2026-04-06T10:00:00Z")], live: false);
+            Assert.True(await ClusterFixture.EventuallyAsync(() => Task.FromResult(fixture.SealedWrites.Holding(id, "UTC"))), "the seal of the 5th never began");
+            await grain.Ingest([Buy(8, "2026-04-07T10:00:00Z"), Buy(9, "2026-04-14T10:00:00Z")], live: false);
+
+            // Served now, before the sealer marks anything: the weeks holding the 5th and the 6th are partial, the 7th whole.
+            var weeks = await BarsOfAsync(id, "1w");
+            Assert.Equal(
+                [("2026-03-30T00:00Z", false), ("2026-04-06T00:00Z", false), ("2026-04-13T00:00Z", true)],
+                weeks.Bars.Select(b => (Row(b).Open, weeks.IsComplete(b))));
+            var days = await BarsOfAsync(id, "1d");
+            Assert.Contains(days.Bars, d => Row(d).Open == "2026-04-07T00:00Z" && days.IsComplete(d));
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
+    }
+
+    private async Task<BarsPage> BarsOfAsync(string id, string timeframe) =>
+        await fixture.Grains.GetGrain<ITimeframeGrain>(GrainKeys.Timeframe(id, Timeframe.Parse(timeframe), "UTC")).GetBars(new BarsQuery(long.MinValue, long.MaxValue, 10, null));
+
+    [Fact]
     public async Task ALateTradeInASealedDayTheRetentionCutIntoIsRefusedSoTheMinutesAndTheDayAgree()
     {
         // 1 April is sealed whole; then the newest trade moves to 8 April 10:00, and the 7-day retention cuts the 1st at
