@@ -12,16 +12,16 @@ namespace Candles.Grains;
 /// </summary>
 internal sealed class BarRequests(ISymbolGrain symbol, BarSchedule schedule, SealedDays? sealedDays)
 {
-    /// <summary>Bars with footprints: composed from 1m (and sealed days) for every request.</summary>
-    public async Task<BarsPage> FootprintsAsync(BarsQuery query)
+    /// <summary>Bars with footprints: composed from 1m (and sealed days, as far as <paramref name="sealedThroughMs"/>) for every request.</summary>
+    public async Task<BarsPage> FootprintsAsync(BarsQuery query, long sealedThroughMs)
     {
         var (from, until) = (TailStart(query, await LastOpenTimeAsync(query)), HeadEnd(query));
-        var page = await PageAsync(query, from, until);
+        var page = await PageAsync(query, from, until, sealedThroughMs);
         var windowCut = query.HasStart ? until < query.ToMs : from != long.MinValue;
         if (page.Bars.Count < query.Limit && windowCut)
         {
             // Quiet periods left the window short of the limit: take everything retained instead.
-            page = await PageAsync(query, query.HasStart ? from : long.MinValue, long.MaxValue);
+            page = await PageAsync(query, query.HasStart ? from : long.MinValue, long.MaxValue, sealedThroughMs);
         }
 
         return page;
@@ -81,7 +81,7 @@ internal sealed class BarRequests(ISymbolGrain symbol, BarSchedule schedule, Sea
     }
 
     /// <summary>The requested bars composed from the periods in [fetchFrom, fetchUntil).</summary>
-    private async Task<BarsPage> PageAsync(BarsQuery query, long fetchFrom, long fetchUntil)
+    private async Task<BarsPage> PageAsync(BarsQuery query, long fetchFrom, long fetchUntil, long sealedThroughMs)
     {
         var fetchTo = Math.Min(fetchUntil, query.ToMs == long.MaxValue ? long.MaxValue : schedule.PeriodOf(query.ToMs - 1).EndMs);
         var minutes = await symbol.GetMinuteBars(fetchFrom, fetchTo);
@@ -96,7 +96,7 @@ internal sealed class BarRequests(ISymbolGrain symbol, BarSchedule schedule, Sea
             composed = BarComposer.Compose(sealedDays.Merge(days, minutes, footprints: true), schedule, query.FootprintStepTicks);
             watermarkUs = Math.Max(watermarkUs, days.Count == 0 ? long.MinValue : days[^1].Candle.Period.EndMs * 1000);
             retainedFromMs = SealedDays.RetainedFromMs(minutes, days);
-            incomplete = SealedDays.Incomplete(minutes, sealedPeriods);
+            incomplete = SealedDays.Incomplete(minutes, sealedPeriods, sealedThroughMs);
         }
         else if (schedule.Timeframe == Timeframe.OneMinute && query.FootprintStepTicks is 1)
         {

@@ -84,7 +84,7 @@ internal sealed class CandleCache(ISymbolGrain symbol, BarSchedule schedule, Sea
 
             _closed = BarComposer.Compose(sealedDays.Merge(_sealedHeld.Days, closed, footprints: false), schedule, footprintStepTicks: null);
             _retainedFromMs = SealedDays.RetainedFromMs(closed, _sealedHeld.Days);
-            _incomplete = SealedDays.Incomplete(closed, _sealedHeld);
+            _incomplete = SealedDays.Incomplete(closed, _sealedHeld, sealState?.SealedThroughMs ?? long.MinValue);
         }
 
         (_version, _sealVersion) = (live.ClosedVersion, sealVersion);

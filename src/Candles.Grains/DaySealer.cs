@@ -86,16 +86,15 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
             }
         }
 
-        foreach (var open in corrected.Where(t => t < Math.Min(sealedThrough, finishedThrough)).Select(t => _day.PeriodOf(t)).Distinct())
+        // A correction adds trades or revises minutes; a day closed again holds what came again. Either is re-sealed only if
+        // it holds all the sealed day held: an instrument that lost writes may hold less, and the sealed day is the better record.
+        var again = corrected.Select(t => (t, Closed: false)).Concat(closedAgain.Select(t => (t, Closed: true)))
+            .Where(c => c.t < Math.Min(sealedThrough, finishedThrough)).GroupBy(c => _day.PeriodOf(c.t)).ToList();
+        foreach (var group in again)
         {
-            Add((await ComposeDaysAsync(open.StartMs, open.EndMs)).Days);
-        }
-
-        foreach (var open in closedAgain.Where(t => t < Math.Min(sealedThrough, finishedThrough)).Select(t => _day.PeriodOf(t)).Distinct())
-        {
-            foreach (var day in (await ComposeDaysAsync(open.StartMs, open.EndMs)).Days.Where(d => !days.ContainsKey(d.Candle.OpenTimeMs)))
+            foreach (var day in (await ComposeDaysAsync(group.Key.StartMs, group.Key.EndMs)).Days)
             {
-                if (await HoldsAllSealedAsync(day))
+                if (await HoldsAllSealedAsync(day, sameCount: group.Any(c => !c.Closed)))
                 {
                     Add([day]);
                 }
@@ -138,11 +137,11 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
     }
 
     /// <summary>
-    /// Whether a day composed again from minutes closed again holds all the sealed one held and more: trades sent
-    /// again after the instrument lost its last writes. One holding less (not everything lost came back) leaves the
-    /// sealed day as it is, with a warning: it is the better record.
+    /// Whether a day composed again holds all the sealed one held: more trades over its whole id range (ids rise with
+    /// trade time), or, when <paramref name="sameCount"/>, the same trades with a new revision (minutes revised for a gap). One holding less (the instrument lost writes, and not everything came back) leaves the sealed day as
+    /// it is, with a warning: it is the better record, and a gap marked in it since is put on it by the next recheck.
     /// </summary>
-    private async Task<bool> HoldsAllSealedAsync(Bar day)
+    private async Task<bool> HoldsAllSealedAsync(Bar day, bool sameCount)
     {
         var stored = await sealedBars.LoadAsync(Series("1d"), day.Candle.OpenTimeMs, day.Candle.Period.EndMs, footprints: false);
         if (stored.Count == 0)
@@ -156,7 +155,8 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
             return false;
         }
 
-        if (now.Trades > then.Trades && now.FirstTradeId <= then.FirstTradeId && now.LastTradeId >= then.LastTradeId)
+        if ((now.Trades > then.Trades && now.FirstTradeId <= then.FirstTradeId && now.LastTradeId >= then.LastTradeId)
+            || (sameCount && now with { Revision = then.Revision } == then))
         {
             return true;
         }
@@ -215,7 +215,13 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
         {
             if (!sealedDays.TryGetValue(day.StartMs, out var sealedRevision) || revision > sealedRevision)
             {
-                stale.AddRange((await ComposeDaysAsync(day.StartMs, day.EndMs)).Days);
+                foreach (var composed in (await ComposeDaysAsync(day.StartMs, day.EndMs)).Days)
+                {
+                    if (await HoldsAllSealedAsync(composed, sameCount: true))
+                    {
+                        stale.Add(composed);
+                    }
+                }
             }
         }
 
@@ -289,7 +295,7 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
 
     private SealedSeries Series(string timeframe) => new(instrument, Timeframe.Parse(timeframe), zone);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Instrument} in {Zone}: the day opening at {OpenTimeMs} closed again with {Trades} trades, not all of the {SealedTrades} it was sealed with; the sealed day is kept")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Instrument} in {Zone}: the day opening at {OpenTimeMs} came again with {Trades} trades, not all of the {SealedTrades} it was sealed with; the sealed day is kept")]
     private static partial void LogKeptSealed(ILogger logger, string instrument, string zone, long openTimeMs, long trades, long sealedTrades);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sealed {Count} days of {Instrument} in {Zone}")]

@@ -72,28 +72,16 @@ internal sealed partial class SealedDays(ISealedBarStore store, string instrumen
     /// <summary>
     /// Where bars composed from the minutes and these sealed periods may miss trades: the minutes' own spans, every
     /// period sealed as partial (what said so in the 1m history may have been lost since, with Redis), all of them, and
-    /// the minutes the retention dropped after the last day sealed before them: neither store holds those (a sealer
-    /// behind a fast replay has not sealed them, nor yet marked them).
+    /// the minutes the retention dropped from where the zone's sealer has got to (<paramref name="sealedThroughMs"/>):
+    /// neither store holds those (a sealer behind a fast replay has not sealed them, nor yet marked them).
     /// </summary>
-    public static IncompleteSpans? Incomplete(BarsPage minutes, SealedPeriods sealedPeriods)
+    public static IncompleteSpans? Incomplete(BarsPage minutes, SealedPeriods sealedPeriods, long sealedThroughMs)
     {
         var spans = sealedPeriods.Partial.Count == 0
             ? minutes.Incomplete
             : (minutes.Incomplete ?? IncompleteSpans.None).WithPeriods(sealedPeriods.Partial.Select(p => (p.StartMs, p.EndMs)));
-        var days = sealedPeriods.Days;
-        if (minutes.TrimmedThroughMs is not { } trimmedMs)
-        {
-            return spans;
-        }
-
-        var last = days.Count - 1;
-        while (last >= 0 && days[last].Candle.OpenTimeMs > trimmedMs)
-        {
-            last--;
-        }
-
-        return last >= 0 && days[last].Candle.Period.EndMs <= trimmedMs
-            ? (spans ?? IncompleteSpans.None).WithPeriods([(days[last].Candle.Period.EndMs, trimmedMs + Timeframe.OneMinute.LengthMs)])
+        return sealedThroughMs > long.MinValue && minutes.TrimmedThroughMs is { } trimmedMs && trimmedMs >= sealedThroughMs
+            ? (spans ?? IncompleteSpans.None).WithPeriods([(sealedThroughMs, trimmedMs + Timeframe.OneMinute.LengthMs)])
             : spans;
     }
 

@@ -278,7 +278,6 @@ public sealed partial class SymbolGrain(
             }
 
             await CommitAsync(checkpoint: false, forcePublish: true);
-            _quietWait = TimeSpan.Zero;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -291,7 +290,13 @@ public sealed partial class SymbolGrain(
 
     private long LiveWatermarkUs() => (clock.GetUtcNow() - _options.Grace).ToUnixTimeMilliseconds() * 1000;
 
-    private Task CommitAsync(bool checkpoint, bool forcePublish = false) => _commits.CommitAsync(_builder.Current!, checkpoint, forcePublish);
+    private async Task CommitAsync(bool checkpoint, bool forcePublish = false)
+    {
+        await _commits.CommitAsync(_builder.Current!, checkpoint, forcePublish);
+
+        // The store is back: the timer need not wait any longer.
+        (_quietWait, _quietDueMs) = (TimeSpan.Zero, 0);
+    }
 
     public Task<long> FollowMinutes(string timeframeKey)
     {

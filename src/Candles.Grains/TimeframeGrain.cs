@@ -92,7 +92,7 @@ public sealed class TimeframeGrain(ISealedBarStore sealedBars, IOptions<SealOpti
     {
         if (query.FootprintStepTicks is not null && !snapshot)
         {
-            return await _requests.FootprintsAsync(query);
+            return await _requests.FootprintsAsync(query, _sealer is null ? long.MinValue : (await _sealer.GetSealState()).SealedThroughMs);
         }
 
         var (live, sealState) = await CurrentAsync();
@@ -106,7 +106,7 @@ public sealed class TimeframeGrain(ISealedBarStore sealedBars, IOptions<SealOpti
 
         if (query.FootprintStepTicks is not null)
         {
-            return await _requests.FootprintsAsync(query);
+            return await _requests.FootprintsAsync(query, sealState?.SealedThroughMs ?? long.MinValue);
         }
 
         await _cache.EnsureAsync(live, sealState);

@@ -367,13 +367,19 @@ public class SealingTests(ClusterFixture fixture)
         await grain.Ingest([Buy(5, "2026-05-06T10:00:00Z")], live: false);
         Assert.Equal(2, (await SealedAsync(id, "1d", "UTC", 2)).Count);
 
-        // Then the feed's catch-up brings what was lost, and one more trade of the 4th: now the day holds all it held and
-        // more, and is sealed again with it. The day with one trade was never written.
-        await grain.Ingest([Buy(2, "2026-05-04T23:50:00Z"), Buy(4, "2026-05-04T23:55:00Z")], live: false);
-        var days = await fixture.SealedAsync(id, "1d", "UTC", bars => bars.Count == 2 && bars[0].Candle.Trades == 3);
-        Assert.True(days.Count == 2 && days[0].Candle.Trades == 3, $"the 4th was sealed with {days.FirstOrDefault()?.Candle.Trades} trade(s), not 3");
+        // A late trade of the 4th, not the lost one: a correction to the instrument, whose 4th now holds two trades, but
+        // not those it was sealed with. Then a trade of the 7th has the 6th sealed, after that correction.
+        await grain.Ingest([Buy(4, "2026-05-04T23:55:00Z")], live: false);
+        await grain.Ingest([Buy(6, "2026-05-07T10:00:00Z")], live: false);
+        Assert.Equal(3, (await SealedAsync(id, "1d", "UTC", 3)).Count);
+
+        // Then the feed's catch-up brings what was lost: now the day holds all it held and more, and is sealed again with
+        // it. Neither the day with one trade nor the one with another's two was ever written.
+        await grain.Ingest([Buy(2, "2026-05-04T23:50:00Z")], live: false);
+        var days = await fixture.SealedAsync(id, "1d", "UTC", bars => bars.Count == 3 && bars[0].Candle.Trades == 3);
+        Assert.True(days.Count == 3 && days[0].Candle.Trades == 3, $"the 4th was sealed with {days.FirstOrDefault()?.Candle.Trades} trade(s), not 3");
         var day = At.Ms("2026-05-04T00:00:00Z");
-        Assert.DoesNotContain(fixture.SealedWrites.Written, w => w.Instrument == id && w.Timeframe == "1d" && w.OpenTimeMs == day && w.Trades < 2);
+        Assert.Equal([2L, 3L], fixture.SealedWrites.Written.Where(w => w.Instrument == id && w.Zone == "UTC" && w.Timeframe == "1d" && w.OpenTimeMs == day).Select(w => w.Trades));
     }
 
     [Fact]
@@ -778,23 +784,25 @@ public class SealingTests(ClusterFixture fixture)
     [Fact]
     public async Task DaysTheRetentionDroppedBeforeTheSealerSawThemAreServedAsPartialAtOnce()
     {
-        // 1 to 4 April are sealed. A trade of the 6th finishes the 5th, whose seal is held (PostgreSQL slow); then one batch
-        // brings trades on the 7th and the 14th: the retention drops the 5th's and 6th's minutes before the sealer is done.
+        // Monday 30 March, Tuesday 31 and Friday 3 April are sealed; the other days of that week had no trades. Monday the
+        // 6th traded. A trade of the 7th finishes the 6th, whose seal is held (PostgreSQL slow); then a trade of the 14th
+        // has the retention drop the 6th's minutes before the sealer is done.
         const string id = "TEST:DROPPEDUNSEALED";
         var grain = await fixture.DefinedAsync(id);
-        await grain.Ingest([.. Enumerable.Range(1, 5).Select(d => Buy(d, $"2026-04-{d:00}T10:00:00Z"))], live: false);
-        await SealedAsync(id, "1d", "UTC", 4);
+        await grain.Ingest([Buy(1, "2026-03-30T12:00:00Z"), Buy(2, "2026-03-31T12:00:00Z"), Buy(3, "2026-04-03T12:00:00Z"), Buy(4, "2026-04-06T10:00:00Z")], live: false);
+        await SealedAsync(id, "1d", "UTC", 3);
         var release = fixture.SealedWrites.HoldNextUpsert(id, "UTC");
         try
         {
-            await grain.Ingest([Buy(7, "2026-04-06T10:00:00Z")], live: false);
-            Assert.True(await ClusterFixture.EventuallyAsync(() => Task.FromResult(fixture.SealedWrites.Holding(id, "UTC"))), "the seal of the 5th never began");
-            await grain.Ingest([Buy(8, "2026-04-07T10:00:00Z"), Buy(9, "2026-04-14T10:00:00Z")], live: false);
+            await grain.Ingest([Buy(5, "2026-04-07T10:00:00Z")], live: false);
+            Assert.True(await ClusterFixture.EventuallyAsync(() => Task.FromResult(fixture.SealedWrites.Holding(id, "UTC"))), "the seal of the 6th never began");
+            await grain.Ingest([Buy(6, "2026-04-14T10:00:00Z")], live: false);
 
-            // Served now, before the sealer marks anything: the weeks holding the 5th and the 6th are partial, the 7th whole.
+            // Served now, before the sealer marks anything: the week holding the 6th is partial; the week before it, sealed
+            // whole with its quiet weekend, stays complete, and so does the 7th.
             var weeks = await BarsOfAsync(id, "1w");
             Assert.Equal(
-                [("2026-03-30T00:00Z", false), ("2026-04-06T00:00Z", false), ("2026-04-13T00:00Z", true)],
+                [("2026-03-30T00:00Z", true), ("2026-04-06T00:00Z", false), ("2026-04-13T00:00Z", true)],
                 weeks.Bars.Select(b => (Row(b).Open, weeks.IsComplete(b))));
             var days = await BarsOfAsync(id, "1d");
             Assert.Contains(days.Bars, d => Row(d).Open == "2026-04-07T00:00Z" && days.IsComplete(d));
