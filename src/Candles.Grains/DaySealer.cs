@@ -143,13 +143,12 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
     /// </summary>
     private async Task<bool> HoldsAllSealedAsync(Bar day, bool sameCount)
     {
-        var stored = await sealedBars.LoadAsync(Series("1d"), day.Candle.OpenTimeMs, day.Candle.Period.EndMs, footprints: false);
-        if (stored.Count == 0)
+        if (await SealedDayAsync(day.Candle.Period) is not { } stored)
         {
             return true;
         }
 
-        var (now, then) = (day.Candle, stored[0].Candle);
+        var (now, then) = (day.Candle, stored.Candle);
         if (now == then)
         {
             return false;
@@ -174,7 +173,7 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
     private async Task<bool> DaySealedAsync(long minuteMs)
     {
         var day = _day.PeriodOf(minuteMs);
-        return (await sealedBars.LoadAsync(Series("1d"), day.StartMs, day.EndMs, footprints: false)).Count > 0;
+        return await SealedDayAsync(day) is not null;
     }
 
     /// <summary>
@@ -292,6 +291,10 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
     /// <summary>The open times of the bars overlapping a span where the history is known to miss trades.</summary>
     private HashSet<long> PartialOf(IEnumerable<Bar> bars) =>
         [.. bars.Where(b => _incomplete.Overlaps(b.Candle.Period.StartMs, b.Candle.Period.EndMs)).Select(b => b.Candle.OpenTimeMs)];
+
+    /// <summary>The zone's sealed day of <paramref name="day"/>, without its footprint, or null.</summary>
+    private async Task<Bar?> SealedDayAsync(BarPeriod day) =>
+        (await sealedBars.LoadAsync(Series("1d"), day.StartMs, day.EndMs, footprints: false)) is { Count: > 0 } stored ? stored[0] : null;
 
     private SealedSeries Series(string timeframe) => new(instrument, Timeframe.Parse(timeframe), zone);
 

@@ -109,16 +109,7 @@ internal sealed partial class InstrumentRecord(
             return;
         }
 
-        state.State.Live = true;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            state.State.Live = false;
-            throw;
-        }
+        await state.WriteChangeAsync(s => s.Live = true, s => s.Live = false);
     }
 
     /// <summary>

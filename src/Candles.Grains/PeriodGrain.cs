@@ -58,20 +58,10 @@ public sealed partial class PeriodGrain(
         _days = new DaySealer(sealedBars, _symbol, _instrument, _zone, logger)
         {
             LostThroughMs = state.State.LostThroughMs ?? long.MinValue,
-            KeepLostAsync = async lost =>
+            KeepLostAsync = lost =>
             {
                 var kept = state.State.LostThroughMs;
-                state.State.LostThroughMs = lost;
-                try
-                {
-                    await state.WriteStateAsync();
-                }
-                catch
-                {
-                    // Not written: the retry finds it again, and writes it before its seal.
-                    state.State.LostThroughMs = kept;
-                    throw;
-                }
+                return state.WriteChangeAsync(s => s.LostThroughMs = lost, s => s.LostThroughMs = kept);
             },
         };
         _checks = new SealChecks(this, clock, options.Value.CheckEvery);

@@ -327,15 +327,7 @@ public class SealingTests(ClusterFixture fixture)
         // A replay's trade of 4 May 23:50, then one of 5 May 00:10, which finishes the 4th: it is sealed. Then Redis loses
         // the second commit, acknowledged before its crash, and the instrument's grain goes with its silo.
         const string id = "TEST:LOSTCLOSE";
-        var grain = await fixture.DefinedAsync(id);
-        await grain.Ingest([Buy(1, "2026-05-04T23:50:00Z")], live: false);
-        var saved = (await fixture.MinuteBars.LoadHistoryAsync(id)).Stored;
-        var savedBars = await fixture.MinuteBars.LoadAsync(id, long.MinValue, long.MaxValue);
-        await grain.Ingest([Buy(2, "2026-05-05T00:10:00Z")], live: false);
-        Assert.Equal(1L, Assert.Single(await SealedAsync(id, "1d", "UTC", 1)).Candle.Trades);
-        var now = (await fixture.MinuteBars.LoadHistoryAsync(id)).Stored.Revision;
-        Assert.True((await fixture.MinuteBars.Inner.RewriteAsync(id, savedBars, saved.Checkpoint!, now, saved.Revision)).Committed);
-        await fixture.Cluster.DeactivateAsync(grain);
+        var grain = await SealedThenLastCommitLostAsync(id, [Buy(1, "2026-05-04T23:50:00Z")], [Buy(2, "2026-05-05T00:10:00Z")], sealedTrades: 1);
 
         // The feed sends what the instrument no longer holds, with a trade of the 4th it had missed: to the instrument they
         // are new, and close the 4th's minutes as bars of their first revision, into the day sealed without them.
@@ -352,15 +344,8 @@ public class SealingTests(ClusterFixture fixture)
         // trade, and the instrument's grain goes with its silo. The feed sends only the next day's trade again: the 4th's
         // 23:40 minute closes again, with one trade of the two the sealed day holds. That day is the better record.
         const string id = "TEST:LOSTLESS";
-        var grain = await fixture.DefinedAsync(id);
-        await grain.Ingest([Buy(1, "2026-05-04T23:40:00Z")], live: false);
-        var saved = (await fixture.MinuteBars.LoadHistoryAsync(id)).Stored;
-        var savedBars = await fixture.MinuteBars.LoadAsync(id, long.MinValue, long.MaxValue);
-        await grain.Ingest([Buy(2, "2026-05-04T23:50:00Z"), Buy(3, "2026-05-05T00:10:00Z")], live: false);
-        Assert.Equal(2L, Assert.Single(await SealedAsync(id, "1d", "UTC", 1)).Candle.Trades);
-        var now = (await fixture.MinuteBars.LoadHistoryAsync(id)).Stored.Revision;
-        Assert.True((await fixture.MinuteBars.Inner.RewriteAsync(id, savedBars, saved.Checkpoint!, now, saved.Revision)).Committed);
-        await fixture.Cluster.DeactivateAsync(grain);
+        var grain = await SealedThenLastCommitLostAsync(
+            id, [Buy(1, "2026-05-04T23:40:00Z")], [Buy(2, "2026-05-04T23:50:00Z"), Buy(3, "2026-05-05T00:10:00Z")], sealedTrades: 2);
         await grain.Ingest([Buy(3, "2026-05-05T00:10:00Z")], live: false);
 
         // A trade of the 6th has the 5th sealed: the sealer has dealt with the 4th closed again, in order, by then.
@@ -404,6 +389,25 @@ public class SealingTests(ClusterFixture fixture)
         Assert.True(
             await ClusterFixture.EventuallyAsync(async () => (await fixture.MinuteBars.LoadHistoryAsync(id)).Stored.Checkpoint?.WatermarkUs >= start.AddMinutes(2).ToUnixTimeMilliseconds() * 1000),
             "the watermark's new minute was not committed once the store was back");
+    }
+
+    /// <summary>
+    /// A replayed instrument gets <paramref name="first"/>, then <paramref name="last"/>, which finishes 4 May: it is sealed
+    /// with <paramref name="sealedTrades"/> trades in UTC. Then Redis loses the last commit, acknowledged before its crash,
+    /// and the instrument's grain goes with its silo.
+    /// </summary>
+    private async Task<ISymbolGrain> SealedThenLastCommitLostAsync(string id, Tick[] first, Tick[] last, long sealedTrades)
+    {
+        var grain = await fixture.DefinedAsync(id);
+        await grain.Ingest(first, live: false);
+        var saved = (await fixture.MinuteBars.LoadHistoryAsync(id)).Stored;
+        var savedBars = await fixture.MinuteBars.LoadAsync(id, long.MinValue, long.MaxValue);
+        await grain.Ingest(last, live: false);
+        Assert.Equal(sealedTrades, Assert.Single(await SealedAsync(id, "1d", "UTC", 1)).Candle.Trades);
+        var now = (await fixture.MinuteBars.LoadHistoryAsync(id)).Stored.Revision;
+        Assert.True((await fixture.MinuteBars.Inner.RewriteAsync(id, savedBars, saved.Checkpoint!, now, saved.Revision)).Committed);
+        await fixture.Cluster.DeactivateAsync(grain);
+        return grain;
     }
 
     /// <summary>A new instrument's live trade at 09:00 the day after tomorrow; returns the midnight ending that day.</summary>
