@@ -23,6 +23,7 @@ internal sealed partial class InstrumentBuilder(
             SealedDays = sealers.Days,
         }, cancellation);
         sealers.KeepRestored(Current, history.Committed?.KeptDays);
+        sealers.Known(Current);
     }
 
     /// <summary>The builder, restored from the store first if a failed commit dropped it.</summary>
@@ -46,7 +47,11 @@ internal sealed partial class InstrumentBuilder(
     }
 
     /// <summary>A commit failed: back to the last commit, as if the batch never came, still holding everything acknowledged.</summary>
-    public void RollBack() => Current = Current?.RolledBack(history.Committed);
+    public void RollBack()
+    {
+        Current = Current?.RolledBack(history.Committed);
+        sealers.Known(Current);
+    }
 
     /// <summary>Another activation wrote: nothing this one holds may be committed again.</summary>
     public void Drop() => Current = null;

@@ -31,6 +31,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>Fails a registry listing when a test asks.</summary>
     public RegistryAddFault RegistryAdds { get; } = new();
 
+    /// <summary>Loses the stream messages of the grains a test names.</summary>
+    public StreamDeliveryFault StreamDeliveries { get; } = new();
+
     public IGrainFactory Grains => Cluster.Client;
 
     /// <summary>Zones sealed besides UTC.</summary>
@@ -90,6 +93,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<ISealedBarStore>(SealedWrites);
             silo.Services.AddSingleton<Storage.MinuteBars.IMinuteBarStore>(MinuteBars);
             silo.Services.AddSingleton<IIncomingGrainCallFilter>(RegistryAdds);
+            silo.Services.AddSingleton<IIncomingGrainCallFilter>(StreamDeliveries);
             silo.AddCandleGrains(Configuration, o =>
             {
                 o.ScanPeriod = TimeSpan.FromMilliseconds(50);

@@ -441,6 +441,45 @@ public class SealingTests(ClusterFixture fixture)
         Assert.Equal(2, (await SealedAsync(id, "1d", "UTC", 2)).Count);
     }
 
+    [Fact]
+    public async Task ANewDayWhoseStreamMessagesAreAllLostIsStillSealedOnceItEnds()
+    {
+        // A live instrument trades on a Sunday that ends a month: at midnight its day, week and month are sealed, and its
+        // sealer has nothing left to check.
+        const string id = "TEST:NEWDAYLOST";
+        var grain = await fixture.DefinedAsync(id);
+        var sunday = fixture.Clock.GetUtcNow().Date.AddDays(2);
+        while (sunday.DayOfWeek != DayOfWeek.Sunday || sunday.AddDays(1).Day != 1)
+        {
+            sunday = sunday.AddDays(1);
+        }
+
+        var monday = new DateTimeOffset(sunday.AddDays(1), TimeSpan.Zero);
+        await TradeAtAsync(grain, 1, monday.AddHours(-14));
+        await MinutesPassAsync(monday.AddHours(-14), 1, 3);
+        await MinutesPassAsync(monday, 0, 3);
+        foreach (var timeframe in (string[])["1d", "1w", "1M"])
+        {
+            await SealedAsync(id, timeframe, "UTC", 1);
+        }
+
+        await MinutesPassAsync(monday, 4, 6);
+        Assert.Null(await CheckWhenAsync(id, "UTC", c => c is null));
+
+        // Monday's trade, and every stream message after it, never reach the sealer (a silo left with them), and the
+        // instrument never trades again. Its grain asked the sealer to check before it committed the new day's first bar,
+        // so the sealer knows of the day, waits for its end, and seals it.
+        var sealer = fixture.Grains.GetGrain<IPeriodGrain>(GrainKeys.Period(id, "UTC"));
+        fixture.StreamDeliveries.Lose(sealer.GetGrainId());
+        await TradeAtAsync(grain, 2, monday.AddHours(10));
+        await MinutesPassAsync(monday.AddHours(10), 1, 4);
+        await RestAsync(grain, id);
+        await MinutesPassAsync(monday.AddDays(1), 0, 3);
+        var days = await fixture.SealedAsync(id, "1d", "UTC", bars => bars.Count == 2);
+        Assert.Equal((monday.ToUnixTimeMilliseconds(), 1L), (days[1].Candle.OpenTimeMs, days[1].Candle.Trades));
+        Assert.True(fixture.StreamDeliveries.Lost > 0, "no stream message to the sealer was lost: the test lost nothing");
+    }
+
     private async Task<(ISymbolGrain Grain, DateTimeOffset Midnight)> LiveTradeOneMorningAsync(string id)
     {
         var grain = await fixture.DefinedAsync(id);

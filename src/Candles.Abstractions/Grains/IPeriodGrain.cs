@@ -20,9 +20,10 @@ public interface IPeriodGrain : IGrainWithStringKey
     Task Watch();
 
     /// <summary>
-    /// The instrument is about to commit corrected minutes: check within a period, so a correction of a sealed day is
-    /// re-sealed even when the stream message that carries it is lost (memory streams are not durable; a crash after
-    /// the commit). Interleaves, as <see cref="Watch"/>.
+    /// The instrument is about to commit corrected minutes, or the first bar of a new day: check within a period, so a
+    /// correction of a sealed day is re-sealed, and the new day is known and sealed once it ends, even when the stream
+    /// messages that carry them are lost (memory streams are not durable; a crash after the commit). Interleaves, as
+    /// <see cref="Watch"/>.
     /// </summary>
     [Alias("Recheck"), AlwaysInterleave]
     Task Recheck();
