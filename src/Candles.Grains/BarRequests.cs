@@ -13,18 +13,24 @@ namespace Candles.Grains;
 internal sealed class BarRequests(ISymbolGrain symbol, BarSchedule schedule, SealedDays? sealedDays)
 {
     /// <summary>Bars with footprints: composed from 1m (and sealed days, as far as <paramref name="sealedThroughMs"/>) for every request.</summary>
-    public async Task<BarsPage> FootprintsAsync(BarsQuery query, long sealedThroughMs)
+    public async Task<BarsPage> FootprintsAsync(BarsQuery query, long sealedThroughMs) => (await FootprintsAtStateAsync(query, sealedThroughMs, withState: false)).Page;
+
+    /// <summary>
+    /// Bars with footprints, and with <paramref name="withState"/> the instrument's live state read in the same turn as
+    /// the minutes they are composed from: what a snapshot holds, exactly as of that state.
+    /// </summary>
+    public async Task<(BarsPage Page, LiveState? State)> FootprintsAtStateAsync(BarsQuery query, long sealedThroughMs, bool withState)
     {
         var (from, until) = (TailStart(query, await LastOpenTimeAsync(query)), HeadEnd(query));
-        var page = await PageAsync(query, from, until, sealedThroughMs);
+        var read = await PageAsync(query, from, until, sealedThroughMs, withState);
         var windowCut = query.HasStart ? until < query.ToMs : from != long.MinValue;
-        if (page.Bars.Count < query.Limit && windowCut)
+        if (read.Page.Bars.Count < query.Limit && windowCut)
         {
             // Quiet periods left the window short of the limit: take everything retained instead.
-            page = await PageAsync(query, query.HasStart ? from : long.MinValue, long.MaxValue, sealedThroughMs);
+            read = await PageAsync(query, query.HasStart ? from : long.MinValue, long.MaxValue, sealedThroughMs, withState);
         }
 
-        return page;
+        return read;
     }
 
     /// <summary>
@@ -80,11 +86,12 @@ internal sealed class BarRequests(ISymbolGrain symbol, BarSchedule schedule, Sea
         return end;
     }
 
-    /// <summary>The requested bars composed from the periods in [fetchFrom, fetchUntil).</summary>
-    private async Task<BarsPage> PageAsync(BarsQuery query, long fetchFrom, long fetchUntil, long sealedThroughMs)
+    /// <summary>The requested bars composed from the periods in [fetchFrom, fetchUntil), and the state their minutes were read at if asked.</summary>
+    private async Task<(BarsPage Page, LiveState? State)> PageAsync(BarsQuery query, long fetchFrom, long fetchUntil, long sealedThroughMs, bool withState)
     {
         var fetchTo = Math.Min(fetchUntil, query.ToMs == long.MaxValue ? long.MaxValue : schedule.PeriodOf(query.ToMs - 1).EndMs);
-        var minutes = await symbol.GetMinuteBars(fetchFrom, fetchTo);
+        var read = withState ? await symbol.GetMinutesAtState(fetchFrom, fetchTo) : null;
+        var minutes = read?.Minutes ?? await symbol.GetMinuteBars(fetchFrom, fetchTo);
         var watermarkUs = minutes.WatermarkUs;
         var retainedFromMs = minutes.RetainedFromMs;
         var incomplete = minutes.Incomplete;
@@ -107,7 +114,7 @@ internal sealed class BarRequests(ISymbolGrain symbol, BarSchedule schedule, Sea
             composed = BarComposer.Compose(minutes.Bars, schedule, query.FootprintStepTicks);
         }
 
-        return new BarsPage(Page(query, composed), watermarkUs, retainedFromMs, incomplete);
+        return (new BarsPage(Page(query, composed), watermarkUs, retainedFromMs, incomplete), read?.State);
     }
 
     /// <summary>The bars in the query's range: the first <c>limit</c> from a start, else the last <c>limit</c>.</summary>

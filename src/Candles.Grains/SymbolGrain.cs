@@ -237,6 +237,8 @@ public sealed partial class SymbolGrain(
         return new BarsPage(builder.BarsBetween(fromMs, toMs), builder.WatermarkUs, builder.RetainedFromMs, _record.Incomplete, builder.TrimmedThroughMs);
     }
 
+    public async Task<MinutesAtState> GetMinutesAtState(long fromMs, long toMs) => new(await GetMinuteBars(fromMs, toMs), await GetLiveState());
+
     public async Task<BarsPage> GetMinuteCandles(long fromMs, long toMs)
     {
         var builder = await _builder.GetAsync();

@@ -95,22 +95,37 @@ public sealed class TimeframeGrain(ISealedBarStore sealedBars, IOptions<SealOpti
             return await _requests.FootprintsAsync(query, _sealer is null ? long.MinValue : (await _sealer.GetSealState()).SealedThroughMs);
         }
 
-        var (live, sealState) = await CurrentAsync();
-        if (snapshot && !_followers.Taken(live.Producer, live.Sequence))
-        {
-            // A snapshot holds everything up to the sequence it gives. 1m messages still on their way here carry older
-            // states than the one read: what they say is pushed now, from this state, and they are passed over when they
-            // come, by a footprint feed too (it reads each pushed bar's footprint as it is then).
-            await _followers.PushAsync(null, (live, sealState));
-        }
-
         if (query.FootprintStepTicks is not null)
         {
-            return await _requests.FootprintsAsync(query, sealState?.SealedThroughMs ?? long.MinValue);
+            // The footprints are composed from minutes read in one turn with the state pushed below: read apart, a bar
+            // could close between the two, and the snapshot show it closed before a message pushes it as live.
+            var sealState = _sealer is null ? null : await _sealer.GetSealState();
+            var (page, live) = await _requests.FootprintsAtStateAsync(query, sealState?.SealedThroughMs ?? long.MinValue, withState: true);
+            await TakeAsync(live!, sealState);
+            return page;
         }
 
-        await _cache.EnsureAsync(live, sealState);
-        return _cache.Candles(query, live);
+        var read = await CurrentAsync();
+        if (snapshot)
+        {
+            await TakeAsync(read.Live, read.Seal);
+        }
+
+        await _cache.EnsureAsync(read.Live, read.Seal);
+        return _cache.Candles(query, read.Live);
+    }
+
+    /// <summary>
+    /// A snapshot holds everything up to the sequence it gives. 1m messages still on their way here carry older states
+    /// than the one read: what they say is pushed now, from this state, and they are passed over when they come, by a
+    /// footprint feed too (it reads each pushed bar's footprint as it is then).
+    /// </summary>
+    private async Task TakeAsync(LiveState live, SealState? sealState)
+    {
+        if (!_followers.Taken(live.Producer, live.Sequence))
+        {
+            await _followers.PushAsync(null, (live, sealState));
+        }
     }
 
     private async Task<(LiveState Live, SealState? Seal)> CurrentAsync() =>

@@ -8,10 +8,28 @@ using static Candles.EndToEnd.Tests.ServiceCalls;
 
 namespace Candles.EndToEnd.Tests;
 
-/// <summary>Once armed, holds back the 1m messages an instrument pushes to its timeframe grains: messages on their way.</summary>
-public sealed class MinuteMessageTrap : IIncomingGrainCallFilter
+/// <summary>
+/// Once armed, holds back the 1m messages an instrument pushes to its timeframe grains: messages on their way. Can also
+/// run something once, just before a timeframe grain next asks its instrument for its status.
+/// </summary>
+public sealed class MinuteMessageTrap : IIncomingGrainCallFilter, IOutgoingGrainCallFilter
 {
     private volatile bool _armed;
+    private Func<Task>? _beforeStatus;
+
+    /// <summary>Runs <paramref name="action"/> before the next status read by a timeframe grain goes out.</summary>
+    public void BeforeNextStatusRead(Func<Task> action) => _beforeStatus = action;
+
+    async Task IOutgoingGrainCallFilter.Invoke(IOutgoingGrainCallContext context)
+    {
+        if (context.InterfaceMethod?.Name == nameof(ISymbolGrain.GetStatus) && context.SourceId?.Type.ToString() == "timeframe"
+            && Interlocked.Exchange(ref _beforeStatus, null) is { } action)
+        {
+            await action();
+        }
+
+        await context.Invoke();
+    }
 
     public ConcurrentQueue<BarEvents> Held { get; } = new();
 
@@ -117,16 +135,31 @@ public class OvertakenMessageTests(TrappingGateway server) : IClassFixture<Trapp
             await grain.OnMinutes(message);
         }
 
-        await IngestAsync(server.Http, instrument, [(4, T0 + 80_000, "103.00", "1.000", "buy")]);
-        Assert.True(
-            await Eventually.UntilAsync(() => recorder.Messages.SelectMany(m => m.Events).Any(e => e.Bar.Candle.OpenTimeMs == T0 + 60_000 && e.Bar.Candle.Trades == 2), TimeSpan.FromSeconds(30)),
-            "the last trade's update never came");
+        await NothingOlderFollowsAsync(instrument, recorder, snapshot);
+    }
 
-        // A subscriber applies what comes after the snapshot's sequence: nothing there may reopen minute 0 or take minute 1 back.
-        var after = recorder.Messages.Where(m => m.Sequence > snapshot.Sequence).SelectMany(m => m.Events).ToList();
-        Assert.DoesNotContain(after, e => e.Bar.Candle.OpenTimeMs == T0 && e.Kind == BarEventKind.Update);
-        Assert.DoesNotContain(after, e => e.Bar.Candle.OpenTimeMs == T0 && e.Bar.Candle.Trades < 2);
-        Assert.DoesNotContain(after, e => e.Bar.Candle.OpenTimeMs == T0 + 60_000 && e.Bar.Candle.Trades < 1);
+    [Fact]
+    public async Task AFootprintSnapshotHoldsTheStateItsSequenceSaysAndNothingNewer()
+    {
+        // A footprint snapshot's bars and the state whose messages it passes over must be one read. Here two trades commit
+        // while the snapshot is being made: minute 0 at two trades, then minute 0 closed as minute 1 starts.
+        const string instrument = "TEST:FPSNAPSHOT-STATE";
+        var (grain, recorder) = await FollowedAsync(instrument);
+        using var following = recorder;
+        var committed = false;
+        server.Filter.BeforeNextStatusRead(async () =>
+        {
+            await IngestAsync(server.Http, instrument, [(2, T0 + 20_000, "101.00", "1.000", "buy")]);
+            await Task.Delay(300); // past the instrument's coalescing of live updates, so each trade is a message of its own
+            await IngestAsync(server.Http, instrument, [(3, T0 + 70_000, "102.00", "1.000", "buy")]);
+            committed = true;
+        });
+
+        var snapshot = await grain.Snapshot(new BarsQuery(long.MinValue, long.MaxValue, 10, 1));
+        Assert.True(committed, "the trades were not committed while the snapshot was made");
+        Assert.Equal([(T0, 2L), (T0 + 60_000, 1L)], snapshot.Page.Bars.Select(b => (b.Candle.OpenTimeMs, b.Candle.Trades)));
+
+        await NothingOlderFollowsAsync(instrument, recorder, snapshot);
     }
 
     [Fact]
@@ -172,6 +205,22 @@ public class OvertakenMessageTests(TrappingGateway server) : IClassFixture<Trapp
         var events = recorder.Messages.SelectMany(m => m.Events).ToList();
         var newest = events.FindIndex(e => e.Bar.Candle.OpenTimeMs == T0 + (70 * Minute));
         Assert.DoesNotContain(events.Skip(newest), e => e.Kind == BarEventKind.Update && e.Bar.Candle.OpenTimeMs < T0 + (70 * Minute));
+    }
+
+    /// <summary>
+    /// A last trade in minute 1 (its update comes after every message before it), then what a subscriber applies on top of
+    /// a snapshot that showed minute 0 closed at two trades: nothing may reopen minute 0 or take either minute back.
+    /// </summary>
+    private async Task NothingOlderFollowsAsync(string instrument, RecordingObserver recorder, TimeframeSnapshot snapshot)
+    {
+        await IngestAsync(server.Http, instrument, [(4, T0 + 80_000, "103.00", "1.000", "buy")]);
+        Assert.True(
+            await Eventually.UntilAsync(() => recorder.Messages.SelectMany(m => m.Events).Any(e => e.Bar.Candle.OpenTimeMs == T0 + 60_000 && e.Bar.Candle.Trades == 2), TimeSpan.FromSeconds(30)),
+            "the last trade's update never came");
+        var after = recorder.Messages.Where(m => m.Sequence > snapshot.Sequence).SelectMany(m => m.Events).ToList();
+        Assert.DoesNotContain(after, e => e.Bar.Candle.OpenTimeMs == T0 && e.Kind == BarEventKind.Update);
+        Assert.DoesNotContain(after, e => e.Bar.Candle.OpenTimeMs == T0 && e.Bar.Candle.Trades < 2);
+        Assert.DoesNotContain(after, e => e.Bar.Candle.OpenTimeMs == T0 + 60_000 && e.Bar.Candle.Trades < 1);
     }
 
     /// <summary>A new instrument with one trade in minute 0, its 1m timeframe followed; no message held yet.</summary>

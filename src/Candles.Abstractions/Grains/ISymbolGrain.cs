@@ -48,6 +48,10 @@ public interface ISymbolGrain : IGrainWithStringKey
     [Alias("GetMinuteBars")]
     Task<BarsPage> GetMinuteBars(long fromMs, long toMs);
 
+    /// <summary><see cref="GetMinuteBars"/> and <see cref="GetLiveState"/> in one turn, so nothing commits between them.</summary>
+    [Alias("GetMinutesAtState")]
+    Task<MinutesAtState> GetMinutesAtState(long fromMs, long toMs);
+
     /// <summary>
     /// The closed minutes only (never the live one, which may have opened since the caller read the live state), and a
     /// bar may come without its footprint (<see cref="Core.Bars.Footprint.Empty"/>): for compositions of candles only,
