@@ -270,6 +270,16 @@ public sealed partial class FeedConnector(
                 }
 
                 break;
+            case FeedMessageKind.LastTrade:
+                foreach (var last in trades)
+                {
+                    if (_feeds.TryGetValue(last.Symbol, out var feed))
+                    {
+                        feed.VenueLastTrade(last.TradeId, last.TimeUs);
+                    }
+                }
+
+                break;
             case FeedMessageKind.Malformed:
                 Counters.Malformed();
                 LogMalformed(logger, venue.Name, message.Length);

@@ -9,6 +9,13 @@ public enum FeedMessageKind
     /// <summary>A subscription acknowledgement, pong or heartbeat: proof the connection is alive, nothing to apply.</summary>
     Control,
 
+    /// <summary>
+    /// The venue's newest trade of a symbol (Coinbase's heartbeat), as the one entry added to the caller's list: its symbol,
+    /// id and time only, no price or quantity. A venue with consecutive ids so shows trades missed in a quiet market,
+    /// where no later trade would show the gap until the market trades again.
+    /// </summary>
+    LastTrade,
+
     /// <summary>The venue reported an error (bad subscription, rate limit); the text says which.</summary>
     VenueError,
 

@@ -103,6 +103,18 @@ internal sealed partial class SymbolFeed(
         }
     }
 
+    /// <summary>
+    /// The venue's newest trade id, with the time it said so: ids up to it not taken yet are missing, fetched after the gap
+    /// wait like any gap (a match on its way fills them meanwhile).
+    /// </summary>
+    public void VenueLastTrade(long tradeId, long timeUs)
+    {
+        if (_ids.Announced(tradeId, timeUs))
+        {
+            _gapSignal.Writer.TryWrite(true);
+        }
+    }
+
     /// <summary>A fetched trade, queued; one that cannot go in has its minute marked by the gap loop's next round.</summary>
     private async Task EnqueueFetchedAsync(VenueTrade trade, CancellationToken cancellation)
     {

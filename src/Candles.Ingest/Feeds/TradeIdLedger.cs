@@ -125,6 +125,27 @@ internal sealed class TradeIdLedger(bool consecutiveIds)
         }
     }
 
+    /// <summary>
+    /// The venue says its newest trade is <paramref name="id"/>, at or before <paramref name="timeUs"/>: with consecutive ids,
+    /// those after the last taken are missing, and the trade that comes with the next id is taken as a fill. True when
+    /// that made a gap. Nothing before the first trade taken (its position is not known).
+    /// </summary>
+    public bool Announced(long id, long timeUs)
+    {
+        lock (_lock)
+        {
+            if (!consecutiveIds || _lastId is not { } last || id <= last)
+            {
+                return false;
+            }
+
+            // The last trade's time stays: a later gap is marked from it, which covers the announced trades too.
+            _missing.Add(new MissingTrades(last + 1, id, _lastTimeUs, timeUs));
+            _lastId = id;
+            return true;
+        }
+    }
+
     /// <summary>Takes a fetched trade if its id was missing, splitting its range; false when it was not missing.</summary>
     public bool Fill(in VenueTrade trade)
     {

@@ -134,6 +134,35 @@ public sealed class OtherVenueConnectorTests
         }
     }
 
+    [Fact]
+    public async Task MatchesCoinbaseNeverSentAreFetchedOnceItsHeartbeatShowsTheLastTradeId()
+    {
+        var (fake, feed, target, symbol) = await StartAsync("Coinbase");
+        await using (fake)
+        await using (feed)
+        {
+            await fake.PublishAsync(Trades(symbol, 0, 10));
+            Assert.True(await UntilAsync(() => target.Count == 10), $"{target.Count} of the first 10 ticks arrived");
+
+            // Five trades whose matches never come, on a connection that stays up, in a market that then goes quiet: no
+            // later match shows the gap, the heartbeat's last trade id does.
+            fake.Happen(Trades(symbol, 10, 5));
+            await ((FakeCoinbase)fake).HeartbeatAsync(symbol, DateTimeOffset.UtcNow);
+
+            Assert.True(await UntilAsync(() => target.Count == 15), $"{target.Count} of 15 ticks arrived");
+            Assert.Equal(Enumerable.Range(0, 15).Select(i => FirstId + i), target.Ticks.Select(t => t.TradeId).Order());
+            Assert.Empty(target.Incomplete);
+
+            // A heartbeat with nothing missed asks for nothing.
+            var fetches = fake.RestCalls.Values.Sum();
+            await ((FakeCoinbase)fake).HeartbeatAsync(symbol, DateTimeOffset.UtcNow);
+            await fake.PublishAsync(Trades(symbol, 15, 1));
+            Assert.True(await UntilAsync(() => target.Count == 16), $"{target.Count} of 16 ticks arrived");
+            await Task.Delay(1_500);
+            Assert.Equal(fetches, fake.RestCalls.Values.Sum());
+        }
+    }
+
     [Theory]
     [MemberData(nameof(VenueNames))]
     public async Task AConnectionThatDropsWhileItsReplacementIsOpeningIsCaughtUpFromWhereItWas(string name)

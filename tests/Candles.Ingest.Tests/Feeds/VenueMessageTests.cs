@@ -87,9 +87,20 @@ public class VenueMessageTests
         Assert.Equal(new VenueTrade("BTC-USD", 10, expectedUs, "400.23", "5.23512", AggressorSide.Buy), Assert.Single(trades));
     }
 
+    [Fact]
+    public void ACoinbaseHeartbeatGivesTheProductsLastTradeIdAndItsTime()
+    {
+        var (kind, trades) = Parse(new CoinbaseVenue(),
+            """{"type":"heartbeat","sequence":90,"last_trade_id":20,"product_id":"BTC-USD","time":"2014-11-07T08:19:28.464459Z"}""");
+        Assert.Equal(FeedMessageKind.LastTrade, kind);
+        var expectedUs = (new DateTimeOffset(2014, 11, 7, 8, 19, 28, TimeSpan.Zero).ToUnixTimeMilliseconds() * 1000) + 464459;
+        var last = Assert.Single(trades);
+        Assert.Equal(("BTC-USD", 20L, expectedUs), (last.Symbol, last.TradeId, last.TimeUs));
+    }
+
     [Theory]
     [InlineData("""{"type":"subscriptions","channels":[{"name":"matches","product_ids":["BTC-USD"]}]}""", FeedMessageKind.Control)]
-    [InlineData("""{"type":"heartbeat","sequence":90,"last_trade_id":20,"product_id":"BTC-USD","time":"2014-11-07T08:19:28.464459Z"}""", FeedMessageKind.Control)]
+    [InlineData("""{"type":"heartbeat","sequence":90,"product_id":"BTC-USD","time":"2014-11-07T08:19:28.464459Z"}""", FeedMessageKind.Control)]
     [InlineData("""{"type":"error","message":"Failed to subscribe","reason":"GIBBERISH-USD is not a valid product"}""", FeedMessageKind.VenueError)]
     [InlineData("""{"type":"ticker","product_id":"BTC-USD"}""", FeedMessageKind.Unknown)]
     [InlineData("""{"type":"match","trade_id":10,"time":"not a time","product_id":"BTC-USD","size":"1","price":"1","side":"sell"}""", FeedMessageKind.Malformed)]

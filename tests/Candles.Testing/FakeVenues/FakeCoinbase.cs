@@ -50,6 +50,17 @@ public sealed class FakeCoinbase : FakeVenue
 
     protected override string TradeMessage(FakeTrade trade) => Match(trade, "match");
 
+    /// <summary>A heartbeat to every connection, with the product's newest trade id, as Coinbase sends every second.</summary>
+    public Task HeartbeatAsync(string product, DateTimeOffset at) =>
+        SendRawAsync(JsonSerializer.Serialize(new
+        {
+            type = "heartbeat",
+            sequence = Interlocked.Increment(ref _sequence),
+            last_trade_id = Latest(product)?.Id ?? 0,
+            product_id = product,
+            time = Time((at - DateTimeOffset.UnixEpoch).Ticks / 10),
+        }));
+
     private string Match(FakeTrade trade, string type) => JsonSerializer.Serialize(new
     {
         type,

@@ -5,7 +5,8 @@ using Candles.Core.Ticks;
 namespace Candles.Ingest.Feeds.Coinbase;
 
 /// <summary>
-/// Coinbase Exchange: the <c>matches</c> channel (and <c>heartbeat</c>, for liveness). <c>side</c> is the
+/// Coinbase Exchange: the <c>matches</c> channel, and <c>heartbeat</c> (every second for each product) for liveness and
+/// for its <c>last_trade_id</c>, which shows a missed match before the next one does. <c>side</c> is the
 /// maker's side, so a <c>sell</c> match was a taker buying; times are ISO 8601 with microseconds; trade ids
 /// rise by one per product. Missed trades come from <c>/products/{id}/trades</c>, newest first, paged to older
 /// ones with <c>after</c>; grids from <c>/products/{id}</c> (<c>quote_increment</c>, <c>base_increment</c>).
@@ -65,6 +66,10 @@ public sealed class CoinbaseVenue : Venue
 
                     trades.Add(trade);
                     return FeedMessageKind.Trades;
+                case "heartbeat" when VenueJson.TryString(root, "product_id", out var product) && VenueJson.TryInt64(root, "last_trade_id", out var lastId)
+                    && VenueJson.TryIsoTimeUs(root, "time", out var timeUs):
+                    trades.Add(new VenueTrade(product, lastId, timeUs, string.Empty, string.Empty, default));
+                    return FeedMessageKind.LastTrade;
                 case "subscriptions" or "heartbeat":
                     return FeedMessageKind.Control;
                 case "error":
