@@ -16,7 +16,7 @@ namespace Candles.Grains;
 /// </summary>
 internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain symbol, string instrument, string zone, ILogger logger)
 {
-    private readonly BarSchedule _day = BarSchedule.For(Timeframe.Parse("1d"), TimeZones.Find(zone));
+    private readonly BarSchedule _day = BarSchedule.DaysIn(zone);
     private readonly BarSchedule[] _longer =
         [BarSchedule.For(Timeframe.Parse("1w"), TimeZones.Find(zone)), BarSchedule.For(Timeframe.Parse("1M"), TimeZones.Find(zone))];
 
@@ -39,6 +39,9 @@ internal sealed partial class DaySealer(ISealedBarStore sealedBars, ISymbolGrain
     /// two would otherwise start from nothing again, find the days after the dropped ones sealed, and know nothing lost.
     /// </summary>
     public Func<long, Task> KeepLostAsync { get; init; } = _ => Task.CompletedTask;
+
+    /// <summary>Where the zone's day holding <paramref name="timeMs"/> starts.</summary>
+    public long DayStartMs(long timeMs) => _day.PeriodOf(timeMs).StartMs;
 
     /// <summary>Days ending at or before the watermark are finished; the day holding it is still live.</summary>
     public long FinishedThrough(long watermarkUs) =>

@@ -23,7 +23,7 @@ internal sealed partial class InstrumentBuilder(
             SealedDays = sealers.Days,
         }, cancellation);
         sealers.KeepRestored(Current, history.Committed?.KeptDays);
-        sealers.Known(Current);
+        sealers.AskAgain();
     }
 
     /// <summary>The builder, restored from the store first if a failed commit dropped it.</summary>
@@ -50,7 +50,7 @@ internal sealed partial class InstrumentBuilder(
     public void RollBack()
     {
         Current = Current?.RolledBack(history.Committed);
-        sealers.Known(Current);
+        sealers.AskAgain();
     }
 
     /// <summary>Another activation wrote: nothing this one holds may be committed again.</summary>

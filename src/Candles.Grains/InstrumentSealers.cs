@@ -12,12 +12,10 @@ namespace Candles.Grains;
 /// </summary>
 internal sealed partial class InstrumentSealers(IGrainFactory grains, string instrument, IReadOnlyList<string> zones, CorrectedDayKeep keep, ILogger logger)
 {
-    // Per sealed zone, where the day after the newest bar its sealer knows of starts: a bar opening there or later is in
-    // a day it may not have heard of. Null until a builder is restored.
-    private long[]? _newDayFromMs;
+    private readonly NewDayNotices _newDays = new(instrument, zones, zone => grains.GetGrain<IPeriodGrain>(GrainKeys.Period(instrument, zone)), logger);
 
     /// <summary>The day of every sealed zone: what the builder needs to know which minutes a sealed day is made of.</summary>
-    public BarSchedule[] Days { get; } = [.. zones.Select(zone => BarSchedule.For(Timeframe.Parse("1d"), TimeZones.Find(zone)))];
+    public BarSchedule[] Days { get; } = [.. zones.Select(BarSchedule.DaysIn)];
 
     /// <summary>Activates the sealers, which then follow the 1m stream by themselves.</summary>
     public Task WakeAsync() => Task.WhenAll(Sealers().Select(sealer => sealer.Watch()));
@@ -56,11 +54,8 @@ internal sealed partial class InstrumentSealers(IGrainFactory grains, string ins
         }
     }
 
-    /// <summary>
-    /// The builder as restored or rolled back: its newest bar is one the sealers know of, as it was committed (the first
-    /// bar of each day is committed only once they were asked to check).
-    /// </summary>
-    public void Known(BarBuilder? builder) => _newDayFromMs = [.. Days.Select(days => NextDayStartMs(days, builder?.LastOpenTimeMs))];
+    /// <summary>The builder was rolled back or restored: the sealers are asked again whether they know its newest bar's day.</summary>
+    public void AskAgain() => _newDays.AskAgain();
 
     /// <summary>
     /// Before <paramref name="changes"/> are committed: keeps each finished sealed day they correct and has the sealers
@@ -68,9 +63,7 @@ internal sealed partial class InstrumentSealers(IGrainFactory grains, string ins
     /// commit and the publish). The hold is four check periods: the first check comes within one, so a failed re-seal is
     /// tried three times before a later call can cut the day.
     /// <para>
-    /// The sealers also check when the builder's newest bar opens a new day: a sealer with everything sealed has no check
-    /// waiting, and would otherwise hear of the day from the stream alone. If every message of that day were lost (a silo
-    /// gone with them) and the instrument never traded again, the day would never be sealed.
+    /// Then the sealers are told of the day holding the newest bar, if it is new to them (<see cref="NewDayNotices"/>).
     /// </para>
     /// </summary>
     public async Task KeepAndRecheckAsync(IReadOnlyList<BarChange> changes, BarBuilder builder)
@@ -86,18 +79,14 @@ internal sealed partial class InstrumentSealers(IGrainFactory grains, string ins
         }
 
         var asked = correctsSealedDays && await RecheckAsync();
-        if (builder.LastOpenTimeMs is not { } newestMs || _newDayFromMs is not { } newDayFromMs)
+        if (builder.LastOpenTimeMs is { } newestMs)
         {
-            return;
-        }
-
-        // Only the sealers of the zones where the newest bar opens a new day; each knows of it once it was asked.
-        for (var i = 0; i < newDayFromMs.Length; i++)
-        {
-            if (newestMs >= newDayFromMs[i] && (asked || await RecheckAsync([zones[i]])))
+            if (asked)
             {
-                newDayFromMs[i] = NextDayStartMs(Days[i], newestMs);
+                _newDays.Answered(newestMs);
             }
+
+            await _newDays.TellAsync(newestMs);
         }
     }
 
@@ -108,28 +97,25 @@ internal sealed partial class InstrumentSealers(IGrainFactory grains, string ins
     public Task RecheckGapAsync(long startMs, BarBuilder builder) =>
         builder.FinishedSealedDayStartMs(startMs) is null ? Task.CompletedTask : RecheckAsync();
 
-    // Whether every sealer asked (of every zone unless given) was reached.
-    private async Task<bool> RecheckAsync(IEnumerable<string>? only = null)
+    // Whether every sealer was reached.
+    private async Task<bool> RecheckAsync()
     {
         try
         {
-            await Task.WhenAll(Sealers(only).Select(sealer => sealer.Recheck()));
+            await Task.WhenAll(Sealers().Select(sealer => sealer.Recheck()));
             return true;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // The stream message still carries the corrections or the new day, and a sealer's own check comes back
-            // later; only the safety net is missing for this commit (a new day is asked about again at the next).
+            // The stream message still carries the corrections, and the sealer's own check comes back later; only the
+            // safety net is missing for this commit.
             LogRecheckFailed(logger, ex, instrument);
             return false;
         }
     }
 
-    // A builder without bars: its first bar opens a day no sealer knows of.
-    private static long NextDayStartMs(BarSchedule days, long? openMs) => openMs is { } ms ? days.PeriodOf(ms).EndMs : long.MinValue;
+    private IEnumerable<IPeriodGrain> Sealers() => zones.Select(zone => grains.GetGrain<IPeriodGrain>(GrainKeys.Period(instrument, zone)));
 
-    private IEnumerable<IPeriodGrain> Sealers(IEnumerable<string>? only = null) => (only ?? zones).Select(zone => grains.GetGrain<IPeriodGrain>(GrainKeys.Period(instrument, zone)));
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not ask the sealers of {Instrument} to check its corrected or missing minutes, or a new day, now")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not ask the sealers of {Instrument} to check its corrected or missing minutes now")]
     private static partial void LogRecheckFailed(ILogger logger, Exception exception, string instrument);
 }

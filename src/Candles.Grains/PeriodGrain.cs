@@ -84,6 +84,13 @@ public sealed partial class PeriodGrain(
         return _checks.SoonAsync();
     }
 
+    public Task HearOf(long barOpenMs)
+    {
+        var dayStartMs = _days.DayStartMs(barOpenMs);
+        var known = state.State.LastBarMs is { } lastBarMs && _days.DayStartMs(lastBarMs) >= dayStartMs;
+        return known || dayStartMs < (state.State.SealedThroughMs ?? long.MinValue) ? Task.CompletedTask : Recheck();
+    }
+
     public Task<SealState> GetSealState() => Task.FromResult(new SealState(state.State.SealedThroughMs ?? long.MinValue, _version));
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)

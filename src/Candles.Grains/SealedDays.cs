@@ -14,7 +14,7 @@ namespace Candles.Grains;
 internal sealed partial class SealedDays(ISealedBarStore store, string instrument, Timeframe timeframe, string zone, string timeframeKey, ILogger logger)
 {
     private readonly SealedSeries _series = new(instrument, Timeframe.Parse("1d"), zone);
-    private readonly BarSchedule _day = BarSchedule.For(Timeframe.Parse("1d"), TimeZones.Find(zone));
+    private readonly BarSchedule _day = BarSchedule.DaysIn(zone);
 
     /// <summary>The timeframe's own sealed series, when it is one (a week or a month): read for the bars sealed as partial.</summary>
     private readonly SealedSeries? _own = timeframe.Name is "1w" or "1M" ? new(instrument, timeframe, zone) : null;

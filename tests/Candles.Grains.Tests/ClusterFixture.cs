@@ -34,6 +34,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>Loses the stream messages of the grains a test names.</summary>
     public StreamDeliveryFault StreamDeliveries { get; } = new();
 
+    /// <summary>Fails or delays calls of a method to a grain when a test asks.</summary>
+    public GrainCallFault Calls { get; } = new();
+
     public IGrainFactory Grains => Cluster.Client;
 
     /// <summary>Zones sealed besides UTC.</summary>
@@ -94,6 +97,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<Storage.MinuteBars.IMinuteBarStore>(MinuteBars);
             silo.Services.AddSingleton<IIncomingGrainCallFilter>(RegistryAdds);
             silo.Services.AddSingleton<IIncomingGrainCallFilter>(StreamDeliveries);
+            silo.Services.AddSingleton<IIncomingGrainCallFilter>(Calls);
             silo.AddCandleGrains(Configuration, o =>
             {
                 o.ScanPeriod = TimeSpan.FromMilliseconds(50);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Candles.Abstractions.Grains;
 using Candles.Abstractions.Wire;
@@ -444,9 +445,84 @@ public class SealingTests(ClusterFixture fixture)
     [Fact]
     public async Task ANewDayWhoseStreamMessagesAreAllLostIsStillSealedOnceItEnds()
     {
-        // A live instrument trades on a Sunday that ends a month: at midnight its day, week and month are sealed, and its
-        // sealer has nothing left to check.
+        // Every stream message after Monday's trade is lost (a silo left with them), and the instrument never trades again.
+        // Its grain told the sealer of the new day before it committed the day's first bar, so the sealer knows of the day,
+        // waits for its end, and seals it.
         const string id = "TEST:NEWDAYLOST";
+        var (grain, _, monday) = await MonthEndingSundaySealedThenStreamLostAsync(id);
+        await TradeAtAsync(grain, 2, monday.AddHours(10));
+        await MinutesPassAsync(monday.AddHours(10), 1, 4);
+        await RestAsync(grain, id);
+        await MondaySealedOnTuesdayAsync(id, monday);
+        Assert.True(fixture.StreamDeliveries.Lost > 0, "no stream message to the sealer was lost: the test lost nothing");
+    }
+
+    [Fact]
+    public async Task ANewDayTheSealerCouldNotBeToldOfIsToldByTheInstrumentsNextActivation()
+    {
+        // The sealer's silo does not answer when Monday's first bar is committed, which goes ahead; then the instrument's
+        // grain goes (a rolling update). Its next activation, woken by a request, tells the sealer.
+        const string id = "TEST:NEWDAYUNTOLD";
+        var (grain, sealer, monday) = await MonthEndingSundaySealedThenStreamLostAsync(id);
+        fixture.Calls.Fail(sealer.GetGrainId(), nameof(IPeriodGrain.HearOf), times: 1);
+        await TradeAtAsync(grain, 2, monday.AddHours(10));
+        Assert.Equal(1, fixture.Calls.Calls(sealer.GetGrainId(), nameof(IPeriodGrain.HearOf)));
+        await RestAsync(grain, id);
+        Assert.Null(await CheckWhenAsync(id, "UTC", c => c is null));
+
+        await grain.GetStatus();
+        await MinutesPassAsync(monday.AddHours(10), 1, 4);
+        await MondaySealedOnTuesdayAsync(id, monday);
+        Assert.True(fixture.Calls.Calls(sealer.GetGrainId(), nameof(IPeriodGrain.HearOf)) >= 2, "the sealer was not told again");
+    }
+
+    [Fact]
+    public async Task ASealerThatKnowsTheDayIsNotMadeToCheckByTheInstrumentsNextActivation()
+    {
+        // Each activation of the instrument tells its sealers of its newest bar's day once. A sealer that knows the day
+        // (here sealed) is left resting: a check would wake the instrument, whose next activation would tell it again.
+        const string id = "TEST:NEWDAYKNOWN";
+        var (grain, sealer, monday) = await MonthEndingSundaySealedThenStreamLostAsync(id);
+        await RestAsync(grain, id);
+        fixture.Calls.Delay(sealer.GetGrainId(), nameof(IPeriodGrain.HearOf), TimeSpan.Zero);
+        await grain.GetStatus();
+
+        // Its first commit (a quiet minute, if the last one before the rest was not committed yet) tells the sealer. The
+        // clock then stands still, so a check the sealer registered would still be waiting.
+        Task<bool> Told(TimeSpan within) => ClusterFixture.EventuallyAsync(() => Task.FromResult(fixture.Calls.Calls(sealer.GetGrainId(), nameof(IPeriodGrain.HearOf)) > 0), within);
+        if (!await Told(TimeSpan.FromSeconds(2)))
+        {
+            await MinutesPassAsync(monday, 7, 7);
+            Assert.True(await Told(TimeSpan.FromSeconds(30)), "the new activation did not tell the sealer");
+        }
+
+        await Task.Delay(500);
+        Assert.Null(await CheckRowAsync(id, "UTC"));
+    }
+
+    [Fact]
+    public async Task ACommitWaitsOnlyBrieflyForASealerThatDoesNotAnswer()
+    {
+        // The sealer's silo hangs: Monday's first trade is committed after a few seconds, not after Orleans' call timeout,
+        // and the trades after it do not wait again.
+        const string id = "TEST:NEWDAYHANG";
+        var (grain, sealer, monday) = await MonthEndingSundaySealedThenStreamLostAsync(id);
+        fixture.Calls.Delay(sealer.GetGrainId(), nameof(IPeriodGrain.HearOf), TimeSpan.FromSeconds(25));
+        var started = Stopwatch.StartNew();
+        await TradeAtAsync(grain, 2, monday.AddHours(10));
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(15), $"the first trade of the day waited {started.Elapsed.TotalSeconds:0.0} s for the sealer");
+        started.Restart();
+        await TradeAtAsync(grain, 3, monday.AddHours(11));
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(3), $"the next trade waited {started.Elapsed.TotalSeconds:0.0} s for the sealer again");
+        Assert.Equal(1, fixture.Calls.Calls(sealer.GetGrainId(), nameof(IPeriodGrain.HearOf)));
+    }
+
+    /// <summary>
+    /// A live instrument trades on a Sunday that ends a month: at midnight its day, week and month are sealed in UTC, and
+    /// the sealer has nothing left to check. Then every stream message to that sealer is lost.
+    /// </summary>
+    private async Task<(ISymbolGrain Grain, IPeriodGrain Sealer, DateTimeOffset Monday)> MonthEndingSundaySealedThenStreamLostAsync(string id)
+    {
         var grain = await fixture.DefinedAsync(id);
         var sunday = fixture.Clock.GetUtcNow().Date.AddDays(2);
         while (sunday.DayOfWeek != DayOfWeek.Sunday || sunday.AddDays(1).Day != 1)
@@ -465,19 +541,17 @@ public class SealingTests(ClusterFixture fixture)
 
         await MinutesPassAsync(monday, 4, 6);
         Assert.Null(await CheckWhenAsync(id, "UTC", c => c is null));
-
-        // Monday's trade, and every stream message after it, never reach the sealer (a silo left with them), and the
-        // instrument never trades again. Its grain asked the sealer to check before it committed the new day's first bar,
-        // so the sealer knows of the day, waits for its end, and seals it.
         var sealer = fixture.Grains.GetGrain<IPeriodGrain>(GrainKeys.Period(id, "UTC"));
         fixture.StreamDeliveries.Lose(sealer.GetGrainId());
-        await TradeAtAsync(grain, 2, monday.AddHours(10));
-        await MinutesPassAsync(monday.AddHours(10), 1, 4);
-        await RestAsync(grain, id);
+        return (grain, sealer, monday);
+    }
+
+    /// <summary>Tuesday comes: Monday's day is sealed in UTC with its one trade.</summary>
+    private async Task MondaySealedOnTuesdayAsync(string id, DateTimeOffset monday)
+    {
         await MinutesPassAsync(monday.AddDays(1), 0, 3);
         var days = await fixture.SealedAsync(id, "1d", "UTC", bars => bars.Count == 2);
         Assert.Equal((monday.ToUnixTimeMilliseconds(), 1L), (days[1].Candle.OpenTimeMs, days[1].Candle.Trades));
-        Assert.True(fixture.StreamDeliveries.Lost > 0, "no stream message to the sealer was lost: the test lost nothing");
     }
 
     private async Task<(ISymbolGrain Grain, DateTimeOffset Midnight)> LiveTradeOneMorningAsync(string id)

@@ -20,13 +20,21 @@ public interface IPeriodGrain : IGrainWithStringKey
     Task Watch();
 
     /// <summary>
-    /// The instrument is about to commit corrected minutes, or the first bar of a new day: check within a period, so a
-    /// correction of a sealed day is re-sealed, and the new day is known and sealed once it ends, even when the stream
-    /// messages that carry them are lost (memory streams are not durable; a crash after the commit). Interleaves, as
-    /// <see cref="Watch"/>.
+    /// The instrument is about to commit corrected minutes: check within a period, so a correction of a sealed day is
+    /// re-sealed even when the stream message that carries it is lost (memory streams are not durable; a crash after
+    /// the commit). Interleaves, as <see cref="Watch"/>.
     /// </summary>
     [Alias("Recheck"), AlwaysInterleave]
     Task Recheck();
+
+    /// <summary>
+    /// The instrument is about to commit a bar opening at <paramref name="barOpenMs"/>: if its day is not sealed and the
+    /// sealer has not heard of it, check within a period (which learns of the day and waits for its end), so the day is
+    /// sealed even if every stream message of it is lost. Returns at once when the day is known. Interleaves, as
+    /// <see cref="Watch"/>.
+    /// </summary>
+    [Alias("HearOf"), AlwaysInterleave]
+    Task HearOf(long barOpenMs);
 
     /// <summary>
     /// How far sealing has got, and a version that changes whenever sealed bars were written. Interleaves: a seal in

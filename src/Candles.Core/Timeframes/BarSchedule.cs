@@ -23,6 +23,9 @@ public abstract class BarSchedule
     public static BarSchedule For(Timeframe timeframe, DateTimeZone zone) =>
         timeframe.IsIntraday ? new IntradaySchedule(timeframe) : new CalendarSchedule(timeframe, zone);
 
+    /// <summary>The days of a zone (the tz database id), from local midnight to local midnight.</summary>
+    public static BarSchedule DaysIn(string zone) => For(Timeframe.Parse("1d"), TimeZones.Find(zone));
+
     /// <summary>The period <c>[start, end)</c> holding <paramref name="timeMs"/>.</summary>
     public abstract BarPeriod PeriodOf(long timeMs);
 
