@@ -84,10 +84,14 @@ public sealed partial class PeriodGrain(
         return _checks.SoonAsync();
     }
 
+    /// <summary>
+    /// Known: a bar of that day or later was heard of, and a check is registered (one that failed to register after the
+    /// bar was heard of leaves the day known to no check). A day sealed needs nothing either.
+    /// </summary>
     public Task HearOf(long barOpenMs)
     {
         var dayStartMs = _days.DayStartMs(barOpenMs);
-        var known = state.State.LastBarMs is { } lastBarMs && _days.DayStartMs(lastBarMs) >= dayStartMs;
+        var known = _checks.DueAt is not null && state.State.LastBarMs is { } lastBarMs && _days.DayStartMs(lastBarMs) >= dayStartMs;
         return known || dayStartMs < (state.State.SealedThroughMs ?? long.MinValue) ? Task.CompletedTask : Recheck();
     }
 
@@ -147,11 +151,14 @@ public sealed partial class PeriodGrain(
         }
 
         var sealedThrough = state.State.SealedThroughMs ?? long.MinValue;
-        var unsealedBefore = state.State.LastBarMs is { } known && known >= sealedThrough;
-        state.State.LastBarMs = open;
-        if (!unsealedBefore)
+        var before = state.State.LastBarMs;
+        if (before is { } known && known >= sealedThrough)
         {
-            await state.WriteStateAsync();
+            state.State.LastBarMs = open;
+        }
+        else
+        {
+            await state.WriteChangeAsync(s => s.LastBarMs = open, s => s.LastBarMs = before);
         }
     }
 

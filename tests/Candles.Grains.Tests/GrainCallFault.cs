@@ -7,6 +7,7 @@ public sealed class GrainCallFault : IIncomingGrainCallFilter
 {
     private readonly ConcurrentDictionary<(GrainId Grain, string Method), (int Failures, TimeSpan Delay)> _faults = new();
     private readonly ConcurrentDictionary<(GrainId Grain, string Method), int> _calls = new();
+    private readonly ConcurrentDictionary<(GrainId Grain, string Method), int> _answered = new();
 
     /// <summary>The next <paramref name="times"/> calls throw.</summary>
     public void Fail(GrainId grain, string method, int times) => _faults[(grain, method)] = (times, TimeSpan.Zero);
@@ -16,6 +17,9 @@ public sealed class GrainCallFault : IIncomingGrainCallFilter
 
     /// <summary>How many calls came, failed or not.</summary>
     public int Calls(GrainId grain, string method) => _calls.GetValueOrDefault((grain, method));
+
+    /// <summary>How many calls the grain answered: what they did is done.</summary>
+    public int Answered(GrainId grain, string method) => _answered.GetValueOrDefault((grain, method));
 
     public async Task Invoke(IIncomingGrainCallContext context)
     {
@@ -30,6 +34,9 @@ public sealed class GrainCallFault : IIncomingGrainCallFilter
             }
 
             await Task.Delay(fault.Delay);
+            await context.Invoke();
+            _answered.AddOrUpdate(key, 1, (_, n) => n + 1);
+            return;
         }
 
         await context.Invoke();

@@ -480,24 +480,40 @@ public class SealingTests(ClusterFixture fixture)
     public async Task ASealerThatKnowsTheDayIsNotMadeToCheckByTheInstrumentsNextActivation()
     {
         // Each activation of the instrument tells its sealers of its newest bar's day once. A sealer that knows the day
-        // (here sealed) is left resting: a check would wake the instrument, whose next activation would tell it again.
+        // and waits for its end, or has sealed it, keeps its check as it is: a check now would wake the instrument, whose
+        // next activation would tell it again, a minute at a time.
         const string id = "TEST:NEWDAYKNOWN";
         var (grain, sealer, monday) = await MonthEndingSundaySealedThenStreamLostAsync(id);
+        await ToldOnItsNextActivationAsync(grain, sealer, id, monday.AddMinutes(7));
+        Assert.Null(await CheckRowAsync(id, "UTC"));
+
+        var tuesday = monday.AddDays(1).UtcDateTime;
+        await TradeAtAsync(grain, 2, monday.AddHours(10));
+        var waiting = await MinutesPassUntilAsync(monday.AddHours(10), 10, id, "UTC", c => c?.StartAt >= tuesday);
+        Assert.True(waiting?.StartAt >= tuesday, $"the sealer checks again at {waiting?.StartAt:O}, not at Monday's end");
+        await ToldOnItsNextActivationAsync(grain, sealer, id, monday.AddHours(10).AddMinutes(12));
+        var kept = await CheckRowAsync(id, "UTC");
+        Assert.True(kept?.StartAt >= tuesday, $"told again, the sealer checks at {kept?.StartAt:O}, not at Monday's end");
+    }
+
+    /// <summary>
+    /// The instrument's grains rest; a request wakes the instrument, whose first commit (a quiet minute, the clock
+    /// moved to <paramref name="minute"/> if none comes at once) tells the sealer. The clock then stands still, so a
+    /// check the sealer registered is still waiting.
+    /// </summary>
+    private async Task ToldOnItsNextActivationAsync(ISymbolGrain grain, IPeriodGrain sealer, string id, DateTimeOffset minute)
+    {
         await RestAsync(grain, id);
+        var answered = fixture.Calls.Answered(sealer.GetGrainId(), nameof(IPeriodGrain.HearOf));
         fixture.Calls.Delay(sealer.GetGrainId(), nameof(IPeriodGrain.HearOf), TimeSpan.Zero);
         await grain.GetStatus();
-
-        // Its first commit (a quiet minute, if the last one before the rest was not committed yet) tells the sealer. The
-        // clock then stands still, so a check the sealer registered would still be waiting.
-        Task<bool> Told(TimeSpan within) => ClusterFixture.EventuallyAsync(() => Task.FromResult(fixture.Calls.Calls(sealer.GetGrainId(), nameof(IPeriodGrain.HearOf)) > 0), within);
+        Task<bool> Told(TimeSpan within) =>
+            ClusterFixture.EventuallyAsync(() => Task.FromResult(fixture.Calls.Answered(sealer.GetGrainId(), nameof(IPeriodGrain.HearOf)) > answered), within);
         if (!await Told(TimeSpan.FromSeconds(2)))
         {
-            await MinutesPassAsync(monday, 7, 7);
+            await MinutesPassAsync(minute, 0, 0);
             Assert.True(await Told(TimeSpan.FromSeconds(30)), "the new activation did not tell the sealer");
         }
-
-        await Task.Delay(500);
-        Assert.Null(await CheckRowAsync(id, "UTC"));
     }
 
     [Fact]

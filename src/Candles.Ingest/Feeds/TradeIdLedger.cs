@@ -139,8 +139,18 @@ internal sealed class TradeIdLedger(bool consecutiveIds)
                 return false;
             }
 
-            // The last trade's time stays: a later gap is marked from it, which covers the announced trades too.
-            _missing.Add(new MissingTrades(last + 1, id, _lastTimeUs, timeUs));
+            // The last trade's time stays: a later gap is marked from it, which covers the announced trades too. Announced
+            // ids following a range still missing extend it: heartbeats every second while the matches stay away make
+            // one range, fetched in one request, not one a second.
+            if (_missing.Count > 0 && _missing[^1].ToId == last)
+            {
+                _missing[^1] = _missing[^1] with { ToId = id, BeforeTimeUs = timeUs };
+            }
+            else
+            {
+                _missing.Add(new MissingTrades(last + 1, id, _lastTimeUs, timeUs));
+            }
+
             _lastId = id;
             return true;
         }

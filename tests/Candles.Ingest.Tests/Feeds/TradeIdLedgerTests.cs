@@ -30,6 +30,24 @@ public class TradeIdLedgerTests
     }
 
     [Fact]
+    public void IdsTheVenueAnnouncesAfterTheLastTakenAreMissingInOneRangeAndTheirTradesFillIt()
+    {
+        var ids = new TradeIdLedger(consecutiveIds: true);
+        Assert.False(ids.Announced(5, 9_000_000));
+        Assert.True(ids.Accept(Trade(2), out _));
+        Assert.False(ids.Announced(2, 9_000_000));
+        Assert.True(ids.Announced(4, 9_000_000));
+        Assert.True(ids.Announced(6, 10_000_000));
+        Assert.Equal([new MissingTrades(3, 6, 2_000_000, 10_000_000)], ids.Missing());
+
+        // A match on its way is taken as a fill; the next id after the announced one as the next trade.
+        Assert.True(ids.Accept(Trade(3), out var gap) && !gap);
+        Assert.True(ids.Accept(Trade(7), out gap) && !gap);
+        Assert.Equal([new MissingTrades(4, 6, 3_000_000, 10_000_000)], ids.Missing());
+        Assert.False(ids.Accept(Trade(3), out _));
+    }
+
+    [Fact]
     public void WithoutConsecutiveIdsOnlyALaterIdIsNewAndNothingIsMissing()
     {
         var ids = new TradeIdLedger(consecutiveIds: false);
