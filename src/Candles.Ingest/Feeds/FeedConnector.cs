@@ -31,11 +31,7 @@ public sealed partial class FeedConnector(
     private static readonly TimeSpan RefusedFirstWait = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan RefusedMaxWait = TimeSpan.FromMinutes(10);
 
-    /// <summary>Heartbeats in a row that showed trades the connection did not bring, with no trade between, before it is replaced.</summary>
-    private const int StalledAfterGaps = 5;
-
     private readonly Dictionary<string, SymbolFeed> _feeds = new(StringComparer.Ordinal);
-    private int _gapsWithoutTrades;
 
     public FeedCounters Counters { get; } = new();
 
@@ -251,9 +247,7 @@ public sealed partial class FeedConnector(
 
     /// <summary>
     /// One message of a connection: its trades go to their instruments; anything else is counted. False for an error from
-    /// the venue, which answers a request of ours: a subscription refused, so the connection is replaced. False too when
-    /// the venue's heartbeats have shown trades the connection did not bring, <see cref="StalledAfterGaps"/> times with no
-    /// trade between: its trades have stopped while its heartbeats go on, and each gap would cost a REST request.
+    /// the venue, which answers a request of ours: a subscription refused, so the connection is replaced.
     /// </summary>
     private bool Handle(ReadOnlyMemory<byte> message)
     {
@@ -262,7 +256,6 @@ public sealed partial class FeedConnector(
         switch (venue.Parse(message, trades, out var detail))
         {
             case FeedMessageKind.Trades:
-                Volatile.Write(ref _gapsWithoutTrades, 0);
                 foreach (var trade in trades)
                 {
                     if (_feeds.TryGetValue(trade.Symbol, out var feed))
@@ -278,18 +271,12 @@ public sealed partial class FeedConnector(
 
                 break;
             case FeedMessageKind.LastTrade:
-                var gap = false;
                 foreach (var last in trades)
                 {
-                    gap |= _feeds.TryGetValue(last.Symbol, out var feed) && feed.VenueLastTrade(last.TradeId, last.TimeUs);
-                }
-
-                if (gap && Interlocked.Increment(ref _gapsWithoutTrades) >= StalledAfterGaps)
-                {
-                    // The venue trades but this connection no longer brings its trades: replaced as a refused one is.
-                    Volatile.Write(ref _gapsWithoutTrades, 0);
-                    LogStalled(logger, venue.Name, StalledAfterGaps);
-                    return false;
+                    if (_feeds.TryGetValue(last.Symbol, out var feed))
+                    {
+                        feed.VenueLastTrade(last.TradeId, last.TimeUs);
+                    }
                 }
 
                 break;
@@ -326,9 +313,6 @@ public sealed partial class FeedConnector(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Venue} connection to {Url} dropped before its replacement was up; catching up")]
     private static partial void LogDroppedWhileReplaced(ILogger logger, string venue, Uri url);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Venue}'s heartbeats showed trades the connection did not bring {Times} times in a row; it is replaced")]
-    private static partial void LogStalled(ILogger logger, string venue, int times);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Venue} sent a malformed message ({Bytes} bytes); skipped")]
     private static partial void LogMalformed(ILogger logger, string venue, int bytes);

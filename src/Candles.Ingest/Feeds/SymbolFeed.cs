@@ -105,17 +105,14 @@ internal sealed partial class SymbolFeed(
 
     /// <summary>
     /// The venue's newest trade id, with the time it said so: ids up to it not taken yet are missing, fetched after the gap
-    /// wait like any gap (a match on its way fills them meanwhile). True when there were such ids.
+    /// wait like any gap (a match on its way fills them meanwhile).
     /// </summary>
-    public bool VenueLastTrade(long tradeId, long timeUs)
+    public void VenueLastTrade(long tradeId, long timeUs)
     {
-        if (!_ids.Announced(tradeId, timeUs))
+        if (_ids.Announced(tradeId, timeUs))
         {
-            return false;
+            _gapSignal.Writer.TryWrite(true);
         }
-
-        _gapSignal.Writer.TryWrite(true);
-        return true;
     }
 
     /// <summary>A fetched trade, queued; one that cannot go in has its minute marked by the gap loop's next round.</summary>

@@ -163,50 +163,6 @@ public sealed class OtherVenueConnectorTests
         }
     }
 
-    [Fact]
-    public async Task ACoinbaseConnectionWhoseMatchesStopWhileItsHeartbeatsGoOnIsReplaced()
-    {
-        var (fake, feed, target, symbol) = await StartAsync("Coinbase");
-        await using (fake)
-        await using (feed)
-        {
-            await fake.PublishAsync(Trades(symbol, 0, 10));
-            Assert.True(await UntilAsync(() => target.Count == 10), $"{target.Count} of the first 10 ticks arrived");
-
-            // The market trades on, the connection brings no match, its heartbeats show each trade: fetched one gap at a
-            // time while the connection stays. A match between two such heartbeats shows the connection still brings them.
-            var gaps = 10;
-            async Task GapAsync()
-            {
-                fake.Happen(Trades(symbol, gaps++, 1));
-                await ((FakeCoinbase)fake).HeartbeatAsync(symbol, DateTimeOffset.UtcNow);
-                Assert.True(await UntilAsync(() => target.Count == gaps), $"{target.Count} of {gaps} ticks arrived");
-            }
-
-            for (var i = 0; i < 4; i++)
-            {
-                await GapAsync();
-            }
-
-            await fake.PublishAsync(Trades(symbol, gaps++, 1));
-            for (var i = 0; i < 4; i++)
-            {
-                await GapAsync();
-            }
-
-            await Task.Delay(2_000);
-            Assert.Equal(1, fake.Connections);
-
-            // Five heartbeats in a row that show a gap: the connection goes.
-            await GapAsync();
-            Assert.True(await UntilAsync(() => fake.Connections == 2 && fake.Subscribed == 1), $"{fake.Connections} connections: the stalled one was not replaced");
-            await fake.PublishAsync(Trades(symbol, gaps, 5));
-            Assert.True(await UntilAsync(() => target.Count == gaps + 5), $"{target.Count} of {gaps + 5} ticks arrived");
-            Assert.Equal(0, target.Duplicates);
-            Assert.Empty(target.Incomplete);
-        }
-    }
-
     [Theory]
     [MemberData(nameof(VenueNames))]
     public async Task AConnectionThatDropsWhileItsReplacementIsOpeningIsCaughtUpFromWhereItWas(string name)
