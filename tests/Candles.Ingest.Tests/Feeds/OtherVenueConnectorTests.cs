@@ -163,6 +163,82 @@ public sealed class OtherVenueConnectorTests
         }
     }
 
+    [Fact]
+    public async Task ACoinbaseConnectionWhoseMatchesStopWhileItsHeartbeatsGoOnIsReplaced()
+    {
+        var (fake, feed, target, symbol) = await StartAsync("Coinbase");
+        await using (fake)
+        await using (feed)
+        {
+            await fake.PublishAsync(Trades(symbol, 0, 10));
+            Assert.True(await UntilAsync(() => target.Count == 10), $"{target.Count} of the first 10 ticks arrived");
+
+            // The market trades on, the connection brings no match, its heartbeats show each trade: fetched one gap at a
+            // time while the connection stays. A match between two such heartbeats shows the connection still brings them.
+            var next = 10;
+            for (var i = 0; i < 4; i++)
+            {
+                await HeartbeatGapAsync((FakeCoinbase)fake, target, symbol, next++);
+            }
+
+            await fake.PublishAsync(Trades(symbol, next++, 1));
+            for (var i = 0; i < 4; i++)
+            {
+                await HeartbeatGapAsync((FakeCoinbase)fake, target, symbol, next++);
+            }
+
+            await Task.Delay(2_000);
+            Assert.Equal((1, 0L), (fake.Connections, feed.Connector.Counters.Snapshot().Rollovers));
+
+            // Five such heartbeats in a row: the connection is replaced, once, and the new one brings the trades.
+            await HeartbeatGapAsync((FakeCoinbase)fake, target, symbol, next++);
+            Assert.True(await UntilAsync(() => feed.Connector.Counters.Snapshot().Rollovers == 1), $"{fake.Connections} connections: the stalled one was not replaced");
+            await fake.PublishAsync(Trades(symbol, next, 5));
+            Assert.True(await UntilAsync(() => target.Count == next + 5), $"{target.Count} of {next + 5} ticks arrived");
+            Assert.Equal((2, 0L, 0), (fake.Connections, target.Duplicates, target.Incomplete.Count));
+        }
+    }
+
+    [Fact]
+    public async Task ACoinbaseSymbolWhoseMatchesStopHasItsConnectionReplacedThoughAnotherSymbolStillTrades()
+    {
+        var fake = new FakeCoinbase();
+        string[] symbols = ["BTC-USD", "ETH-USD"];
+        foreach (var listed in symbols)
+        {
+            fake.Listed[listed] = ("0.1", "0.001");
+        }
+
+        await fake.StartAsync();
+        var target = new RecordingTarget { FirstTradeUs = StartUs };
+        await using (fake)
+        await using (var feed = new FeedHarness(new CoinbaseVenue(), fake, target, symbols))
+        {
+            Assert.True(await UntilAsync(() => fake.Subscribed == 1), "never subscribed");
+            // Ids apart, as the recording target counts ticks by id.
+            await fake.PublishAsync([.. Trades(symbols[0], 0, 5), .. Trades(symbols[1], 1_000, 5)]);
+            Assert.True(await UntilAsync(() => target.Count == 10), $"{target.Count} of the first 10 ticks arrived");
+
+            // ETH's matches keep coming; BTC's stop while its heartbeats show its trades.
+            for (var i = 0; i < 5; i++)
+            {
+                await fake.PublishAsync(Trades(symbols[1], 1_005 + i, 1));
+                await HeartbeatGapAsync(fake, target, symbols[0], 5 + i, expected: 12 + (2 * i));
+            }
+
+            Assert.True(await UntilAsync(() => feed.Connector.Counters.Snapshot().Rollovers == 1), "the connection that no longer brought BTC's trades was not replaced");
+        }
+    }
+
+    /// <summary>A trade of <paramref name="symbol"/> no match brings; the venue's heartbeat shows it, and it is fetched.</summary>
+    private static async Task HeartbeatGapAsync(FakeCoinbase fake, RecordingTarget target, string symbol, int index, int? expected = null)
+    {
+        fake.Happen(Trades(symbol, index, 1));
+        await fake.HeartbeatAsync(symbol, DateTimeOffset.UtcNow);
+        var count = expected ?? index + 1;
+        Assert.True(await UntilAsync(() => target.Count == count), $"{target.Count} of {count} ticks arrived");
+    }
+
     [Theory]
     [MemberData(nameof(VenueNames))]
     public async Task AConnectionThatDropsWhileItsReplacementIsOpeningIsCaughtUpFromWhereItWas(string name)
