@@ -31,13 +31,7 @@ public sealed partial class FeedConnector(
     private static readonly TimeSpan RefusedFirstWait = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan RefusedMaxWait = TimeSpan.FromMinutes(10);
 
-    /// <summary>The wait before a connection whose trades stopped while the venue's heartbeats go on is replaced.</summary>
-    private static readonly TimeSpan StalledWait = TimeSpan.FromSeconds(1);
-
     private readonly Dictionary<string, SymbolFeed> _feeds = new(StringComparer.Ordinal);
-
-    // 1 once a stall of the current connection was reported (once a connection), and while its replacement is due.
-    private int _stallReported, _stallPending;
 
     public FeedCounters Counters { get; } = new();
 
@@ -132,14 +126,7 @@ public sealed partial class FeedConnector(
                 using var lifetimeOver = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
                 var due = Task.Delay(lifetime, lifetimeOver.Token);
                 var refused = await Task.WhenAny(session.Reading, due, session.Refused) == session.Refused;
-                var stalled = refused && Interlocked.Exchange(ref _stallPending, 0) == 1;
-                if (stalled)
-                {
-                    // No refusal: replaced after a short wait of its own (the venue's heartbeats show every gap, so nothing
-                    // is caught up), without lengthening the refusals' wait.
-                    await Task.WhenAny(Task.Delay(StalledWait, cancellation), session.Reading);
-                }
-                else if (refused)
+                if (refused)
                 {
                     var nowMs = Environment.TickCount64;
                     (refusals, refusedAtMs) = (nowMs - refusedAtMs > 2 * RefusedMaxWait.TotalMilliseconds ? 1 : refusals + 1, nowMs);
@@ -157,7 +144,6 @@ public sealed partial class FeedConnector(
                     var dropped = session.Reading.IsCompleted;
                     await session.DisposeAsync();
                     session = next;
-                    (_stallReported, _stallPending) = (0, 0);
                     if (dropped)
                     {
                         Counters.Dropped();
@@ -172,7 +158,7 @@ public sealed partial class FeedConnector(
                     // connection brought after a later one from the new is dropped as a repeat, and a venue that takes
                     // subscriptions in chunks (Bybit) is up at its first answer, maybe before every chunk is active. After a
                     // refusal too: a quiet symbol the old connection did not serve shows no gap until its next trade.
-                    if (dropped || (refused && !stalled) || !venue.ContiguousTradeIds)
+                    if (dropped || refused || !venue.ContiguousTradeIds)
                     {
                         Reconnected();
                     }
@@ -192,7 +178,6 @@ public sealed partial class FeedConnector(
                 HoldPositions();
                 await session.DisposeAsync();
                 session = await OpenAsync(url, subscribed, cancellation, probation: ReopenProbation);
-                (_stallReported, _stallPending) = (0, 0);
                 Reconnected();
             }
         }
@@ -262,8 +247,7 @@ public sealed partial class FeedConnector(
 
     /// <summary>
     /// One message of a connection: its trades go to their instruments; anything else is counted. False for an error from
-    /// the venue, which answers a request of ours: a subscription refused, so the connection is replaced. False too, once
-    /// a connection, when the venue's heartbeats show that a symbol's trades have stopped coming on it.
+    /// the venue, which answers a request of ours: a subscription refused, so the connection is replaced.
     /// </summary>
     private bool Handle(ReadOnlyMemory<byte> message)
     {
@@ -287,18 +271,12 @@ public sealed partial class FeedConnector(
 
                 break;
             case FeedMessageKind.LastTrade:
-                var stalled = false;
                 foreach (var last in trades)
                 {
-                    stalled |= _feeds.TryGetValue(last.Symbol, out var feed) && feed.VenueLastTrade(last.TradeId, last.TimeUs);
-                }
-
-                // A symbol's trades stopped while the venue's heartbeats go on: the connection is replaced, once.
-                if (stalled && Interlocked.Exchange(ref _stallReported, 1) == 0)
-                {
-                    Volatile.Write(ref _stallPending, 1);
-                    LogStalled(logger, venue.Name);
-                    return false;
+                    if (_feeds.TryGetValue(last.Symbol, out var feed))
+                    {
+                        feed.VenueLastTrade(last.TradeId, last.TimeUs);
+                    }
                 }
 
                 break;
@@ -335,9 +313,6 @@ public sealed partial class FeedConnector(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Venue} connection to {Url} dropped before its replacement was up; catching up")]
     private static partial void LogDroppedWhileReplaced(ILogger logger, string venue, Uri url);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Venue}'s heartbeats show that a symbol's trades no longer come on its connection; it is replaced")]
-    private static partial void LogStalled(ILogger logger, string venue);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Venue} sent a malformed message ({Bytes} bytes); skipped")]
     private static partial void LogMalformed(ILogger logger, string venue, int bytes);

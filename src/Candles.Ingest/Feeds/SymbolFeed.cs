@@ -36,12 +36,6 @@ internal sealed partial class SymbolFeed(
     // 1 until the first trade of an instrument that held none when the feed started.
     private int _firstUnseen;
 
-    // The venue's heartbeats in a row that showed trades of this symbol the connection did not bring.
-    private int _heartbeatGaps;
-
-    /// <summary>Heartbeats in a row showing this symbol's trades missed, with none of its trades between: its trades have stopped coming.</summary>
-    private const int StalledAfterGaps = 5;
-
     /// <summary>The least wait before a gap the venue gave no answer for is fetched again, whatever the gap wait.</summary>
     private static readonly TimeSpan MinRetryWait = TimeSpan.FromMilliseconds(500);
 
@@ -65,11 +59,7 @@ internal sealed partial class SymbolFeed(
     public void HoldPosition() => _ids.HoldPosition();
 
     /// <summary>The old connection lasted until its replacement was up: nothing to catch up.</summary>
-    public void ReplacedWithoutGap()
-    {
-        _ids.ReplacedWithoutGap();
-        Volatile.Write(ref _heartbeatGaps, 0);
-    }
+    public void ReplacedWithoutGap() => _ids.ReplacedWithoutGap();
 
     /// <summary>
     /// A connection is up, the first or a new one: the venue is asked at once for the trades since the last one held at
@@ -79,14 +69,12 @@ internal sealed partial class SymbolFeed(
     public void Reconnected()
     {
         _ids.Reconnected();
-        Volatile.Write(ref _heartbeatGaps, 0);
         _gapSignal.Writer.TryWrite(true);
     }
 
     /// <summary>A trade from a live connection.</summary>
     public void Offer(in VenueTrade trade)
     {
-        Volatile.Write(ref _heartbeatGaps, 0);
         var accepted = _ids.Accept(trade, out var gap);
         if (gap)
         {
@@ -117,18 +105,14 @@ internal sealed partial class SymbolFeed(
 
     /// <summary>
     /// The venue's newest trade id, with the time it said so: ids up to it not taken yet are missing, fetched after the gap
-    /// wait like any gap (a match on its way fills them meanwhile). True once <see cref="StalledAfterGaps"/> heartbeats in a
-    /// row have shown such ids with none of this symbol's trades between: the connection no longer brings them.
+    /// wait like any gap (a match on its way fills them meanwhile).
     /// </summary>
-    public bool VenueLastTrade(long tradeId, long timeUs)
+    public void VenueLastTrade(long tradeId, long timeUs)
     {
-        if (!_ids.Announced(tradeId, timeUs))
+        if (_ids.Announced(tradeId, timeUs))
         {
-            return false;
+            _gapSignal.Writer.TryWrite(true);
         }
-
-        _gapSignal.Writer.TryWrite(true);
-        return Interlocked.Increment(ref _heartbeatGaps) >= StalledAfterGaps;
     }
 
     /// <summary>A fetched trade, queued; one that cannot go in has its minute marked by the gap loop's next round.</summary>
