@@ -15,7 +15,7 @@ internal sealed partial class InstrumentSealers(IGrainFactory grains, string ins
     private readonly NewDayNotices _newDays = new(instrument, zones, zone => grains.GetGrain<IPeriodGrain>(GrainKeys.Period(instrument, zone)), logger);
 
     /// <summary>The day of every sealed zone: what the builder needs to know which minutes a sealed day is made of.</summary>
-    public BarSchedule[] Days { get; } = [.. zones.Select(BarSchedule.DaysIn)];
+    public BarSchedule[] Days => _newDays.Days;
 
     /// <summary>Activates the sealers, which then follow the 1m stream by themselves.</summary>
     public Task WakeAsync() => Task.WhenAll(Sealers().Select(sealer => sealer.Watch()));

@@ -13,7 +13,8 @@ namespace Candles.Grains;
 /// </summary>
 internal sealed partial class NewDayNotices(string instrument, IReadOnlyList<string> zones, Func<string, IPeriodGrain> sealerOf, ILogger logger)
 {
-    private readonly BarSchedule[] _days = [.. zones.Select(BarSchedule.DaysIn)];
+    /// <summary>The day of every zone, in the zones' order.</summary>
+    public BarSchedule[] Days { get; } = [.. zones.Select(BarSchedule.DaysIn)];
 
     /// <summary>How long a commit waits for the sealers; one that did not answer is asked again later.</summary>
     private static readonly TimeSpan AnswerWithin = TimeSpan.FromSeconds(5);
@@ -33,7 +34,7 @@ internal sealed partial class NewDayNotices(string instrument, IReadOnlyList<str
     {
         for (var i = 0; i < _answeredUntilMs.Length; i++)
         {
-            _answeredUntilMs[i] = Math.Max(_answeredUntilMs[i], _days[i].PeriodOf(newestOpenMs).EndMs);
+            _answeredUntilMs[i] = Math.Max(_answeredUntilMs[i], Days[i].PeriodOf(newestOpenMs).EndMs);
         }
     }
 
@@ -59,7 +60,7 @@ internal sealed partial class NewDayNotices(string instrument, IReadOnlyList<str
             await Task.WhenAll(due.Select(i => sealerOf(zones[i]).HearOf(newestOpenMs))).WaitAsync(AnswerWithin);
             foreach (var i in due)
             {
-                _answeredUntilMs[i] = _days[i].PeriodOf(newestOpenMs).EndMs;
+                _answeredUntilMs[i] = Days[i].PeriodOf(newestOpenMs).EndMs;
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
